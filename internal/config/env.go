@@ -1,0 +1,130 @@
+// Package config resolves where stackdb's databases are and where its schema
+// lives: the database settings from the environment, and the schema and
+// migration paths from the Atlas project file.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Database says how to reach Postgres. DATABASE_URL wins; otherwise the
+// POSTGRES_* variables build the URL; when neither is set the URL is empty
+// and stackdb uses its throwaway cluster.
+type Database struct {
+	URL      string // DATABASE_URL: a complete postgres:// URL
+	Host     string // POSTGRES_HOST
+	Port     int    // POSTGRES_PORT (default 5432)
+	Database string // POSTGRES_DATABASE (default "postgres")
+	User     string // POSTGRES_USER (default "postgres")
+	Password string // POSTGRES_PASSWORD; never printed
+	SSL      string // POSTGRES_SSL: true/false or a libpq sslmode (default "disable")
+}
+
+// DatabaseFromEnv reads the Database settings from the process environment.
+func DatabaseFromEnv() (Database, error) {
+	return databaseFrom(os.Getenv)
+}
+
+func databaseFrom(getenv func(string) string) (Database, error) {
+	d := Database{
+		URL:      getenv("DATABASE_URL"),
+		Host:     getenv("POSTGRES_HOST"),
+		Port:     5432,
+		Database: withDefault(getenv("POSTGRES_DATABASE"), "postgres"),
+		User:     withDefault(getenv("POSTGRES_USER"), "postgres"),
+		Password: getenv("POSTGRES_PASSWORD"),
+		SSL:      withDefault(getenv("POSTGRES_SSL"), "disable"),
+	}
+	if p := getenv("POSTGRES_PORT"); p != "" {
+		port, err := strconv.Atoi(p)
+		if err != nil {
+			return d, fmt.Errorf("config: POSTGRES_PORT=%q is not a number", p)
+		}
+		d.Port = port
+	}
+	return d, d.Validate()
+}
+
+// Validate reports settings that cannot form a connection URL.
+func (d Database) Validate() error {
+	if d.URL != "" {
+		u, err := url.Parse(d.URL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			// The URL may hold a password: do not echo it.
+			return errors.New("config: DATABASE_URL is not a postgres:// URL")
+		}
+		return nil
+	}
+	if d.Host == "" {
+		return nil
+	}
+	if d.Port < 1 || d.Port > 65535 {
+		return fmt.Errorf("config: POSTGRES_PORT=%d is out of range", d.Port)
+	}
+	if _, err := d.sslMode(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// ConnString returns the connection URL, or "" when nothing is configured.
+func (d Database) ConnString() string {
+	if d.URL != "" {
+		return d.URL
+	}
+	if d.Host == "" {
+		return ""
+	}
+	mode, _ := d.sslMode()
+	u := url.URL{
+		Scheme:   "postgres",
+		User:     url.UserPassword(d.User, d.Password),
+		Host:     net.JoinHostPort(d.Host, strconv.Itoa(d.Port)),
+		Path:     "/" + d.Database,
+		RawQuery: url.Values{"sslmode": {mode}}.Encode(),
+	}
+	if d.Password == "" {
+		u.User = url.User(d.User)
+	}
+	return u.String()
+}
+
+// String describes the target without its password.
+func (d Database) String() string {
+	return Redact(d.ConnString())
+}
+
+// Redact hides the password of a connection URL, for logs and errors.
+func Redact(connString string) string {
+	u, err := url.Parse(connString)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+func (d Database) sslMode() (string, error) {
+	switch s := strings.ToLower(d.SSL); s {
+	case "true", "1", "on":
+		return "require", nil
+	case "false", "0", "off", "":
+		return "disable", nil
+	case "disable", "allow", "prefer", "require", "verify-ca", "verify-full":
+		return s, nil
+	default:
+		return "", fmt.Errorf("config: POSTGRES_SSL=%q: want true, false or a libpq sslmode", d.SSL)
+	}
+}
+
+func withDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,125 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// DefaultProjectFile is the Atlas project file stackdb reads.
+const DefaultProjectFile = "atlas.hcl"
+
+// Env is one `env` block of atlas.hcl, with file:// prefixes removed.
+type Env struct {
+	Name      string
+	SchemaDir string // src
+	URL       string // url (usually getenv("DATABASE_URL"))
+	DevURL    string // dev; a docker:// URL means "stackdb's throwaway Postgres"
+	Dir       string // migration.dir
+}
+
+// LoadEnv reads the named env of an Atlas project file. It understands the
+// subset stackdb needs: a locals block, env blocks and getenv().
+func LoadEnv(path, name string) (*Env, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: read project file: %w", err)
+	}
+	file, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, fmt.Errorf("config: parse %s: %w", path, diags)
+	}
+	body := file.Body.(*hclsyntax.Body)
+	ctx := &hcl.EvalContext{
+		Functions: map[string]function.Function{"getenv": getenv},
+		Variables: map[string]cty.Value{},
+	}
+	locals := map[string]cty.Value{}
+	for _, b := range body.Blocks {
+		if b.Type != "locals" {
+			continue
+		}
+		for n, attr := range b.Body.Attributes {
+			v, diags := attr.Expr.Value(ctx)
+			if diags.HasErrors() {
+				return nil, fmt.Errorf("config: %s: local.%s: %w", path, n, diags)
+			}
+			locals[n] = v
+		}
+	}
+	ctx.Variables["local"] = cty.ObjectVal(locals)
+	var names []string
+	for _, b := range body.Blocks {
+		if b.Type != "env" || len(b.Labels) != 1 {
+			continue
+		}
+		names = append(names, b.Labels[0])
+		if b.Labels[0] != name {
+			continue
+		}
+		env := &Env{Name: name}
+		fields := []field{{b.Body, "src", &env.SchemaDir}, {b.Body, "url", &env.URL}, {b.Body, "dev", &env.DevURL}}
+		for _, mb := range b.Body.Blocks {
+			if mb.Type == "migration" {
+				fields = append(fields, field{mb.Body, "dir", &env.Dir})
+			}
+		}
+		for _, f := range fields {
+			attr, ok := f.body.Attributes[f.attr]
+			if !ok {
+				continue
+			}
+			v, diags := attr.Expr.Value(ctx)
+			if diags.HasErrors() {
+				return nil, fmt.Errorf("config: %s: env %q: %s: %w", path, name, f.attr, diags)
+			}
+			if v.IsNull() || v.Type() != cty.String {
+				return nil, fmt.Errorf("config: %s: env %q: %s must be a string", path, name, f.attr)
+			}
+			*f.dst = v.AsString()
+		}
+		if env.SchemaDir, err = filePath(env.SchemaDir); err != nil {
+			return nil, fmt.Errorf("config: %s: env %q: src: %w", path, name, err)
+		}
+		if env.Dir, err = filePath(env.Dir); err != nil {
+			return nil, fmt.Errorf("config: %s: env %q: migration.dir: %w", path, name, err)
+		}
+		return env, nil
+	}
+	return nil, fmt.Errorf("config: %s has no env %q (it has %s)", path, name, strings.Join(names, ", "))
+}
+
+// field is an attribute of an env block and where its value goes.
+type field struct {
+	body *hclsyntax.Body
+	attr string
+	dst  *string
+}
+
+// UsesThrowawayDev reports whether the dev URL asks for a container, which
+// stackdb serves with its own throwaway cluster instead.
+func (e *Env) UsesThrowawayDev() bool {
+	return e.DevURL == "" || strings.HasPrefix(e.DevURL, "docker://")
+}
+
+func filePath(u string) (string, error) {
+	p, ok := strings.CutPrefix(u, "file://")
+	if !ok || p == "" {
+		return "", errors.New("want a file:// URL")
+	}
+	return p, nil
+}
+
+var getenv = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "name", Type: cty.String}},
+	Type:   function.StaticReturnType(cty.String),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		return cty.StringVal(os.Getenv(args[0].AsString())), nil
+	},
+})

@@ -1,0 +1,64 @@
+package migrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"ariga.io/atlas/sql/migrate"
+)
+
+// StatusReport describes where a database stands against a directory.
+type StatusReport struct {
+	// Current is the last fully applied version ("" when none).
+	Current string
+	// Applied are the revisions recorded in the database.
+	Applied []*migrate.Revision
+	// Pending are the files not applied yet.
+	Pending []string
+	// Failed is the last revision when it recorded an error.
+	Failed *migrate.Revision
+	// NotClean explains why a database without revisions needs --baseline.
+	NotClean string
+}
+
+// Status reports the applied and pending migrations without changing the
+// database.
+func Status(ctx context.Context, url string, dir migrate.Dir) (*StatusReport, error) {
+	if err := VerifySum(dir); err != nil {
+		return nil, err
+	}
+	client, err := open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	defer client.Close()
+	rrw := &dryRevisions{revisions: &revisions{db: client.DB}}
+	report := &StatusReport{}
+	if report.Applied, err = rrw.ReadRevisions(ctx); err != nil {
+		return nil, err
+	}
+	if n := len(report.Applied); n > 0 && report.Applied[n-1].Error != "" {
+		report.Failed = report.Applied[n-1]
+	}
+	if report.Current, err = currentVersion(ctx, rrw); err != nil {
+		return nil, err
+	}
+	ex, err := migrate.NewExecutor(client.Driver, dir, rrw)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	pending, err := ex.Pending(ctx)
+	var notClean *migrate.NotCleanError
+	switch {
+	case errors.Is(err, migrate.ErrNoPendingFiles):
+	case errors.As(err, &notClean):
+		report.NotClean = notClean.Reason
+	case err != nil:
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	for _, f := range pending {
+		report.Pending = append(report.Pending, f.Name())
+	}
+	return report, nil
+}
