@@ -88,4 +88,3 @@ func devDatabase(ctx context.Context, flagURL string, env *config.Env) (string, 
 	}
 	return c.URL("postgres"), func() { _ = c.Stop() }, nil
 }
-

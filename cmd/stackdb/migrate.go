@@ -209,4 +209,3 @@ func orNone(v string) string {
 	}
 	return v
 }
-

@@ -50,7 +50,7 @@ type Cluster struct {
 }
 
 // serverSettings favour speed over durability: the cluster's data is thrown
-// away anyway.
+// away anyway. The data directory is on tmpfs where available (baseDir).
 var serverSettings = []string{
 	"listen_addresses=127.0.0.1",
 	"fsync=off",
@@ -76,7 +76,7 @@ func Start(ctx context.Context) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "stackdb-pg-")
+	dir, err := os.MkdirTemp(baseDir(), "stackdb-pg-")
 	if err != nil {
 		return nil, fmt.Errorf("pgcluster: create directory: %w", err)
 	}
@@ -230,6 +230,16 @@ func credential() (*syscall.Credential, error) {
 		return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), NoSetGroups: true}, nil
 	}
 	return nil, errors.New("pgcluster: running as root and neither a \"postgres\" nor a \"nobody\" user exists to run the server as")
+}
+
+// baseDir prefers /dev/shm: on tmpfs, creating a database (hundreds of
+// files) takes a few milliseconds instead of hundreds on a virtual disk.
+func baseDir() string {
+	const shm = "/dev/shm"
+	if fi, err := os.Stat(shm); err == nil && fi.IsDir() && syscall.Access(shm, 2 /* W_OK */) == nil {
+		return shm
+	}
+	return os.TempDir()
 }
 
 func freePort() (int, error) {

@@ -1,0 +1,123 @@
+package stackdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgerrcode"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/deploystack/stackdb/gen/dbsqlc"
+)
+
+// ErrNotFound is returned by queries that expect one row and find none.
+var ErrNotFound = errors.New("stackdb: not found")
+
+// ConstraintError reports a write that a constraint refused. It names the
+// constraint and table but never the offending values, which may be secret
+// (token hashes, emails).
+type ConstraintError struct {
+	Kind       ConstraintKind
+	Table      string
+	Constraint string
+	Err        *pgconn.PgError
+}
+
+// ConstraintKind says which kind of constraint refused a write.
+type ConstraintKind string
+
+// The constraint kinds ConstraintError reports.
+const (
+	Unique     ConstraintKind = "unique"
+	ForeignKey ConstraintKind = "foreign key"
+	Check      ConstraintKind = "check"
+	NotNull    ConstraintKind = "not null"
+)
+
+func (e *ConstraintError) Error() string {
+	return fmt.Sprintf("stackdb: %s constraint %q on table %q violated", e.Kind, e.Constraint, e.Table)
+}
+
+func (e *ConstraintError) Unwrap() error { return e.Err }
+
+// IsUniqueViolation reports whether err is a unique violation, optionally of
+// the named constraint.
+func IsUniqueViolation(err error, constraint ...string) bool {
+	var cerr *ConstraintError
+	if !errors.As(err, &cerr) || cerr.Kind != Unique {
+		return false
+	}
+	return len(constraint) == 0 || cerr.Constraint == constraint[0]
+}
+
+var constraintKinds = map[string]ConstraintKind{
+	pgerrcode.UniqueViolation:     Unique,
+	pgerrcode.ForeignKeyViolation: ForeignKey,
+	pgerrcode.CheckViolation:      Check,
+	pgerrcode.NotNullViolation:    NotNull,
+}
+
+// interpretError is the one place database errors become stackdb errors.
+func interpretError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrNotFound
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		if kind, ok := constraintKinds[pgErr.Code]; ok {
+			return &ConstraintError{Kind: kind, Table: pgErr.TableName, Constraint: pgErr.ConstraintName, Err: pgErr}
+		}
+	}
+	return err
+}
+
+// DB is what the queries run on: a *pgxpool.Pool, a *pgx.Conn or a pgx.Tx.
+type DB interface {
+	dbsqlc.DBTX
+	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
+}
+
+// New returns the typed queries running on db, with errors interpreted:
+// no row is ErrNotFound, constraint violations are *ConstraintError.
+func New(db DB) dbsqlc.Querier {
+	return dbsqlc.New(interpreting{db})
+}
+
+// interpreting wraps a DB so every error a query returns passes through
+// interpretError; generated code stays untouched.
+type interpreting struct{ db DB }
+
+func (i interpreting) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	tag, err := i.db.Exec(ctx, sql, args...)
+	return tag, interpretError(err)
+}
+
+func (i interpreting) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	rows, err := i.db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	return interpretingRows{rows}, nil
+}
+
+func (i interpreting) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	return interpretingRow{i.db.QueryRow(ctx, sql, args...)}
+}
+
+func (i interpreting) CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error) {
+	n, err := i.db.CopyFrom(ctx, table, columns, src)
+	return n, interpretError(err)
+}
+
+type interpretingRow struct{ pgx.Row }
+
+func (r interpretingRow) Scan(dest ...any) error { return interpretError(r.Row.Scan(dest...)) }
+
+type interpretingRows struct{ pgx.Rows }
+
+func (r interpretingRows) Err() error { return interpretError(r.Rows.Err()) }

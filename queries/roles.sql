@@ -1,0 +1,21 @@
+-- name: RoleCreate :one
+INSERT INTO roles (id, name, description, permissions, is_system_role)
+VALUES (@id, @name, sqlc.narg('description'), @permissions, @is_system_role)
+RETURNING *;
+
+-- name: RoleGetByID :one
+SELECT * FROM roles WHERE id = @id;
+
+-- name: RoleList :many
+SELECT * FROM roles ORDER BY name;
+
+-- name: RoleUpdate :execrows
+UPDATE roles
+SET name        = coalesce(sqlc.narg('name'), name),
+    description = coalesce(sqlc.narg('description'), description),
+    permissions = coalesce(sqlc.narg('permissions'), permissions),
+    updated_at  = now()
+WHERE id = @id;
+
+-- name: RoleDelete :execrows
+DELETE FROM roles WHERE id = @id;
