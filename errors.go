@@ -21,7 +21,8 @@ var ErrNotFound = errors.New("stackdb: not found")
 type ConstraintError struct {
 	Kind       ConstraintKind
 	Table      string
-	Constraint string
+	Constraint string // empty for NotNull
+	Column     string // set for NotNull
 	Err        *pgconn.PgError
 }
 
@@ -37,6 +38,9 @@ const (
 )
 
 func (e *ConstraintError) Error() string {
+	if e.Kind == NotNull {
+		return fmt.Sprintf("stackdb: column %q of table %q must not be null", e.Column, e.Table)
+	}
 	return fmt.Sprintf("stackdb: %s constraint %q on table %q violated", e.Kind, e.Constraint, e.Table)
 }
 
@@ -70,7 +74,7 @@ func interpretError(err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		if kind, ok := constraintKinds[pgErr.Code]; ok {
-			return &ConstraintError{Kind: kind, Table: pgErr.TableName, Constraint: pgErr.ConstraintName, Err: pgErr}
+			return &ConstraintError{Kind: kind, Table: pgErr.TableName, Constraint: pgErr.ConstraintName, Column: pgErr.ColumnName, Err: pgErr}
 		}
 	}
 	return err

@@ -1,6 +1,6 @@
 -- name: RoleCreate :one
 INSERT INTO roles (id, name, description, permissions, is_system_role)
-VALUES (@id, @name, sqlc.narg('description'), @permissions, @is_system_role)
+VALUES (@id, @name, sqlc.narg('description'), coalesce(sqlc.narg('permissions')::jsonb, '[]'::jsonb), @is_system_role)
 RETURNING *;
 
 -- name: RoleGetByID :one

@@ -12,7 +12,7 @@ import (
 
 const roleCreate = `-- name: RoleCreate :one
 INSERT INTO roles (id, name, description, permissions, is_system_role)
-VALUES ($1, $2, $3, $4, $5)
+VALUES ($1, $2, $3, coalesce($4::jsonb, '[]'::jsonb), $5)
 RETURNING id, name, description, permissions, is_system_role, created_at, updated_at
 `
 

@@ -91,11 +91,33 @@ var (
 
 func server(tb testing.TB) *testServer {
 	tb.Helper()
-	serverOnce.Do(func() { serverErr = shared.start(context.Background()) })
-	if serverErr != nil {
-		tb.Fatalf("dbtest: %v", serverErr)
+	s, err := startServer()
+	if err != nil {
+		tb.Fatalf("dbtest: %v", err)
 	}
-	return &shared
+	return s
+}
+
+// startServer starts the shared server once per test binary.
+func startServer() (*testServer, error) {
+	serverOnce.Do(func() { serverErr = shared.start(context.Background()) })
+	return &shared, serverErr
+}
+
+// NewEmptyDatabase is EmptyURL for code that has no testing.TB, such as
+// Examples: it returns the URL of a fresh database with no migrations
+// applied and a drop function that removes it, ending any connections still
+// open. As with the other helpers, Main stops the server afterwards.
+func NewEmptyDatabase(ctx context.Context) (url string, drop func() error, err error) {
+	s, err := startServer()
+	if err != nil {
+		return "", nil, fmt.Errorf("dbtest: %w", err)
+	}
+	name, url, err := s.createDB(ctx, "")
+	if err != nil {
+		return "", nil, fmt.Errorf("dbtest: %w", err)
+	}
+	return url, func() error { return s.dropDB(context.Background(), name) }, nil
 }
 
 func (s *testServer) start(ctx context.Context) error {

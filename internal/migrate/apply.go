@@ -86,6 +86,12 @@ func Apply(ctx context.Context, url string, dir migrate.Dir, opts ApplyOptions) 
 	if log == nil {
 		log = io.Discard
 	}
+	if err := checkVersion(dir, opts.To, "--to"); err != nil {
+		return nil, err
+	}
+	if err := checkVersion(dir, opts.Baseline, "--baseline"); err != nil {
+		return nil, err
+	}
 	client, err := open(ctx, url)
 	if err != nil {
 		return nil, err
@@ -169,14 +175,23 @@ func pendingFiles(ctx context.Context, client *sqlclient.Client, dir migrate.Dir
 	if i := slices.IndexFunc(pending, func(f migrate.File) bool { return f.Version() == opts.To }); i >= 0 {
 		return pending[:i+1], nil
 	}
+	return nil, nil // checkVersion found it in the directory: already applied
+}
+
+// checkVersion refuses a version (of flag) that no file of dir has, before
+// anything touches the database.
+func checkVersion(dir migrate.Dir, version, flag string) error {
+	if version == "" {
+		return nil
+	}
 	files, err := dir.Files()
 	if err != nil {
-		return nil, fmt.Errorf("migrate: read directory: %w", err)
+		return fmt.Errorf("migrate: read directory: %w", err)
 	}
-	if !slices.ContainsFunc(files, func(f migrate.File) bool { return f.Version() == opts.To }) {
-		return nil, fmt.Errorf("migrate: --to %s: no migration file has that version", opts.To)
+	if !slices.ContainsFunc(files, func(f migrate.File) bool { return f.Version() == version }) {
+		return fmt.Errorf("migrate: %s %s: no migration file has that version", flag, version)
 	}
-	return nil, nil // already applied
+	return nil
 }
 
 // applyFile executes one file: in a transaction together with its revision
@@ -215,11 +230,31 @@ func applyFile(ctx context.Context, client *sqlclient.Client, dir migrate.Dir, r
 }
 
 func execute(ctx context.Context, drv migrate.Driver, dir migrate.Dir, rrw migrate.RevisionReadWriter, f migrate.File) error {
-	ex, err := migrate.NewExecutor(drv, dir, rrw, migrate.WithOperatorVersion(OperatorVersion))
+	hash, err := fileHash(dir, f)
+	if err != nil {
+		return err
+	}
+	ex, err := migrate.NewExecutor(drv, dir, currentHash{rrw, hash}, migrate.WithOperatorVersion(OperatorVersion))
 	if err != nil {
 		return err
 	}
 	return ex.Execute(ctx, f)
+}
+
+// currentHash gives the revision of a file retried after a failure the hash
+// of the file as it is now: Atlas keeps the hash of the failed attempt, so a
+// fixed file would otherwise be recorded with the broken content's hash.
+type currentHash struct {
+	migrate.RevisionReadWriter
+	hash string
+}
+
+func (c currentHash) ReadRevision(ctx context.Context, version string) (*migrate.Revision, error) {
+	rev, err := c.RevisionReadWriter.ReadRevision(ctx, version)
+	if err == nil {
+		rev.Hash = c.hash
+	}
+	return rev, err
 }
 
 func executeInTx(ctx context.Context, client *sqlclient.Client, dir migrate.Dir, f migrate.File) (err error) {
@@ -257,11 +292,8 @@ func failed(ctx context.Context, rrw *revisions, dir migrate.Dir, f migrate.File
 	if rerr != nil {
 		return errors.Join(aerr, rerr)
 	}
-	sum, herr := dir.Checksum()
-	if herr == nil {
-		rev.Hash, herr = sum.SumByName(f.Name())
-	}
-	if herr != nil {
+	var herr error
+	if rev.Hash, herr = fileHash(dir, f); herr != nil {
 		return errors.Join(aerr, herr)
 	}
 	rev.ExecutedAt, rev.OperatorVersion = time.Now(), OperatorVersion
@@ -270,6 +302,15 @@ func failed(ctx context.Context, rrw *revisions, dir migrate.Dir, f migrate.File
 		return errors.Join(aerr, werr)
 	}
 	return aerr
+}
+
+// fileHash is f's entry in the directory's atlas.sum.
+func fileHash(dir migrate.Dir, f migrate.File) (string, error) {
+	sum, err := dir.Checksum()
+	if err != nil {
+		return "", fmt.Errorf("migrate: compute checksum: %w", err)
+	}
+	return sum.SumByName(f.Name())
 }
 
 // txMode reads the file's `-- atlas:txmode` directive ("file" by default).

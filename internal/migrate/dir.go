@@ -90,7 +90,8 @@ func WriteSum(dir migrate.Dir) error {
 }
 
 // DirHash returns the directory's overall checksum (the first line of
-// atlas.sum): a stable key for "this exact set of migrations".
+// atlas.sum, without its "h1:" prefix): a stable key for "this exact set of
+// migrations".
 func DirHash(dir migrate.Dir) (string, error) {
 	sum, err := dir.Checksum()
 	if err != nil {
