@@ -22,6 +22,7 @@ generate: ## Write a migration for schema changes (NAME=...), regenerate gen/, f
 .PHONY: verify
 verify: ## Check generated code and migrations are up to date; vet, lint, gofmt
 	$(SQLC) diff
+	$(STACKDB) dev -- $(SQLC) vet
 	$(STACKDB) migrate validate
 	$(STACKDB) migrate diff --check verify
 	go vet ./...

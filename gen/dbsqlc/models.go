@@ -69,6 +69,497 @@ func AllAuthTypeValues() []AuthType {
 	}
 }
 
+type InstallationType string
+
+const (
+	InstallationTypeLocal InstallationType = "local"
+	InstallationTypeCloud InstallationType = "cloud"
+)
+
+func (e *InstallationType) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = InstallationType(s)
+	case string:
+		*e = InstallationType(s)
+	default:
+		return fmt.Errorf("unsupported scan type for InstallationType: %T", src)
+	}
+	return nil
+}
+
+type NullInstallationType struct {
+	InstallationType InstallationType `json:"installation_type"`
+	Valid            bool             `json:"valid"` // Valid is true if InstallationType is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullInstallationType) Scan(value interface{}) error {
+	if value == nil {
+		ns.InstallationType, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.InstallationType.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullInstallationType) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.InstallationType), nil
+}
+
+func (e InstallationType) Valid() bool {
+	switch e {
+	case InstallationTypeLocal,
+		InstallationTypeCloud:
+		return true
+	}
+	return false
+}
+
+func AllInstallationTypeValues() []InstallationType {
+	return []InstallationType{
+		InstallationTypeLocal,
+		InstallationTypeCloud,
+	}
+}
+
+type JobStatus string
+
+const (
+	JobStatusPending    JobStatus = "pending"
+	JobStatusProcessing JobStatus = "processing"
+	JobStatusCompleted  JobStatus = "completed"
+	JobStatusFailed     JobStatus = "failed"
+)
+
+func (e *JobStatus) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = JobStatus(s)
+	case string:
+		*e = JobStatus(s)
+	default:
+		return fmt.Errorf("unsupported scan type for JobStatus: %T", src)
+	}
+	return nil
+}
+
+type NullJobStatus struct {
+	JobStatus JobStatus `json:"job_status"`
+	Valid     bool      `json:"valid"` // Valid is true if JobStatus is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullJobStatus) Scan(value interface{}) error {
+	if value == nil {
+		ns.JobStatus, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.JobStatus.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullJobStatus) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.JobStatus), nil
+}
+
+func (e JobStatus) Valid() bool {
+	switch e {
+	case JobStatusPending,
+		JobStatusProcessing,
+		JobStatusCompleted,
+		JobStatusFailed:
+		return true
+	}
+	return false
+}
+
+func AllJobStatusValues() []JobStatus {
+	return []JobStatus{
+		JobStatusPending,
+		JobStatusProcessing,
+		JobStatusCompleted,
+		JobStatusFailed,
+	}
+}
+
+type McpServerStatus string
+
+const (
+	McpServerStatusActive      McpServerStatus = "active"
+	McpServerStatusDeprecated  McpServerStatus = "deprecated"
+	McpServerStatusMaintenance McpServerStatus = "maintenance"
+)
+
+func (e *McpServerStatus) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = McpServerStatus(s)
+	case string:
+		*e = McpServerStatus(s)
+	default:
+		return fmt.Errorf("unsupported scan type for McpServerStatus: %T", src)
+	}
+	return nil
+}
+
+type NullMcpServerStatus struct {
+	McpServerStatus McpServerStatus `json:"mcp_server_status"`
+	Valid           bool            `json:"valid"` // Valid is true if McpServerStatus is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullMcpServerStatus) Scan(value interface{}) error {
+	if value == nil {
+		ns.McpServerStatus, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.McpServerStatus.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullMcpServerStatus) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.McpServerStatus), nil
+}
+
+func (e McpServerStatus) Valid() bool {
+	switch e {
+	case McpServerStatusActive,
+		McpServerStatusDeprecated,
+		McpServerStatusMaintenance:
+		return true
+	}
+	return false
+}
+
+func AllMcpServerStatusValues() []McpServerStatus {
+	return []McpServerStatus{
+		McpServerStatusActive,
+		McpServerStatusDeprecated,
+		McpServerStatusMaintenance,
+	}
+}
+
+type McpServerVisibility string
+
+const (
+	McpServerVisibilityGlobal McpServerVisibility = "global"
+	McpServerVisibilityTeam   McpServerVisibility = "team"
+)
+
+func (e *McpServerVisibility) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = McpServerVisibility(s)
+	case string:
+		*e = McpServerVisibility(s)
+	default:
+		return fmt.Errorf("unsupported scan type for McpServerVisibility: %T", src)
+	}
+	return nil
+}
+
+type NullMcpServerVisibility struct {
+	McpServerVisibility McpServerVisibility `json:"mcp_server_visibility"`
+	Valid               bool                `json:"valid"` // Valid is true if McpServerVisibility is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullMcpServerVisibility) Scan(value interface{}) error {
+	if value == nil {
+		ns.McpServerVisibility, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.McpServerVisibility.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullMcpServerVisibility) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.McpServerVisibility), nil
+}
+
+func (e McpServerVisibility) Valid() bool {
+	switch e {
+	case McpServerVisibilityGlobal,
+		McpServerVisibilityTeam:
+		return true
+	}
+	return false
+}
+
+func AllMcpServerVisibilityValues() []McpServerVisibility {
+	return []McpServerVisibility{
+		McpServerVisibilityGlobal,
+		McpServerVisibilityTeam,
+	}
+}
+
+type ProcessStatus string
+
+const (
+	ProcessStatusStarting ProcessStatus = "starting"
+	ProcessStatusRunning  ProcessStatus = "running"
+	ProcessStatusStopping ProcessStatus = "stopping"
+	ProcessStatusStopped  ProcessStatus = "stopped"
+	ProcessStatusCrashed  ProcessStatus = "crashed"
+)
+
+func (e *ProcessStatus) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = ProcessStatus(s)
+	case string:
+		*e = ProcessStatus(s)
+	default:
+		return fmt.Errorf("unsupported scan type for ProcessStatus: %T", src)
+	}
+	return nil
+}
+
+type NullProcessStatus struct {
+	ProcessStatus ProcessStatus `json:"process_status"`
+	Valid         bool          `json:"valid"` // Valid is true if ProcessStatus is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullProcessStatus) Scan(value interface{}) error {
+	if value == nil {
+		ns.ProcessStatus, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.ProcessStatus.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullProcessStatus) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.ProcessStatus), nil
+}
+
+func (e ProcessStatus) Valid() bool {
+	switch e {
+	case ProcessStatusStarting,
+		ProcessStatusRunning,
+		ProcessStatusStopping,
+		ProcessStatusStopped,
+		ProcessStatusCrashed:
+		return true
+	}
+	return false
+}
+
+func AllProcessStatusValues() []ProcessStatus {
+	return []ProcessStatus{
+		ProcessStatusStarting,
+		ProcessStatusRunning,
+		ProcessStatusStopping,
+		ProcessStatusStopped,
+		ProcessStatusCrashed,
+	}
+}
+
+type SatelliteStatus string
+
+const (
+	SatelliteStatusActive      SatelliteStatus = "active"
+	SatelliteStatusInactive    SatelliteStatus = "inactive"
+	SatelliteStatusMaintenance SatelliteStatus = "maintenance"
+	SatelliteStatusError       SatelliteStatus = "error"
+)
+
+func (e *SatelliteStatus) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = SatelliteStatus(s)
+	case string:
+		*e = SatelliteStatus(s)
+	default:
+		return fmt.Errorf("unsupported scan type for SatelliteStatus: %T", src)
+	}
+	return nil
+}
+
+type NullSatelliteStatus struct {
+	SatelliteStatus SatelliteStatus `json:"satellite_status"`
+	Valid           bool            `json:"valid"` // Valid is true if SatelliteStatus is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullSatelliteStatus) Scan(value interface{}) error {
+	if value == nil {
+		ns.SatelliteStatus, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.SatelliteStatus.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullSatelliteStatus) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.SatelliteStatus), nil
+}
+
+func (e SatelliteStatus) Valid() bool {
+	switch e {
+	case SatelliteStatusActive,
+		SatelliteStatusInactive,
+		SatelliteStatusMaintenance,
+		SatelliteStatusError:
+		return true
+	}
+	return false
+}
+
+func AllSatelliteStatusValues() []SatelliteStatus {
+	return []SatelliteStatus{
+		SatelliteStatusActive,
+		SatelliteStatusInactive,
+		SatelliteStatusMaintenance,
+		SatelliteStatusError,
+	}
+}
+
+type SatelliteType string
+
+const (
+	SatelliteTypeGlobal SatelliteType = "global"
+	SatelliteTypeTeam   SatelliteType = "team"
+)
+
+func (e *SatelliteType) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = SatelliteType(s)
+	case string:
+		*e = SatelliteType(s)
+	default:
+		return fmt.Errorf("unsupported scan type for SatelliteType: %T", src)
+	}
+	return nil
+}
+
+type NullSatelliteType struct {
+	SatelliteType SatelliteType `json:"satellite_type"`
+	Valid         bool          `json:"valid"` // Valid is true if SatelliteType is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullSatelliteType) Scan(value interface{}) error {
+	if value == nil {
+		ns.SatelliteType, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.SatelliteType.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullSatelliteType) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.SatelliteType), nil
+}
+
+func (e SatelliteType) Valid() bool {
+	switch e {
+	case SatelliteTypeGlobal,
+		SatelliteTypeTeam:
+		return true
+	}
+	return false
+}
+
+func AllSatelliteTypeValues() []SatelliteType {
+	return []SatelliteType{
+		SatelliteTypeGlobal,
+		SatelliteTypeTeam,
+	}
+}
+
+type SettingType string
+
+const (
+	SettingTypeString  SettingType = "string"
+	SettingTypeNumber  SettingType = "number"
+	SettingTypeBoolean SettingType = "boolean"
+)
+
+func (e *SettingType) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = SettingType(s)
+	case string:
+		*e = SettingType(s)
+	default:
+		return fmt.Errorf("unsupported scan type for SettingType: %T", src)
+	}
+	return nil
+}
+
+type NullSettingType struct {
+	SettingType SettingType `json:"setting_type"`
+	Valid       bool        `json:"valid"` // Valid is true if SettingType is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullSettingType) Scan(value interface{}) error {
+	if value == nil {
+		ns.SettingType, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.SettingType.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullSettingType) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.SettingType), nil
+}
+
+func (e SettingType) Valid() bool {
+	switch e {
+	case SettingTypeString,
+		SettingTypeNumber,
+		SettingTypeBoolean:
+		return true
+	}
+	return false
+}
+
+func AllSettingTypeValues() []SettingType {
+	return []SettingType{
+		SettingTypeString,
+		SettingTypeNumber,
+		SettingTypeBoolean,
+	}
+}
+
 type TeamRole string
 
 const (
@@ -127,6 +618,160 @@ func AllTeamRoleValues() []TeamRole {
 	}
 }
 
+type AuditLog struct {
+	ID          int64           `json:"id"`
+	ActorUserID *string         `json:"actor_user_id"`
+	TeamID      *string         `json:"team_id"`
+	Action      string          `json:"action"`
+	TargetType  *string         `json:"target_type"`
+	TargetID    *string         `json:"target_id"`
+	IpAddress   *string         `json:"ip_address"`
+	UserAgent   *string         `json:"user_agent"`
+	Metadata    json.RawMessage `json:"metadata"`
+	CreatedAt   time.Time       `json:"created_at"`
+}
+
+type GlobalSetting struct {
+	Key         string      `json:"key"`
+	Value       string      `json:"value"`
+	Type        SettingType `json:"type"`
+	Description *string     `json:"description"`
+	IsEncrypted bool        `json:"is_encrypted"`
+	GroupID     *string     `json:"group_id"`
+	CreatedAt   time.Time   `json:"created_at"`
+	UpdatedAt   time.Time   `json:"updated_at"`
+}
+
+type GlobalSettingGroup struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Description *string   `json:"description"`
+	Icon        *string   `json:"icon"`
+	SortOrder   int32     `json:"sort_order"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+type McpCategory struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Description *string   `json:"description"`
+	Icon        *string   `json:"icon"`
+	SortOrder   int32     `json:"sort_order"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+type McpServer struct {
+	ID                   string              `json:"id"`
+	Name                 string              `json:"name"`
+	Slug                 string              `json:"slug"`
+	Description          string              `json:"description"`
+	LongDescription      *string             `json:"long_description"`
+	GithubUrl            *string             `json:"github_url"`
+	Language             string              `json:"language"`
+	Runtime              string              `json:"runtime"`
+	Status               McpServerStatus     `json:"status"`
+	Visibility           McpServerVisibility `json:"visibility"`
+	OwnerTeamID          *string             `json:"owner_team_id"`
+	CategoryID           *string             `json:"category_id"`
+	Tags                 json.RawMessage     `json:"tags"`
+	EnvironmentVariables json.RawMessage     `json:"environment_variables"`
+	Metadata             json.RawMessage     `json:"metadata"`
+	Featured             bool                `json:"featured"`
+	CreatedBy            *string             `json:"created_by"`
+	CreatedAt            time.Time           `json:"created_at"`
+	UpdatedAt            time.Time           `json:"updated_at"`
+	Search               string              `json:"search"`
+}
+
+type McpServerInstallation struct {
+	ID                       string           `json:"id"`
+	TeamID                   string           `json:"team_id"`
+	ServerID                 string           `json:"server_id"`
+	CreatedBy                string           `json:"created_by"`
+	InstallationName         string           `json:"installation_name"`
+	InstallationType         InstallationType `json:"installation_type"`
+	UserEnvironmentVariables json.RawMessage  `json:"user_environment_variables"`
+	CreatedAt                time.Time        `json:"created_at"`
+	UpdatedAt                time.Time        `json:"updated_at"`
+	LastUsedAt               *time.Time       `json:"last_used_at"`
+}
+
+type McpToolExecution struct {
+	ID          int64           `json:"id"`
+	SatelliteID string          `json:"satellite_id"`
+	TeamID      string          `json:"team_id"`
+	UserID      *string         `json:"user_id"`
+	ServerSlug  string          `json:"server_slug"`
+	ToolName    string          `json:"tool_name"`
+	DurationMs  int32           `json:"duration_ms"`
+	Success     bool            `json:"success"`
+	Error       *string         `json:"error"`
+	Arguments   json.RawMessage `json:"arguments"`
+	CreatedAt   time.Time       `json:"created_at"`
+}
+
+type OauthAccessToken struct {
+	ID        string    `json:"id"`
+	TokenHash string    `json:"token_hash"`
+	ClientID  string    `json:"client_id"`
+	UserID    string    `json:"user_id"`
+	Scope     string    `json:"scope"`
+	ExpiresAt time.Time `json:"expires_at"`
+	Revoked   bool      `json:"revoked"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+type OauthClient struct {
+	ClientID     string          `json:"client_id"`
+	ClientName   string          `json:"client_name"`
+	RedirectUris json.RawMessage `json:"redirect_uris"`
+	GrantTypes   json.RawMessage `json:"grant_types"`
+	Scope        string          `json:"scope"`
+	CreatedAt    time.Time       `json:"created_at"`
+}
+
+type OauthRefreshToken struct {
+	ID            string    `json:"id"`
+	TokenHash     string    `json:"token_hash"`
+	AccessTokenID *string   `json:"access_token_id"`
+	ClientID      string    `json:"client_id"`
+	UserID        string    `json:"user_id"`
+	ExpiresAt     time.Time `json:"expires_at"`
+	Revoked       bool      `json:"revoked"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+type QueueJob struct {
+	ID           string          `json:"id"`
+	Type         string          `json:"type"`
+	Payload      json.RawMessage `json:"payload"`
+	Status       JobStatus       `json:"status"`
+	Priority     int32           `json:"priority"`
+	Attempts     int32           `json:"attempts"`
+	MaxAttempts  int32           `json:"max_attempts"`
+	ScheduledFor time.Time       `json:"scheduled_for"`
+	StartedAt    *time.Time      `json:"started_at"`
+	CompletedAt  *time.Time      `json:"completed_at"`
+	Error        *string         `json:"error"`
+	Result       json.RawMessage `json:"result"`
+	BatchID      *string         `json:"batch_id"`
+	CreatedAt    time.Time       `json:"created_at"`
+	UpdatedAt    time.Time       `json:"updated_at"`
+}
+
+type QueueJobBatch struct {
+	ID            string          `json:"id"`
+	Type          string          `json:"type"`
+	TotalJobs     int32           `json:"total_jobs"`
+	CompletedJobs int32           `json:"completed_jobs"`
+	FailedJobs    int32           `json:"failed_jobs"`
+	Status        JobStatus       `json:"status"`
+	Metadata      json.RawMessage `json:"metadata"`
+	CreatedAt     time.Time       `json:"created_at"`
+	UpdatedAt     time.Time       `json:"updated_at"`
+}
+
 type Role struct {
 	ID           string          `json:"id"`
 	Name         string          `json:"name"`
@@ -135,6 +780,49 @@ type Role struct {
 	IsSystemRole bool            `json:"is_system_role"`
 	CreatedAt    time.Time       `json:"created_at"`
 	UpdatedAt    time.Time       `json:"updated_at"`
+}
+
+type Satellite struct {
+	ID            string          `json:"id"`
+	Name          string          `json:"name"`
+	SatelliteType SatelliteType   `json:"satellite_type"`
+	TeamID        *string         `json:"team_id"`
+	Status        SatelliteStatus `json:"status"`
+	SatelliteUrl  string          `json:"satellite_url"`
+	Region        *string         `json:"region"`
+	Version       *string         `json:"version"`
+	SystemInfo    json.RawMessage `json:"system_info"`
+	LastHeartbeat *time.Time      `json:"last_heartbeat"`
+	CreatedBy     string          `json:"created_by"`
+	CreatedAt     time.Time       `json:"created_at"`
+	UpdatedAt     time.Time       `json:"updated_at"`
+}
+
+type SatelliteHeartbeat struct {
+	ID            string          `json:"id"`
+	SatelliteID   string          `json:"satellite_id"`
+	Status        SatelliteStatus `json:"status"`
+	SystemMetrics json.RawMessage `json:"system_metrics"`
+	ProcessCount  int32           `json:"process_count"`
+	ErrorCount    int32           `json:"error_count"`
+	Version       *string         `json:"version"`
+	CreatedAt     time.Time       `json:"created_at"`
+}
+
+type SatelliteProcess struct {
+	ID             string        `json:"id"`
+	SatelliteID    string        `json:"satellite_id"`
+	InstallationID string        `json:"installation_id"`
+	TeamID         string        `json:"team_id"`
+	ProcessID      string        `json:"process_id"`
+	Status         ProcessStatus `json:"status"`
+	HealthStatus   *string       `json:"health_status"`
+	StartedAt      time.Time     `json:"started_at"`
+	StoppedAt      *time.Time    `json:"stopped_at"`
+	ErrorMessage   *string       `json:"error_message"`
+	RestartCount   int32         `json:"restart_count"`
+	CreatedAt      time.Time     `json:"created_at"`
+	UpdatedAt      time.Time     `json:"updated_at"`
 }
 
 type Session struct {
@@ -160,6 +848,17 @@ type TeamMember struct {
 	UserID   string    `json:"user_id"`
 	Role     TeamRole  `json:"role"`
 	JoinedAt time.Time `json:"joined_at"`
+}
+
+type TeamMetric struct {
+	ID              int64     `json:"id"`
+	TeamID          string    `json:"team_id"`
+	SatelliteID     string    `json:"satellite_id"`
+	BucketStart     time.Time `json:"bucket_start"`
+	BucketMinutes   int32     `json:"bucket_minutes"`
+	ToolCalls       int64     `json:"tool_calls"`
+	Errors          int64     `json:"errors"`
+	TotalDurationMs int64     `json:"total_duration_ms"`
 }
 
 type User struct {
