@@ -117,7 +117,9 @@ table "mcp_servers" {
     type    = timestamptz
     default = sql("now()")
   }
-  // Full-text document: name (A), description (B), tags (C).
+  // Full-text search document, kept by Postgres: name (weight A),
+  // description (B), tags (C). Stored, so ranking reads it instead of
+  // recomputing it per row; Go sees it as pgtype.TSVector.
   column "search" {
     type = tsvector
     as {

@@ -116,7 +116,10 @@ table "queue_jobs" {
     ref_columns = [table.queue_job_batches.column.id]
     on_delete   = SET_NULL
   }
-  // Claiming: the due pending jobs by priority, then age.
+  // Claiming: the due pending jobs by priority, then age, then id: the
+  // whole ORDER BY of JobClaimNext, so the LIMIT stops after N rows instead
+  // of sorting every job of a bulk enqueue (same priority and scheduled_for)
+  // by id first.
   index "queue_jobs_claim_idx" {
     on {
       column = column.priority
@@ -124,6 +127,9 @@ table "queue_jobs" {
     }
     on {
       column = column.scheduled_for
+    }
+    on {
+      column = column.id
     }
     where = "status = 'pending'::job_status"
   }

@@ -132,9 +132,12 @@ table "team_metrics" {
     ref_columns = [table.satellites.column.id]
     on_delete   = CASCADE
   }
-  index "team_metrics_team_id_satellite_id_bucket_start_key" {
+  // One bucket per (team, satellite, bucket_start): the conflict target of
+  // TeamMetricIncrement. bucket_start comes second so a team's time window
+  // (TeamMetricListByTeam) is one range of the index.
+  index "team_metrics_team_id_bucket_start_satellite_id_key" {
     unique  = true
-    columns = [column.team_id, column.satellite_id, column.bucket_start]
+    columns = [column.team_id, column.bucket_start, column.satellite_id]
   }
   index "team_metrics_satellite_id_idx" {
     columns = [column.satellite_id]

@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 type AuthType string
@@ -681,7 +683,7 @@ type McpServer struct {
 	CreatedBy            *string             `json:"created_by"`
 	CreatedAt            time.Time           `json:"created_at"`
 	UpdatedAt            time.Time           `json:"updated_at"`
-	Search               string              `json:"search"`
+	Search               pgtype.TSVector     `json:"search"`
 }
 
 type McpServerInstallation struct {
@@ -711,7 +713,7 @@ type McpToolExecution struct {
 	CreatedAt   time.Time       `json:"created_at"`
 }
 
-type OauthAccessToken struct {
+type OAuthAccessToken struct {
 	ID        string    `json:"id"`
 	TokenHash string    `json:"token_hash"`
 	ClientID  string    `json:"client_id"`
@@ -722,7 +724,7 @@ type OauthAccessToken struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-type OauthClient struct {
+type OAuthClient struct {
 	ClientID     string          `json:"client_id"`
 	ClientName   string          `json:"client_name"`
 	RedirectUris json.RawMessage `json:"redirect_uris"`
@@ -731,7 +733,7 @@ type OauthClient struct {
 	CreatedAt    time.Time       `json:"created_at"`
 }
 
-type OauthRefreshToken struct {
+type OAuthRefreshToken struct {
 	ID            string    `json:"id"`
 	TokenHash     string    `json:"token_hash"`
 	AccessTokenID *string   `json:"access_token_id"`

@@ -9,11 +9,256 @@ import (
 )
 
 type Querier interface {
+	// AuditLogAppend adds an entry; id comes from the identity. created_at
+	// defaults to now(); pass it only to keep the original time (imports).
+	AuditLogAppend(ctx context.Context, arg AuditLogAppendParams) (AuditLog, error)
+	// AuditLogListByActor is AuditLogListByTeam for the entries of one actor
+	// (audit_logs_actor_user_id_created_at_idx).
+	AuditLogListByActor(ctx context.Context, arg AuditLogListByActorParams) ([]AuditLog, error)
+	// AuditLogListByTeam returns one page of a team's entries created in
+	// [created_from, created_to), newest first (created_at DESC, id DESC). The
+	// first page has a nil cursor; the next page passes the created_at and id of
+	// the previous page's last row. The cursor is one row comparison, so the
+	// whole keyset condition is an index condition on
+	// audit_logs_team_id_created_at_idx: no page rescans the rows before it.
+	AuditLogListByTeam(ctx context.Context, arg AuditLogListByTeamParams) ([]AuditLog, error)
+	GlobalSettingCreate(ctx context.Context, arg GlobalSettingCreateParams) (GlobalSetting, error)
+	GlobalSettingDelete(ctx context.Context, key string) (int64, error)
+	GlobalSettingGet(ctx context.Context, key string) (GlobalSetting, error)
+	GlobalSettingGroupCreate(ctx context.Context, arg GlobalSettingGroupCreateParams) (GlobalSettingGroup, error)
+	// GlobalSettingGroupDelete fails with a foreign key error while settings
+	// still belong to the group.
+	GlobalSettingGroupDelete(ctx context.Context, id string) (int64, error)
+	GlobalSettingGroupGet(ctx context.Context, id string) (GlobalSettingGroup, error)
+	GlobalSettingGroupList(ctx context.Context) ([]GlobalSettingGroup, error)
+	GlobalSettingGroupUpdate(ctx context.Context, arg GlobalSettingGroupUpdateParams) (int64, error)
+	// GlobalSettingInitDefaults inserts a whole set of default settings in one
+	// statement: element i of every array is one setting. Keys that already
+	// exist are skipped, never overwritten; the result counts the settings
+	// inserted. types holds setting_type names; an empty description or group id
+	// is NULL. All arrays must have the same length (a short keys, values, types
+	// or is_encrypted array fails with a not-null error). ROWS FROM (unnest(a),
+	// unnest(b), ...) is unnest(a, b, ...) in a form sqlc's catalog knows; both
+	// pad shorter arrays with NULLs.
+	GlobalSettingInitDefaults(ctx context.Context, arg GlobalSettingInitDefaultsParams) (int64, error)
+	GlobalSettingList(ctx context.Context) ([]GlobalSetting, error)
+	GlobalSettingListByGroup(ctx context.Context, groupID string) ([]GlobalSetting, error)
+	GlobalSettingUpdateValue(ctx context.Context, arg GlobalSettingUpdateValueParams) (int64, error)
+	// IdentitySequencesReset moves the sequence of every identity column past
+	// the largest id of its table, so inserts without an id do not collide with
+	// rows inserted with explicit ids (the legacy importer calls it after
+	// loading). A sequence never moves backwards: it also stays past the last
+	// value it handed out, including to inserts not yet committed. Returns the
+	// id each table's next insert gets. Keep the list in step with the identity
+	// columns of the schema (TestIdentitySequencesResetCoversEveryIdentity).
+	IdentitySequencesReset(ctx context.Context) (IdentitySequencesResetRow, error)
+	// A batch's counters and status are kept by the job queries (JobComplete,
+	// JobFail, JobReclaimStuck) in the statement that finishes each job: when
+	// completed_jobs + failed_jobs reaches total_jobs the batch is completed,
+	// or failed if any of its jobs failed. total_jobs must be the number of
+	// jobs enqueued with the batch's id.
+	JobBatchCreate(ctx context.Context, arg JobBatchCreateParams) (QueueJobBatch, error)
+	JobBatchGet(ctx context.Context, id string) (QueueJobBatch, error)
+	// JobClaimNext takes up to max_jobs due pending jobs, highest priority
+	// first, then the longest due, and marks them processing: started_at =
+	// now(), attempts + 1. Jobs that another claimer holds in its open
+	// transaction are skipped, so concurrent workers never receive the same
+	// job. The jobs are returned in claim order.
+	JobClaimNext(ctx context.Context, maxJobs int32) ([]JobClaimNextRow, error)
+	// JobComplete records a processing job's result and counts it as completed
+	// in its batch (in the same statement), completing the batch with its last
+	// job, or failing it if any job failed. attempts is the value JobClaimNext
+	// returned: it fences off a worker whose job was reclaimed and claimed again
+	// meanwhile. It returns the number of jobs completed: 0 when the job is not
+	// processing under this attempt (never claimed, already finished,
+	// reclaimed), and then nothing changes.
+	JobComplete(ctx context.Context, arg JobCompleteParams) (int64, error)
+	// JobDeleteFinished deletes the completed and failed jobs that finished
+	// more than older_than_seconds ago.
+	JobDeleteFinished(ctx context.Context, olderThanSeconds float64) (int64, error)
+	// Every query runs on the DBTX it is given, so enqueueing inside the
+	// caller's transaction commits or rolls back with the caller's work.
+	// JobEnqueue adds a pending job, due at scheduled_for (nil = now()).
+	JobEnqueue(ctx context.Context, arg JobEnqueueParams) (QueueJob, error)
+	// JobEnqueueMany adds one pending job per element of the parallel arrays
+	// ids, types, payloads and priorities (which must have the same length),
+	// all with the same max_attempts, due time (nil = now()) and batch (nil =
+	// none). It returns the number of jobs added.
+	JobEnqueueMany(ctx context.Context, arg JobEnqueueManyParams) (int64, error)
+	// JobFail records a processing job's error; attempts fences as in
+	// JobComplete. While attempts < max_attempts
+	// the job goes back to pending, due after an exponential backoff of
+	// backoff_base_seconds * 2^(attempts-1), at most backoff_max_seconds (nil =
+	// no cap; the exponent stops at 40 so power() cannot overflow). Otherwise
+	// it fails for good, and only then is it counted in its batch's failed_jobs
+	// (in the same statement), which fails the batch once all its jobs are
+	// done. It returns the job as updated; ErrNotFound when it is not
+	// processing under this attempt, and then nothing changes.
+	JobFail(ctx context.Context, arg JobFailParams) (JobFailRow, error)
+	JobGet(ctx context.Context, id string) (QueueJob, error)
+	// JobReclaimStuck returns the jobs processing since before now() - timeout
+	// (their worker is presumed dead) to pending, or fails them when their
+	// attempts are exhausted, counting those in their batches in the same
+	// statement. Jobs locked by a transaction that is finishing them are
+	// skipped. It returns the number of jobs reclaimed.
+	JobReclaimStuck(ctx context.Context, timeoutSeconds float64) (int64, error)
+	McpCategoryCreate(ctx context.Context, arg McpCategoryCreateParams) (McpCategory, error)
+	// McpCategoryDelete fails with a foreign key violation while servers are
+	// still in the category.
+	McpCategoryDelete(ctx context.Context, id string) (int64, error)
+	McpCategoryGetByID(ctx context.Context, id string) (McpCategory, error)
+	McpCategoryList(ctx context.Context) ([]McpCategory, error)
+	McpCategoryUpdate(ctx context.Context, arg McpCategoryUpdateParams) (int64, error)
+	// McpServerCreate: nil tags store an empty array.
+	McpServerCreate(ctx context.Context, arg McpServerCreateParams) (McpServer, error)
+	// McpServerDelete also deletes the server's installations (cascade).
+	McpServerDelete(ctx context.Context, id string) (int64, error)
+	McpServerGetByID(ctx context.Context, id string) (McpServer, error)
+	McpServerGetBySlug(ctx context.Context, slug string) (McpServer, error)
+	McpServerInstallationCreate(ctx context.Context, arg McpServerInstallationCreateParams) (McpServerInstallation, error)
+	McpServerInstallationDelete(ctx context.Context, id string) (int64, error)
+	McpServerInstallationGetByID(ctx context.Context, id string) (McpServerInstallation, error)
+	// McpServerInstallationListWithServers returns a team's installations, each
+	// with its catalog server, in one query, by installation name.
+	McpServerInstallationListWithServers(ctx context.Context, teamID string) ([]McpServerInstallationListWithServersRow, error)
+	// McpServerInstallationMergeEnv merges a JSON object into the environment
+	// document, JSON merge patch style at the top level: keys of patch overwrite,
+	// a null value removes its key, other keys stay. A nil patch changes nothing
+	// but a NULL document becomes {}.
+	McpServerInstallationMergeEnv(ctx context.Context, arg McpServerInstallationMergeEnvParams) (int64, error)
+	// McpServerInstallationSetEnv replaces the whole environment document (a
+	// JSON object of name -> value; nil stores NULL).
+	McpServerInstallationSetEnv(ctx context.Context, arg McpServerInstallationSetEnvParams) (int64, error)
+	// McpServerInstallationTouchLastUsed records use; it is not a change of the
+	// installation, so updated_at stays.
+	McpServerInstallationTouchLastUsed(ctx context.Context, id string) (int64, error)
+	// McpServerListFeatured returns the featured servers by name (partial index
+	// mcp_servers_featured_idx).
+	McpServerListFeatured(ctx context.Context) ([]McpServer, error)
+	// McpServerSearch is the catalog search, one page at a time.
+	//
+	// query is web-search syntax (websearch_to_tsquery: words, "quoted phrase",
+	// or, -word) matched against the generated column search (GIN index
+	// mcp_servers_search_idx): name (weight A), description (B), tags (C).
+	//
+	// Rank is ts_rank, not ts_rank_cd: for each word ts_rank counts the
+	// best-weighted occurrence fully and further ones with quickly diminishing
+	// weight, so a name match outranks any number of description-only mentions,
+	// which outrank tag-only matches (ts_rank_cd adds occurrences up: four
+	// mentions in a description beat one in the name).
+	//
+	// An empty query, or one of stop words only ("the"), has no lexemes: it
+	// matches every server with rank 0, so the page lists the catalog by name.
+	//
+	// Filters, each ignored when nil: category_id; status; tags, a JSON array
+	// the server's tags must all contain (`@>`, index mcp_servers_tags_idx).
+	//
+	// Order: rank DESC, name, id. Keyset pagination: the first page passes nil
+	// after_rank, after_name and after_id; each next page passes the rank, name
+	// and id of the previous page's last row. Every page ranks all matches
+	// again; the keyset keeps pages consistent while the catalog changes.
+	McpServerSearch(ctx context.Context, arg McpServerSearchParams) ([]McpServerSearchRow, error)
+	// McpServerUpdate changes the non-nil fields and bumps updated_at. Nullable
+	// columns cannot be cleared through it (nil means unchanged).
+	McpServerUpdate(ctx context.Context, arg McpServerUpdateParams) (int64, error)
+	// OAuth access and refresh tokens. Only a hash of each token is stored and
+	// looked up; the plaintext never reaches the database.
+	//
+	// Expired tokens are revoked (revoked = true), not deleted: deleting an
+	// access token would cascade to the refresh token issued with it
+	// (oauth_refresh_tokens_access_token_id_fkey), which usually outlives it.
+	OAuthAccessTokenCreate(ctx context.Context, arg OAuthAccessTokenCreateParams) (OAuthAccessToken, error)
+	// OAuthAccessTokenGetValid returns the token with this hash only while it
+	// is neither revoked nor expired.
+	OAuthAccessTokenGetValid(ctx context.Context, tokenHash string) (OAuthAccessToken, error)
+	// OAuthAccessTokenRevoke counts only a token this call revoked: 0 when the
+	// id is unknown or the token was already revoked.
+	OAuthAccessTokenRevoke(ctx context.Context, id string) (int64, error)
+	OAuthAccessTokenRevokeAllByUser(ctx context.Context, userID string) (int64, error)
+	// OAuthAccessTokenRevokeExpired revokes the expired tokens not yet revoked
+	// and counts them (oauth_access_tokens_expires_at_idx covers exactly these).
+	OAuthAccessTokenRevokeExpired(ctx context.Context) (int64, error)
+	OAuthClientCreate(ctx context.Context, arg OAuthClientCreateParams) (OAuthClient, error)
+	OAuthClientGet(ctx context.Context, clientID string) (OAuthClient, error)
+	OAuthRefreshTokenCreate(ctx context.Context, arg OAuthRefreshTokenCreateParams) (OAuthRefreshToken, error)
+	// OAuthRefreshTokenGetValid returns the token with this hash only while it
+	// is neither revoked nor expired.
+	OAuthRefreshTokenGetValid(ctx context.Context, tokenHash string) (OAuthRefreshToken, error)
+	// OAuthRefreshTokenRevoke counts only a token this call revoked.
+	OAuthRefreshTokenRevoke(ctx context.Context, id string) (int64, error)
+	OAuthRefreshTokenRevokeAllByUser(ctx context.Context, userID string) (int64, error)
+	OAuthRefreshTokenRevokeExpired(ctx context.Context) (int64, error)
+	// OAuthRefreshTokenRotate exchanges a refresh token for a new access and
+	// refresh token pair in one statement: it revokes the presented token (found
+	// by hash, and only if it is valid and was issued to client_id) and inserts
+	// the new pair for the same client and user. A token that is unknown,
+	// revoked, expired or another client's inserts nothing and returns no row
+	// (ErrNotFound). Concurrent rotations of one token: the row lock lets exactly
+	// one through; the others re-check revoked and find nothing. The new access
+	// token's scope is scope when given, else that of the access token the old
+	// refresh token was issued with, else the client's.
+	OAuthRefreshTokenRotate(ctx context.Context, arg OAuthRefreshTokenRotateParams) (OAuthRefreshTokenRotateRow, error)
 	RoleCreate(ctx context.Context, arg RoleCreateParams) (Role, error)
 	RoleDelete(ctx context.Context, id string) (int64, error)
 	RoleGetByID(ctx context.Context, id string) (Role, error)
 	RoleList(ctx context.Context) ([]Role, error)
 	RoleUpdate(ctx context.Context, arg RoleUpdateParams) (int64, error)
+	SatelliteDelete(ctx context.Context, id string) (int64, error)
+	SatelliteGetByID(ctx context.Context, id string) (Satellite, error)
+	// Heartbeats are written by SatelliteRecordHeartbeat (queries/satellites.sql),
+	// which also updates the satellite.
+	// SatelliteHeartbeatListLatest returns the newest heartbeat of every
+	// satellite that has one (one row per satellite), one index probe of
+	// satellite_heartbeats_satellite_id_created_at_idx per satellite.
+	SatelliteHeartbeatListLatest(ctx context.Context) ([]SatelliteHeartbeat, error)
+	// SatelliteHeartbeatListRecent returns a satellite's latest heartbeats,
+	// newest first.
+	SatelliteHeartbeatListRecent(ctx context.Context, arg SatelliteHeartbeatListRecentParams) ([]SatelliteHeartbeat, error)
+	// SatelliteListActive lists active satellites, most recent heartbeat first;
+	// it reads the partial index satellites_active_idx.
+	SatelliteListActive(ctx context.Context) ([]Satellite, error)
+	// SatelliteMarkStaleInactive sets active satellites whose last heartbeat is
+	// older than stale_seconds (or that never sent one) to 'inactive' and
+	// returns how many it changed. Other statuses are left alone.
+	SatelliteMarkStaleInactive(ctx context.Context, staleSeconds int32) (int64, error)
+	SatelliteProcessGetByID(ctx context.Context, id string) (SatelliteProcess, error)
+	SatelliteProcessGetRestartCount(ctx context.Context, id string) (int32, error)
+	// SatelliteProcessListRunningBySatellite reads
+	// satellite_processes_satellite_id_status_idx.
+	SatelliteProcessListRunningBySatellite(ctx context.Context, satelliteID string) ([]SatelliteProcess, error)
+	SatelliteProcessMarkCrashed(ctx context.Context, arg SatelliteProcessMarkCrashedParams) (int64, error)
+	SatelliteProcessMarkRunning(ctx context.Context, id string) (int64, error)
+	SatelliteProcessMarkStopped(ctx context.Context, id string) (int64, error)
+	SatelliteProcessMarkStopping(ctx context.Context, id string) (int64, error)
+	// SatelliteProcessRestart starts a crashed or stopped process again: it
+	// counts the restart, clears stopped_at, error_message and health_status,
+	// restarts started_at and takes the new process_id when given.
+	SatelliteProcessRestart(ctx context.Context, arg SatelliteProcessRestartParams) (int64, error)
+	// SatelliteProcessStart records a new process in 'starting'. From there each
+	// transition is one UPDATE guarded by the states it may leave; it reports
+	// rows affected, so 0 means the process is missing or the move is illegal,
+	// and nothing changed:
+	//
+	//   starting -> running                       SatelliteProcessMarkRunning
+	//   starting | running -> stopping            SatelliteProcessMarkStopping
+	//   stopping -> stopped                       SatelliteProcessMarkStopped
+	//   starting | running -> crashed             SatelliteProcessMarkCrashed
+	//   crashed | stopped -> starting             SatelliteProcessRestart
+	SatelliteProcessStart(ctx context.Context, arg SatelliteProcessStartParams) (SatelliteProcess, error)
+	// SatelliteProcessSumRestartsByInstallation totals the restarts of all of an
+	// installation's processes (0 when it has none).
+	SatelliteProcessSumRestartsByInstallation(ctx context.Context, installationID string) (int64, error)
+	// SatelliteProcessUpdateHealth sets health_status ('healthy', 'unhealthy' or
+	// 'unknown'; anything else is a check violation).
+	SatelliteProcessUpdateHealth(ctx context.Context, arg SatelliteProcessUpdateHealthParams) (int64, error)
+	// SatelliteRecordHeartbeat stores a heartbeat and, in the same statement,
+	// sets the satellite's last_heartbeat (= the heartbeat's created_at), status,
+	// version (when given) and updated_at; it returns the heartbeat. For an
+	// unknown satellite nothing is written and the result is ErrNotFound.
+	SatelliteRecordHeartbeat(ctx context.Context, arg SatelliteRecordHeartbeatParams) (SatelliteHeartbeat, error)
+	// SatelliteRegister creates a satellite; it starts 'inactive' until its
+	// first heartbeat.
+	SatelliteRegister(ctx context.Context, arg SatelliteRegisterParams) (Satellite, error)
 	SessionCreate(ctx context.Context, arg SessionCreateParams) (Session, error)
 	SessionDelete(ctx context.Context, id string) (int64, error)
 	SessionDeleteExpired(ctx context.Context) (int64, error)
@@ -35,7 +280,34 @@ type Querier interface {
 	// in one query.
 	TeamMemberListWithUsers(ctx context.Context, teamID string) ([]TeamMemberListWithUsersRow, error)
 	TeamMemberUpdateRole(ctx context.Context, arg TeamMemberUpdateRoleParams) (int64, error)
+	// TeamMetricIncrement adds to the counters of a (team, satellite,
+	// bucket_start) bucket, creating it on first use, atomically: concurrent
+	// increments of one bucket all count. bucket_minutes is set by the increment
+	// that creates the bucket; later increments leave it unchanged. Returns the
+	// bucket's totals after the increment.
+	TeamMetricIncrement(ctx context.Context, arg TeamMetricIncrementParams) (TeamMetric, error)
+	// TeamMetricListByTeam returns a team's buckets (all satellites) starting
+	// in [since, until), oldest first.
+	TeamMetricListByTeam(ctx context.Context, arg TeamMetricListByTeamParams) ([]TeamMetric, error)
 	TeamUpdate(ctx context.Context, arg TeamUpdateParams) (int64, error)
+	// ToolExecutionCreate records one tool call; a nil created_at means now().
+	ToolExecutionCreate(ctx context.Context, arg ToolExecutionCreateParams) (McpToolExecution, error)
+	// ToolExecutionCreateBatch bulk-loads tool calls with COPY (satellites report
+	// them in batches; the legacy importer loads history). The id is assigned by
+	// the identity. COPY is one statement: a row that violates a constraint
+	// fails the whole batch and nothing is stored.
+	ToolExecutionCreateBatch(ctx context.Context, arg []ToolExecutionCreateBatchParams) (int64, error)
+	// ToolExecutionListRecentFailures returns a team's failed calls, newest
+	// first; it reads the partial index mcp_tool_executions_failures_idx.
+	ToolExecutionListRecentFailures(ctx context.Context, arg ToolExecutionListRecentFailuresParams) ([]McpToolExecution, error)
+	// ToolExecutionTeamUsage summarises a team's calls with created_at in
+	// [since, until). Percentiles are percentile_cont: interpolated between the
+	// two nearest durations, so the p50 of an even count is the mean of the
+	// middle two. With no calls in the window every value is 0.
+	ToolExecutionTeamUsage(ctx context.Context, arg ToolExecutionTeamUsageParams) (ToolExecutionTeamUsageRow, error)
+	// ToolExecutionTeamUsageByTool is ToolExecutionTeamUsage per server and
+	// tool, busiest first; tools without calls in the window are absent.
+	ToolExecutionTeamUsageByTool(ctx context.Context, arg ToolExecutionTeamUsageByToolParams) ([]ToolExecutionTeamUsageByToolRow, error)
 	UserCreate(ctx context.Context, arg UserCreateParams) (User, error)
 	UserDelete(ctx context.Context, id string) (int64, error)
 	// UserGetByEmail matches case-insensitively; lower(email) is indexed.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -84,10 +85,11 @@ func LoadEnv(path, name string) (*Env, error) {
 			}
 			*f.dst = v.AsString()
 		}
-		if env.SchemaDir, err = filePath(env.SchemaDir); err != nil {
+		base := filepath.Dir(path)
+		if env.SchemaDir, err = filePath(base, env.SchemaDir); err != nil {
 			return nil, fmt.Errorf("config: %s: env %q: src: %w", path, name, err)
 		}
-		if env.Dir, err = filePath(env.Dir); err != nil {
+		if env.Dir, err = filePath(base, env.Dir); err != nil {
 			return nil, fmt.Errorf("config: %s: env %q: migration.dir: %w", path, name, err)
 		}
 		return env, nil
@@ -108,12 +110,17 @@ func (e *Env) UsesThrowawayDev() bool {
 	return e.DevURL == "" || strings.HasPrefix(e.DevURL, "docker://")
 }
 
-func filePath(u string) (string, error) {
+// filePath turns a file:// URL into a path; relative paths are relative to
+// the project file, so --config works from any directory.
+func filePath(base, u string) (string, error) {
 	p, ok := strings.CutPrefix(u, "file://")
 	if !ok || p == "" {
 		return "", errors.New("want a file:// URL")
 	}
-	return p, nil
+	if filepath.IsAbs(p) {
+		return p, nil
+	}
+	return filepath.Join(base, p), nil
 }
 
 var getenv = function.New(&function.Spec{

@@ -24,6 +24,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/deploystack/stackdb"
+	"github.com/deploystack/stackdb/internal/config"
 	"github.com/deploystack/stackdb/internal/migrate"
 	"github.com/deploystack/stackdb/internal/pgcluster"
 	"github.com/deploystack/stackdb/schema"
@@ -216,7 +217,12 @@ func (s *testServer) create(tb testing.TB, template string) string {
 	}
 	tb.Cleanup(func() {
 		if tb.Failed() {
-			tb.Logf("dbtest: kept the database of this failed test: %s", url)
+			url := config.Redact(url) // TEST_DATABASE_URL may carry a password
+			if s.cluster != nil {
+				tb.Logf("dbtest: kept the database of this failed test: %s (the throwaway server stops with the test binary; set %s to keep it)", url, EnvURL)
+			} else {
+				tb.Logf("dbtest: kept the database of this failed test: %s", url)
+			}
 			return
 		}
 		if err := s.dropDB(context.Background(), name); err != nil {

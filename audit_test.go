@@ -1,0 +1,438 @@
+package stackdb_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/stretchr/testify/require"
+
+	"github.com/deploystack/stackdb"
+	"github.com/deploystack/stackdb/gen/dbsqlc"
+)
+
+// ---------------------------------------------------------------------------
+// Fixtures shared by audit_test.go, oauth_test.go and settings_test.go
+
+// anyStmtRecorder remembers the last statement run through it, whichever of
+// Exec, Query or QueryRow ran it, so a test can EXPLAIN exactly the SQL of a
+// generated query.
+type anyStmtRecorder struct {
+	stackdb.DB
+	sql  string
+	args []any
+}
+
+func (r *anyStmtRecorder) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	r.sql, r.args = sql, args
+	return r.DB.Exec(ctx, sql, args...)
+}
+
+func (r *anyStmtRecorder) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	r.sql, r.args = sql, args
+	return r.DB.Query(ctx, sql, args...)
+}
+
+func (r *anyStmtRecorder) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	r.sql, r.args = sql, args
+	return r.DB.QueryRow(ctx, sql, args...)
+}
+
+// explainLast returns the JSON plan of the statement rec recorded last
+// and the names of the indexes it uses. It runs on tx, where the caller has
+// turned sequential scans off (the tables are tiny).
+func explainLast(t *testing.T, tx pgx.Tx, rec *anyStmtRecorder) (string, []string) {
+	t.Helper()
+	require.NotEmpty(t, rec.sql, "no statement recorded")
+	var plan string
+	require.NoError(t, tx.QueryRow(t.Context(), "EXPLAIN (FORMAT JSON)\n"+rec.sql, rec.args...).Scan(&plan))
+	var nodes []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(plan), &nodes))
+	return plan, indexNames(nodes[0]["Plan"])
+}
+
+// explainLastGeneric is explainLast for the generic plan of the statement:
+// the plan Postgres may settle on for a prepared statement it runs often,
+// which cannot simplify anything based on the parameters' values.
+func explainLastGeneric(t *testing.T, tx pgx.Tx, rec *anyStmtRecorder) (string, []string) {
+	t.Helper()
+	require.NotEmpty(t, rec.sql, "no statement recorded")
+	ctx := t.Context()
+	_, err := tx.Exec(ctx, "PREPARE generic_plan_probe AS\n"+rec.sql)
+	require.NoError(t, err)
+	defer func() { _, _ = tx.Exec(context.Background(), "DEALLOCATE generic_plan_probe") }()
+	_, err = tx.Exec(ctx, "SET LOCAL plan_cache_mode = force_generic_plan")
+	require.NoError(t, err)
+	defer func() { _, _ = tx.Exec(context.Background(), "SET LOCAL plan_cache_mode = auto") }()
+	// EXECUTE takes no bind parameters: pass the values as literals. The
+	// generic plan does not depend on them.
+	literals := make([]string, len(rec.args))
+	for i, arg := range rec.args {
+		literals[i] = sqlLiteral(t, arg)
+	}
+	var plan string
+	require.NoError(t, tx.QueryRow(ctx, "EXPLAIN (FORMAT JSON) EXECUTE generic_plan_probe("+strings.Join(literals, ", ")+")").Scan(&plan))
+	var nodes []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(plan), &nodes))
+	return plan, indexNames(nodes[0]["Plan"])
+}
+
+// sqlLiteral renders a query argument as an SQL literal (for tests only).
+func sqlLiteral(t *testing.T, arg any) string {
+	t.Helper()
+	v := reflect.ValueOf(arg)
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return "NULL"
+		}
+		v = v.Elem()
+	}
+	if !v.IsValid() {
+		return "NULL"
+	}
+	switch x := v.Interface().(type) {
+	case string:
+		return "'" + strings.ReplaceAll(x, "'", "''") + "'"
+	case time.Time:
+		return "'" + x.Format(time.RFC3339Nano) + "'"
+	case int, int32, int64, bool:
+		return fmt.Sprint(x)
+	}
+	t.Fatalf("sqlLiteral: unsupported %T", arg)
+	return ""
+}
+
+// txNoSeqscan begins a transaction, rolled back when the test ends, in which
+// the planner may not choose a sequential scan.
+func txNoSeqscan(t *testing.T, db stackdb.TxStarter) pgx.Tx {
+	t.Helper()
+	tx, err := db.Begin(t.Context())
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = tx.Rollback(context.Background()) })
+	_, err = tx.Exec(t.Context(), "SET LOCAL enable_seqscan = off")
+	require.NoError(t, err)
+	return tx
+}
+
+func appendAudit(t *testing.T, q dbsqlc.Querier, p dbsqlc.AuditLogAppendParams) dbsqlc.AuditLog {
+	t.Helper()
+	if p.Action == "" {
+		p.Action = "test.action"
+	}
+	e, err := q.AuditLogAppend(t.Context(), p)
+	require.NoError(t, err)
+	return e
+}
+
+// ---------------------------------------------------------------------------
+// audit_logs
+
+func TestAuditLogAppend(t *testing.T) {
+	t.Parallel()
+	ctx, _, q := setup(t)
+	role := createRole(t, q, "member")
+	alice := createUser(t, q, role.ID, "alice@example.com")
+	team := createTeam(t, q, alice.ID, "Core", "core")
+
+	full, err := q.AuditLogAppend(ctx, dbsqlc.AuditLogAppendParams{
+		ActorUserID: &alice.ID,
+		TeamID:      &team.ID,
+		Action:      "team.member.add",
+		TargetType:  new("user"),
+		TargetID:    new("user_bob"),
+		IpAddress:   new("192.0.2.1"),
+		UserAgent:   new("curl/8"),
+		Metadata:    json.RawMessage(`{"role": "team_user"}`),
+	})
+	require.NoError(t, err)
+	require.Positive(t, full.ID, "the id comes from the identity")
+	require.Equal(t, dbsqlc.AuditLog{
+		ID:          full.ID,
+		ActorUserID: &alice.ID,
+		TeamID:      &team.ID,
+		Action:      "team.member.add",
+		TargetType:  new("user"),
+		TargetID:    new("user_bob"),
+		IpAddress:   new("192.0.2.1"),
+		UserAgent:   new("curl/8"),
+		Metadata:    full.Metadata,
+		CreatedAt:   full.CreatedAt,
+	}, full)
+	require.JSONEq(t, `{"role": "team_user"}`, string(full.Metadata))
+	require.WithinDuration(t, time.Now(), full.CreatedAt, time.Minute, "created_at defaults to now()")
+
+	minimal, err := q.AuditLogAppend(ctx, dbsqlc.AuditLogAppendParams{Action: "system.start"})
+	require.NoError(t, err)
+	require.Greater(t, minimal.ID, full.ID, "identity ids increase")
+	require.Equal(t, dbsqlc.AuditLog{ID: minimal.ID, Action: "system.start", CreatedAt: minimal.CreatedAt}, minimal,
+		"nil pointers and nil metadata are NULL")
+	require.Nil(t, minimal.Metadata)
+
+	past := in(-72 * time.Hour)
+	imported := appendAudit(t, q, dbsqlc.AuditLogAppendParams{Action: "legacy.import", CreatedAt: &past})
+	require.True(t, past.Equal(imported.CreatedAt), "an explicit created_at is kept: %v", imported.CreatedAt)
+
+	_, err = q.AuditLogAppend(ctx, dbsqlc.AuditLogAppendParams{Action: "x", ActorUserID: new("user_missing")})
+	requireConstraintError(t, err, stackdb.ForeignKey, "audit_logs", "audit_logs_actor_user_id_fkey", "user_missing")
+	_, err = q.AuditLogAppend(ctx, dbsqlc.AuditLogAppendParams{Action: "x", TeamID: new("team_missing")})
+	requireConstraintError(t, err, stackdb.ForeignKey, "audit_logs", "audit_logs_team_id_fkey", "team_missing")
+}
+
+// auditPager runs one page of a keyset listing.
+type auditPager func(ctx context.Context, q dbsqlc.Querier, from, to time.Time, cursorAt *time.Time, cursorID *int64, max int32) ([]dbsqlc.AuditLog, error)
+
+func auditPagerByTeam(teamID string) auditPager {
+	return func(ctx context.Context, q dbsqlc.Querier, from, to time.Time, cursorAt *time.Time, cursorID *int64, max int32) ([]dbsqlc.AuditLog, error) {
+		return q.AuditLogListByTeam(ctx, dbsqlc.AuditLogListByTeamParams{
+			TeamID: teamID, CreatedFrom: from, CreatedTo: to, CursorCreatedAt: cursorAt, CursorID: cursorID, MaxRows: max,
+		})
+	}
+}
+
+func auditPagerByActor(userID string) auditPager {
+	return func(ctx context.Context, q dbsqlc.Querier, from, to time.Time, cursorAt *time.Time, cursorID *int64, max int32) ([]dbsqlc.AuditLog, error) {
+		return q.AuditLogListByActor(ctx, dbsqlc.AuditLogListByActorParams{
+			ActorUserID: userID, CreatedFrom: from, CreatedTo: to, CursorCreatedAt: cursorAt, CursorID: cursorID, MaxRows: max,
+		})
+	}
+}
+
+// walkAudit pages through [from, to) with the given page size, each page
+// starting after the last row of the one before, until a page comes back
+// short. It returns every page.
+func walkAudit(t *testing.T, q dbsqlc.Querier, page auditPager, from, to time.Time, size int32) [][]dbsqlc.AuditLog {
+	t.Helper()
+	var pages [][]dbsqlc.AuditLog
+	var cursorAt *time.Time
+	var cursorID *int64
+	for range 100 {
+		rows, err := page(t.Context(), q, from, to, cursorAt, cursorID, size)
+		require.NoError(t, err)
+		require.NotNil(t, rows, "an empty page is an empty slice")
+		require.LessOrEqual(t, len(rows), int(size))
+		pages = append(pages, rows)
+		if len(rows) < int(size) {
+			return pages
+		}
+		last := rows[len(rows)-1]
+		cursorAt, cursorID = &last.CreatedAt, &last.ID
+	}
+	t.Fatal("keyset pagination does not end")
+	return nil
+}
+
+func TestAuditLogListKeyset(t *testing.T) {
+	t.Parallel()
+	ctx, _, q := setup(t)
+	role := createRole(t, q, "member")
+	alice := createUser(t, q, role.ID, "alice@example.com")
+	bob := createUser(t, q, role.ID, "bob@example.com")
+	core := createTeam(t, q, alice.ID, "Core", "core")
+	other := createTeam(t, q, bob.ID, "Other", "other")
+
+	base := time.Now().Truncate(time.Second).Add(-time.Hour)
+	from, to := base, base.Add(10*time.Second)
+	at := func(s float64) *time.Time { return new(base.Add(time.Duration(s * float64(time.Second)))) }
+
+	// Entries of alice in core, with ties on created_at that page
+	// boundaries of 2 cut through, plus entries on and just outside the
+	// window bounds. Inserted in random order, so ids do not follow
+	// created_at.
+	type spec struct {
+		at      float64
+		inRange bool
+	}
+	specs := []spec{
+		{0, true}, {0, true}, {0, true}, // on `from`: inside
+		{1, true}, {1, true},
+		{2.5, true},
+		{7, true}, {7, true}, {7, true}, {7, true},
+		{9.999999, true},
+		{-0.000001, false}, {-60, false}, // before `from`
+		{10, false}, {10, false}, {11, false}, // on `to` and after: outside
+	}
+	rand.Shuffle(len(specs), func(i, j int) { specs[i], specs[j] = specs[j], specs[i] })
+
+	var wantTeam, wantActor []dbsqlc.AuditLog
+	for i, s := range specs {
+		e := appendAudit(t, q, dbsqlc.AuditLogAppendParams{
+			ActorUserID: &alice.ID, TeamID: &core.ID, Action: fmt.Sprintf("core.%d", i), CreatedAt: at(s.at),
+		})
+		if s.inRange {
+			wantTeam = append(wantTeam, e)
+			wantActor = append(wantActor, e)
+		}
+		// Noise at the same instants: another team by alice (only in
+		// alice's actor listing), and core by bob (only in core's listing).
+		e = appendAudit(t, q, dbsqlc.AuditLogAppendParams{ActorUserID: &alice.ID, TeamID: &other.ID, CreatedAt: at(s.at)})
+		if s.inRange {
+			wantActor = append(wantActor, e)
+		}
+		e = appendAudit(t, q, dbsqlc.AuditLogAppendParams{ActorUserID: &bob.ID, TeamID: &core.ID, CreatedAt: at(s.at)})
+		if s.inRange {
+			wantTeam = append(wantTeam, e)
+		}
+		appendAudit(t, q, dbsqlc.AuditLogAppendParams{TeamID: &other.ID, CreatedAt: at(s.at)})
+	}
+	newestFirst := func(a, b dbsqlc.AuditLog) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return int(b.ID - a.ID)
+	}
+	slices.SortFunc(wantTeam, newestFirst)
+	slices.SortFunc(wantActor, newestFirst)
+	require.Len(t, wantTeam, 22)
+	require.Len(t, wantActor, 22)
+
+	tests := []struct {
+		name  string
+		page  auditPager
+		want  []dbsqlc.AuditLog
+		check func(t *testing.T, e dbsqlc.AuditLog)
+	}{
+		{"by team", auditPagerByTeam(core.ID), wantTeam, func(t *testing.T, e dbsqlc.AuditLog) {
+			require.Equal(t, core.ID, *e.TeamID)
+		}},
+		{"by actor", auditPagerByActor(alice.ID), wantActor, func(t *testing.T, e dbsqlc.AuditLog) {
+			require.Equal(t, alice.ID, *e.ActorUserID)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pages := walkAudit(t, q, tt.page, from, to, 2)
+			require.Len(t, pages, 12, "22 rows in pages of 2, then an empty page")
+			var got []dbsqlc.AuditLog
+			for _, p := range pages {
+				got = append(got, p...)
+			}
+			require.Equal(t, tt.want, got, "every row of the window exactly once, newest first, ties by id descending")
+			for _, e := range got {
+				tt.check(t, e)
+				require.False(t, e.CreatedAt.Before(from), "from is inclusive")
+				require.True(t, e.CreatedAt.Before(to), "to is exclusive")
+			}
+
+			// Other page sizes see the same sequence.
+			for _, size := range []int32{1, 3, 5, 22, 100} {
+				var all []dbsqlc.AuditLog
+				for _, p := range walkAudit(t, q, tt.page, from, to, size) {
+					all = append(all, p...)
+				}
+				require.Equal(t, tt.want, all, "page size %d", size)
+			}
+
+			// A narrower window: [1s, 7s) holds the three entries at 1s
+			// and 2.5s per listing, and none of those at 7s.
+			var narrow []dbsqlc.AuditLog
+			for _, p := range walkAudit(t, q, tt.page, *at(1), *at(7), 2) {
+				narrow = append(narrow, p...)
+			}
+			var wantNarrow []dbsqlc.AuditLog
+			for _, e := range tt.want {
+				if !e.CreatedAt.Before(*at(1)) && e.CreatedAt.Before(*at(7)) {
+					wantNarrow = append(wantNarrow, e)
+				}
+			}
+			require.Len(t, wantNarrow, 6)
+			require.Equal(t, wantNarrow, narrow)
+
+			// An empty window.
+			rows, err := tt.page(ctx, q, *at(3), *at(7), nil, nil, 10)
+			require.NoError(t, err)
+			require.Empty(t, rows)
+		})
+	}
+
+	t.Run("unknown team or actor", func(t *testing.T) {
+		for _, page := range []auditPager{auditPagerByTeam("team_missing"), auditPagerByActor("user_missing")} {
+			rows, err := page(ctx, q, from, to, nil, nil, 10)
+			require.NoError(t, err)
+			require.Empty(t, rows)
+		}
+	})
+}
+
+func TestAuditLogListUsesIndexes(t *testing.T) {
+	t.Parallel()
+	ctx, pool, q := setup(t)
+	role := createRole(t, q, "member")
+	alice := createUser(t, q, role.ID, "alice@example.com")
+	team := createTeam(t, q, alice.ID, "Core", "core")
+	for range 30 {
+		appendAudit(t, q, dbsqlc.AuditLogAppendParams{ActorUserID: &alice.ID, TeamID: &team.ID})
+	}
+	tx := txNoSeqscan(t, pool)
+	_, err := tx.Exec(ctx, "ANALYZE audit_logs")
+	require.NoError(t, err)
+	from, to := in(-time.Hour), in(time.Hour)
+
+	tests := []struct {
+		name  string
+		page  auditPager
+		index string
+	}{
+		{"by team", auditPagerByTeam(team.ID), "audit_logs_team_id_created_at_idx"},
+		{"by actor", auditPagerByActor(alice.ID), "audit_logs_actor_user_id_created_at_idx"},
+	}
+	for _, tt := range tests {
+		for _, first := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s first page %v", tt.name, first), func(t *testing.T) {
+				rec := &anyStmtRecorder{DB: tx}
+				var cursorAt *time.Time
+				var cursorID *int64
+				if !first {
+					cursorAt, cursorID = new(time.Now()), new(int64(10))
+				}
+				rows, err := tt.page(ctx, stackdb.New(rec), from, to, cursorAt, cursorID, 5)
+				require.NoError(t, err)
+				require.Len(t, rows, 5)
+				for _, explain := range []func(*testing.T, pgx.Tx, *anyStmtRecorder) (string, []string){explainLast, explainLastGeneric} {
+					plan, indexes := explain(t, tx, rec)
+					require.Equal(t, []string{tt.index}, indexes, "plan:\n%s", plan)
+					require.NotContains(t, plan, `"Sort"`, "the index gives the order:\n%s", plan)
+					require.NotContains(t, plan, `"Filter"`, "window and cursor are index conditions:\n%s", plan)
+				}
+			})
+		}
+	}
+}
+
+// Deleting a user keeps their audit entries with the actor cleared.
+func TestAuditLogUserDeleteClearsActor(t *testing.T) {
+	t.Parallel()
+	ctx, _, q := setup(t)
+	role := createRole(t, q, "member")
+	owner := createUser(t, q, role.ID, "owner@example.com")
+	leaver := createUser(t, q, role.ID, "leaver@example.com")
+	team := createTeam(t, q, owner.ID, "Core", "core")
+	byLeaver := appendAudit(t, q, dbsqlc.AuditLogAppendParams{ActorUserID: &leaver.ID, TeamID: &team.ID, Action: "leaver.did"})
+	byOwner := appendAudit(t, q, dbsqlc.AuditLogAppendParams{ActorUserID: &owner.ID, TeamID: &team.ID, Action: "owner.did"})
+
+	n, err := q.UserDelete(ctx, leaver.ID)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n)
+
+	rows, err := q.AuditLogListByTeam(ctx, dbsqlc.AuditLogListByTeamParams{
+		TeamID: team.ID, CreatedFrom: in(-time.Hour), CreatedTo: in(time.Hour), MaxRows: 10,
+	})
+	require.NoError(t, err)
+	cleared := byLeaver
+	cleared.ActorUserID = nil
+	require.ElementsMatch(t, []dbsqlc.AuditLog{cleared, byOwner}, rows,
+		"the entry stays with actor_user_id NULL; others are untouched")
+
+	left, err := q.AuditLogListByActor(ctx, dbsqlc.AuditLogListByActorParams{
+		ActorUserID: leaver.ID, CreatedFrom: in(-time.Hour), CreatedTo: in(time.Hour), MaxRows: 10,
+	})
+	require.NoError(t, err)
+	require.Empty(t, left)
+}
