@@ -5,14 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"reflect"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
 
 	"github.com/deploystack/stackdb"
@@ -20,107 +17,7 @@ import (
 )
 
 // ---------------------------------------------------------------------------
-// Fixtures shared by audit_test.go, oauth_test.go and settings_test.go
-
-// anyStmtRecorder remembers the last statement run through it, whichever of
-// Exec, Query or QueryRow ran it, so a test can EXPLAIN exactly the SQL of a
-// generated query.
-type anyStmtRecorder struct {
-	stackdb.DB
-	sql  string
-	args []any
-}
-
-func (r *anyStmtRecorder) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	r.sql, r.args = sql, args
-	return r.DB.Exec(ctx, sql, args...)
-}
-
-func (r *anyStmtRecorder) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	r.sql, r.args = sql, args
-	return r.DB.Query(ctx, sql, args...)
-}
-
-func (r *anyStmtRecorder) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	r.sql, r.args = sql, args
-	return r.DB.QueryRow(ctx, sql, args...)
-}
-
-// explainLast returns the JSON plan of the statement rec recorded last
-// and the names of the indexes it uses. It runs on tx, where the caller has
-// turned sequential scans off (the tables are tiny).
-func explainLast(t *testing.T, tx pgx.Tx, rec *anyStmtRecorder) (string, []string) {
-	t.Helper()
-	require.NotEmpty(t, rec.sql, "no statement recorded")
-	var plan string
-	require.NoError(t, tx.QueryRow(t.Context(), "EXPLAIN (FORMAT JSON)\n"+rec.sql, rec.args...).Scan(&plan))
-	var nodes []map[string]any
-	require.NoError(t, json.Unmarshal([]byte(plan), &nodes))
-	return plan, indexNames(nodes[0]["Plan"])
-}
-
-// explainLastGeneric is explainLast for the generic plan of the statement:
-// the plan Postgres may settle on for a prepared statement it runs often,
-// which cannot simplify anything based on the parameters' values.
-func explainLastGeneric(t *testing.T, tx pgx.Tx, rec *anyStmtRecorder) (string, []string) {
-	t.Helper()
-	require.NotEmpty(t, rec.sql, "no statement recorded")
-	ctx := t.Context()
-	_, err := tx.Exec(ctx, "PREPARE generic_plan_probe AS\n"+rec.sql)
-	require.NoError(t, err)
-	defer func() { _, _ = tx.Exec(context.Background(), "DEALLOCATE generic_plan_probe") }()
-	_, err = tx.Exec(ctx, "SET LOCAL plan_cache_mode = force_generic_plan")
-	require.NoError(t, err)
-	defer func() { _, _ = tx.Exec(context.Background(), "SET LOCAL plan_cache_mode = auto") }()
-	// EXECUTE takes no bind parameters: pass the values as literals. The
-	// generic plan does not depend on them.
-	literals := make([]string, len(rec.args))
-	for i, arg := range rec.args {
-		literals[i] = sqlLiteral(t, arg)
-	}
-	var plan string
-	require.NoError(t, tx.QueryRow(ctx, "EXPLAIN (FORMAT JSON) EXECUTE generic_plan_probe("+strings.Join(literals, ", ")+")").Scan(&plan))
-	var nodes []map[string]any
-	require.NoError(t, json.Unmarshal([]byte(plan), &nodes))
-	return plan, indexNames(nodes[0]["Plan"])
-}
-
-// sqlLiteral renders a query argument as an SQL literal (for tests only).
-func sqlLiteral(t *testing.T, arg any) string {
-	t.Helper()
-	v := reflect.ValueOf(arg)
-	for v.Kind() == reflect.Pointer {
-		if v.IsNil() {
-			return "NULL"
-		}
-		v = v.Elem()
-	}
-	if !v.IsValid() {
-		return "NULL"
-	}
-	switch x := v.Interface().(type) {
-	case string:
-		return "'" + strings.ReplaceAll(x, "'", "''") + "'"
-	case time.Time:
-		return "'" + x.Format(time.RFC3339Nano) + "'"
-	case int, int32, int64, bool:
-		return fmt.Sprint(x)
-	}
-	t.Fatalf("sqlLiteral: unsupported %T", arg)
-	return ""
-}
-
-// txNoSeqscan begins a transaction, rolled back when the test ends, in which
-// the planner may not choose a sequential scan.
-func txNoSeqscan(t *testing.T, db stackdb.TxStarter) pgx.Tx {
-	t.Helper()
-	tx, err := db.Begin(t.Context())
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = tx.Rollback(context.Background()) })
-	_, err = tx.Exec(t.Context(), "SET LOCAL enable_seqscan = off")
-	require.NoError(t, err)
-	return tx
-}
+// Fixtures
 
 func appendAudit(t *testing.T, q dbsqlc.Querier, p dbsqlc.AuditLogAppendParams) dbsqlc.AuditLog {
 	t.Helper()
@@ -370,9 +267,8 @@ func TestAuditLogListUsesIndexes(t *testing.T) {
 	for range 30 {
 		appendAudit(t, q, dbsqlc.AuditLogAppendParams{ActorUserID: &alice.ID, TeamID: &team.ID})
 	}
-	tx := txNoSeqscan(t, pool)
-	_, err := tx.Exec(ctx, "ANALYZE audit_logs")
-	require.NoError(t, err)
+	tx := noSeqscanTx(t, pool)
+	execSQL(t, tx, "ANALYZE audit_logs")
 	from, to := in(-time.Hour), in(time.Hour)
 
 	tests := []struct {
@@ -386,7 +282,7 @@ func TestAuditLogListUsesIndexes(t *testing.T) {
 	for _, tt := range tests {
 		for _, first := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s first page %v", tt.name, first), func(t *testing.T) {
-				rec := &anyStmtRecorder{DB: tx}
+				rec := &stmtRecorder{DB: tx}
 				var cursorAt *time.Time
 				var cursorID *int64
 				if !first {
@@ -395,11 +291,11 @@ func TestAuditLogListUsesIndexes(t *testing.T) {
 				rows, err := tt.page(ctx, stackdb.New(rec), from, to, cursorAt, cursorID, 5)
 				require.NoError(t, err)
 				require.Len(t, rows, 5)
-				for _, explain := range []func(*testing.T, pgx.Tx, *anyStmtRecorder) (string, []string){explainLast, explainLastGeneric} {
-					plan, indexes := explain(t, tx, rec)
-					require.Equal(t, []string{tt.index}, indexes, "plan:\n%s", plan)
-					require.NotContains(t, plan, `"Sort"`, "the index gives the order:\n%s", plan)
-					require.NotContains(t, plan, `"Filter"`, "window and cursor are index conditions:\n%s", plan)
+				for _, explainFn := range []func(*testing.T, pgx.Tx, *stmtRecorder) queryPlan{explain, explainGeneric} {
+					plan := explainFn(t, tx, rec)
+					require.Equal(t, []string{tt.index}, plan.Indexes(), "plan:\n%s", plan)
+					require.NotContains(t, plan.String(), `"Sort"`, "the index gives the order:\n%s", plan)
+					require.NotContains(t, plan.String(), `"Filter"`, "window and cursor are index conditions:\n%s", plan)
 				}
 			})
 		}

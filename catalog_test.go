@@ -2,15 +2,12 @@ package stackdb_test
 
 import (
 	"cmp"
-	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
 
 	"github.com/deploystack/stackdb"
@@ -59,53 +56,6 @@ func newCatalogServer(t *testing.T, q dbsqlc.Querier, p dbsqlc.McpServerCreatePa
 	s, err := q.McpServerCreate(t.Context(), p)
 	require.NoError(t, err)
 	return s
-}
-
-// catalogRecorder counts the statements run through it and remembers the
-// last one, so a test can EXPLAIN exactly the SQL of a generated query.
-type catalogRecorder struct {
-	stackdb.DB
-	sql   string
-	args  []any
-	calls int
-}
-
-func (r *catalogRecorder) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	r.sql, r.args, r.calls = sql, args, r.calls+1
-	return r.DB.Exec(ctx, sql, args...)
-}
-
-func (r *catalogRecorder) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	r.sql, r.args, r.calls = sql, args, r.calls+1
-	return r.DB.Query(ctx, sql, args...)
-}
-
-func (r *catalogRecorder) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	r.sql, r.args, r.calls = sql, args, r.calls+1
-	return r.DB.QueryRow(ctx, sql, args...)
-}
-
-// catalogPlanIndexes EXPLAINs the statement rec ran last, with its
-// arguments, and returns the index names of the plan and the plan itself.
-func catalogPlanIndexes(t *testing.T, tx pgx.Tx, rec *catalogRecorder) ([]string, string) {
-	t.Helper()
-	var plan string
-	require.NoError(t, tx.QueryRow(t.Context(), "EXPLAIN (FORMAT JSON)\n"+rec.sql, rec.args...).Scan(&plan))
-	var nodes []map[string]any
-	require.NoError(t, json.Unmarshal([]byte(plan), &nodes))
-	return indexNames(nodes[0]["Plan"]), plan
-}
-
-// catalogNoSeqscanTx begins a transaction in which the planner avoids sequential
-// scans: the tables are tiny, so only then does it show which index applies.
-func catalogNoSeqscanTx(t *testing.T, pool stackdb.TxStarter) pgx.Tx {
-	t.Helper()
-	tx, err := pool.Begin(t.Context())
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = tx.Rollback(context.Background()) })
-	_, err = tx.Exec(t.Context(), "SET LOCAL enable_seqscan = off")
-	require.NoError(t, err)
-	return tx
 }
 
 func catalogSearchIDs(rows []dbsqlc.McpServerSearchRow) []string {
@@ -431,12 +381,12 @@ func TestCatalogServerListFeatured(t *testing.T) {
 	}
 	require.Equal(t, []string{"Beta", "Mid", "Zed"}, names, "featured only, by name")
 
-	tx := catalogNoSeqscanTx(t, pool)
-	rec := &catalogRecorder{DB: tx}
+	tx := noSeqscanTx(t, pool)
+	rec := &stmtRecorder{DB: tx}
 	_, err = stackdb.New(rec).McpServerListFeatured(ctx)
 	require.NoError(t, err)
-	indexes, plan := catalogPlanIndexes(t, tx, rec)
-	require.Contains(t, indexes, "mcp_servers_featured_idx", "plan:\n%s", plan)
+	plan := explain(t, tx, rec)
+	require.Contains(t, plan.Indexes(), "mcp_servers_featured_idx", "plan:\n%s", plan)
 }
 
 // ---------------------------------------------------------------------------
@@ -653,9 +603,8 @@ func TestCatalogSearchUsesIndexes(t *testing.T) {
 		}
 		newCatalogServer(t, q, dbsqlc.McpServerCreateParams{Description: desc, Tags: json.RawMessage(tags)})
 	}
-	tx := catalogNoSeqscanTx(t, pool)
-	_, err := tx.Exec(ctx, "ANALYZE mcp_servers")
-	require.NoError(t, err)
+	tx := noSeqscanTx(t, pool)
+	execSQL(t, tx, "ANALYZE mcp_servers")
 
 	tests := []struct {
 		name    string
@@ -672,16 +621,16 @@ func TestCatalogSearchUsesIndexes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := &catalogRecorder{DB: tx}
+			rec := &stmtRecorder{DB: tx}
 			p := tt.params
 			p.MaxRows = 100
 			rows, err := stackdb.New(rec).McpServerSearch(ctx, p)
 			require.NoError(t, err)
 			require.Len(t, rows, tt.rows)
-			indexes, plan := catalogPlanIndexes(t, tx, rec)
-			require.Contains(t, indexes, tt.index, "plan:\n%s", plan)
+			plan := explain(t, tx, rec)
+			require.Contains(t, plan.Indexes(), tt.index, "plan:\n%s", plan)
 			if tt.noIndex != "" {
-				require.NotContains(t, indexes, tt.noIndex, "an unset filter costs nothing; plan:\n%s", plan)
+				require.NotContains(t, plan.Indexes(), tt.noIndex, "an unset filter costs nothing; plan:\n%s", plan)
 			}
 		})
 	}

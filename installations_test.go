@@ -139,7 +139,7 @@ func TestInstallationListWithServers(t *testing.T) {
 	personal := newInstInstallation(t, q, f.team.ID, gh.ID, f.user.ID, "Personal GitHub")
 	newInstInstallation(t, q, other.team.ID, pg.ID, other.user.ID, "Not ours")
 
-	rec := &catalogRecorder{DB: pool}
+	rec := &stmtRecorder{DB: pool}
 	rows, err := stackdb.New(rec).McpServerInstallationListWithServers(ctx, f.team.ID)
 	require.NoError(t, err)
 	require.Equal(t, 1, rec.calls, "one statement for installations and servers")
@@ -149,15 +149,15 @@ func TestInstallationListWithServers(t *testing.T) {
 		{McpServerInstallation: work, McpServer: gh},
 	}, rows, "this team's installations by name, each with its full server row")
 
-	tx := catalogNoSeqscanTx(t, pool)
-	rec = &catalogRecorder{DB: tx}
+	tx := noSeqscanTx(t, pool)
+	rec = &stmtRecorder{DB: tx}
 	rows, err = stackdb.New(rec).McpServerInstallationListWithServers(ctx, other.team.ID)
 	require.NoError(t, err)
 	require.Len(t, rows, 1)
 	require.Equal(t, "Not ours", rows[0].McpServerInstallation.InstallationName)
 	require.Equal(t, pg.ID, rows[0].McpServer.ID)
-	indexes, plan := catalogPlanIndexes(t, tx, rec)
-	require.Contains(t, indexes, "mcp_server_installations_team_id_server_id_idx", "plan:\n%s", plan)
+	plan := explain(t, tx, rec)
+	require.Contains(t, plan.Indexes(), "mcp_server_installations_team_id_server_id_idx", "plan:\n%s", plan)
 }
 
 // newInstAged creates an installation whose created_at and updated_at

@@ -6,13 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -104,19 +102,10 @@ func jobBatch(t *testing.T, q dbsqlc.Querier, id string) dbsqlc.QueueJobBatch {
 	return b
 }
 
-// jobExec runs a raw statement, to arrange states the queries do not
-// produce on their own (time passing).
-func jobExec(t *testing.T, db stackdb.DB, sql string, args ...any) int64 {
-	t.Helper()
-	tag, err := db.Exec(t.Context(), sql, args...)
-	require.NoError(t, err)
-	return tag.RowsAffected()
-}
-
 // jobMakeDue lets time pass for a job waiting on its backoff.
 func jobMakeDue(t *testing.T, db stackdb.DB, id string) {
 	t.Helper()
-	require.EqualValues(t, 1, jobExec(t, db, `UPDATE queue_jobs SET scheduled_for = now() - interval '1 second' WHERE id = $1`, id))
+	require.EqualValues(t, 1, execSQL(t, db, `UPDATE queue_jobs SET scheduled_for = now() - interval '1 second' WHERE id = $1`, id))
 }
 
 // jobNow is the database's now(): in a transaction, the time every now() of
@@ -133,89 +122,6 @@ func jobRequireTime(t *testing.T, want time.Time, got *time.Time, msgAndArgs ...
 	t.Helper()
 	require.NotNil(t, got, msgAndArgs...)
 	require.WithinDuration(t, want, *got, time.Millisecond, msgAndArgs...)
-}
-
-// jobRecorder remembers the last statement a query ran, so a test can
-// EXPLAIN exactly the SQL of a generated query.
-type jobRecorder struct {
-	stackdb.DB
-	sql  string
-	args []any
-}
-
-func (r *jobRecorder) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	r.sql, r.args = sql, args
-	return r.DB.Query(ctx, sql, args...)
-}
-
-func (r *jobRecorder) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	r.sql, r.args = sql, args
-	return r.DB.QueryRow(ctx, sql, args...)
-}
-
-func (r *jobRecorder) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	r.sql, r.args = sql, args
-	return r.DB.Exec(ctx, sql, args...)
-}
-
-// jobPlan runs query on a recorder inside tx, then EXPLAINs the statement it
-// ran and returns the plan as text (for messages) and as a tree.
-func jobPlan(t *testing.T, tx pgx.Tx, query func(q dbsqlc.Querier) error) (string, any) {
-	t.Helper()
-	rec := &jobRecorder{DB: tx}
-	require.NoError(t, query(stackdb.New(rec)))
-	require.NotEmpty(t, rec.sql)
-	var js string
-	require.NoError(t, tx.QueryRow(t.Context(), "EXPLAIN (FORMAT JSON)\n"+rec.sql, rec.args...).Scan(&js))
-	var nodes []map[string]any
-	require.NoError(t, json.Unmarshal([]byte(js), &nodes))
-	rows, err := tx.Query(t.Context(), "EXPLAIN\n"+rec.sql, rec.args...)
-	require.NoError(t, err)
-	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	require.NoError(t, err)
-	return strings.Join(lines, "\n"), nodes[0]["Plan"]
-}
-
-// jobPlanNode returns the first node of a plan tree whose key has value.
-func jobPlanNode(node any, key, value string) map[string]any {
-	switch n := node.(type) {
-	case map[string]any:
-		if n[key] == value {
-			return n
-		}
-		for _, v := range n {
-			if found := jobPlanNode(v, key, value); found != nil {
-				return found
-			}
-		}
-	case []any:
-		for _, v := range n {
-			if found := jobPlanNode(v, key, value); found != nil {
-				return found
-			}
-		}
-	}
-	return nil
-}
-
-// jobPlanValues returns the values of key ("Index Name", "Node Type") in
-// every node of a plan tree.
-func jobPlanValues(node any, key string) []string {
-	var values []string
-	switch n := node.(type) {
-	case map[string]any:
-		if v, ok := n[key].(string); ok {
-			values = append(values, v)
-		}
-		for _, v := range n {
-			values = append(values, jobPlanValues(v, key)...)
-		}
-	case []any:
-		for _, v := range n {
-			values = append(values, jobPlanValues(v, key)...)
-		}
-	}
-	return values
 }
 
 // ---------------------------------------------------------------------------
@@ -507,7 +413,7 @@ func TestJobClaimNextConcurrentClaimers(t *testing.T) {
 		t.Cleanup(func() { tx.Rollback(context.Background()) }) //nolint:errcheck
 		// A claimer that waited for the other's locks instead of skipping
 		// them would stall the test; fail fast instead.
-		jobExec(t, tx, "SET LOCAL lock_timeout = '3s'")
+		execSQL(t, tx, "SET LOCAL lock_timeout = '3s'")
 		return tx
 	}
 	requireSplit := func(t *testing.T, ids, a, b []string) {
@@ -650,7 +556,7 @@ func TestJobCompleteFencedByAttempt(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rows, 1)
 	stale := rows[0]
-	jobExec(t, pool, `UPDATE queue_jobs SET started_at = now() - interval '1 hour' WHERE id = $1`, job.ID)
+	execSQL(t, pool, `UPDATE queue_jobs SET started_at = now() - interval '1 hour' WHERE id = $1`, job.ID)
 	n, err := q.JobReclaimStuck(ctx, 60)
 	require.NoError(t, err)
 	require.EqualValues(t, 1, n)
@@ -901,14 +807,14 @@ func TestJobReclaimStuck(t *testing.T) {
 	locked := jobEnqueue(t, q, dbsqlc.JobEnqueueParams{ScheduledFor: new(in(-time.Second))}).ID
 	require.Len(t, jobClaim(t, q, 10), 4)
 	// exhausted is on its last attempt.
-	jobExec(t, pool, `UPDATE queue_jobs SET attempts = max_attempts WHERE id = $1`, exhausted)
+	execSQL(t, pool, `UPDATE queue_jobs SET attempts = max_attempts WHERE id = $1`, exhausted)
 	// Old jobs in other states are no concern of reclaiming.
 	pending := jobEnqueue(t, q, dbsqlc.JobEnqueueParams{ScheduledFor: new(in(time.Hour))}).ID
 	completed := jobEnqueue(t, q, dbsqlc.JobEnqueueParams{ScheduledFor: new(in(time.Hour))}).ID
-	jobExec(t, pool, `UPDATE queue_jobs SET status = 'completed', completed_at = now() WHERE id = $1`, completed)
+	execSQL(t, pool, `UPDATE queue_jobs SET status = 'completed', completed_at = now() WHERE id = $1`, completed)
 
 	set := func(id string, ago time.Duration) {
-		jobExec(t, pool, `UPDATE queue_jobs SET started_at = now() - $2::interval WHERE id = $1`, id, ago)
+		execSQL(t, pool, `UPDATE queue_jobs SET started_at = now() - $2::interval WHERE id = $1`, id, ago)
 	}
 	set(retry, 10*time.Minute)
 	set(exhausted, 6*time.Minute)
@@ -932,7 +838,7 @@ func TestJobReclaimStuck(t *testing.T) {
 	tx, err := pool.Begin(ctx)
 	require.NoError(t, err)
 	defer tx.Rollback(ctx)                          //nolint:errcheck
-	jobExec(t, tx, "SET LOCAL lock_timeout = '3s'") // skipping, never waiting
+	execSQL(t, tx, "SET LOCAL lock_timeout = '3s'") // skipping, never waiting
 	now := jobNow(t, tx)
 	reclaimed, err := stackdb.New(tx).JobReclaimStuck(ctx, timeout)
 	require.NoError(t, err)
@@ -968,7 +874,7 @@ func TestJobReclaimStuck(t *testing.T) {
 
 	// With a timeout of zero everything processing is stuck; the failure
 	// finishes the batch.
-	jobExec(t, pool, `UPDATE queue_jobs SET attempts = max_attempts WHERE id = ANY($1)`, []string{retry, recent})
+	execSQL(t, pool, `UPDATE queue_jobs SET attempts = max_attempts WHERE id = ANY($1)`, []string{retry, recent})
 	n, err = q.JobReclaimStuck(ctx, 0)
 	require.NoError(t, err)
 	require.EqualValues(t, 2, n)
@@ -983,7 +889,7 @@ func TestJobDeleteFinished(t *testing.T) {
 
 	finish := func(status dbsqlc.JobStatus, ago time.Duration) string {
 		id := jobEnqueue(t, q, dbsqlc.JobEnqueueParams{ScheduledFor: new(in(time.Hour))}).ID
-		jobExec(t, pool, `UPDATE queue_jobs SET status = $2, completed_at = now() - $3::interval, created_at = now() - interval '30 days' WHERE id = $1`,
+		execSQL(t, pool, `UPDATE queue_jobs SET status = $2, completed_at = now() - $3::interval, created_at = now() - interval '30 days' WHERE id = $1`,
 			id, status, ago)
 		return id
 	}
@@ -996,7 +902,7 @@ func TestJobDeleteFinished(t *testing.T) {
 	// Unfinished jobs stay however old they are.
 	for _, status := range []dbsqlc.JobStatus{dbsqlc.JobStatusPending, dbsqlc.JobStatusProcessing} {
 		id := jobEnqueue(t, q, dbsqlc.JobEnqueueParams{ScheduledFor: new(in(time.Hour))}).ID
-		jobExec(t, pool, `UPDATE queue_jobs SET status = $2, started_at = now() - interval '30 days', created_at = now() - interval '30 days', scheduled_for = now() - interval '30 days' WHERE id = $1`, id, status)
+		execSQL(t, pool, `UPDATE queue_jobs SET status = $2, started_at = now() - interval '30 days', created_at = now() - interval '30 days', scheduled_for = now() - interval '30 days' WHERE id = $1`, id, status)
 		keep = append(keep, id)
 	}
 
@@ -1025,13 +931,13 @@ func TestJobDeleteFinished(t *testing.T) {
 func jobSeedForPlans(t *testing.T, pool *pgxpool.Pool, q dbsqlc.Querier) {
 	t.Helper()
 	jobEnqueueDue(t, q, 2000, 3, nil)
-	jobExec(t, pool, `UPDATE queue_jobs j SET
+	execSQL(t, pool, `UPDATE queue_jobs j SET
 		status = CASE WHEN n < 85 THEN 'completed' WHEN n < 90 THEN 'failed' WHEN n < 98 THEN 'pending' ELSE 'processing' END::job_status,
 		priority = n % 5,
 		started_at = CASE WHEN n < 99 THEN now() - interval '1 hour' ELSE now() - interval '10 seconds' END
 		FROM (SELECT id, row_number() OVER (ORDER BY id) % 100 AS n FROM queue_jobs) x
 		WHERE x.id = j.id`)
-	jobExec(t, pool, `ANALYZE queue_jobs`)
+	execSQL(t, pool, `ANALYZE queue_jobs`)
 }
 
 func TestJobClaimNextUsesClaimIndex(t *testing.T) {
@@ -1039,28 +945,25 @@ func TestJobClaimNextUsesClaimIndex(t *testing.T) {
 	ctx, pool, q := setup(t)
 	jobSeedForPlans(t, pool, q)
 
-	tx, err := pool.Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx) //nolint:errcheck
-	jobExec(t, tx, "SET LOCAL enable_seqscan = off")
-	plan, root := jobPlan(t, tx, func(q dbsqlc.Querier) error {
+	tx := noSeqscanTx(t, pool)
+	plan := explainQuery(t, tx, func(q dbsqlc.Querier) error {
 		_, err := q.JobClaimNext(ctx, 10)
 		return err
 	})
-	require.Contains(t, jobPlanValues(root, "Index Name"), "queue_jobs_claim_idx", "plan:\n%s", plan)
+	require.Contains(t, plan.Indexes(), "queue_jobs_claim_idx", "plan:\n%s", plan.Text())
 	// The index holds the whole ORDER BY, id included, so the LIMIT reads
 	// just the rows it claims: no sort below it. The one Sort orders the
 	// claimed rows on the way out.
-	nodes := jobPlanValues(root, "Node Type")
-	require.NotContains(t, nodes, "Incremental Sort", "plan:\n%s", plan)
+	nodes := plan.Values("Node Type")
+	require.NotContains(t, nodes, "Incremental Sort", "plan:\n%s", plan.Text())
 	sorts := 0
 	for _, n := range nodes {
 		if n == "Sort" {
 			sorts++
 		}
 	}
-	require.Equal(t, 1, sorts, "plan:\n%s", plan)
-	require.Equal(t, "Sort", root.(map[string]any)["Node Type"], "plan:\n%s", plan)
+	require.Equal(t, 1, sorts, "plan:\n%s", plan.Text())
+	require.Equal(t, "Sort", plan.Root()["Node Type"], "plan:\n%s", plan.Text())
 }
 
 func TestJobReclaimStuckUsesProcessingIndex(t *testing.T) {
@@ -1068,16 +971,13 @@ func TestJobReclaimStuckUsesProcessingIndex(t *testing.T) {
 	ctx, pool, q := setup(t)
 	jobSeedForPlans(t, pool, q)
 
-	tx, err := pool.Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx) //nolint:errcheck
-	jobExec(t, tx, "SET LOCAL enable_seqscan = off")
-	plan, root := jobPlan(t, tx, func(q dbsqlc.Querier) error {
+	tx := noSeqscanTx(t, pool)
+	plan := explainQuery(t, tx, func(q dbsqlc.Querier) error {
 		_, err := q.JobReclaimStuck(ctx, 600)
 		return err
 	})
-	scan := jobPlanNode(root, "Index Name", "queue_jobs_processing_idx")
-	require.NotNil(t, scan, "plan:\n%s", plan)
+	scan := plan.Node("Index Name", "queue_jobs_processing_idx")
+	require.NotNil(t, scan, "plan:\n%s", plan.Text())
 	// The timeout bounds the scan rather than filtering every processing job.
-	require.Contains(t, scan["Index Cond"], "started_at <", "plan:\n%s", plan)
+	require.Contains(t, scan["Index Cond"], "started_at <", "plan:\n%s", plan.Text())
 }

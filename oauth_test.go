@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/deploystack/stackdb"
@@ -122,14 +121,6 @@ var tokenKinds = []tokenKind{
 			return q.OAuthRefreshTokenRevokeExpired(ctx)
 		},
 	},
-}
-
-// countTokenRows counts the rows of table matching where (SQL, trusted).
-func countTokenRows(t *testing.T, pool *pgxpool.Pool, table, where string, args ...any) int {
-	t.Helper()
-	var n int
-	require.NoError(t, pool.QueryRow(t.Context(), fmt.Sprintf("SELECT count(*) FROM %s WHERE %s", table, where), args...).Scan(&n))
-	return n
 }
 
 // oauthFixture is a client and two users (neither owns a team, so both can
@@ -367,9 +358,9 @@ func TestOAuthTokenRevokeExpired(t *testing.T) {
 				_, err := kind.getValid(ctx, q, h)
 				require.NoError(t, err, "valid tokens stay valid")
 			}
-			require.Equal(t, 8, countTokenRows(t, pool, kind.table, "true"), "tokens are revoked, not deleted")
-			require.Equal(t, 5, countTokenRows(t, pool, kind.table, "revoked"))
-			require.Equal(t, 0, countTokenRows(t, pool, kind.table, "NOT revoked AND expires_at <= now()"))
+			require.Equal(t, 8, countRows(t, pool, kind.table, "true"), "tokens are revoked, not deleted")
+			require.Equal(t, 5, countRows(t, pool, kind.table, "revoked"))
+			require.Equal(t, 0, countRows(t, pool, kind.table, "NOT revoked AND expires_at <= now()"))
 
 			n, err = kind.revokeExpired(ctx, q)
 			require.NoError(t, err)
@@ -400,7 +391,7 @@ func TestOAuthTokenQueriesUseIndexes(t *testing.T) {
 			hashes = append(hashes, h)
 		}
 	}
-	tx := txNoSeqscan(t, pool)
+	tx := noSeqscanTx(t, pool)
 
 	tests := []struct {
 		name  string
@@ -434,10 +425,8 @@ func TestOAuthTokenQueriesUseIndexes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := &anyStmtRecorder{DB: tx}
-			require.NoError(t, tt.run(stackdb.New(rec)))
-			plan, indexes := explainLast(t, tx, rec)
-			require.Contains(t, indexes, tt.index, "plan:\n%s", plan)
+			plan := explainQuery(t, tx, tt.run)
+			require.Contains(t, plan.Indexes(), tt.index, "plan:\n%s", plan)
 		})
 	}
 }
@@ -448,7 +437,7 @@ func TestOAuthRefreshTokenRotate(t *testing.T) {
 	client, alice, bob := oauthFixture(t, q)
 
 	counts := func() [2]int {
-		return [2]int{countTokenRows(t, pool, "oauth_access_tokens", "true"), countTokenRows(t, pool, "oauth_refresh_tokens", "true")}
+		return [2]int{countRows(t, pool, "oauth_access_tokens", "true"), countRows(t, pool, "oauth_refresh_tokens", "true")}
 	}
 	// rotateParams asks for a new pair with fresh ids and hashes.
 	rotateParams := func(oldHash string) dbsqlc.OAuthRefreshTokenRotateParams {
@@ -538,7 +527,7 @@ func TestOAuthRefreshTokenRotate(t *testing.T) {
 		}
 		_, err = q.OAuthRefreshTokenGetValid(ctx, foreign.TokenHash)
 		require.NoError(t, err, "a token presented by the wrong client is not revoked")
-		require.Equal(t, 0, countTokenRows(t, pool, "oauth_refresh_tokens", "id = $1 AND revoked", expired.ID),
+		require.Equal(t, 0, countRows(t, pool, "oauth_refresh_tokens", "id = $1 AND revoked", expired.ID),
 			"an expired token is left as it was")
 	})
 
@@ -623,9 +612,9 @@ func TestOAuthRefreshTokenRotateConcurrently(t *testing.T) {
 		require.ErrorIs(t, err, stackdb.ErrNotFound)
 	}
 	require.Equal(t, 1, won, "errors: %v", errors.Join(errs...))
-	require.Equal(t, 1, countTokenRows(t, pool, "oauth_access_tokens", "true"))
-	require.Equal(t, 2, countTokenRows(t, pool, "oauth_refresh_tokens", "true"))
-	require.Equal(t, 1, countTokenRows(t, pool, "oauth_refresh_tokens", "NOT revoked"))
+	require.Equal(t, 1, countRows(t, pool, "oauth_access_tokens", "true"))
+	require.Equal(t, 2, countRows(t, pool, "oauth_refresh_tokens", "true"))
+	require.Equal(t, 1, countRows(t, pool, "oauth_refresh_tokens", "NOT revoked"))
 }
 
 func TestOAuthTokenConstraints(t *testing.T) {
@@ -686,8 +675,8 @@ func TestOAuthUserDeleteCascadesTokens(t *testing.T) {
 	require.EqualValues(t, 1, n)
 
 	for _, table := range []string{"oauth_access_tokens", "oauth_refresh_tokens"} {
-		require.Equal(t, 0, countTokenRows(t, pool, table, "user_id = $1", alice.ID), "%s of the user are deleted", table)
-		require.Equal(t, 1, countTokenRows(t, pool, table, "user_id = $1", bob.ID), "%s of others stay", table)
+		require.Equal(t, 0, countRows(t, pool, table, "user_id = $1", alice.ID), "%s of the user are deleted", table)
+		require.Equal(t, 1, countRows(t, pool, table, "user_id = $1", bob.ID), "%s of others stay", table)
 	}
 	_, err = q.OAuthAccessTokenGetValid(ctx, aliceAT.TokenHash)
 	require.ErrorIs(t, err, stackdb.ErrNotFound)

@@ -404,19 +404,6 @@ func TestUserGetByEmail(t *testing.T) {
 	})
 }
 
-// recordingDB remembers the last statement QueryRow ran, so a test can
-// EXPLAIN exactly the SQL of a generated query.
-type recordingDB struct {
-	stackdb.DB
-	sql  string
-	args []any
-}
-
-func (r *recordingDB) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	r.sql, r.args = sql, args
-	return r.DB.QueryRow(ctx, sql, args...)
-}
-
 func TestUserGetByEmailUsesLowerEmailIndex(t *testing.T) {
 	t.Parallel()
 	ctx, pool, q := setup(t)
@@ -425,45 +412,18 @@ func TestUserGetByEmailUsesLowerEmailIndex(t *testing.T) {
 		createUser(t, q, role.ID, fmt.Sprintf("user%02d@example.com", i))
 	}
 
-	tx, err := pool.Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx) //nolint:errcheck // read-only
 	// The table is tiny, so the planner would rightly prefer a sequential
 	// scan; forbidding it shows the index applies to the query.
-	_, err = tx.Exec(ctx, "SET LOCAL enable_seqscan = off")
-	require.NoError(t, err)
+	tx := noSeqscanTx(t, pool)
 
-	rec := &recordingDB{DB: tx}
+	rec := &stmtRecorder{DB: tx}
 	got, err := stackdb.New(rec).UserGetByEmail(ctx, "USER07@Example.com")
 	require.NoError(t, err)
 	require.Equal(t, "user07@example.com", got.Email)
 	require.Contains(t, rec.sql, "lower(email)")
 
-	var plan string
-	require.NoError(t, tx.QueryRow(ctx, "EXPLAIN (FORMAT JSON)\n"+rec.sql, rec.args...).Scan(&plan))
-	var nodes []map[string]any
-	require.NoError(t, json.Unmarshal([]byte(plan), &nodes))
-	require.Contains(t, indexNames(nodes[0]["Plan"]), "users_email_lower_idx", "plan:\n%s", plan)
-}
-
-// indexNames collects the "Index Name" of every node of an EXPLAIN (FORMAT
-// JSON) plan.
-func indexNames(node any) []string {
-	var names []string
-	switch n := node.(type) {
-	case map[string]any:
-		if name, ok := n["Index Name"].(string); ok {
-			names = append(names, name)
-		}
-		for _, v := range n {
-			names = append(names, indexNames(v)...)
-		}
-	case []any:
-		for _, v := range n {
-			names = append(names, indexNames(v)...)
-		}
-	}
-	return names
+	plan := explain(t, tx, rec)
+	require.Contains(t, plan.Indexes(), "users_email_lower_idx", "plan:\n%s", plan)
 }
 
 func TestUserList(t *testing.T) {

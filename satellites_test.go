@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -68,15 +66,6 @@ func satHeartbeat(t *testing.T, e satEnv, satelliteID string, status dbsqlc.Sate
 	return hb
 }
 
-// satExec runs plain SQL for fixtures the queries do not offer (back-dating,
-// forcing a state) and returns the rows affected.
-func satExec(t *testing.T, e satEnv, sql string, args ...any) int64 {
-	t.Helper()
-	tag, err := e.pool.Exec(e.ctx, sql, args...)
-	require.NoError(t, err)
-	return tag.RowsAffected()
-}
-
 // satSetHeartbeatAt back-dates a heartbeat row to now+d and returns the
 // stored time.
 func satSetHeartbeatAt(t *testing.T, e satEnv, heartbeatID string, d time.Duration) time.Time {
@@ -93,9 +82,9 @@ func satSetHeartbeatAt(t *testing.T, e satEnv, heartbeatID string, d time.Durati
 func satInstall(t *testing.T, e satEnv) string {
 	t.Helper()
 	server, inst := newID("server"), newID("inst")
-	satExec(t, e, `INSERT INTO mcp_servers (id, name, slug, description, language, runtime)
+	execSQL(t, e.pool, `INSERT INTO mcp_servers (id, name, slug, description, language, runtime)
 		VALUES ($1, $1, $1, 'test server', 'typescript', 'node')`, server)
-	satExec(t, e, `INSERT INTO mcp_server_installations (id, team_id, server_id, created_by, installation_name)
+	execSQL(t, e.pool, `INSERT INTO mcp_server_installations (id, team_id, server_id, created_by, installation_name)
 		VALUES ($1, $2, $3, $4, $1)`, inst, e.team.ID, server, e.user.ID)
 	return inst
 }
@@ -113,77 +102,6 @@ func satStartProcess(t *testing.T, e satEnv, satelliteID, installationID string)
 	})
 	require.NoError(t, err)
 	return p
-}
-
-// satRecorder remembers the statements a query sends, so a test can count
-// round trips and EXPLAIN exactly the SQL of a generated query.
-type satRecorder struct {
-	stackdb.DB
-	calls int
-	sql   string
-	args  []any
-}
-
-func (r *satRecorder) record(sql string, args []any) { r.calls, r.sql, r.args = r.calls+1, sql, args }
-
-func (r *satRecorder) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	r.record(sql, args)
-	return r.DB.Exec(ctx, sql, args...)
-}
-
-func (r *satRecorder) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	r.record(sql, args)
-	return r.DB.Query(ctx, sql, args...)
-}
-
-func (r *satRecorder) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	r.record(sql, args)
-	return r.DB.QueryRow(ctx, sql, args...)
-}
-
-// satPlanIndexes runs query in a rolled-back transaction with sequential
-// scans disabled (the tables are tiny, so the planner would rightly prefer
-// them), then EXPLAINs the statement it sent and returns the index names of
-// the plan, the conditions of its index scans and the plan itself.
-func satPlanIndexes(t *testing.T, e satEnv, query func(q dbsqlc.Querier) error) ([]string, []string, string) {
-	t.Helper()
-	tx, err := e.pool.Begin(e.ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(e.ctx) //nolint:errcheck // EXPLAIN only
-	_, err = tx.Exec(e.ctx, "SET LOCAL enable_seqscan = off")
-	require.NoError(t, err)
-
-	rec := &satRecorder{DB: tx}
-	require.NoError(t, query(stackdb.New(rec)))
-	require.Equal(t, 1, rec.calls)
-
-	var plan string
-	require.NoError(t, tx.QueryRow(e.ctx, "EXPLAIN (FORMAT JSON)\n"+rec.sql, rec.args...).Scan(&plan))
-	var nodes []map[string]any
-	require.NoError(t, json.Unmarshal([]byte(plan), &nodes))
-	return indexNames(nodes[0]["Plan"]), satIndexConds(nodes[0]["Plan"]), plan
-}
-
-// satIndexConds collects the "Index Cond" and "Recheck Cond" of every node
-// of an EXPLAIN (FORMAT JSON) plan.
-func satIndexConds(node any) []string {
-	var conds []string
-	switch n := node.(type) {
-	case map[string]any:
-		for _, key := range []string{"Index Cond", "Recheck Cond"} {
-			if c, ok := n[key].(string); ok {
-				conds = append(conds, c)
-			}
-		}
-		for _, v := range n {
-			conds = append(conds, satIndexConds(v)...)
-		}
-	case []any:
-		for _, v := range n {
-			conds = append(conds, satIndexConds(v)...)
-		}
-	}
-	return conds
 }
 
 // ---------------------------------------------------------------------------
@@ -276,7 +194,7 @@ func TestSatelliteRecordHeartbeat(t *testing.T) {
 	s := satRegister(t, e)
 	other := satRegister(t, e)
 
-	rec := &satRecorder{DB: e.pool}
+	rec := &stmtRecorder{DB: e.pool}
 	hb, err := stackdb.New(rec).SatelliteRecordHeartbeat(e.ctx, dbsqlc.SatelliteRecordHeartbeatParams{
 		ID:            "hb_first",
 		SatelliteID:   s.ID,
@@ -329,9 +247,7 @@ func TestSatelliteRecordHeartbeat(t *testing.T) {
 			ID: "hb_orphan", SatelliteID: "sat_missing", Status: dbsqlc.SatelliteStatusActive, SystemMetrics: json.RawMessage(`{}`),
 		})
 		require.ErrorIs(t, err, stackdb.ErrNotFound)
-		var n int
-		require.NoError(t, e.pool.QueryRow(e.ctx, `SELECT count(*) FROM satellite_heartbeats WHERE id = 'hb_orphan'`).Scan(&n))
-		require.Zero(t, n)
+		require.Zero(t, countRows(t, e.pool, "satellite_heartbeats", "id = 'hb_orphan'"))
 	})
 
 	t.Run("a failing heartbeat insert undoes the satellite update", func(t *testing.T) {
@@ -351,15 +267,13 @@ func TestSatelliteRecordHeartbeat(t *testing.T) {
 
 	t.Run("a failing satellite update writes no heartbeat", func(t *testing.T) {
 		// A trigger in this test's own database makes the update fail.
-		satExec(t, e, `CREATE FUNCTION sat_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`)
-		satExec(t, e, `CREATE TRIGGER sat_refuse BEFORE UPDATE ON satellites FOR EACH ROW EXECUTE FUNCTION sat_refuse()`)
+		execSQL(t, e.pool, `CREATE FUNCTION sat_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`)
+		execSQL(t, e.pool, `CREATE TRIGGER sat_refuse BEFORE UPDATE ON satellites FOR EACH ROW EXECUTE FUNCTION sat_refuse()`)
 		_, err := e.q.SatelliteRecordHeartbeat(e.ctx, dbsqlc.SatelliteRecordHeartbeatParams{
 			ID: "hb_refused", SatelliteID: other.ID, Status: dbsqlc.SatelliteStatusActive, SystemMetrics: json.RawMessage(`{}`),
 		})
 		require.ErrorContains(t, err, "refused")
-		var n int
-		require.NoError(t, e.pool.QueryRow(e.ctx, `SELECT count(*) FROM satellite_heartbeats WHERE satellite_id = $1`, other.ID).Scan(&n))
-		require.Zero(t, n)
+		require.Zero(t, countRows(t, e.pool, "satellite_heartbeats", "satellite_id = $1", other.ID))
 	})
 }
 
@@ -419,9 +333,9 @@ func TestSatelliteMarkStaleInactive(t *testing.T) {
 		ids[i] = satRegister(t, e).ID
 		if s.age > 0 {
 			satHeartbeat(t, e, ids[i], s.status)
-			satExec(t, e, `UPDATE satellites SET last_heartbeat = now() - make_interval(secs => $2) WHERE id = $1`, ids[i], s.age.Seconds())
+			execSQL(t, e.pool, `UPDATE satellites SET last_heartbeat = now() - make_interval(secs => $2) WHERE id = $1`, ids[i], s.age.Seconds())
 		} else {
-			satExec(t, e, `UPDATE satellites SET status = $2 WHERE id = $1`, ids[i], s.status)
+			execSQL(t, e.pool, `UPDATE satellites SET status = $2 WHERE id = $1`, ids[i], s.status)
 		}
 		before[i], err = e.q.SatelliteGetByID(e.ctx, ids[i])
 		require.NoError(t, err)
@@ -536,7 +450,7 @@ func TestSatelliteQueriesUseIndexes(t *testing.T) {
 		satHeartbeat(t, e, s.ID, dbsqlc.SatelliteStatusActive)
 		satStartProcess(t, e, s.ID, inst)
 	}
-	satExec(t, e, `ANALYZE`)
+	execSQL(t, e.pool, `ANALYZE`)
 
 	tests := []struct {
 		name  string
@@ -567,10 +481,14 @@ func TestSatelliteQueriesUseIndexes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			indexes, conds, plan := satPlanIndexes(t, e, tt.query)
-			require.Contains(t, indexes, tt.index, "plan:\n%s", plan)
+			tx := noSeqscanTx(t, e.pool)
+			rec := &stmtRecorder{DB: tx}
+			require.NoError(t, tt.query(stackdb.New(rec)))
+			require.Equal(t, 1, rec.calls)
+			plan := explain(t, tx, rec)
+			require.Contains(t, plan.Indexes(), tt.index, "plan:\n%s", plan)
 			if tt.cond != "" {
-				require.True(t, slices.ContainsFunc(conds, func(c string) bool { return strings.Contains(c, tt.cond) }),
+				require.True(t, slices.ContainsFunc(plan.IndexConds(), func(c string) bool { return strings.Contains(c, tt.cond) }),
 					"an index condition on %s; plan:\n%s", tt.cond, plan)
 			}
 		})
@@ -595,9 +513,7 @@ func TestSatelliteDeleteCascades(t *testing.T) {
 	}
 
 	count := func(table, satelliteID string) int {
-		var n int
-		require.NoError(t, e.pool.QueryRow(e.ctx, `SELECT count(*) FROM `+table+` WHERE satellite_id = $1`, satelliteID).Scan(&n))
-		return n
+		return countRows(t, e.pool, table, "satellite_id = $1", satelliteID)
 	}
 	require.Equal(t, 2, count("satellite_heartbeats", doomed.ID))
 	require.Equal(t, 2, count("satellite_processes", doomed.ID))
@@ -615,7 +531,7 @@ func TestSatelliteDeleteCascades(t *testing.T) {
 	require.Equal(t, 2, count("satellite_processes", kept.ID))
 
 	// Deleting the installation takes its processes too.
-	satExec(t, e, `DELETE FROM mcp_server_installations WHERE id = $1`, inst)
+	execSQL(t, e.pool, `DELETE FROM mcp_server_installations WHERE id = $1`, inst)
 	for _, id := range keptProcs {
 		_, err := e.q.SatelliteProcessGetByID(e.ctx, id)
 		require.ErrorIs(t, err, stackdb.ErrNotFound, "processes are deleted with their installation")
@@ -630,7 +546,7 @@ func TestSatelliteDeleteCascades(t *testing.T) {
 	})
 	require.NoError(t, err)
 	satHeartbeat(t, e, teamSat.ID, dbsqlc.SatelliteStatusActive)
-	satExec(t, e, `DELETE FROM teams WHERE id = $1`, e.team.ID)
+	execSQL(t, e.pool, `DELETE FROM teams WHERE id = $1`, e.team.ID)
 	_, err = e.q.SatelliteGetByID(e.ctx, teamSat.ID)
 	require.ErrorIs(t, err, stackdb.ErrNotFound)
 	require.Zero(t, count("satellite_heartbeats", teamSat.ID))

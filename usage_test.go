@@ -1,7 +1,6 @@
 package stackdb_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -76,64 +75,6 @@ func toolCall(w usageWorld, teamID, server, tool string, durationMs int32, errMs
 		p.Error = new(errMsg)
 	}
 	return p
-}
-
-func countRows(t *testing.T, pool *pgxpool.Pool, table string) int64 {
-	t.Helper()
-	var n int64
-	require.NoError(t, pool.QueryRow(t.Context(), "SELECT count(*) FROM "+pgx.Identifier{table}.Sanitize()).Scan(&n))
-	return n
-}
-
-// usageRecorder remembers the last statement a query ran (Query or
-// QueryRow), so a test can EXPLAIN exactly the SQL of a generated query.
-type usageRecorder struct {
-	stackdb.DB
-	sql  string
-	args []any
-}
-
-func (r *usageRecorder) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	r.sql, r.args = sql, args
-	return r.DB.Query(ctx, sql, args...)
-}
-
-func (r *usageRecorder) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	r.sql, r.args = sql, args
-	return r.DB.QueryRow(ctx, sql, args...)
-}
-
-// usagePlan runs query on tx through a recorder, then EXPLAINs the recorded
-// statement and returns the plan as JSON and the decoded root node.
-func usagePlan(t *testing.T, tx pgx.Tx, query func(q dbsqlc.Querier) error) (string, any) {
-	t.Helper()
-	rec := &usageRecorder{DB: tx}
-	require.NoError(t, query(stackdb.New(rec)))
-	require.NotEmpty(t, rec.sql)
-	var plan string
-	require.NoError(t, tx.QueryRow(t.Context(), "EXPLAIN (FORMAT JSON)\n"+rec.sql, rec.args...).Scan(&plan))
-	var nodes []map[string]any
-	require.NoError(t, json.Unmarshal([]byte(plan), &nodes))
-	return plan, nodes[0]["Plan"]
-}
-
-// planStrings collects the string values of key in every node of a plan.
-func planStrings(node any, key string) []string {
-	var out []string
-	switch n := node.(type) {
-	case map[string]any:
-		if s, ok := n[key].(string); ok {
-			out = append(out, s)
-		}
-		for _, v := range n {
-			out = append(out, planStrings(v, key)...)
-		}
-	case []any:
-		for _, v := range n {
-			out = append(out, planStrings(v, key)...)
-		}
-	}
-	return out
 }
 
 // ---------------------------------------------------------------------------
@@ -225,13 +166,13 @@ func TestToolExecutionCreateBatchFailsAsAWhole(t *testing.T) {
 			n, err := q.ToolExecutionCreateBatch(ctx, batch)
 			requireConstraintError(t, err, tt.kind, "mcp_tool_executions", tt.constraint)
 			require.Zero(t, n)
-			require.Zero(t, countRows(t, pool, "mcp_tool_executions"), "a failed COPY stores no row")
+			require.Zero(t, countRows(t, pool, "mcp_tool_executions", "true"), "a failed COPY stores no row")
 
 			// The same batch without the bad row goes in.
 			n, err = q.ToolExecutionCreateBatch(ctx, slices.Delete(batch, 60, 61))
 			require.NoError(t, err)
 			require.EqualValues(t, 99, n)
-			require.EqualValues(t, 99, countRows(t, pool, "mcp_tool_executions"))
+			require.EqualValues(t, 99, countRows(t, pool, "mcp_tool_executions", "true"))
 		})
 	}
 }
@@ -503,17 +444,13 @@ func TestToolExecutionQueriesUseIndexes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tx, err := pool.Begin(ctx)
-			require.NoError(t, err)
-			defer tx.Rollback(ctx) //nolint:errcheck // read-only
 			// Forbidding sequential scans shows which index the query can
 			// use; it does not force one index over another.
-			_, err = tx.Exec(ctx, "SET LOCAL enable_seqscan = off")
-			require.NoError(t, err)
+			tx := noSeqscanTx(t, pool)
 
-			plan, root := usagePlan(t, tx, tt.query)
-			require.Equal(t, []string{tt.index}, indexNames(root), "plan:\n%s", plan)
-			conds := strings.Join(append(planStrings(root, "Index Cond"), planStrings(root, "Recheck Cond")...), " ")
+			plan := explainQuery(t, tx, tt.query)
+			require.Equal(t, []string{tt.index}, plan.Indexes(), "plan:\n%s", plan)
+			conds := strings.Join(plan.IndexConds(), " ")
 			require.Contains(t, conds, "team_id =", "plan:\n%s", plan)
 			if tt.index == "mcp_tool_executions_team_id_created_at_idx" {
 				require.Contains(t, conds, "created_at >=", "the window is an index range, plan:\n%s", plan)
@@ -564,7 +501,7 @@ func TestTeamMetricIncrement(t *testing.T) {
 		require.NotEqual(t, first.ID, m.ID)
 		require.Equal(t, counters{5, 1, 1, 7}, countersOf(m))
 	}
-	require.EqualValues(t, 4, countRows(t, pool, "team_metrics"))
+	require.EqualValues(t, 4, countRows(t, pool, "team_metrics", "true"))
 
 	var calls, errs, ms int64
 	require.NoError(t, pool.QueryRow(ctx, `SELECT tool_calls, errors, total_duration_ms FROM team_metrics WHERE id = $1`, first.ID).Scan(&calls, &errs, &ms))
@@ -593,7 +530,7 @@ func TestTeamMetricIncrementConstraints(t *testing.T) {
 		_, err := q.TeamMetricIncrement(ctx, p)
 		requireConstraintError(t, err, tt.kind, "team_metrics", tt.constraint)
 	}
-	require.Zero(t, countRows(t, pool, "team_metrics"))
+	require.Zero(t, countRows(t, pool, "team_metrics", "true"))
 }
 
 func TestTeamMetricIncrementConcurrent(t *testing.T) {
@@ -710,24 +647,19 @@ func TestTeamMetricListByTeamUsesIndexRange(t *testing.T) {
 	_, err = pool.Exec(ctx, "ANALYZE team_metrics")
 	require.NoError(t, err)
 
-	tx, err := pool.Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx) //nolint:errcheck // read-only
-	_, err = tx.Exec(ctx, "SET LOCAL enable_seqscan = off")
-	require.NoError(t, err)
-
-	plan, root := usagePlan(t, tx, func(q dbsqlc.Querier) error {
+	tx := noSeqscanTx(t, pool)
+	plan := explainQuery(t, tx, func(q dbsqlc.Querier) error {
 		got, err := q.TeamMetricListByTeam(ctx, dbsqlc.TeamMetricListByTeamParams{TeamID: w.team.ID, Since: usageT0.Add(time.Hour), Until: usageT0.Add(2 * time.Hour)})
 		if err == nil && len(got) != 24 {
 			err = fmt.Errorf("got %d buckets, want 24", len(got))
 		}
 		return err
 	})
-	require.Equal(t, []string{"team_metrics_team_id_bucket_start_satellite_id_key"}, indexNames(root), "plan:\n%s", plan)
+	require.Equal(t, []string{"team_metrics_team_id_bucket_start_satellite_id_key"}, plan.Indexes(), "plan:\n%s", plan)
 	// The window is an index condition, not a filter on fetched rows; as
 	// bucket_start directly follows team_id in this index, it bounds the
 	// scan to the window instead of all of the team's buckets.
-	conds := strings.Join(append(planStrings(root, "Index Cond"), planStrings(root, "Recheck Cond")...), " ")
+	conds := strings.Join(plan.IndexConds(), " ")
 	require.Contains(t, conds, "bucket_start >=", "plan:\n%s", plan)
 	require.Contains(t, conds, "bucket_start <", "plan:\n%s", plan)
 }
@@ -801,7 +733,7 @@ func TestIdentitySequencesReset(t *testing.T) {
 	exec, err = newExecution()
 	require.NoError(t, err)
 	require.EqualValues(t, 1002, exec.ID)
-	require.EqualValues(t, 5, countRows(t, pool, "mcp_tool_executions"))
+	require.EqualValues(t, 5, countRows(t, pool, "mcp_tool_executions", "true"))
 }
 
 func TestIdentitySequencesResetEmptyTables(t *testing.T) {
@@ -872,7 +804,7 @@ func TestIdentitySequencesResetCoversEveryIdentity(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, columns, "mcp_tool_executions.id", "the catalog query finds identity columns")
 
-	rec := &usageRecorder{DB: pool}
+	rec := &stmtRecorder{DB: pool}
 	_, err = stackdb.New(rec).IdentitySequencesReset(ctx)
 	require.NoError(t, err)
 	for _, c := range columns {
