@@ -34,3 +34,7 @@ WHERE actor_user_id = @actor_user_id::text
                           coalesce(sqlc.narg('cursor_id')::bigint, 9223372036854775807))
 ORDER BY created_at DESC, id DESC
 LIMIT @max_rows;
+
+-- AuditLogDeleteOlderThan is the retention sweep (BRIN index on created_at).
+-- name: AuditLogDeleteOlderThan :execrows
+DELETE FROM audit_logs WHERE created_at < @before;

@@ -53,3 +53,8 @@ WHERE team_id = @team_id
   AND NOT success
 ORDER BY created_at DESC, id DESC
 LIMIT @max_rows;
+
+-- ToolExecutionDeleteOlderThan is the retention sweep (BRIN index on
+-- created_at).
+-- name: ToolExecutionDeleteOlderThan :execrows
+DELETE FROM mcp_tool_executions WHERE created_at < @before;

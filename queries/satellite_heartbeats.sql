@@ -23,3 +23,9 @@ SELECT * FROM satellite_heartbeats
 WHERE satellite_id = @satellite_id
 ORDER BY created_at DESC, id DESC
 LIMIT @max_rows;
+
+-- SatelliteHeartbeatDeleteOlderThan is the retention sweep: heartbeats are
+-- append-only and time-ordered, so the BRIN index on created_at finds the
+-- old block ranges without a full scan.
+-- name: SatelliteHeartbeatDeleteOlderThan :execrows
+DELETE FROM satellite_heartbeats WHERE created_at < @before;

@@ -61,6 +61,19 @@ func (q *Queries) AuditLogAppend(ctx context.Context, arg AuditLogAppendParams) 
 	return i, err
 }
 
+const auditLogDeleteOlderThan = `-- name: AuditLogDeleteOlderThan :execrows
+DELETE FROM audit_logs WHERE created_at < $1
+`
+
+// AuditLogDeleteOlderThan is the retention sweep (BRIN index on created_at).
+func (q *Queries) AuditLogDeleteOlderThan(ctx context.Context, before time.Time) (int64, error) {
+	result, err := q.db.Exec(ctx, auditLogDeleteOlderThan, before)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const auditLogListByActor = `-- name: AuditLogListByActor :many
 SELECT id, actor_user_id, team_id, action, target_type, target_id, ip_address, user_agent, metadata, created_at FROM audit_logs
 WHERE actor_user_id = $1::text

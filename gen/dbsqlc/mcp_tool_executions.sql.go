@@ -75,6 +75,20 @@ type ToolExecutionCreateBatchParams struct {
 	CreatedAt   time.Time       `json:"created_at"`
 }
 
+const toolExecutionDeleteOlderThan = `-- name: ToolExecutionDeleteOlderThan :execrows
+DELETE FROM mcp_tool_executions WHERE created_at < $1
+`
+
+// ToolExecutionDeleteOlderThan is the retention sweep (BRIN index on
+// created_at).
+func (q *Queries) ToolExecutionDeleteOlderThan(ctx context.Context, before time.Time) (int64, error) {
+	result, err := q.db.Exec(ctx, toolExecutionDeleteOlderThan, before)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const toolExecutionListRecentFailures = `-- name: ToolExecutionListRecentFailures :many
 SELECT id, satellite_id, team_id, user_id, server_slug, tool_name, duration_ms, success, error, arguments, created_at
 FROM mcp_tool_executions

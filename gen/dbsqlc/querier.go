@@ -6,12 +6,15 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 )
 
 type Querier interface {
 	// AuditLogAppend adds an entry; id comes from the identity. created_at
 	// defaults to now(); pass it only to keep the original time (imports).
 	AuditLogAppend(ctx context.Context, arg AuditLogAppendParams) (AuditLog, error)
+	// AuditLogDeleteOlderThan is the retention sweep (BRIN index on created_at).
+	AuditLogDeleteOlderThan(ctx context.Context, before time.Time) (int64, error)
 	// AuditLogListByActor is AuditLogListByTeam for the entries of one actor
 	// (audit_logs_actor_user_id_created_at_idx).
 	AuditLogListByActor(ctx context.Context, arg AuditLogListByActorParams) ([]AuditLog, error)
@@ -205,6 +208,10 @@ type Querier interface {
 	RoleUpdate(ctx context.Context, arg RoleUpdateParams) (int64, error)
 	SatelliteDelete(ctx context.Context, id string) (int64, error)
 	SatelliteGetByID(ctx context.Context, id string) (Satellite, error)
+	// SatelliteHeartbeatDeleteOlderThan is the retention sweep: heartbeats are
+	// append-only and time-ordered, so the BRIN index on created_at finds the
+	// old block ranges without a full scan.
+	SatelliteHeartbeatDeleteOlderThan(ctx context.Context, before time.Time) (int64, error)
 	// Heartbeats are written by SatelliteRecordHeartbeat (queries/satellites.sql),
 	// which also updates the satellite.
 	// SatelliteHeartbeatListLatest returns the newest heartbeat of every
@@ -297,6 +304,9 @@ type Querier interface {
 	// the identity. COPY is one statement: a row that violates a constraint
 	// fails the whole batch and nothing is stored.
 	ToolExecutionCreateBatch(ctx context.Context, arg []ToolExecutionCreateBatchParams) (int64, error)
+	// ToolExecutionDeleteOlderThan is the retention sweep (BRIN index on
+	// created_at).
+	ToolExecutionDeleteOlderThan(ctx context.Context, before time.Time) (int64, error)
 	// ToolExecutionListRecentFailures returns a team's failed calls, newest
 	// first; it reads the partial index mcp_tool_executions_failures_idx.
 	ToolExecutionListRecentFailures(ctx context.Context, arg ToolExecutionListRecentFailuresParams) ([]McpToolExecution, error)

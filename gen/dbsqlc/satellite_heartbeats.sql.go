@@ -7,7 +7,23 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 )
+
+const satelliteHeartbeatDeleteOlderThan = `-- name: SatelliteHeartbeatDeleteOlderThan :execrows
+DELETE FROM satellite_heartbeats WHERE created_at < $1
+`
+
+// SatelliteHeartbeatDeleteOlderThan is the retention sweep: heartbeats are
+// append-only and time-ordered, so the BRIN index on created_at finds the
+// old block ranges without a full scan.
+func (q *Queries) SatelliteHeartbeatDeleteOlderThan(ctx context.Context, before time.Time) (int64, error) {
+	result, err := q.db.Exec(ctx, satelliteHeartbeatDeleteOlderThan, before)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
 
 const satelliteHeartbeatListLatest = `-- name: SatelliteHeartbeatListLatest :many
 
