@@ -1,0 +1,27 @@
+// Package legacy describes the SQLite database that stackdb replaces: its
+// schema (a copy of the file the legacy ORM wrote, embedded so stackdb needs
+// nothing outside its module) and how it is opened.
+package legacy
+
+import (
+	"database/sql"
+	_ "embed"
+	"fmt"
+	"net/url"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+)
+
+// Schema is the legacy SQLite schema (CREATE TABLE/INDEX statements).
+//
+//go:embed schema.sqlite.sql
+var Schema string
+
+// Open opens the SQLite file at path read-only.
+func Open(path string) (*sql.DB, error) {
+	db, err := sql.Open("sqlite3", "file:"+url.PathEscape(path)+"?mode=ro&_query_only=1")
+	if err != nil {
+		return nil, fmt.Errorf("legacy: open %s: %w", path, err)
+	}
+	return db, nil
+}
