@@ -1,0 +1,49 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/deploystack/stackdb/internal/legacy"
+)
+
+func runGenLegacy(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	cmd := (&app{}).genLegacyCmd()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(context.Background())
+	return out.String(), err
+}
+
+func TestGenLegacy(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "legacy.db")
+	out, err := runGenLegacy(t, "--rows", "5000", "--seed", "3", "--out", path)
+	require.NoError(t, err)
+	t.Log("\n" + out)
+	require.Regexp(t, `mcpToolExecutions\s+\d+\s+[\d.]+%`, out)
+	require.Regexp(t, `Wrote \d+ rows to .*legacy\.db in .* \(seed 3\)\.`, out)
+
+	db, err := legacy.Open(path)
+	require.NoError(t, err)
+	defer db.Close()
+	var users int
+	require.NoError(t, db.QueryRow(`SELECT count(*) FROM authUser`).Scan(&users))
+	require.Positive(t, users)
+
+	// The file exists now: a second run refuses to overwrite it.
+	_, err = runGenLegacy(t, "--rows", "5000", "--out", path)
+	require.ErrorContains(t, err, "exists")
+
+	_, err = runGenLegacy(t, "--rows", "10")
+	require.ErrorContains(t, err, `"out" not set`)
+	_, err = runGenLegacy(t, "--rows", "10", "--out", filepath.Join(t.TempDir(), "x.db"))
+	require.ErrorContains(t, err, "at least")
+}
