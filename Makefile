@@ -37,6 +37,10 @@ test: ## Run all tests (each test gets its own fresh database)
 bench: ## Benchmarks: per-test database cost vs migrating from scratch
 	go test -run '^$$' -bench . -benchtime 100x ./internal/dbtest
 
+.PHONY: bench-import
+bench-import: ## Import benchmark: stackdb vs pgloader on a generated file (ROWS=2000000)
+	bash bench/import.sh
+
 .PHONY: migrate
 migrate: ## Apply pending migrations to DATABASE_URL (or POSTGRES_*)
 	$(STACKDB) migrate apply

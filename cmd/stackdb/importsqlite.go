@@ -1,0 +1,304 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+	"golang.org/x/term"
+
+	"github.com/deploystack/stackdb/internal/importer"
+	"github.com/deploystack/stackdb/internal/migrate"
+	"github.com/deploystack/stackdb/internal/pgcluster"
+	"github.com/deploystack/stackdb/schema"
+)
+
+func (a *app) importSQLiteCmd() *cobra.Command {
+	var (
+		from, to, onError, rejectedPath string
+		truncate, asJSON                bool
+	)
+	cmd := &cobra.Command{
+		Use:   "import-sqlite --from legacy.db [--to URL]",
+		Short: "Import a legacy DeployStack SQLite database into the migrated Postgres schema, verified, all or nothing",
+		Long: `Moves a legacy SQLite database into the Postgres schema in one transaction:
+every value converted by the rules of internal/importer, every table verified by
+row count and checksum before the commit. On any defect nothing is committed and
+the full report is printed, unless --on-error=skip, which imports everything
+else and writes the rejected rows as JSON lines to --rejected.
+
+Without --to, the import goes into a throwaway Postgres (migrated first) that is
+removed afterwards: a dry run that checks a file.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			mode, err := parseMode(onError)
+			if err != nil {
+				return err
+			}
+			if mode == importer.Skip && rejectedPath == "" {
+				rejectedPath = from + ".rejected.jsonl"
+			}
+			ctx := cmd.Context()
+			if to == "" {
+				c, err := pgcluster.Start(ctx)
+				if err != nil {
+					return err
+				}
+				defer c.Stop()
+				to = c.URL("postgres")
+				dir, err := migrate.FromFS(schema.Migrations, schema.MigrationsRoot)
+				if err != nil {
+					return err
+				}
+				if _, err := migrate.Apply(ctx, to, dir, migrate.ApplyOptions{}); err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.ErrOrStderr(), "stackdb: no --to given; importing into a throwaway Postgres (a dry run)")
+			}
+			progress := newProgress(cmd.ErrOrStderr(), asJSON)
+			report, runErr := importer.Run(ctx, importer.Options{
+				From: from, To: to, OnError: mode, Truncate: truncate, Progress: progress.event,
+			})
+			progress.wait()
+			if errors.Is(runErr, importer.ErrNotEmpty) {
+				runErr = fmt.Errorf("%w (with the command line: --truncate)", runErr)
+			}
+			if report != nil && len(report.Rejected) > 0 {
+				if err := writeRejected(rejectedPath, report.Rejected); err != nil {
+					return errors.Join(runErr, err)
+				}
+			}
+			if report != nil {
+				if asJSON {
+					if err := writeJSONReport(cmd.OutOrStdout(), report, rejectedPath, runErr); err != nil {
+						return err
+					}
+				} else {
+					writeTextReport(cmd.OutOrStdout(), report, rejectedPath)
+				}
+			}
+			return runErr
+		},
+	}
+	cmd.Flags().StringVar(&from, "from", "", "legacy SQLite database file (required)")
+	cmd.Flags().StringVar(&to, "to", "", "target database URL (default: a throwaway Postgres, migrated first)")
+	cmd.Flags().StringVar(&onError, "on-error", "abort", "abort: import nothing on any defect; skip: import the rest, write rejected rows to --rejected")
+	cmd.Flags().StringVar(&rejectedPath, "rejected", "", "with --on-error=skip: JSON-lines file for rejected rows (default: FROM.rejected.jsonl)")
+	cmd.Flags().BoolVar(&truncate, "truncate", false, "empty the target's application tables first (refused otherwise when they hold data)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a machine-readable summary on stdout")
+	_ = cmd.MarkFlagRequired("from")
+	return cmd
+}
+
+func parseMode(s string) (importer.Mode, error) {
+	switch s {
+	case "abort":
+		return importer.Abort, nil
+	case "skip":
+		return importer.Skip, nil
+	}
+	return 0, fmt.Errorf("--on-error=%q: want abort or skip", s)
+}
+
+// progress shows one bar per table on a terminal, plain lines otherwise, and
+// nothing with --json (stderr stays free for errors).
+type progress struct {
+	out   io.Writer
+	bars  *mpb.Progress
+	mu    sync.Mutex
+	bar   map[string]*mpb.Bar
+	last  map[string]time.Time
+	start map[string]time.Time
+	quiet bool
+}
+
+func newProgress(out io.Writer, quiet bool) *progress {
+	p := &progress{out: out, quiet: quiet, bar: map[string]*mpb.Bar{}, last: map[string]time.Time{}, start: map[string]time.Time{}}
+	if f, ok := out.(*os.File); ok && !quiet && term.IsTerminal(int(f.Fd())) {
+		p.bars = mpb.New(mpb.WithOutput(out), mpb.WithWidth(40))
+	}
+	return p
+}
+
+func (p *progress) event(e importer.ProgressEvent) {
+	if p.quiet {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bars != nil {
+		b, ok := p.bar[e.Table]
+		if !ok {
+			b = p.bars.AddBar(e.Total,
+				mpb.PrependDecorators(decor.Name(e.Table, decor.WC{C: decor.DindentRight | decor.DextraSpace, W: 34}),
+					decor.CountersNoUnit("%d / %d", decor.WCSyncWidth)),
+				mpb.AppendDecorators(decor.AverageSpeed(0, "%.0f rows/s", decor.WCSyncSpace),
+					decor.OnComplete(decor.AverageETA(decor.ET_STYLE_GO, decor.WCSyncSpace), "done")))
+			p.bar[e.Table] = b
+		}
+		b.SetCurrent(e.Done)
+		if e.Done >= e.Total {
+			b.SetTotal(e.Total, true)
+		}
+		return
+	}
+	now := time.Now()
+	if _, ok := p.start[e.Table]; !ok {
+		p.start[e.Table] = now
+	}
+	if e.Done < e.Total && now.Sub(p.last[e.Table]) < 2*time.Second {
+		return
+	}
+	p.last[e.Table] = now
+	elapsed := now.Sub(p.start[e.Table]).Seconds()
+	rate := 0.0
+	if elapsed > 0 {
+		rate = float64(e.Done) / elapsed
+	}
+	eta := "-"
+	if rate > 0 && e.Done < e.Total {
+		eta = (time.Duration(float64(e.Total-e.Done)/rate) * time.Second).Round(time.Second).String()
+	}
+	fmt.Fprintf(p.out, "import %s -> %s: %d/%d rows (%.0f rows/s, ETA %s)\n", e.Table, e.Target, e.Done, e.Total, rate, eta)
+}
+
+func (p *progress) wait() {
+	if p.bars == nil {
+		return
+	}
+	p.mu.Lock()
+	for _, b := range p.bar {
+		if !b.Completed() {
+			b.Abort(false)
+		}
+	}
+	p.mu.Unlock()
+	p.bars.Wait()
+}
+
+func writeRejected(path string, rows []importer.RejectedRow) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("write rejected rows: %w", err)
+	}
+	enc := json.NewEncoder(f)
+	enc.SetEscapeHTML(false)
+	for _, r := range rows {
+		if err := enc.Encode(r); err != nil {
+			f.Close()
+			return fmt.Errorf("write rejected rows to %s: %w", path, err)
+		}
+	}
+	return f.Close()
+}
+
+func writeTextReport(out io.Writer, r *importer.Report, rejectedPath string) {
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "legacy table\ttarget\tsource rows\timported\trejected\tchecksum\t")
+	var src, imp, rej int64
+	for _, t := range r.Tables {
+		ok := "ok"
+		if !t.ChecksumOK {
+			ok = "-"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%d\t%s\t\n", t.Legacy, t.Target, t.SourceRows, t.Imported, t.Rejected, ok)
+		src, imp, rej = src+t.SourceRows, imp+t.Imported, rej+t.Rejected
+	}
+	fmt.Fprintf(w, "total\t\t%d\t%d\t%d\t\t\n", src, imp, rej)
+	_ = w.Flush()
+	for _, s := range r.Skipped {
+		fmt.Fprintf(out, "skipped %s: %s\n", s.Table, s.Reason)
+	}
+	if len(r.Defects) > 0 {
+		fmt.Fprintf(out, "\n%d defect(s):\n", len(r.Defects))
+		for _, d := range r.Defects {
+			fmt.Fprintf(out, "  %s\n", d)
+		}
+	}
+	if len(r.Rejected) > 0 {
+		fmt.Fprintf(out, "\n%d rejected row(s) written to %s\n", len(r.Rejected), rejectedPath)
+	}
+	state := "committed"
+	if !r.Committed {
+		state = "NOT committed: the target is unchanged"
+	}
+	fmt.Fprintf(out, "%s in %s (%.0f rows/s)\n", state, r.Duration.Round(time.Millisecond), float64(imp)/r.Duration.Seconds())
+}
+
+// jsonReport is the --json summary.
+type jsonReport struct {
+	Source       string        `json:"source"`
+	Mode         string        `json:"mode"`
+	Committed    bool          `json:"committed"`
+	Error        string        `json:"error,omitempty"`
+	Seconds      float64       `json:"seconds"`
+	SourceRows   int64         `json:"source_rows"`
+	ImportedRows int64         `json:"imported_rows"`
+	RejectedRows int64         `json:"rejected_rows"`
+	RejectedFile string        `json:"rejected_file,omitempty"`
+	Tables       []jsonTable   `json:"tables"`
+	Skipped      []jsonSkipped `json:"skipped"`
+	Defects      []jsonDefect  `json:"defects"`
+}
+
+type jsonTable struct {
+	Legacy     string `json:"legacy"`
+	Target     string `json:"target"`
+	Plugin     string `json:"plugin,omitempty"`
+	SourceRows int64  `json:"source_rows"`
+	Imported   int64  `json:"imported"`
+	Rejected   int64  `json:"rejected"`
+	ChecksumOK bool   `json:"checksum_ok"`
+	Checksum   string `json:"checksum"`
+}
+
+type jsonSkipped struct {
+	Table  string `json:"table"`
+	Reason string `json:"reason"`
+}
+
+type jsonDefect struct {
+	Table  string `json:"table"`
+	Target string `json:"target"`
+	PK     string `json:"pk"`
+	Column string `json:"column"`
+	Value  string `json:"value"`
+	Class  string `json:"class"`
+	Reason string `json:"reason"`
+}
+
+func writeJSONReport(out io.Writer, r *importer.Report, rejectedPath string, runErr error) error {
+	j := jsonReport{
+		Source: r.Source, Mode: r.Mode.String(), Committed: r.Committed, Seconds: r.Duration.Seconds(),
+		Tables: []jsonTable{}, Skipped: []jsonSkipped{}, Defects: []jsonDefect{},
+	}
+	if runErr != nil {
+		j.Error = runErr.Error()
+	}
+	if len(r.Rejected) > 0 {
+		j.RejectedFile = rejectedPath
+	}
+	for _, t := range r.Tables {
+		j.Tables = append(j.Tables, jsonTable{t.Legacy, t.Target, t.Plugin, t.SourceRows, t.Imported, t.Rejected, t.ChecksumOK, t.Checksum})
+		j.SourceRows += t.SourceRows
+		j.ImportedRows += t.Imported
+		j.RejectedRows += t.Rejected
+	}
+	for _, s := range r.Skipped {
+		j.Skipped = append(j.Skipped, jsonSkipped{s.Table, s.Reason})
+	}
+	for _, d := range r.Defects {
+		j.Defects = append(j.Defects, jsonDefect{d.Table, d.Target, d.PK, d.Column, d.Value, string(d.Class), d.Reason})
+	}
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(j)
+}

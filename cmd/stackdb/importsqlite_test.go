@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/deploystack/stackdb/internal/dbtest"
+	"github.com/deploystack/stackdb/internal/legacygen"
+)
+
+// legacyFile generates a small legacy database and applies fix (SQL) to it.
+func legacyFile(t *testing.T, fix string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "legacy.db")
+	_, err := legacygen.Generate(context.Background(), path, legacygen.Options{Rows: legacygen.MinRows, Seed: 3})
+	require.NoError(t, err)
+	if fix != "" {
+		db, err := sql.Open("sqlite3", path)
+		require.NoError(t, err)
+		_, err = db.Exec(fix)
+		require.NoError(t, err)
+		require.NoError(t, db.Close())
+	}
+	return path
+}
+
+func countUsers(t *testing.T, url string) int {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	var n int
+	require.NoError(t, conn.QueryRow(context.Background(), "SELECT count(*) FROM users").Scan(&n))
+	return n
+}
+
+func TestImportSQLiteJSONSummary(t *testing.T) {
+	t.Parallel()
+	from, to := legacyFile(t, ""), dbtest.URL(t)
+	out, err := run(t, "", "import-sqlite", "--from", from, "--to", to, "--json")
+	require.NoError(t, err)
+	var rep jsonReport
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	require.True(t, rep.Committed)
+	require.Positive(t, rep.ImportedRows)
+	require.Equal(t, rep.SourceRows, rep.ImportedRows)
+	for _, tbl := range rep.Tables {
+		require.True(t, tbl.ChecksumOK, tbl.Legacy)
+	}
+	require.Positive(t, countUsers(t, to))
+
+	_, err = run(t, "", "import-sqlite", "--from", from, "--to", to)
+	require.ErrorContains(t, err, "--truncate", "a second import into the filled target is refused")
+}
+
+func TestImportSQLiteDefectsAbortOrSkip(t *testing.T) {
+	t.Parallel()
+	from := legacyFile(t, `UPDATE authUser SET email_verified = 7 WHERE rowid = (SELECT min(rowid) FROM authUser)`)
+
+	to := dbtest.URL(t)
+	out, err := run(t, "", "import-sqlite", "--from", from, "--to", to)
+	require.Error(t, err)
+	require.Contains(t, out, "authUser[")
+	require.Contains(t, out, "email_verified = 7: invalid_flag")
+	require.Contains(t, out, "NOT committed")
+	require.Zero(t, countUsers(t, to), "nothing was imported")
+
+	rejected := filepath.Join(t.TempDir(), "rejected.jsonl")
+	out, err = run(t, "", "import-sqlite", "--from", from, "--to", to, "--on-error", "skip", "--rejected", rejected)
+	require.NoError(t, err)
+	require.Contains(t, out, "written to "+rejected)
+	f, err := os.Open(rejected)
+	require.NoError(t, err)
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	var lines int
+	for sc.Scan() {
+		var row map[string]any
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &row))
+		lines++
+	}
+	require.Positive(t, lines, "the rejected user (and its dependents) are written as JSON lines")
+	require.Positive(t, countUsers(t, to), "everything else was imported")
+}

@@ -1,0 +1,124 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// deferChecks drops the foreign keys and secondary indexes of the tables the
+// import loads and returns the statements that put them back.
+//
+// Loaded row by row, every row costs a trigger call per foreign key and an
+// insertion per index; mcp_tool_executions alone spent half its load time
+// on them. Rebuilt after the load, Postgres checks each foreign key once
+// with one join and builds each index once, sorted: "constraints checked
+// once after loading". The importer has already checked keys and references
+// in Go, and the rebuilt unique indexes and foreign keys check them again.
+// It all happens in the import's transaction, so an error, a cancel or a
+// kill leaves the schema exactly as it was. Primary keys are rebuilt first,
+// as the foreign keys need them.
+func deferChecks(ctx context.Context, tx pgx.Tx, plans []*tablePlan) (restore []string, err error) {
+	bySchema := map[string][]string{}
+	for _, tp := range plans {
+		if tp.pluginID == "" {
+			bySchema[tp.schema] = append(bySchema[tp.schema], tp.target)
+		}
+	}
+	var drops, fks, pkeys, indexes []string
+	for schema, tables := range bySchema {
+		// Foreign keys first: one may depend on a unique index dropped below.
+		rows, err := tx.Query(ctx, `
+SELECT format('ALTER TABLE %I.%I DROP CONSTRAINT %I', n.nspname, c.relname, con.conname),
+       format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', n.nspname, c.relname, con.conname, pg_get_constraintdef(con.oid))
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE con.contype = 'f' AND n.nspname = $1 AND c.relname = ANY($2)
+ORDER BY c.relname, con.conname`, schema, tables)
+		if err != nil {
+			return nil, fmt.Errorf("importer: read foreign keys: %w", err)
+		}
+		d, r, err := collectPairs(rows)
+		if err != nil {
+			return nil, fmt.Errorf("importer: read foreign keys: %w", err)
+		}
+		drops, fks = append(drops, d...), append(fks, r...)
+
+		// Primary keys after the foreign keys that reference them.
+		rows, err = tx.Query(ctx, `
+SELECT format('ALTER TABLE %I.%I DROP CONSTRAINT %I', n.nspname, c.relname, con.conname),
+       format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', n.nspname, c.relname, con.conname, pg_get_constraintdef(con.oid))
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE con.contype = 'p' AND n.nspname = $1 AND c.relname = ANY($2)
+ORDER BY c.relname`, schema, tables)
+		if err != nil {
+			return nil, fmt.Errorf("importer: read primary keys: %w", err)
+		}
+		d, r, err = collectPairs(rows)
+		if err != nil {
+			return nil, fmt.Errorf("importer: read primary keys: %w", err)
+		}
+		drops, pkeys = append(drops, d...), append(pkeys, r...)
+
+		rows, err = tx.Query(ctx, `
+SELECT format('DROP INDEX %I.%I', n.nspname, ic.relname), pg_get_indexdef(i.indexrelid)
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relname = ANY($2) AND NOT i.indisprimary
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid)
+ORDER BY c.relname, ic.relname`, schema, tables)
+		if err != nil {
+			return nil, fmt.Errorf("importer: read indexes: %w", err)
+		}
+		d, r, err = collectPairs(rows)
+		if err != nil {
+			return nil, fmt.Errorf("importer: read indexes: %w", err)
+		}
+		drops, indexes = append(drops, d...), append(indexes, r...)
+	}
+	for _, stmt := range drops {
+		if _, err := tx.Exec(ctx, stmt); err != nil {
+			return nil, fmt.Errorf("importer: %s: %w", stmt, err)
+		}
+	}
+	return append(append(pkeys, indexes...), fks...), nil
+}
+
+// restoreChecks rebuilds what deferChecks dropped: primary keys and
+// indexes, then the foreign keys that rely on them.
+//
+// The loaded tables are analyzed first: without statistics the planner takes
+// them for empty, and picks slow plans for the foreign-key checks and the
+// verification (no parallel scan); the application wants them anyway.
+func restoreChecks(ctx context.Context, tx pgx.Tx, plans []*tablePlan, restore []string) error {
+	if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
+		return fmt.Errorf("importer: %w", err)
+	}
+	for _, tp := range plans {
+		stmt := "ANALYZE " + pgx.Identifier{tp.schema, tp.target}.Sanitize()
+		if _, err := tx.Exec(ctx, stmt); err != nil {
+			return fmt.Errorf("importer: %s: %w", stmt, err)
+		}
+	}
+	for _, stmt := range restore {
+		if _, err := tx.Exec(ctx, stmt); err != nil {
+			return fmt.Errorf("importer: after loading: %s: %w", stmt, err)
+		}
+	}
+	return nil
+}
+
+func collectPairs(rows pgx.Rows) (first, second []string, err error) {
+	var a, b string
+	_, err = pgx.ForEachRow(rows, []any{&a, &b}, func() error {
+		first, second = append(first, a), append(second, b)
+		return nil
+	})
+	return first, second, err
+}

@@ -1,0 +1,409 @@
+// Package importer moves one legacy SQLite database into the migrated
+// Postgres schema, once, exactly: `stackdb import-sqlite --from legacy.db`.
+//
+//	rep, err := importer.Run(ctx, importer.Options{From: "legacy.db", To: url})
+//	if errors.Is(err, importer.ErrDefects) { /* rep.Defects lists every one */ }
+//
+// # What happens
+//
+//  1. The legacy file is checked: an SQLite header, PRAGMA quick_check,
+//     every mapped table present with exactly the mapped columns, every
+//     other table either skipped on purpose (__drizzle_migrations, SQLite's
+//     own sqlite_* tables, views — listed in Report.Skipped) or a plugin
+//     table "<pluginId>_<table>": split at the first '_' (plugin ids have
+//     none), with a valid plugin id and table name (plugin.Ident) and valid
+//     column names. Any other table is an error (ErrSource) before anything
+//     is written: an unknown table may be data that would otherwise be lost
+//     silently, so it is refused rather than skipped.
+//  2. The target must be migrated to the latest embedded migration
+//     (ErrNotMigrated).
+//  3. One transaction does everything else, so a run that fails, is
+//     cancelled or killed (kill -9) leaves the target as it was, and the
+//     next run starts afresh. In it: the mapping (mapping.go) is checked
+//     against the live schema read from pg_catalog (ErrSchema); the mapped
+//     tables are locked against writers; a target that already holds
+//     application data — a row in a mapped table or in any plugin schema —
+//     is refused (ErrNotEmpty) unless Options.Truncate, which truncates the
+//     mapped tables and every plugin table (RESTART IDENTITY CASCADE) in the
+//     same transaction: the target then holds exactly the legacy data.
+//  4. Plugin tables are created with plugin.CreateTable in schema
+//     plugin_<id>, their types derived from the legacy declared types (see
+//     pluginType), or reused when they exist with exactly that definition.
+//  5. Each table is streamed by one COPY, parents before children (the
+//     target's foreign keys), converting and checking every value in Go on
+//     the way (convert.go lists the rules). Legacy ids are kept; afterwards
+//     IdentitySequencesReset moves the identity sequences past them.
+//  6. Every table is verified (verify.go): row count and checksum of the
+//     converted values against what Postgres holds. Then the transaction
+//     commits.
+//
+// # Defects
+//
+// Problems with the data are collected, never fatal one by one: a Defect
+// names the table, primary key, column, an excerpt of the value and the
+// reason. Beyond the conversion rules, rows are checked before loading
+// against the target's CHECK constraints (evaluated in Go, check.go), its
+// unique indexes (a later row repeating a key is the duplicate) and its
+// foreign keys (SQLite did not enforce them): a row whose parent is not
+// imported — absent from the file, or itself rejected — is an orphan and is
+// always reported, never dropped silently; that includes nullable
+// references (ON DELETE SET NULL), which are not nulled behind the user's
+// back. A rejected row claims no unique key and is no parent, so its
+// children are reported as orphans of a rejected parent. Of two rows with
+// the same unique key, the later one (in legacy rowid order) is the
+// duplicate.
+//
+// With OnError Abort (the default) any defect rolls everything back and Run
+// returns the full report with an error wrapping ErrDefects. With Skip the
+// rows without defects are committed and the others are returned in
+// Report.Rejected (with their legacy values as JSON), for the caller to
+// write as JSON lines.
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/deploystack/stackdb"
+	"github.com/deploystack/stackdb/internal/migrate"
+	"github.com/deploystack/stackdb/plugin"
+	"github.com/deploystack/stackdb/schema"
+)
+
+// Errors Run returns, wrapped with details; test with errors.Is.
+var (
+	// ErrDefects: rows have defects and OnError is Abort; nothing was
+	// imported and the Report lists every defect.
+	ErrDefects = errors.New("importer: the legacy data has defects")
+	// ErrSource: the legacy file is missing, not SQLite, corrupt, lacks a
+	// mapped table or column, or holds tables the importer does not know.
+	ErrSource = errors.New("importer: unusable legacy file")
+	// ErrNotMigrated: the target is not at the latest migration.
+	ErrNotMigrated = errors.New("importer: the target database is not migrated to the latest version")
+	// ErrNotEmpty: the target already holds application data and
+	// Options.Truncate is not set.
+	ErrNotEmpty = errors.New("importer: the target database already holds application data")
+	// ErrSchema: the mapping and the live target schema disagree, or the
+	// target has constraints the importer cannot check.
+	ErrSchema = errors.New("importer: the mapping does not match the target schema")
+	// ErrVerify: after loading, Postgres does not hold exactly the rows
+	// that were sent; nothing was committed.
+	ErrVerify = errors.New("importer: verification failed")
+)
+
+// DefaultBatchSize is how many rows pass between two progress events when
+// Options.BatchSize is 0.
+const DefaultBatchSize = 10_000
+
+// Options configure Run.
+type Options struct {
+	From     string // legacy SQLite file
+	To       string // target database URL (postgres://…)
+	OnError  Mode   // Abort (default) or Skip
+	Truncate bool   // empty the target's application tables first
+	// BatchSize is the number of legacy rows between two Progress calls
+	// (DefaultBatchSize when 0). Rows are streamed one by one either way,
+	// so memory does not grow with it.
+	BatchSize int
+	// Progress, when set, is called as each table loads: with Done 0 at
+	// its start, every BatchSize rows, and with Done == Total at its end.
+	// Calls never overlap; it must not block for long.
+	Progress func(ProgressEvent)
+}
+
+// Run imports the legacy file into the target. It returns the report also
+// when it fails, with what was known by then.
+func Run(ctx context.Context, opts Options) (rep *Report, err error) {
+	start := time.Now()
+	rep = &Report{Source: opts.From, Mode: opts.OnError}
+	defer func() { rep.Duration = time.Since(start) }()
+	if opts.From == "" || opts.To == "" {
+		return rep, errors.New("importer: Options.From and Options.To are required")
+	}
+	if opts.OnError != Abort && opts.OnError != Skip {
+		return rep, fmt.Errorf("importer: invalid OnError %v", opts.OnError)
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = DefaultBatchSize
+	}
+
+	lg, err := openLegacy(ctx, opts.From)
+	if err != nil {
+		return rep, err
+	}
+	defer lg.Close()
+	lp, err := planLegacy(lg)
+	if err != nil {
+		return rep, err
+	}
+	rep.Skipped = lp.skipped
+
+	if err := checkMigrated(ctx, opts.To); err != nil {
+		return rep, err
+	}
+	conn, err := pgx.Connect(ctx, opts.To)
+	if err != nil {
+		return rep, fmt.Errorf("importer: connect to the target: %w", err)
+	}
+	defer conn.Close(context.Background())
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("importer: begin: %w", err)
+	}
+	defer tx.Rollback(context.Background()) //nolint:errcheck // a no-op after Commit
+
+	plans, err := prepareTarget(ctx, tx, lg, lp, opts, rep)
+	if err != nil {
+		return rep, err
+	}
+	for _, tp := range plans {
+		for _, c := range tp.cols {
+			if c.kind == kEnum {
+				conn.TypeMap().RegisterType(&pgtype.Type{Name: c.enum, OID: c.enumOID, Codec: &pgtype.EnumCodec{}})
+			}
+		}
+	}
+
+	restore, err := deferChecks(ctx, tx, plans)
+	if err != nil {
+		return rep, err
+	}
+	ld := &loader{ctx: ctx, opts: opts, legacy: lg, tx: tx, report: rep, sending: true, batch: opts.BatchSize,
+		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+	rep.Tables = make([]TableReport, len(plans))
+	for i, tp := range plans {
+		if tp.total, err = lg.count(ctx, tp.legacy); err != nil {
+			return rep, err
+		}
+		rep.Tables[i] = TableReport{Legacy: tp.legacy, Target: tp.displayTarget(), Plugin: tp.pluginID, SourceRows: tp.total}
+	}
+	for i, tp := range plans {
+		if err := ld.loadTable(tp, &rep.Tables[i]); err != nil {
+			return rep, err
+		}
+	}
+	if len(rep.Defects) > 0 && opts.OnError == Abort {
+		rows := 0
+		for _, t := range rep.Tables {
+			rows += int(t.Rejected)
+		}
+		return rep, fmt.Errorf("%w: %d defects in %d rows; nothing was imported", ErrDefects, len(rep.Defects), rows)
+	}
+
+	if err := restoreChecks(ctx, tx, plans, restore); err != nil {
+		return rep, err
+	}
+	if _, err := stackdb.New(tx).IdentitySequencesReset(ctx); err != nil {
+		return rep, fmt.Errorf("importer: reset identity sequences: %w", err)
+	}
+	for i, tp := range plans {
+		if err := verifyTable(ctx, tx, tp); err != nil {
+			return rep, err
+		}
+		rep.Tables[i].ChecksumOK = true
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return rep, fmt.Errorf("importer: commit: %w", err)
+	}
+	rep.Committed = true
+	for i, tp := range plans {
+		rep.Tables[i].Imported = tp.accepted
+	}
+	return rep, nil
+}
+
+// checkMigrated requires the target to be at the last embedded migration.
+func checkMigrated(ctx context.Context, url string) error {
+	dir, err := migrate.FromFS(schema.Migrations, schema.MigrationsRoot)
+	if err != nil {
+		return err
+	}
+	files, err := dir.Files()
+	if err != nil || len(files) == 0 {
+		return fmt.Errorf("importer: read the embedded migrations: %v", err)
+	}
+	latest := files[len(files)-1].Version()
+	st, err := migrate.Status(ctx, url, dir)
+	if err != nil {
+		return fmt.Errorf("importer: read the migration status of the target: %w", err)
+	}
+	switch {
+	case st.Failed != nil:
+		return fmt.Errorf("%w: migration %s failed (%s); fix it and run `stackdb migrate apply`", ErrNotMigrated, st.Failed.Version, st.Failed.Error)
+	case st.NotClean != "":
+		return fmt.Errorf("%w: the target has no migration history (%s)", ErrNotMigrated, st.NotClean)
+	case st.Current != latest || len(st.Pending) > 0:
+		cur := st.Current
+		if cur == "" {
+			cur = "none"
+		}
+		return fmt.Errorf("%w: it is at version %s, the latest is %s (%d pending: %s); run `stackdb migrate apply` first",
+			ErrNotMigrated, cur, latest, len(st.Pending), strings.Join(st.Pending, ", "))
+	}
+	return nil
+}
+
+// prepareTarget binds the plans to the live schema, checks the target is
+// empty (or truncates it) and creates the plugin tables. It returns the
+// plans in load order: core tables parents first, then plugin tables.
+func prepareTarget(ctx context.Context, tx pgx.Tx, lg *legacyDB, lp *legacyPlan, opts Options, rep *Report) ([]*tablePlan, error) {
+	var enc, cur *string
+	if err := tx.QueryRow(ctx, "SELECT current_setting('server_encoding'), current_schema()").Scan(&enc, &cur); err != nil {
+		return nil, fmt.Errorf("importer: read target settings: %w", err)
+	}
+	if enc == nil || *enc != "UTF8" {
+		return nil, fmt.Errorf("%w: the target database's encoding is not UTF8", ErrSchema)
+	}
+	if cur == nil {
+		return nil, fmt.Errorf("%w: the target connection has no current schema (search_path)", ErrSchema)
+	}
+	var names []string
+	for _, tp := range lp.core {
+		tp.schema, tp.ident = *cur, pgx.Identifier{*cur, tp.target}
+		names = append(names, tp.target)
+	}
+	targets := map[string]*targetTable{}
+	core, err := readTarget(ctx, tx, *cur, names)
+	if err != nil {
+		return nil, err
+	}
+	for name, t := range core {
+		targets[*cur+"."+name] = t
+	}
+	if err := bindTarget(ctx, tx, lg, lp.core, targets); err != nil {
+		return nil, err
+	}
+	plans, err := loadOrder(lp.core)
+	if err != nil {
+		return nil, err
+	}
+
+	// Lock the application tables against writers, then look for data.
+	var locked []string
+	for _, tp := range plans {
+		locked = append(locked, tp.ident.Sanitize())
+	}
+	pluginIDs, err := plugin.Plugins(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range pluginIDs {
+		tables, err := plugin.Tables(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
+		s, _ := plugin.SchemaName(id)
+		for _, t := range tables {
+			locked = append(locked, pgx.Identifier{s, t}.Sanitize())
+		}
+	}
+	if _, err := tx.Exec(ctx, "LOCK TABLE "+strings.Join(locked, ", ")+" IN EXCLUSIVE MODE"); err != nil {
+		return nil, fmt.Errorf("importer: lock the target tables: %w", err)
+	}
+	var nonEmpty []string
+	for _, t := range locked {
+		var has bool
+		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM "+t+")").Scan(&has); err != nil {
+			return nil, fmt.Errorf("importer: inspect %s: %w", t, err)
+		}
+		if has {
+			nonEmpty = append(nonEmpty, t)
+		}
+	}
+	if len(nonEmpty) > 0 {
+		if !opts.Truncate {
+			return nil, fmt.Errorf("%w: rows in %s; import into an empty database, or set Truncate to replace them", ErrNotEmpty, strings.Join(nonEmpty, ", "))
+		}
+	}
+	if opts.Truncate {
+		if _, err := tx.Exec(ctx, "TRUNCATE "+strings.Join(locked, ", ")+" RESTART IDENTITY CASCADE"); err != nil {
+			return nil, fmt.Errorf("importer: truncate the target: %w", err)
+		}
+		rep.Truncated = true
+	}
+
+	// Plugin tables: create, or reuse when identical.
+	bySchema := map[string][]string{}
+	for _, tp := range lp.plugins {
+		bySchema[tp.schema] = append(bySchema[tp.schema], tp.target)
+	}
+	existing := map[string]*targetTable{}
+	for s, tables := range bySchema {
+		found, err := readTarget(ctx, tx, s, tables)
+		if err != nil {
+			return nil, err
+		}
+		for name, t := range found {
+			existing[s+"."+name] = t
+		}
+	}
+	for _, tp := range lp.plugins {
+		key := tp.schema + "." + tp.target
+		if t := existing[key]; t != nil {
+			if why := samePluginTable(tp, t); why != "" {
+				return nil, fmt.Errorf("%w: plugin table %s exists with a different definition than legacy %s: %s", ErrSchema, key, tp.legacy, why)
+			}
+			continue
+		}
+		if err := plugin.CreateTable(ctx, tx, tp.pluginID, tp.target, tp.pluginCols); err != nil {
+			return nil, fmt.Errorf("importer: create plugin table for %s: %w", tp.legacy, err)
+		}
+	}
+	for s, tables := range bySchema {
+		found, err := readTarget(ctx, tx, s, tables)
+		if err != nil {
+			return nil, err
+		}
+		for name, t := range found {
+			targets[s+"."+name] = t
+		}
+	}
+	if err := bindTarget(ctx, tx, lg, lp.plugins, targets); err != nil {
+		return nil, err
+	}
+	return append(plans, lp.plugins...), nil
+}
+
+// pluginTypeSQL is how format_type() prints each plugin column type.
+var pluginTypeSQL = map[plugin.Type]string{
+	plugin.Text: "text", plugin.Integer: "integer", plugin.BigInt: "bigint",
+	plugin.DoublePrecision: "double precision", plugin.Boolean: "boolean",
+	plugin.Timestamptz: "timestamp with time zone", plugin.JSONB: "jsonb", plugin.Bytea: "bytea",
+	plugin.UUID: "uuid", plugin.Identity: "bigint",
+}
+
+// samePluginTable explains how an existing plugin table differs from the
+// one the import would create ("" when it does not).
+func samePluginTable(tp *tablePlan, t *targetTable) string {
+	if len(t.cols) != len(tp.pluginCols) {
+		return fmt.Sprintf("%d columns instead of %d", len(t.cols), len(tp.pluginCols))
+	}
+	var pk []string
+	for i, c := range tp.pluginCols {
+		tc := t.cols[i]
+		if tc.name != c.Name || tc.format != pluginTypeSQL[c.Type] || tc.identity != (c.Type == plugin.Identity) ||
+			tc.notNull != (c.NotNull || c.PrimaryKey || c.Type == plugin.Identity) {
+			return fmt.Sprintf("column %d is %s %s, the import needs %s %s", i+1, tc.name, tc.format, c.Name, c.Type)
+		}
+		if c.PrimaryKey {
+			pk = append(pk, c.Name)
+		}
+	}
+	var have []string
+	for _, u := range t.uniques {
+		if u.primary {
+			have = u.cols
+		}
+	}
+	if strings.Join(have, ",") != strings.Join(pk, ",") {
+		return fmt.Sprintf("primary key (%s) instead of (%s)", strings.Join(have, ","), strings.Join(pk, ","))
+	}
+	return ""
+}

@@ -1,0 +1,760 @@
+package importer_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	_ "github.com/mattn/go-sqlite3"
+	"github.com/stretchr/testify/require"
+
+	"github.com/deploystack/stackdb"
+	"github.com/deploystack/stackdb/internal/dbtest"
+	"github.com/deploystack/stackdb/internal/importer"
+	"github.com/deploystack/stackdb/internal/legacy"
+	"github.com/deploystack/stackdb/internal/migrate"
+	"github.com/deploystack/stackdb/schema"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+// baseRows is one valid row per legacy table. 1700000000 is
+// 2023-11-14T22:13:20Z; the "-- ms" columns hold 1700000000123.
+const baseRows = `
+INSERT INTO roles VALUES ('r1', 'admin', NULL, '["users.read"]', 1, 1700000000, 1700000000);
+INSERT INTO authUser VALUES ('u1', 'alice', 'alice@example.com', 'email_signup', 'Alice', NULL, NULL, 'hash', 1, 'r1', 1700000000, 1700000001);
+INSERT INTO authSession VALUES ('s1', 'u1', 1700000000123);
+INSERT INTO teams VALUES ('t1', 'Team', 'team', NULL, 'u1', 1, 1700000000, 1700000000);
+INSERT INTO teamMemberships VALUES ('m1', 't1', 'u1', 'team_admin', 1700000000);
+INSERT INTO mcpCategories VALUES ('c1', 'Tools', NULL, NULL, 0, 1700000000);
+INSERT INTO mcpServers VALUES ('srv1', 'Server', 'server', 'A server', NULL, NULL, 'go', 'node', 'active', 'global', 't1', 'c1',
+	'["a","b"]', '[]', '{"k":1}', 0, 'u1', 1700000000, 1700000000);
+INSERT INTO mcpServerInstallations VALUES ('i1', 't1', 'srv1', 'u1', 'inst', 'local', '{"TOKEN":"x"}', 1700000000, 1700000000, NULL);
+INSERT INTO satellites VALUES ('sat1', 'Sat', 'global', NULL, 'active', 'http://sat', NULL, NULL, '{}', 1700000000, 'u1', 1700000000, 1700000000);
+INSERT INTO satelliteHeartbeats VALUES ('hb1', 'sat1', 'active', '{"cpu":0.5}', 1, 0, NULL, 1700000000);
+INSERT INTO satelliteProcesses VALUES ('p1', 'sat1', 'i1', 't1', 'pid-1', 'running', 'healthy', 1700000000, NULL, NULL, 0, 1700000000, 1700000000);
+INSERT INTO mcpToolExecutions VALUES (1, 'sat1', 't1', 'u1', 'server', 'tool', 5, 1, NULL, '{}', 1700000000123);
+INSERT INTO teamMetrics VALUES (1, 't1', 'sat1', 1700000000, 5, 1, 0, 5);
+INSERT INTO queueJobBatches VALUES ('b1', 'sync', 1, 0, 0, 'pending', NULL, 1700000000, 1700000000);
+INSERT INTO queueJobs VALUES ('j1', 'sync', '{}', 'pending', 0, 0, 3, 1700000000, NULL, NULL, NULL, NULL, 'b1', 1700000000, 1700000000);
+INSERT INTO auditLogs VALUES (1, 'u1', 't1', 'login', NULL, NULL, NULL, NULL, NULL, 1700000000);
+INSERT INTO oauthClients VALUES ('cl1', 'Client', '["http://cb"]', '["authorization_code"]', 'read', 1700000000);
+INSERT INTO oauthAccessTokens VALUES ('at1', 'hash-a', 'cl1', 'u1', 'read', 1700000000123, 0, 1700000000);
+INSERT INTO oauthRefreshTokens VALUES ('rt1', 'hash-r', 'at1', 'cl1', 'u1', 1700000000123, 0, 1700000000);
+INSERT INTO globalSettingGroups VALUES ('g1', 'General', NULL, NULL, 0, 1700000000, 1700000000);
+INSERT INTO globalSettings VALUES ('k1', 'v', 'string', NULL, 0, 'g1', 1700000000, 1700000000);
+INSERT INTO __drizzle_migrations VALUES (1, 'abc', 1700000000);
+INSERT INTO "example-plugin_example_entities" VALUES (7, 'entity', NULL, 1700000000);
+`
+
+// coreTables are the target tables of the mapping.
+var coreTables = func() []string {
+	var out []string
+	for _, m := range importer.Mapping() {
+		out = append(out, m.Target)
+	}
+	return out
+}()
+
+// legacyFile writes a legacy SQLite file: the legacy schema, baseRows, then
+// the extra statements, and returns its path.
+func legacyFile(t testing.TB, extra ...string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "legacy.db")
+	db, err := sql.Open("sqlite3", path)
+	require.NoError(t, err)
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	for _, s := range append([]string{legacy.Schema, baseRows}, extra...) {
+		_, err := db.Exec(s)
+		require.NoError(t, err, s)
+	}
+	return path
+}
+
+func runImport(t testing.TB, path, url string, opts ...func(*importer.Options)) (*importer.Report, error) {
+	t.Helper()
+	o := importer.Options{From: path, To: url}
+	for _, f := range opts {
+		f(&o)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	return importer.Run(ctx, o)
+}
+
+func openPool(t testing.TB, url string) *pgxpool.Pool {
+	t.Helper()
+	pool, err := stackdb.OpenPool(context.Background(), url)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+// requireUnchanged checks that the target holds no application rows and no
+// plugin schema: nothing of a failed run was committed.
+func requireUnchanged(t testing.TB, url string) {
+	t.Helper()
+	pool := openPool(t, url)
+	ctx := context.Background()
+	for _, table := range coreTables {
+		var n int
+		require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n))
+		require.Zero(t, n, "rows in %s", table)
+	}
+	var schemas int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'plugin\_%'`).Scan(&schemas))
+	require.Zero(t, schemas, "plugin schemas")
+}
+
+func count(t testing.TB, pool *pgxpool.Pool, table string) int {
+	t.Helper()
+	var n int
+	require.NoError(t, pool.QueryRow(context.Background(), "SELECT count(*) FROM "+table).Scan(&n))
+	return n
+}
+
+func findDefect(rep *importer.Report, table, pk, column string) (importer.Defect, bool) {
+	for _, d := range rep.Defects {
+		if d.Table == table && d.PK == pk && d.Column == column {
+			return d, true
+		}
+	}
+	return importer.Defect{}, false
+}
+
+func tableReport(t testing.TB, rep *importer.Report, legacyTable string) importer.TableReport {
+	t.Helper()
+	for _, tr := range rep.Tables {
+		if tr.Legacy == legacyTable {
+			return tr
+		}
+	}
+	t.Fatalf("no table report for %s", legacyTable)
+	return importer.TableReport{}
+}
+
+func TestImportBaseFixture(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	path := legacyFile(t,
+		// NULL tags become [] (the documented rule).
+		`INSERT INTO mcpServers VALUES ('srv2', 'Other', 'other', 'Another', NULL, NULL, 'py', 'python', 'deprecated', 'team', NULL, NULL,
+			NULL, NULL, NULL, 1, NULL, 1700000000, 1700000000)`,
+		// JSON is stored the way jsonb normalises it; the checksum agrees.
+		`INSERT INTO auditLogs VALUES (2, NULL, NULL, 'x', NULL, NULL, NULL, NULL, ' {"b": 1, "a": [1.50, 1e2, -0], "b": "\u00e9\n"} ', 1700000000)`,
+	)
+	var events []importer.ProgressEvent
+	rep, err := runImport(t, path, url, func(o *importer.Options) {
+		o.Progress = func(e importer.ProgressEvent) { events = append(events, e) }
+	})
+	require.NoError(t, err)
+	require.True(t, rep.Committed)
+	require.Empty(t, rep.Defects)
+	require.Len(t, rep.Tables, len(coreTables)+1)
+	for _, tr := range rep.Tables {
+		require.True(t, tr.ChecksumOK, tr.Legacy)
+		require.Equal(t, tr.SourceRows, tr.Imported, tr.Legacy)
+		require.Zero(t, tr.Rejected, tr.Legacy)
+	}
+	require.Equal(t, "users", tableReport(t, rep, "authUser").Target)
+	require.Equal(t, "plugin_example_plugin.example_entities", tableReport(t, rep, "example-plugin_example_entities").Target)
+	skipped := map[string]string{}
+	for _, s := range rep.Skipped {
+		skipped[s.Table] = s.Reason
+	}
+	require.Contains(t, skipped, "__drizzle_migrations")
+	require.Contains(t, skipped, "sqlite_sequence")
+
+	// Parents load before children, and every table reports its end.
+	order := map[string]int{}
+	for i, tr := range rep.Tables {
+		order[tr.Target] = i
+	}
+	require.Less(t, order["roles"], order["users"])
+	require.Less(t, order["users"], order["teams"])
+	require.Less(t, order["mcp_server_installations"], order["satellite_processes"])
+	require.Less(t, order["oauth_access_tokens"], order["oauth_refresh_tokens"])
+	ends := 0
+	for _, e := range events {
+		if e.Done == e.Total && e.Total > 0 {
+			ends++
+		}
+	}
+	require.GreaterOrEqual(t, ends, len(rep.Tables))
+
+	pool := openPool(t, url)
+	ctx := context.Background()
+	utc := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339Nano, s)
+		require.NoError(t, err)
+		return v
+	}
+	var ts time.Time
+	require.NoError(t, pool.QueryRow(ctx, "SELECT expires_at FROM sessions WHERE id = 's1'").Scan(&ts))
+	require.True(t, ts.Equal(utc("2023-11-14T22:13:20.123Z")), ts) // milliseconds
+	require.NoError(t, pool.QueryRow(ctx, "SELECT updated_at FROM users WHERE id = 'u1'").Scan(&ts))
+	require.True(t, ts.Equal(utc("2023-11-14T22:13:21Z")), ts) // seconds
+	require.NoError(t, pool.QueryRow(ctx, "SELECT created_at FROM mcp_tool_executions WHERE id = 1").Scan(&ts))
+	require.True(t, ts.Equal(utc("2023-11-14T22:13:20.123Z")), ts)
+
+	var sys, def, featured bool
+	require.NoError(t, pool.QueryRow(ctx, `SELECT (SELECT is_system_role FROM roles), (SELECT is_default FROM teams),
+		(SELECT featured FROM mcp_servers WHERE id = 'srv1')`).Scan(&sys, &def, &featured))
+	require.True(t, sys)
+	require.True(t, def)
+	require.False(t, featured)
+
+	var tags, meta, authType, visibility string
+	require.NoError(t, pool.QueryRow(ctx, "SELECT tags::text, visibility::text FROM mcp_servers WHERE id = 'srv2'").Scan(&tags, &visibility))
+	require.Equal(t, "[]", tags)
+	require.Equal(t, "team", visibility)
+	require.NoError(t, pool.QueryRow(ctx, "SELECT metadata::text FROM audit_logs WHERE id = 2").Scan(&meta))
+	require.Equal(t, `{"a": [1.50, 100, 0], "b": "é\n"}`, meta)
+	require.NoError(t, pool.QueryRow(ctx, "SELECT auth_type::text FROM users").Scan(&authType))
+	require.Equal(t, "email_signup", authType)
+	var perms []string
+	require.NoError(t, pool.QueryRow(ctx, "SELECT permissions FROM roles").Scan(&perms))
+	require.Equal(t, []string{"users.read"}, perms)
+}
+
+func TestImportStorageClassRules(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	// Declared types other than INTEGER keep what SQLite was given: text
+	// and reals reach the importer as such.
+	path := legacyFile(t, teamMetricsLoose,
+		`INSERT INTO teamMetrics VALUES (1, 't1', 'sat1', '1700000000', 5, '12', -3, 7)`,
+		`INSERT INTO teamMetrics VALUES (2, 't1', 'sat1', '2024-01-02 03:04:05', 10, '0', 0, 0)`,
+		`INSERT INTO teamMetrics VALUES (3, 't1', 'sat1', '2024-01-02T03:04:05.123456Z', 10, '-0', 0, 0)`,
+		`DROP TABLE globalSettings`,
+		`CREATE TABLE globalSettings (key text PRIMARY KEY NOT NULL, value text NOT NULL, type text NOT NULL, description blob,
+			is_encrypted text NOT NULL, group_id text, created_at integer NOT NULL, updated_at integer NOT NULL)`,
+		`INSERT INTO globalSettings VALUES ('k1', 'v', 'string', x'68c3a9', '1', 'g1', 1700000000, 1700000000)`,
+		`INSERT INTO globalSettings VALUES ('k2', 42, 'number', 7, '0', NULL, 1700000000, 1700000000)`,
+	)
+	rep, err := runImport(t, path, url, func(o *importer.Options) { o.OnError = importer.Skip })
+	require.NoError(t, err)
+	// '-0' is not a canonical integer: reported, not read as 0.
+	require.Len(t, rep.Defects, 1)
+	d := rep.Defects[0]
+	require.Equal(t, importer.Defect{Table: "teamMetrics", Target: "team_metrics", PK: "3", Column: "tool_calls", Value: "-0",
+		Class: importer.DefectInvalidInteger, Reason: d.Reason}, d)
+
+	pool := openPool(t, url)
+	ctx := context.Background()
+	var start time.Time
+	var minutes int32
+	var calls, errs int64
+	require.NoError(t, pool.QueryRow(ctx, "SELECT bucket_start, bucket_minutes, tool_calls, errors FROM team_metrics WHERE id = 1").
+		Scan(&start, &minutes, &calls, &errs))
+	require.True(t, start.Equal(time.Unix(1700000000, 0)), start) // canonical integer text: epoch seconds
+	require.Equal(t, int32(5), minutes)                           // REAL 5.0: integral
+	require.Equal(t, int64(12), calls)                            // TEXT '12'
+	require.Equal(t, int64(-3), errs)
+	require.NoError(t, pool.QueryRow(ctx, "SELECT bucket_start FROM team_metrics WHERE id = 2").Scan(&start))
+	require.True(t, start.Equal(time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)), start) // SQLite date-time text: UTC
+
+	var enc1, enc2 bool
+	var desc1, desc2, value2 string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT a.is_encrypted, a.description, b.is_encrypted, b.description, b.value
+		FROM global_settings a, global_settings b WHERE a.key = 'k1' AND b.key = 'k2'`).Scan(&enc1, &desc1, &enc2, &desc2, &value2))
+	require.True(t, enc1)         // TEXT '1'
+	require.False(t, enc2)        // TEXT '0'
+	require.Equal(t, "hé", desc1) // a UTF-8 BLOB in a text column
+	require.Equal(t, "7", desc2)  // an INTEGER in a text column: its decimal form
+	require.Equal(t, "42", value2)
+}
+
+// teamMetricsLoose recreates teamMetrics with declared types that do not
+// coerce values, so rows can hold text and reals where the legacy schema
+// would have stored integers.
+const teamMetricsLoose = `DROP TABLE teamMetrics;
+CREATE TABLE teamMetrics (id integer PRIMARY KEY AUTOINCREMENT NOT NULL, team_id blob NOT NULL, satellite_id text NOT NULL,
+	bucket_start blob NOT NULL, bucket_minutes real NOT NULL, tool_calls text NOT NULL, errors blob NOT NULL,
+	total_duration_ms integer NOT NULL);`
+
+func TestDefectsAbortEverything(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		sql   []string
+		want  importer.Defect // Reason: a substring
+		other int             // other defects expected (cascades); -1: any
+	}{
+		{"nul byte", []string{`UPDATE teams SET description = 'a' || char(0) || 'b'`},
+			importer.Defect{Table: "teams", PK: "t1", Column: "description", Value: `a\x00b`, Class: importer.DefectNULByte, Reason: "NUL byte at byte 1"}, -1},
+		{"invalid utf-8", []string{`UPDATE teams SET description = CAST(x'61ff62' AS TEXT)`},
+			importer.Defect{Table: "teams", PK: "t1", Column: "description", Value: `a\xffb`, Class: importer.DefectInvalidUTF8, Reason: "invalid UTF-8 at byte 1"}, -1},
+		{"invalid utf-8 blob in text", []string{`UPDATE mcpCategories SET description = x'ff61'`},
+			importer.Defect{Table: "mcpCategories", PK: "c1", Column: "description", Value: `x'ff61'`, Class: importer.DefectInvalidUTF8, Reason: "invalid UTF-8 at byte 0"}, -1},
+		{"invalid json", []string{`UPDATE auditLogs SET metadata = '{"a":1,}'`},
+			importer.Defect{Table: "auditLogs", PK: "1", Column: "metadata", Value: `{"a":1,}`, Class: importer.DefectInvalidJSON, Reason: "expected a string key"}, 0},
+		{"json lone surrogate", []string{`UPDATE auditLogs SET metadata = '["\ud800"]'`},
+			importer.Defect{Table: "auditLogs", PK: "1", Column: "metadata", Value: `["\\ud800"]`, Class: importer.DefectInvalidJSON, Reason: "surrogate"}, 0},
+		{"json nul", []string{`UPDATE auditLogs SET metadata = '{"a":"x\u0000"}'`},
+			importer.Defect{Table: "auditLogs", PK: "1", Column: "metadata", Value: `{"a":"x\\u0000"}`, Class: importer.DefectJSONNul, Reason: `\u0000`}, 0},
+		{"json shape array", []string{`UPDATE oauthClients SET redirect_uris = '{"u":1}'`},
+			importer.Defect{Table: "oauthClients", PK: "cl1", Column: "redirect_uris", Value: `{"u":1}`, Class: importer.DefectJSONShape, Reason: "must be a JSON array (CHECK oauth_clients_redirect_uris_is_array), got a JSON object"}, -1},
+		{"json shape object", []string{`UPDATE mcpServerInstallations SET user_environment_variables = '[]'`},
+			importer.Defect{Table: "mcpServerInstallations", PK: "i1", Column: "user_environment_variables", Value: `[]`, Class: importer.DefectJSONShape, Reason: "must be a JSON object"}, -1},
+		{"flag 2", []string{`UPDATE teams SET is_default = 2`},
+			importer.Defect{Table: "teams", PK: "t1", Column: "is_default", Value: "2", Class: importer.DefectInvalidFlag, Reason: "flag must be 0 or 1, got INTEGER 2"}, -1},
+		{"flag text true", []string{`UPDATE oauthAccessTokens SET revoked = 'true'`},
+			importer.Defect{Table: "oauthAccessTokens", PK: "at1", Column: "revoked", Value: "true", Class: importer.DefectInvalidFlag, Reason: `flag stored as TEXT "true"`}, -1},
+		{"timestamp negative", []string{`UPDATE auditLogs SET created_at = -5`},
+			importer.Defect{Table: "auditLogs", PK: "1", Column: "created_at", Value: "-5", Class: importer.DefectInvalidTimestamp, Reason: "negative"}, 0},
+		{"milliseconds in a seconds column", []string{`UPDATE teams SET updated_at = 1700000000000`},
+			importer.Defect{Table: "teams", PK: "t1", Column: "updated_at", Value: "1700000000000", Class: importer.DefectInvalidTimestamp, Reason: "looks like milliseconds"}, -1},
+		{"seconds in a milliseconds column", []string{`UPDATE authSession SET expires_at = 1700000000`},
+			importer.Defect{Table: "authSession", PK: "s1", Column: "expires_at", Value: "1700000000", Class: importer.DefectInvalidTimestamp, Reason: "looks like seconds"}, 0},
+		{"timestamp after 9999", []string{`UPDATE auditLogs SET created_at = 9000000000000000`},
+			importer.Defect{Table: "auditLogs", PK: "1", Column: "created_at", Value: "9000000000000000", Class: importer.DefectInvalidTimestamp, Reason: "after year 9999"}, 0},
+		{"timestamp text", []string{`UPDATE auditLogs SET created_at = '2024/01/02'`},
+			importer.Defect{Table: "auditLogs", PK: "1", Column: "created_at", Value: "2024/01/02", Class: importer.DefectInvalidTimestamp, Reason: "neither an epoch integer"}, 0},
+		{"timestamp text with offset", []string{`UPDATE auditLogs SET created_at = '2024-01-02 03:04:05+02:00'`},
+			importer.Defect{Table: "auditLogs", PK: "1", Column: "created_at", Value: "2024-01-02 03:04:05+02:00", Class: importer.DefectInvalidTimestamp, Reason: "(UTC)"}, 0},
+		{"timestamp real", []string{`UPDATE auditLogs SET created_at = 1700000000.5`},
+			importer.Defect{Table: "auditLogs", PK: "1", Column: "created_at", Value: "1.7000000005e+09", Class: importer.DefectInvalidTimestamp, Reason: "not a whole number of seconds"}, 0},
+		{"integer text", []string{`UPDATE satelliteHeartbeats SET process_count = '12abc'`},
+			importer.Defect{Table: "satelliteHeartbeats", PK: "hb1", Column: "process_count", Value: "12abc", Class: importer.DefectInvalidInteger, Reason: "canonical base-10"}, 0},
+		{"integer text leading zero", []string{teamMetricsLoose, `INSERT INTO teamMetrics VALUES (1, 't1', 'sat1', 1700000000, 5, '012', 0, 0)`},
+			importer.Defect{Table: "teamMetrics", PK: "1", Column: "tool_calls", Value: "012", Class: importer.DefectInvalidInteger, Reason: "canonical base-10"}, 0},
+		{"integer real", []string{`UPDATE satelliteHeartbeats SET error_count = 1.5`},
+			importer.Defect{Table: "satelliteHeartbeats", PK: "hb1", Column: "error_count", Value: "1.5", Class: importer.DefectInvalidInteger, Reason: "REAL 1.5 is not an integer"}, 0},
+		{"integer out of range", []string{`UPDATE teamMetrics SET bucket_minutes = 3000000000`},
+			importer.Defect{Table: "teamMetrics", PK: "1", Column: "bucket_minutes", Value: "3000000000", Class: importer.DefectInvalidInteger, Reason: "out of range for integer"}, 0},
+		{"real in a text column", []string{teamMetricsLoose, `INSERT INTO teamMetrics VALUES (1, 1.5, 'sat1', 1700000000, 5, 1, 0, 0)`},
+			importer.Defect{Table: "teamMetrics", PK: "1", Column: "team_id", Value: "1.5", Class: importer.DefectWrongType, Reason: "REAL value in a text column"}, 0},
+		{"invalid enum", []string{`UPDATE teamMemberships SET role = 'owner'`},
+			importer.Defect{Table: "teamMemberships", PK: "m1", Column: "role", Value: "owner", Class: importer.DefectInvalidEnum, Reason: `"owner" is not a value of enum team_role`}, 0},
+		{"null in not null", []string{`DROP TABLE authSession`, `CREATE TABLE authSession (id text PRIMARY KEY NOT NULL, user_id text NOT NULL, expires_at integer)`,
+			`INSERT INTO authSession VALUES ('s1', 'u1', NULL)`},
+			importer.Defect{Table: "authSession", PK: "s1", Column: "expires_at", Value: "NULL", Class: importer.DefectNull, Reason: "NOT NULL"}, 0},
+		{"check", []string{`UPDATE mcpToolExecutions SET duration_ms = -1`},
+			importer.Defect{Table: "mcpToolExecutions", PK: "1", Column: "duration_ms", Value: "-1", Class: importer.DefectCheck, Reason: "violates CHECK mcp_tool_executions_duration_nonnegative"}, 0},
+		{"check in list", []string{`UPDATE satelliteProcesses SET health_status = 'fine'`},
+			importer.Defect{Table: "satelliteProcesses", PK: "p1", Column: "health_status", Value: "fine", Class: importer.DefectCheck, Reason: "satellite_processes_health_status"}, 0},
+		{"check of two columns", []string{`UPDATE queueJobs SET attempts = -1, max_attempts = 0`},
+			importer.Defect{Table: "queueJobs", PK: "j1", Column: "attempts,max_attempts", Value: "-1, 0", Class: importer.DefectCheck, Reason: "queue_jobs_attempts"}, 0},
+		{"orphan", []string{`UPDATE teamMemberships SET user_id = 'ghost'`},
+			importer.Defect{Table: "teamMemberships", PK: "m1", Column: "user_id", Value: "ghost", Class: importer.DefectOrphan, Reason: "parent authUser(id) not imported: no such row in the legacy file"}, 0},
+		{"orphan of a nullable key", []string{`UPDATE queueJobs SET batch_id = 'gone'`},
+			importer.Defect{Table: "queueJobs", PK: "j1", Column: "batch_id", Value: "gone", Class: importer.DefectOrphan, Reason: "queue_jobs_batch_id_fkey"}, 0},
+		{"duplicate", []string{`DROP INDEX teams_slug_unique`, `INSERT INTO teams VALUES ('t2', 'Team 2', 'team', NULL, 'u1', 0, 1700000000, 1700000000)`},
+			importer.Defect{Table: "teams", PK: "t2", Column: "slug", Value: "team", Class: importer.DefectDuplicate, Reason: "teams_slug_key"}, 0},
+		{"duplicate after conversion", []string{`INSERT INTO teamMetrics VALUES (2, 't1', 'sat1', '2023-11-14 22:13:20', 5, 0, 0, 0)`},
+			importer.Defect{Table: "teamMetrics", PK: "2", Column: "team_id,bucket_start,satellite_id", Value: "t1, 2023-11-14 22:13:20, sat1", Class: importer.DefectDuplicate, Reason: "team_metrics_team_id_bucket_start_satellite_id_key"}, 0},
+		{"duplicate text id as blob", []string{`INSERT INTO authSession VALUES (CAST('s1' AS BLOB), 'u1', 1700000000123)`},
+			importer.Defect{Table: "authSession", PK: "x'7331'", Column: "id", Value: "x'7331'", Class: importer.DefectDuplicate, Reason: "sessions_pkey"}, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			url := dbtest.URL(t)
+			rep, err := runImport(t, legacyFile(t, tc.sql...), url)
+			require.ErrorIs(t, err, importer.ErrDefects)
+			require.False(t, rep.Committed)
+			d, ok := findDefect(rep, tc.want.Table, tc.want.PK, tc.want.Column)
+			require.True(t, ok, "defect not reported; got %v", rep.Defects)
+			require.Contains(t, d.Reason, tc.want.Reason)
+			want := tc.want
+			want.Reason, want.Target = d.Reason, d.Target
+			require.Equal(t, want, d)
+			require.LessOrEqual(t, len([]rune(d.Value)), 40)
+			if tc.other >= 0 {
+				require.Len(t, rep.Defects, 1+tc.other, "%v", rep.Defects)
+			}
+			requireUnchanged(t, url)
+		})
+	}
+}
+
+func TestOrphansOfRejectedParents(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	path := legacyFile(t,
+		`INSERT INTO teams VALUES ('t2', 'Team 2', 'team-2', NULL, 'u1', 5, 1700000000, 1700000000)`, // flag 5: rejected
+		`INSERT INTO teamMemberships VALUES ('m2', 't2', 'u1', 'team_user', 1700000000)`,
+		`INSERT INTO satellites VALUES ('sat2', 'Sat 2', 'team', 't2', 'active', 'http://s2', NULL, NULL, NULL, NULL, 'u1', 1700000000, 1700000000)`,
+		`INSERT INTO satelliteHeartbeats VALUES ('hb2', 'sat2', 'active', '{}', 0, 0, NULL, 1700000000)`, // grandchild
+	)
+	rep, err := runImport(t, path, url)
+	require.ErrorIs(t, err, importer.ErrDefects)
+	d, ok := findDefect(rep, "teams", "t2", "is_default")
+	require.True(t, ok)
+	require.Equal(t, importer.DefectInvalidFlag, d.Class)
+	for _, c := range []struct{ table, pk, col string }{
+		{"teamMemberships", "m2", "team_id"}, {"satellites", "sat2", "team_id"}, {"satelliteHeartbeats", "hb2", "satellite_id"},
+	} {
+		d, ok := findDefect(rep, c.table, c.pk, c.col)
+		require.True(t, ok, "%v: %v", c, rep.Defects)
+		require.Equal(t, importer.DefectOrphan, d.Class)
+		require.Contains(t, d.Reason, "the parent row was rejected")
+	}
+	require.Len(t, rep.Defects, 4)
+	requireUnchanged(t, url)
+}
+
+func TestSkipModeImportsTheRest(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	path := legacyFile(t,
+		`INSERT INTO teams VALUES ('t2', 'Team 2', 'team-2', NULL, 'u1', 5, 1700000000, 1700000000)`,
+		`INSERT INTO teamMemberships VALUES ('m2', 't2', 'u1', 'team_user', 1700000000)`,
+		`INSERT INTO teams VALUES ('t3', 'Team 3', 'team-3', 'ok', 'u1', 0, 1700000000, 1700000000)`,
+		`INSERT INTO auditLogs VALUES (2, NULL, NULL, 'x', NULL, NULL, NULL, NULL, 'not json', 1700000000)`,
+		`INSERT INTO auditLogs VALUES (3, NULL, 'ghost', CAST(x'ff' AS TEXT), NULL, NULL, NULL, NULL, NULL, 1700000000)`,
+		`INSERT INTO auditLogs VALUES (4, NULL, 't3', 'ok', NULL, NULL, NULL, NULL, NULL, 1700000000)`,
+	)
+	rep, err := runImport(t, path, url, func(o *importer.Options) { o.OnError = importer.Skip })
+	require.NoError(t, err)
+	require.True(t, rep.Committed)
+
+	teams := tableReport(t, rep, "teams")
+	require.Equal(t, importer.TableReport{Legacy: "teams", Target: "teams", SourceRows: 3, Imported: 2, Rejected: 1, ChecksumOK: true, Checksum: teams.Checksum}, teams)
+	members := tableReport(t, rep, "teamMemberships")
+	require.Equal(t, int64(1), members.Imported)
+	require.Equal(t, int64(1), members.Rejected)
+	logs := tableReport(t, rep, "auditLogs")
+	require.Equal(t, int64(4), logs.SourceRows)
+	require.Equal(t, int64(2), logs.Imported)
+	require.Equal(t, int64(2), logs.Rejected)
+
+	require.Len(t, rep.Rejected, 4)
+	byPK := map[string]importer.RejectedRow{}
+	for _, r := range rep.Rejected {
+		byPK[r.Table+"/"+r.PK] = r
+	}
+	team := byPK["teams/t2"]
+	require.Equal(t, "teams", team.Target)
+	var values map[string]any
+	require.NoError(t, json.Unmarshal(team.Values, &values))
+	require.Equal(t, map[string]any{"id": "t2", "name": "Team 2", "slug": "team-2", "description": nil, "owner_id": "u1",
+		"is_default": float64(5), "created_at": float64(1700000000), "updated_at": float64(1700000000)}, values)
+	require.Equal(t, []string{"is_default: invalid_flag: flag must be 0 or 1, got INTEGER 5"}, team.Reasons)
+	require.Contains(t, byPK["teamMemberships/m2"].Reasons[0], "team_id: orphan: parent teams(id) not imported: the parent row was rejected")
+	bad := byPK["auditLogs/3"]
+	require.Len(t, bad.Reasons, 2) // invalid UTF-8 and an orphan team, both reported
+	require.Contains(t, string(bad.Values), `"action":{"text_base64":"/w=="}`)
+	// Every rejected row appears in the JSON-lines form the CLI writes.
+	for _, r := range rep.Rejected {
+		line, err := json.Marshal(r)
+		require.NoError(t, err)
+		require.NotContains(t, string(line), "\n")
+	}
+
+	pool := openPool(t, url)
+	require.Equal(t, 2, count(t, pool, "teams"))
+	require.Equal(t, 1, count(t, pool, "team_members"))
+	require.Equal(t, 2, count(t, pool, "audit_logs"))
+	require.Equal(t, 1, count(t, pool, "users"))
+}
+
+func TestPluginTables(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	path := legacyFile(t,
+		`CREATE TABLE "other-plugin_things" (key text PRIMARY KEY NOT NULL, score real, data json, enabled boolean NOT NULL,
+			payload blob, hits integer, seen_at integer, at timestamp)`,
+		`INSERT INTO "other-plugin_things" VALUES ('k', 1.5, '{"x": [1]}', 1, x'0001', 3, 1700000000, NULL)`,
+		`INSERT INTO "other-plugin_things" VALUES ('k2', 2, NULL, 0, NULL, NULL, NULL, NULL)`,
+	)
+	rep, err := runImport(t, path, url)
+	// "at timestamp" has no Postgres equivalent in the importer: refused
+	// before anything is written.
+	require.ErrorIs(t, err, importer.ErrSource)
+	require.ErrorContains(t, err, `column "at" has declared type "timestamp"`)
+	require.Nil(t, rep.Tables)
+	requireUnchanged(t, url)
+
+	path = legacyFile(t,
+		`CREATE TABLE "other-plugin_things" (key text PRIMARY KEY NOT NULL, score real, data json, enabled boolean NOT NULL,
+			payload blob, hits integer, seen_at integer)`,
+		`INSERT INTO "other-plugin_things" VALUES ('k', 1.5, '{"x": [1]}', 1, x'0001', 3, 1700000000)`,
+		`INSERT INTO "other-plugin_things" VALUES ('k2', 2, NULL, 0, NULL, NULL, NULL)`,
+	)
+	rep, err = runImport(t, path, url)
+	require.NoError(t, err)
+	require.Equal(t, "other-plugin", tableReport(t, rep, "other-plugin_things").Plugin)
+
+	pool := openPool(t, url)
+	ctx := context.Background()
+	types := func(schema, table string) map[string]string {
+		rows, err := pool.Query(ctx, `SELECT column_name, data_type || CASE WHEN is_identity = 'YES' THEN ' identity' ELSE '' END
+			|| CASE WHEN is_nullable = 'NO' THEN ' not null' ELSE '' END
+			FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`, schema, table)
+		require.NoError(t, err)
+		out := map[string]string{}
+		for rows.Next() {
+			var name, typ string
+			require.NoError(t, rows.Scan(&name, &typ))
+			out[name] = typ
+		}
+		require.NoError(t, rows.Err())
+		return out
+	}
+	require.Equal(t, map[string]string{
+		"id": "bigint identity not null", "name": "text not null", "description": "text", "created_at": "timestamp with time zone not null",
+	}, types("plugin_example_plugin", "example_entities"))
+	require.Equal(t, map[string]string{
+		"key": "text not null", "score": "double precision", "data": "jsonb", "enabled": "boolean not null",
+		"payload": "bytea", "hits": "bigint", "seen_at": "timestamp with time zone",
+	}, types("plugin_other_plugin", "things"))
+
+	var created time.Time
+	var name string
+	require.NoError(t, pool.QueryRow(ctx, "SELECT name, created_at FROM plugin_example_plugin.example_entities WHERE id = 7").Scan(&name, &created))
+	require.Equal(t, "entity", name)
+	require.True(t, created.Equal(time.Unix(1700000000, 0)))
+	var score float64
+	var data string
+	var enabled bool
+	var payload []byte
+	var seen time.Time
+	require.NoError(t, pool.QueryRow(ctx, `SELECT score, data::text, enabled, payload, seen_at FROM plugin_other_plugin.things WHERE key = 'k'`).
+		Scan(&score, &data, &enabled, &payload, &seen))
+	require.Equal(t, 1.5, score)
+	require.Equal(t, `{"x": [1]}`, data)
+	require.True(t, enabled)
+	require.Equal(t, []byte{0, 1}, payload)
+	require.True(t, seen.Equal(time.Unix(1700000000, 0)))
+	require.NoError(t, pool.QueryRow(ctx, `SELECT score FROM plugin_other_plugin.things WHERE key = 'k2'`).Scan(&score))
+	require.Equal(t, 2.0, score)
+
+	// The identity moved past the imported id.
+	var id int64
+	require.NoError(t, pool.QueryRow(ctx, "INSERT INTO plugin_example_plugin.example_entities (name, created_at) VALUES ('new', now()) RETURNING id").Scan(&id))
+	require.Equal(t, int64(8), id)
+}
+
+func TestIdentitySequencesMoved(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	path := legacyFile(t,
+		`INSERT INTO mcpToolExecutions VALUES (41, 'sat1', 't1', NULL, 'server', 'tool', 5, 0, 'boom', NULL, 1700000000999)`,
+		`INSERT INTO auditLogs VALUES (99, NULL, NULL, 'x', NULL, NULL, NULL, NULL, NULL, 1700000000)`,
+	)
+	_, err := runImport(t, path, url)
+	require.NoError(t, err)
+	pool := openPool(t, url)
+	ctx := context.Background()
+	var id int64
+	require.NoError(t, pool.QueryRow(ctx, `INSERT INTO mcp_tool_executions (satellite_id, team_id, server_slug, tool_name, duration_ms, success)
+		VALUES ('sat1', 't1', 's', 't', 1, true) RETURNING id`).Scan(&id))
+	require.Equal(t, int64(42), id)
+	require.NoError(t, pool.QueryRow(ctx, `INSERT INTO audit_logs (action) VALUES ('y') RETURNING id`).Scan(&id))
+	require.Equal(t, int64(100), id)
+	require.NoError(t, pool.QueryRow(ctx, `INSERT INTO team_metrics (team_id, satellite_id, bucket_start) VALUES ('t1', 'sat1', now()) RETURNING id`).Scan(&id))
+	require.Equal(t, int64(2), id)
+}
+
+func TestTargetMustBeMigrated(t *testing.T) {
+	t.Parallel()
+	path := legacyFile(t)
+	url := dbtest.EmptyURL(t)
+	_, err := runImport(t, path, url)
+	require.ErrorIs(t, err, importer.ErrNotMigrated)
+	require.ErrorContains(t, err, "at version none")
+
+	// Migrated, but not to the latest version.
+	dir, err := migrate.FromFS(schema.Migrations, schema.MigrationsRoot)
+	require.NoError(t, err)
+	files, err := dir.Files()
+	require.NoError(t, err)
+	require.Greater(t, len(files), 1)
+	_, err = migrate.Apply(context.Background(), url, dir, migrate.ApplyOptions{To: files[0].Version()})
+	require.NoError(t, err)
+	_, err = runImport(t, path, url)
+	require.ErrorIs(t, err, importer.ErrNotMigrated)
+	require.ErrorContains(t, err, files[len(files)-1].Name())
+}
+
+func TestNonEmptyTarget(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	path := legacyFile(t)
+	_, err := runImport(t, path, url)
+	require.NoError(t, err)
+
+	// The same file again: refused, exactly once.
+	_, err = runImport(t, path, url)
+	require.ErrorIs(t, err, importer.ErrNotEmpty)
+	require.ErrorContains(t, err, "users")
+
+	// With Truncate the target is replaced, in the same transaction.
+	other := legacyFile(t, `INSERT INTO auditLogs VALUES (2, NULL, NULL, 'x', NULL, NULL, NULL, NULL, NULL, 1700000000)`)
+	rep, err := runImport(t, other, url, func(o *importer.Options) { o.Truncate = true })
+	require.NoError(t, err)
+	require.True(t, rep.Truncated)
+	pool := openPool(t, url)
+	require.Equal(t, 2, count(t, pool, "audit_logs"))
+	require.Equal(t, 1, count(t, pool, "users"))
+	require.Equal(t, 1, count(t, pool, "plugin_example_plugin.example_entities"))
+}
+
+func TestNonEmptyPluginSchema(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	pool := openPool(t, url)
+	ctx := context.Background()
+	_, err := pool.Exec(ctx, `CREATE SCHEMA plugin_some_plugin; CREATE TABLE plugin_some_plugin.t (x int); INSERT INTO plugin_some_plugin.t VALUES (1)`)
+	require.NoError(t, err)
+	_, err = runImport(t, legacyFile(t), url)
+	require.ErrorIs(t, err, importer.ErrNotEmpty)
+	require.ErrorContains(t, err, `"plugin_some_plugin"."t"`)
+	require.Equal(t, 0, count(t, pool, "users"))
+
+	_, err = runImport(t, legacyFile(t), url, func(o *importer.Options) { o.Truncate = true })
+	require.NoError(t, err)
+	require.Equal(t, 0, count(t, pool, "plugin_some_plugin.t"))
+	require.Equal(t, 1, count(t, pool, "users"))
+}
+
+func TestBadLegacyFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	notSQLite := filepath.Join(dir, "notes.txt")
+	require.NoError(t, os.WriteFile(notSQLite, []byte("hello, this is not a database\n"), 0o600))
+	empty := filepath.Join(dir, "empty.db")
+	require.NoError(t, os.WriteFile(empty, nil, 0o600))
+
+	// A real file with its pages past the first overwritten.
+	corrupt := legacyFile(t, `WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+		INSERT INTO auditLogs SELECT i, NULL, NULL, 'action ' || i, NULL, NULL, NULL, NULL, NULL, 1700000000 FROM n`)
+	f, err := os.OpenFile(corrupt, os.O_RDWR, 0)
+	require.NoError(t, err)
+	fi, err := f.Stat()
+	require.NoError(t, err)
+	garbage := []byte(strings.Repeat("\xde\xad\xbe\xef", 1024))
+	for off := int64(8192); off+int64(len(garbage)) < fi.Size(); off += 3 * 4096 {
+		_, err = f.WriteAt(garbage, off)
+		require.NoError(t, err)
+	}
+	require.NoError(t, f.Close())
+
+	cases := []struct {
+		name, path, msg string
+	}{
+		{"missing", filepath.Join(dir, "nope.db"), "no such file"},
+		{"not sqlite", notSQLite, "not an SQLite database"},
+		{"empty", empty, "not an SQLite database"},
+		{"corrupt", corrupt, "corrupt"},
+		{"missing table", legacyFile(t, `DROP TABLE globalSettings`), `legacy table "globalSettings" is missing`},
+		{"unknown table", legacyFile(t, `CREATE TABLE "legacyStuff" (id text)`), `unknown legacy table "legacyStuff"`},
+		{"unknown table, invalid plugin id", legacyFile(t, `CREATE TABLE "Bad-Plugin_things" (id text)`), `unknown legacy table "Bad-Plugin_things"`},
+		{"unmapped column", legacyFile(t, `ALTER TABLE teams ADD COLUMN color text`), "legacy column teams.color is not mapped"},
+		{"mapped column missing", legacyFile(t, `ALTER TABLE teams DROP COLUMN description`), "legacy column teams.description is mapped but missing"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			url := dbtest.URL(t)
+			rep, err := runImport(t, tc.path, url)
+			require.ErrorIs(t, err, importer.ErrSource)
+			require.ErrorContains(t, err, tc.msg)
+			require.NotNil(t, rep)
+			requireUnchanged(t, url)
+		})
+	}
+}
+
+func TestMappingCheckedAgainstLiveSchema(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ name, ddl, msg string }{
+		{"mapped column missing in target", `ALTER TABLE teams RENAME COLUMN description TO summary`,
+			"teams.description → teams.description: the target column does not exist"},
+		{"unmapped NOT NULL column", `ALTER TABLE teams ADD COLUMN region text NOT NULL`,
+			"target column teams.region is NOT NULL without a default"},
+		{"unsupported check", `ALTER TABLE teams ADD CONSTRAINT teams_name_len CHECK (length(name) > 0)`,
+			"CHECK constraint teams_name_len"},
+		{"timestamp column became text", `ALTER TABLE teams ALTER COLUMN created_at TYPE text`,
+			"Unit seconds is set but the target is text"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			url := dbtest.URL(t)
+			_, err := openPool(t, url).Exec(context.Background(), tc.ddl)
+			require.NoError(t, err)
+			_, err = runImport(t, legacyFile(t), url)
+			require.ErrorIs(t, err, importer.ErrSchema)
+			require.ErrorContains(t, err, tc.msg)
+			requireUnchanged(t, url)
+		})
+	}
+}
+
+func TestVerificationCatchesAlteredValues(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	pool := openPool(t, url)
+	// A trigger that changes a value on its way in: COPY succeeds, the
+	// count matches, only the checksum can tell.
+	_, err := pool.Exec(context.Background(), `
+CREATE FUNCTION tamper() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.name := NEW.name || '!'; RETURN NEW; END $$;
+CREATE TRIGGER tamper BEFORE INSERT ON teams FOR EACH ROW EXECUTE FUNCTION tamper();`)
+	require.NoError(t, err)
+	rep, err := runImport(t, legacyFile(t), url)
+	require.ErrorIs(t, err, importer.ErrVerify)
+	require.ErrorContains(t, err, "the checksum of teams")
+	require.False(t, rep.Committed)
+	requireUnchanged(t, url)
+}
+
+func TestCancelledRunLeavesNothing(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	path := legacyFile(t, `WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+		INSERT INTO mcpToolExecutions SELECT i, 'sat1', 't1', NULL, 'server', 'tool', i % 100, i % 2, NULL, '{"i":' || i || '}', 1700000000000 + i FROM n`)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rep, err := importer.Run(ctx, importer.Options{From: path, To: url, BatchSize: 100, Progress: func(e importer.ProgressEvent) {
+		if e.Table == "mcpToolExecutions" && e.Done >= 1000 {
+			cancel() // as Ctrl-C would, half-way through a COPY
+		}
+	}})
+	require.Error(t, err)
+	require.True(t, errors.Is(err, context.Canceled), "%v", err)
+	require.False(t, rep.Committed)
+	requireUnchanged(t, url)
+
+	rep, err = runImport(t, path, url)
+	require.NoError(t, err)
+	require.Equal(t, int64(5000), tableReport(t, rep, "mcpToolExecutions").Imported)
+}
+
+func TestPluginTableDefectsAndConflicts(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	// A plugin table without a primary key: rows are named by rowid.
+	path := legacyFile(t,
+		`CREATE TABLE "acme_log" (msg text NOT NULL, created_at integer NOT NULL)`,
+		`INSERT INTO "acme_log" VALUES ('ok', 1700000000), (CAST(x'ff' AS TEXT), 1700000000), ('late', 1700000000000)`,
+	)
+	rep, err := runImport(t, path, url)
+	require.ErrorIs(t, err, importer.ErrDefects)
+	require.Equal(t, []importer.Defect{
+		{Table: "acme_log", Target: "plugin_acme.log", PK: "rowid 2", Column: "msg", Value: `\xff`, Class: importer.DefectInvalidUTF8, Reason: "invalid UTF-8 at byte 0"},
+		{Table: "acme_log", Target: "plugin_acme.log", PK: "rowid 3", Column: "created_at", Value: "1700000000000", Class: importer.DefectInvalidTimestamp,
+			Reason: "INTEGER 1700000000000 is after year 9999 as seconds: looks like milliseconds in a seconds column"},
+	}, rep.Defects)
+	requireUnchanged(t, url)
+
+	// An existing plugin table with another definition is never altered.
+	pool := openPool(t, url)
+	_, err = pool.Exec(context.Background(), `CREATE SCHEMA plugin_example_plugin;
+		CREATE TABLE plugin_example_plugin.example_entities (id bigint PRIMARY KEY, name text NOT NULL)`)
+	require.NoError(t, err)
+	_, err = runImport(t, legacyFile(t), url)
+	require.ErrorIs(t, err, importer.ErrSchema)
+	require.ErrorContains(t, err, "exists with a different definition")
+	require.Equal(t, 0, count(t, pool, "users"))
+}

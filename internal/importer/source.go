@@ -1,0 +1,215 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/deploystack/stackdb/internal/legacy"
+	"github.com/deploystack/stackdb/plugin"
+)
+
+// sqliteHeader starts every SQLite 3 database file.
+const sqliteHeader = "SQLite format 3\x00"
+
+// legacyDB is the legacy SQLite file, read inside one read transaction so
+// every table is read from the same snapshot.
+type legacyDB struct {
+	path   string
+	db     *sql.DB
+	tx     *sql.Tx
+	tables map[string]*legacyTable
+	names  []string // table names, sorted
+	views  []string
+}
+
+type legacyTable struct {
+	name         string
+	cols         []legacyCol
+	withoutRowid bool
+}
+
+type legacyCol struct {
+	name     string
+	declType string
+	notNull  bool
+	pk       int // position in the primary key, 1-based; 0 when not part of it
+}
+
+func (t *legacyTable) col(name string) (legacyCol, bool) {
+	for _, c := range t.cols {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return legacyCol{}, false
+}
+
+// rowidAlias reports whether column name is the table's INTEGER PRIMARY
+// KEY, an alias of the rowid: SQLite guarantees it is a unique, non-NULL
+// integer.
+func (t *legacyTable) rowidAlias(name string) bool {
+	if t.withoutRowid {
+		return false
+	}
+	var pk []legacyCol
+	for _, c := range t.cols {
+		if c.pk > 0 {
+			pk = append(pk, c)
+		}
+	}
+	return len(pk) == 1 && pk[0].name == name && strings.EqualFold(strings.TrimSpace(pk[0].declType), "INTEGER")
+}
+
+// openLegacy opens the SQLite file read-only, checks that it is an intact
+// SQLite database and reads its table list.
+func openLegacy(ctx context.Context, path string) (*legacyDB, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrSource, path, errors.Unwrap(err))
+	}
+	if fi.IsDir() {
+		return nil, fmt.Errorf("%w: %s is a directory, not an SQLite file", ErrSource, path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrSource, err)
+	}
+	head := make([]byte, len(sqliteHeader))
+	_, err = io.ReadFull(f, head)
+	f.Close()
+	if err != nil || !bytes.Equal(head, []byte(sqliteHeader)) {
+		return nil, fmt.Errorf("%w: %s is not an SQLite database (no SQLite header)", ErrSource, path)
+	}
+	db, err := legacy.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrSource, err)
+	}
+	db.SetMaxOpenConns(1)
+	l := &legacyDB{path: path, db: db, tables: map[string]*legacyTable{}}
+	if err := l.init(ctx); err != nil {
+		l.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+func (l *legacyDB) Close() {
+	if l.tx != nil {
+		_ = l.tx.Rollback()
+	}
+	_ = l.db.Close()
+}
+
+func (l *legacyDB) corrupt(err error) error {
+	return fmt.Errorf("%w: %s is corrupt or not a readable SQLite database: %v", ErrSource, l.path, err)
+}
+
+func (l *legacyDB) init(ctx context.Context) error {
+	var err error
+	if l.tx, err = l.db.BeginTx(ctx, nil); err != nil {
+		return l.corrupt(err)
+	}
+	// quick_check reads every page: a damaged file fails here, before
+	// anything is written, rather than half-way through the load.
+	rows, err := l.tx.QueryContext(ctx, "PRAGMA quick_check")
+	if err != nil {
+		return l.corrupt(err)
+	}
+	var problems []string
+	for rows.Next() {
+		var msg string
+		if err := rows.Scan(&msg); err != nil {
+			rows.Close()
+			return l.corrupt(err)
+		}
+		if msg != "ok" && len(problems) < 5 {
+			problems = append(problems, msg)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return l.corrupt(err)
+	}
+	rows.Close()
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: %s is corrupt (PRAGMA quick_check: %s)", ErrSource, l.path, strings.Join(problems, "; "))
+	}
+
+	rows, err = l.tx.QueryContext(ctx, "SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
+	if err != nil {
+		return l.corrupt(err)
+	}
+	for rows.Next() {
+		var typ, name, ddl string
+		if err := rows.Scan(&typ, &name, &ddl); err != nil {
+			rows.Close()
+			return l.corrupt(err)
+		}
+		if typ == "view" {
+			l.views = append(l.views, name)
+			continue
+		}
+		l.names = append(l.names, name)
+		l.tables[name] = &legacyTable{name: name, withoutRowid: strings.Contains(strings.ToUpper(ddl), "WITHOUT ROWID")}
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return l.corrupt(err)
+	}
+	rows.Close()
+	for _, name := range l.names {
+		t := l.tables[name]
+		rows, err := l.tx.QueryContext(ctx, `SELECT name, type, "notnull", pk FROM pragma_table_info(?) ORDER BY cid`, name)
+		if err != nil {
+			return l.corrupt(err)
+		}
+		for rows.Next() {
+			var c legacyCol
+			if err := rows.Scan(&c.name, &c.declType, &c.notNull, &c.pk); err != nil {
+				rows.Close()
+				return l.corrupt(err)
+			}
+			t.cols = append(t.cols, c)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return l.corrupt(err)
+		}
+	}
+	return nil
+}
+
+// count returns the number of rows of a table.
+func (l *legacyDB) count(ctx context.Context, table string) (int64, error) {
+	var n int64
+	if err := l.tx.QueryRowContext(ctx, "SELECT count(*) FROM "+quoteSQLite(table)).Scan(&n); err != nil {
+		return 0, l.corrupt(err)
+	}
+	return n, nil
+}
+
+// quoteSQLite quotes an identifier for SQLite.
+func quoteSQLite(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// splitPluginTable splits a legacy table name "<pluginId>_<table>" at its
+// first '_' (plugin ids contain no '_') and validates both parts with the
+// rules of package plugin. ok is false for names that are not a plugin's.
+func splitPluginTable(name string) (id, table string, ok bool) {
+	id, table, found := strings.Cut(name, "_")
+	if !found {
+		return "", "", false
+	}
+	if _, err := plugin.Ident(id, table); err != nil {
+		return "", "", false
+	}
+	return id, table, true
+}
