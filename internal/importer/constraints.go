@@ -28,43 +28,19 @@ func deferChecks(ctx context.Context, tx pgx.Tx, plans []*tablePlan) (restore []
 	}
 	var drops, fks, pkeys, indexes []string
 	for schema, tables := range bySchema {
-		// Foreign keys first: one may depend on a unique index dropped below.
-		rows, err := tx.Query(ctx, `
-SELECT format('ALTER TABLE %I.%I DROP CONSTRAINT %I', n.nspname, c.relname, con.conname),
-       format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', n.nspname, c.relname, con.conname, pg_get_constraintdef(con.oid))
-FROM pg_constraint con
-JOIN pg_class c ON c.oid = con.conrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE con.contype = 'f' AND n.nspname = $1 AND c.relname = ANY($2)
-ORDER BY c.relname, con.conname`, schema, tables)
+		// Foreign keys first: one may depend on a unique index or primary key
+		// dropped after it.
+		d, r, err := constraintStatements(ctx, tx, schema, tables, "f")
 		if err != nil {
-			return nil, fmt.Errorf("importer: read foreign keys: %w", err)
-		}
-		d, r, err := collectPairs(rows)
-		if err != nil {
-			return nil, fmt.Errorf("importer: read foreign keys: %w", err)
+			return nil, err
 		}
 		drops, fks = append(drops, d...), append(fks, r...)
-
-		// Primary keys after the foreign keys that reference them.
-		rows, err = tx.Query(ctx, `
-SELECT format('ALTER TABLE %I.%I DROP CONSTRAINT %I', n.nspname, c.relname, con.conname),
-       format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', n.nspname, c.relname, con.conname, pg_get_constraintdef(con.oid))
-FROM pg_constraint con
-JOIN pg_class c ON c.oid = con.conrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE con.contype = 'p' AND n.nspname = $1 AND c.relname = ANY($2)
-ORDER BY c.relname`, schema, tables)
-		if err != nil {
-			return nil, fmt.Errorf("importer: read primary keys: %w", err)
-		}
-		d, r, err = collectPairs(rows)
-		if err != nil {
-			return nil, fmt.Errorf("importer: read primary keys: %w", err)
+		if d, r, err = constraintStatements(ctx, tx, schema, tables, "p"); err != nil {
+			return nil, err
 		}
 		drops, pkeys = append(drops, d...), append(pkeys, r...)
 
-		rows, err = tx.Query(ctx, `
+		rows, err := tx.Query(ctx, `
 SELECT format('DROP INDEX %I.%I', n.nspname, ic.relname), pg_get_indexdef(i.indexrelid)
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -112,6 +88,27 @@ func restoreChecks(ctx context.Context, tx pgx.Tx, plans []*tablePlan, restore [
 		}
 	}
 	return nil
+}
+
+// constraintStatements returns, for the constraints of type contype ("f"
+// foreign key, "p" primary key) of the tables, the statements that drop
+// them and those that add them back.
+func constraintStatements(ctx context.Context, tx pgx.Tx, schema string, tables []string, contype string) (drop, add []string, err error) {
+	rows, err := tx.Query(ctx, `
+SELECT format('ALTER TABLE %I.%I DROP CONSTRAINT %I', n.nspname, c.relname, con.conname),
+       format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', n.nspname, c.relname, con.conname, pg_get_constraintdef(con.oid))
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE con.contype = $3::"char" AND n.nspname = $1 AND c.relname = ANY($2)
+ORDER BY c.relname, con.conname`, schema, tables, contype)
+	if err != nil {
+		return nil, nil, fmt.Errorf("importer: read constraints: %w", err)
+	}
+	if drop, add, err = collectPairs(rows); err != nil {
+		return nil, nil, fmt.Errorf("importer: read constraints: %w", err)
+	}
+	return drop, add, nil
 }
 
 func collectPairs(rows pgx.Rows) (first, second []string, err error) {
