@@ -235,57 +235,36 @@ func jsonShape(body string, cols func(string) (int, checkType, bool)) (int, stri
 	return -1, ""
 }
 
-func (p *checkParser) or() (cnode, error) {
-	left, err := p.and()
-	if err != nil {
-		return left, err
-	}
-	for p.keyword("OR") {
-		right, err := p.and()
-		if err != nil {
-			return right, err
-		}
-		if left.typ != ctBool || right.typ != ctBool {
-			return left, fmt.Errorf("OR of non-boolean operands")
-		}
-		l, r := left.eval, right.eval
-		left = cnode{typ: ctBool, eval: func(row *rowState) cval {
-			a, b := l(row), r(row)
-			switch {
-			case (!a.null && a.b) || (!b.null && b.b):
-				return cval{b: true}
-			case a.null || b.null:
-				return cval{null: true}
-			}
-			return cval{}
-		}}
-	}
-	return left, nil
-}
+func (p *checkParser) or() (cnode, error) { return p.logical("OR", true, p.and) }
 
-func (p *checkParser) and() (cnode, error) {
-	left, err := p.not()
+func (p *checkParser) and() (cnode, error) { return p.logical("AND", false, p.not) }
+
+// logical parses operands joined by keyword (OR or AND) with SQL's
+// three-valued logic: an operand equal to dominant (true for OR, false for
+// AND) decides, otherwise any NULL makes the result NULL.
+func (p *checkParser) logical(keyword string, dominant bool, operand func() (cnode, error)) (cnode, error) {
+	left, err := operand()
 	if err != nil {
 		return left, err
 	}
-	for p.keyword("AND") {
-		right, err := p.not()
+	for p.keyword(keyword) {
+		right, err := operand()
 		if err != nil {
 			return right, err
 		}
 		if left.typ != ctBool || right.typ != ctBool {
-			return left, fmt.Errorf("AND of non-boolean operands")
+			return left, fmt.Errorf("%s of non-boolean operands", keyword)
 		}
 		l, r := left.eval, right.eval
 		left = cnode{typ: ctBool, eval: func(row *rowState) cval {
 			a, b := l(row), r(row)
 			switch {
-			case (!a.null && !a.b) || (!b.null && !b.b):
-				return cval{}
+			case (!a.null && a.b == dominant) || (!b.null && b.b == dominant):
+				return cval{b: dominant}
 			case a.null || b.null:
 				return cval{null: true}
 			}
-			return cval{b: true}
+			return cval{b: !dominant}
 		}}
 	}
 	return left, nil
