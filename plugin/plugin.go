@@ -681,25 +681,15 @@ func CopyFrom(ctx context.Context, db DB, pluginID, table string, columns []stri
 		if err != nil {
 			return err
 		}
-		var identities []string
 		for _, c := range columns {
-			i := slices.IndexFunc(cols, func(ci columnInfo) bool { return ci.name == c })
-			if i < 0 {
+			if !slices.ContainsFunc(cols, func(ci columnInfo) bool { return ci.name == c }) {
 				return &ValidationError{Err: ErrInvalidName, What: "column name", Value: c, Reason: "no such column in " + ident.Sanitize()}
-			}
-			if cols[i].identity {
-				identities = append(identities, c)
 			}
 		}
 		if n, err = tx.CopyFrom(ctx, ident, columns, src); err != nil {
 			return err
 		}
-		for _, c := range identities {
-			if err := advanceIdentity(ctx, tx, ident, c); err != nil {
-				return err
-			}
-		}
-		return nil
+		return advanceIdentities(ctx, tx, ident, cols)
 	})
 	var verr *ValidationError
 	if errors.As(err, &verr) {
@@ -711,14 +701,41 @@ func CopyFrom(ctx context.Context, db DB, pluginID, table string, columns []stri
 	return n, nil
 }
 
-// advanceIdentity moves the sequence of identity column col past the
+// AdvanceIdentities moves the counter of every Identity column of a
+// plugin's table past the largest value in the table, so rows inserted
+// later without an id do not collide with rows written with explicit ids
+// by other means than CopyFrom (which does it itself), such as a raw COPY.
+func AdvanceIdentities(ctx context.Context, db DB, pluginID, table string) error {
+	ident, err := Ident(pluginID, table)
+	if err != nil {
+		return err
+	}
+	cols, err := describe(ctx, db, ident)
+	if err == nil {
+		err = advanceIdentities(ctx, db, ident, cols)
+	}
+	if err != nil {
+		return wrap("advance identities of", ident, err)
+	}
+	return nil
+}
+
+// advanceIdentities moves the sequence of each identity column past the
 // largest value in the table, if it is not past it already.
-func advanceIdentity(ctx context.Context, tx pgx.Tx, ident pgx.Identifier, col string) error {
-	_, err := tx.Exec(ctx, `SELECT setval(s.seq, m.max)
+func advanceIdentities(ctx context.Context, db DB, ident pgx.Identifier, cols []columnInfo) error {
+	for _, c := range cols {
+		if !c.identity {
+			continue
+		}
+		_, err := db.Exec(ctx, `SELECT setval(s.seq, m.max)
 FROM (SELECT pg_get_serial_sequence($1, $2)::regclass AS seq) s,
-     (SELECT max(`+pgx.Identifier{col}.Sanitize()+`) AS max FROM `+ident.Sanitize()+`) m
-WHERE m.max > coalesce(pg_sequence_last_value(s.seq), 0)`, ident.Sanitize(), col)
-	return err
+     (SELECT max(`+pgx.Identifier{c.name}.Sanitize()+`) AS max FROM `+ident.Sanitize()+`) m
+WHERE m.max > coalesce(pg_sequence_last_value(s.seq), 0)`, ident.Sanitize(), c.name)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // wrap prefixes err with the operation and table, leaving the sentinels

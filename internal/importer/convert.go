@@ -156,7 +156,6 @@ type colPlan struct {
 	nullAs  string          // JSON used for a legacy NULL; "" for none
 	labels  map[string]bool // enum labels
 	enum    string          // enum type name
-	enumOID uint32
 }
 
 // convVal is a converted value.
@@ -478,30 +477,37 @@ func appendHex64(dst []byte, v uint64) []byte {
 	return hex.AppendEncode(dst, b[:])
 }
 
-// copyValue returns the value sent to COPY.
-func (c *colPlan) copyValue(v *convVal) any {
+// appendBinary appends v as a field of a binary COPY: its length (-1 for
+// NULL), then the type's binary input form. Enum and jsonb fields are text
+// (jsonb behind a version byte 1), so Postgres parses and checks them.
+func (c *colPlan) appendBinary(buf []byte, v *convVal) []byte {
 	if v.null {
-		return nil
+		return binary.BigEndian.AppendUint32(buf, math.MaxUint32)
 	}
 	switch c.kind {
-	case kText, kEnum, kJSONB:
-		return v.s
+	case kText, kEnum:
+		buf = binary.BigEndian.AppendUint32(buf, uint32(len(v.s)))
+		return append(buf, v.s...)
+	case kJSONB:
+		buf = binary.BigEndian.AppendUint32(buf, uint32(len(v.s)+1))
+		return append(append(buf, 1), v.s...)
 	case kBool:
-		return v.i == 1
+		return append(binary.BigEndian.AppendUint32(buf, 1), byte(v.i))
 	case kInt16:
-		return int16(v.i)
+		return binary.BigEndian.AppendUint16(binary.BigEndian.AppendUint32(buf, 2), uint16(v.i))
 	case kInt32:
-		return int32(v.i)
+		return binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(buf, 4), uint32(v.i))
 	case kInt64:
-		return v.i
+		return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(buf, 8), uint64(v.i))
 	case kFloat64:
-		return v.f
+		return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(buf, 8), math.Float64bits(v.f))
 	case kTimestamptz:
-		return time.UnixMicro(v.i).UTC()
+		return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(buf, 8), uint64(v.i-pgEpochMicros))
 	case kBytea:
-		return v.b
+		buf = binary.BigEndian.AppendUint32(buf, uint32(len(v.b)))
+		return append(buf, v.b...)
 	}
-	return nil
+	panic(fmt.Sprintf("importer: no binary encoding for %s", c.typ)) // kindOf admits no other kind
 }
 
 // checkValue returns v for CHECK evaluation (see check.go).

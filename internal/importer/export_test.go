@@ -57,3 +57,6 @@ func EvalCheck(def string, row map[string]any) (bool, error) {
 	}
 	return cc.holds(r), nil
 }
+
+// PGHashText exposes the Go port of hashtextextended to the external tests.
+func PGHashText(s string, seed int64) int64 { return int64(pgHashText([]byte(s), uint64(seed))) }

@@ -29,9 +29,9 @@
 //  4. Plugin tables are created with plugin.CreateTable in schema
 //     plugin_<id>, their types derived from the legacy declared types (see
 //     pluginType), or reused when they exist with exactly that definition.
-//  5. Each table is streamed by one COPY, parents before children (the
-//     target's foreign keys), converting and checking every value in Go on
-//     the way (convert.go lists the rules). Legacy ids are kept; afterwards
+//  5. Each table is streamed by one binary COPY, parents before children
+//     (the target's foreign keys), converting and checking every value in
+//     Go on the way (convert.go lists the rules; load.go how it streams). Legacy ids are kept; afterwards
 //     IdentitySequencesReset moves the identity sequences past them.
 //  6. Every table is verified (verify.go): row count and checksum of the
 //     converted values against what Postgres holds. Then the transaction
@@ -69,7 +69,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/deploystack/stackdb"
 	"github.com/deploystack/stackdb/internal/migrate"
@@ -163,14 +162,6 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 	if err != nil {
 		return rep, err
 	}
-	for _, tp := range plans {
-		for _, c := range tp.cols {
-			if c.kind == kEnum {
-				conn.TypeMap().RegisterType(&pgtype.Type{Name: c.enum, OID: c.enumOID, Codec: &pgtype.EnumCodec{}})
-			}
-		}
-	}
-
 	restore, err := deferChecks(ctx, tx, plans)
 	if err != nil {
 		return rep, err
@@ -197,7 +188,7 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 		return rep, fmt.Errorf("%w: %d defects in %d rows; nothing was imported", ErrDefects, len(rep.Defects), rows)
 	}
 
-	if err := restoreChecks(ctx, tx, plans, restore); err != nil {
+	if err := restoreChecks(ctx, tx, restore); err != nil {
 		return rep, err
 	}
 	if _, err := stackdb.New(tx).IdentitySequencesReset(ctx); err != nil {

@@ -694,19 +694,31 @@ func TestMappingCheckedAgainstLiveSchema(t *testing.T) {
 
 func TestVerificationCatchesAlteredValues(t *testing.T) {
 	t.Parallel()
-	url := dbtest.URL(t)
-	pool := openPool(t, url)
-	// A trigger that changes a value on its way in: COPY succeeds, the
-	// count matches, only the checksum can tell.
-	_, err := pool.Exec(context.Background(), `
-CREATE FUNCTION tamper() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.name := NEW.name || '!'; RETURN NEW; END $$;
-CREATE TRIGGER tamper BEFORE INSERT ON teams FOR EACH ROW EXECUTE FUNCTION tamper();`)
-	require.NoError(t, err)
-	rep, err := runImport(t, legacyFile(t), url)
-	require.ErrorIs(t, err, importer.ErrVerify)
-	require.ErrorContains(t, err, "the checksum of teams")
-	require.False(t, rep.Committed)
-	requireUnchanged(t, url)
+	// Triggers that change a value on its way in: COPY succeeds and the
+	// counts match, only the checksum can tell. One per kind of value.
+	cases := []struct{ name, table, body string }{
+		{"text", "teams", `BEGIN NEW.name := NEW.name || '!';`},
+		{"values swapped between columns", "teams", `DECLARE x text; BEGIN x := NEW.name; NEW.name := NEW.slug; NEW.slug := x;`},
+		{"NULL becomes empty text", "audit_logs", `BEGIN NEW.user_agent := coalesce(NEW.user_agent, '');`},
+		{"jsonb", "audit_logs", `BEGIN NEW.metadata := coalesce(NEW.metadata, '{}') || '{"x": 1}';`},
+		{"timestamptz by a microsecond", "audit_logs", `BEGIN NEW.created_at := NEW.created_at + interval '1 microsecond';`},
+		{"boolean", "teams", `BEGIN NEW.is_default := NOT NEW.is_default;`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			url := dbtest.URL(t)
+			_, err := openPool(t, url).Exec(context.Background(), `
+CREATE FUNCTION tamper() RETURNS trigger LANGUAGE plpgsql AS $$ `+tc.body+` RETURN NEW; END $$;
+CREATE TRIGGER tamper BEFORE INSERT ON `+tc.table+` FOR EACH ROW EXECUTE FUNCTION tamper();`)
+			require.NoError(t, err)
+			rep, err := runImport(t, legacyFile(t), url)
+			require.ErrorIs(t, err, importer.ErrVerify)
+			require.ErrorContains(t, err, "the checksum of "+tc.table)
+			require.False(t, rep.Committed)
+			requireUnchanged(t, url)
+		})
+	}
 }
 
 func TestCancelledRunLeavesNothing(t *testing.T) {

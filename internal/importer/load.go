@@ -2,10 +2,10 @@ package importer
 
 import (
 	"context"
-	"crypto/md5"
 	"database/sql"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"hash/maphash"
 	"strconv"
 	"strings"
@@ -16,15 +16,19 @@ import (
 	"github.com/deploystack/stackdb/plugin"
 )
 
-// The load streams each legacy table, parents first, through one COPY:
-// rows are read from the SQLite cursor one at a time, converted and checked
-// in Go, and handed to pgx as they come, so memory holds one row plus
-// pgx's send buffer, not the table. Checking a row needs only the tables
-// loaded before it: its parents' accepted keys (foreign keys) and its own
-// table's keys so far (unique indexes). Those key sets are the one thing
-// that grows with the data: 16 bytes of hash per key (see keyHash), and
-// none for a legacy INTEGER PRIMARY KEY that nothing references, whose
-// uniqueness SQLite guarantees (the large log tables).
+// The load streams each legacy table, parents first, through one COPY in
+// Postgres's binary format. Three things run at once: a reader goroutine
+// pulls rows from the SQLite cursor in batches (readAhead), the goroutine
+// pgconn reads the COPY data from converts, checks and encodes them
+// (copySource), and Postgres parses and stores them. Memory holds a few
+// batches of rows plus one COPY buffer, not the table.
+//
+// Checking a row needs only the tables loaded before it: its parents'
+// accepted keys (foreign keys) and its own table's keys so far (unique
+// indexes). Those key sets are the one thing that grows with the data: 16
+// bytes of hash per key (see keyHash), and none for a legacy INTEGER
+// PRIMARY KEY that nothing references, whose uniqueness SQLite guarantees
+// (the large log tables).
 //
 // A row with any defect is not sent and claims no key: its children become
 // orphans, reported as such ("parent row rejected").
@@ -42,40 +46,60 @@ type loader struct {
 	batch   int
 }
 
+// readBatchRows is the number of legacy rows the reader hands over at once;
+// readBatches batches are in flight, so the reader runs ahead of the
+// conversion by at most readBatches*readBatchRows rows.
+const (
+	readBatchRows = 512
+	readBatches   = 4
+)
+
+// rowBatch is a batch of legacy rows, read ahead of the conversion.
+type rowBatch struct {
+	raw  [][]any // raw[i][j]: value j of row i, as the SQLite driver returns it
+	ptrs [][]any // ptrs[i][j] = &raw[i][j], for Scan
+	n    int     // rows filled
+	err  error   // the read failed after the n rows
+	last bool    // no rows after these
+}
+
 // tableRun is the state of one table's load.
 type tableRun struct {
 	l        *loader
 	tp       *tablePlan
 	rep      *TableReport
-	rows     *sql.Rows
-	raw      []any
-	ptrs     []any
+	full     chan *rowBatch // filled by readAhead
+	free     chan *rowBatch // handed back to readAhead
+	stop     chan struct{}  // closed to make readAhead return
+	done     chan struct{}  // closed when readAhead has returned
+	cur      *rowBatch
+	next     int   // index of the next row in cur
+	raw      []any // the current row's legacy values
 	row      *rowState
 	read     int64
 	accepted int64
-	sum      uint64 // Σ of the rows' 64-bit hashes, mod 2^64 (verify.go)
+	sum      uint64 // Σ of the rows' hashes, mod 2^64 (verify.go)
 	send     bool
 	err      error
 }
 
 // rowState is one row being converted.
 type rowState struct {
-	tp       *tablePlan
-	vals     []convVal
-	ok       []bool   // the column converted without a defect
-	segs     [][2]int // each column's "<len>:<text>" or "N" within canon
-	canon    []byte   // the row's canonical encoding
-	tmp      []byte
-	key      []byte
-	copyVals []any
-	defects  []Defect
+	tp      *tablePlan
+	vals    []convVal
+	ok      []bool   // the column converted without a defect
+	segs    [][2]int // each column's "<len>:<text>" or "N" within canon
+	canon   []byte   // the row's canonical encoding, for keys
+	tmp     []byte
+	key     []byte
+	defects []Defect
 }
 
 func (r *rowState) checkValue(i int) cval { return r.tp.cols[i].checkValue(&r.vals[i]) }
 
 func newRowState(tp *tablePlan) *rowState {
 	n := len(tp.cols)
-	return &rowState{tp: tp, vals: make([]convVal, n), ok: make([]bool, n), segs: make([][2]int, n), copyVals: make([]any, n)}
+	return &rowState{tp: tp, vals: make([]convVal, n), ok: make([]bool, n), segs: make([][2]int, n)}
 }
 
 func (l *loader) keyHash(b []byte) [2]uint64 {
@@ -100,35 +124,43 @@ func (l *loader) loadTable(tp *tablePlan, rep *TableReport) error {
 	if err != nil {
 		return l.readErr(tp, err)
 	}
-	defer rows.Close()
-	n, _ := rows.Columns()
-	tr := &tableRun{l: l, tp: tp, rep: rep, rows: rows, raw: make([]any, len(n)), ptrs: make([]any, len(n)), row: newRowState(tp), send: l.sending}
-	for i := range tr.raw {
-		tr.ptrs[i] = &tr.raw[i]
+	ncols, _ := rows.Columns()
+	tr := &tableRun{l: l, tp: tp, rep: rep, row: newRowState(tp), send: l.sending,
+		full: make(chan *rowBatch, readBatches), free: make(chan *rowBatch, readBatches),
+		stop: make(chan struct{}), done: make(chan struct{})}
+	for range readBatches {
+		tr.free <- newRowBatch(len(ncols))
 	}
+	go tr.readAhead(rows)
+	defer func() {
+		close(tr.stop)
+		<-tr.done
+	}()
+
 	l.progress(tp, 0)
 	if tr.send {
 		cols := make([]string, len(tp.cols))
 		for i, c := range tp.cols {
-			cols[i] = c.target
+			cols[i] = pgx.Identifier{c.target}.Sanitize()
 		}
-		var copied int64
-		if tp.pluginID != "" {
-			copied, err = plugin.CopyFrom(l.ctx, l.tx, tp.pluginID, tp.target, cols, tr)
-		} else {
-			copied, err = l.tx.CopyFrom(l.ctx, tp.ident, cols, tr)
-		}
+		sql := "COPY " + tp.ident.Sanitize() + " (" + strings.Join(cols, ", ") + ") FROM STDIN (FORMAT binary)"
+		tag, err := l.tx.Conn().PgConn().CopyFrom(l.ctx, &copySource{tr: tr}, sql)
 		if tr.err != nil {
 			return tr.err
 		}
 		if err != nil {
 			return fmt.Errorf("importer: copy %s into %s: %w", tp.legacy, tp.displayTarget(), err)
 		}
-		if copied != tr.accepted {
-			return fmt.Errorf("%w: COPY into %s wrote %d rows, %d were sent", ErrVerify, tp.displayTarget(), copied, tr.accepted)
+		if tag.RowsAffected() != tr.accepted {
+			return fmt.Errorf("%w: COPY into %s wrote %d rows, %d were sent", ErrVerify, tp.displayTarget(), tag.RowsAffected(), tr.accepted)
+		}
+		if tp.pluginID != "" {
+			if err := plugin.AdvanceIdentities(l.ctx, l.tx, tp.pluginID, tp.target); err != nil {
+				return fmt.Errorf("importer: %w", err)
+			}
 		}
 	} else {
-		for tr.Next() {
+		for tr.nextAccepted() {
 		}
 		if tr.err != nil {
 			return tr.err
@@ -144,6 +176,134 @@ func (l *loader) loadTable(tp *tablePlan, rep *TableReport) error {
 	return nil
 }
 
+func newRowBatch(ncols int) *rowBatch {
+	b := &rowBatch{raw: make([][]any, readBatchRows), ptrs: make([][]any, readBatchRows)}
+	for i := range b.raw {
+		b.raw[i], b.ptrs[i] = make([]any, ncols), make([]any, ncols)
+		for j := range b.raw[i] {
+			b.ptrs[i][j] = &b.raw[i][j]
+		}
+	}
+	return b
+}
+
+// readAhead reads the legacy rows into batches until the cursor ends, the
+// read fails, or stop is closed. It owns rows.
+func (tr *tableRun) readAhead(rows *sql.Rows) {
+	defer close(tr.done)
+	defer rows.Close()
+	for {
+		var b *rowBatch
+		select {
+		case b = <-tr.free:
+		case <-tr.stop:
+			return
+		}
+		b.n, b.err, b.last = 0, nil, false
+		for b.n < len(b.raw) && rows.Next() {
+			if err := rows.Scan(b.ptrs[b.n]...); err != nil {
+				b.err = err
+				break
+			}
+			b.n++
+		}
+		if b.err == nil && b.n < len(b.raw) {
+			b.err = rows.Err()
+			b.last = true
+		}
+		if b.err != nil {
+			b.last = true
+		}
+		select {
+		case tr.full <- b:
+		case <-tr.stop:
+			return
+		}
+		if b.last {
+			return
+		}
+	}
+}
+
+// nextAccepted converts and checks legacy rows until one is accepted; it
+// returns false at the end of the table or on a read error (tr.err).
+func (tr *tableRun) nextAccepted() bool {
+	for {
+		if tr.cur == nil || tr.next == tr.cur.n {
+			if tr.cur != nil {
+				if tr.cur.last {
+					if tr.cur.err != nil {
+						tr.err = tr.l.readErr(tr.tp, tr.cur.err)
+					}
+					return false
+				}
+				tr.free <- tr.cur
+			}
+			tr.cur, tr.next = <-tr.full, 0
+			continue
+		}
+		tr.raw = tr.cur.raw[tr.next]
+		tr.next++
+		tr.read++
+		if tr.read%int64(tr.l.batch) == 0 {
+			tr.l.progress(tr.tp, tr.read)
+		}
+		if tr.l.processRow(tr) && tr.send {
+			return true
+		}
+	}
+}
+
+// copyHeader starts a binary COPY stream: signature, flags, no extension.
+const copyHeader = "PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+
+// copySource is the COPY data of a table run, encoded as rows are
+// accepted. pgconn.CopyFrom reads it on a goroutine of its own while the
+// caller waits, so nothing else touches the run meanwhile.
+type copySource struct {
+	tr   *tableRun
+	buf  []byte
+	off  int
+	open bool // the header is written
+	eof  bool // the trailer is written
+}
+
+func (s *copySource) Read(p []byte) (int, error) {
+	if s.off > 0 {
+		s.buf = s.buf[:copy(s.buf, s.buf[s.off:])]
+		s.off = 0
+	}
+	if !s.open {
+		s.buf, s.open = append(s.buf, copyHeader...), true
+	}
+	for len(s.buf) < len(p) && !s.eof {
+		if !s.tr.nextAccepted() {
+			if s.tr.err != nil {
+				return 0, s.tr.err
+			}
+			s.buf, s.eof = append(s.buf, 0xff, 0xff), true // trailer: a field count of -1
+			break
+		}
+		s.buf = s.tr.appendCopyRow(s.buf)
+	}
+	n := copy(p, s.buf)
+	s.off = n
+	if n == 0 && s.eof {
+		return 0, io.EOF
+	}
+	return n, nil
+}
+
+// appendCopyRow appends the current row in COPY's binary format: the field
+// count, then each field's length (-1 for NULL) and its binary form.
+func (tr *tableRun) appendCopyRow(buf []byte) []byte {
+	buf = binary.BigEndian.AppendUint16(buf, uint16(len(tr.tp.cols)))
+	for i, c := range tr.tp.cols {
+		buf = c.appendBinary(buf, &tr.row.vals[i])
+	}
+	return buf
+}
+
 func (l *loader) readErr(tp *tablePlan, err error) error {
 	if l.ctx.Err() != nil {
 		return l.ctx.Err()
@@ -156,35 +316,6 @@ func (l *loader) progress(tp *tablePlan, done int64) {
 		l.opts.Progress(ProgressEvent{Table: tp.legacy, Target: tp.displayTarget(), Done: done, Total: tp.total})
 	}
 }
-
-// Next implements pgx.CopyFromSource: it reads legacy rows until one is
-// accepted. It runs on pgx's COPY goroutine while the caller waits, so
-// nothing else touches the loader meanwhile.
-func (tr *tableRun) Next() bool {
-	for tr.rows.Next() {
-		if err := tr.rows.Scan(tr.ptrs...); err != nil {
-			tr.err = tr.l.readErr(tr.tp, err)
-			return false
-		}
-		tr.read++
-		if tr.read%int64(tr.l.batch) == 0 {
-			tr.l.progress(tr.tp, tr.read)
-		}
-		if tr.l.processRow(tr) && tr.send {
-			return true
-		}
-	}
-	if err := tr.rows.Err(); err != nil {
-		tr.err = tr.l.readErr(tr.tp, err)
-	}
-	return false
-}
-
-// Values implements pgx.CopyFromSource.
-func (tr *tableRun) Values() ([]any, error) { return tr.row.copyVals, nil }
-
-// Err implements pgx.CopyFromSource.
-func (tr *tableRun) Err() error { return tr.err }
 
 // pkText renders the legacy primary key of a row.
 func pkText(tp *tablePlan, raw []any) string {
@@ -239,11 +370,12 @@ func (tr *tableRun) defect(cols []int, class DefectClass, reason string) {
 }
 
 // processRow converts and checks the current row; it returns whether the
-// row is accepted (its COPY values are then in tr.row.copyVals).
+// row is accepted (its converted values are then in tr.row.vals).
 func (l *loader) processRow(tr *tableRun) bool {
 	tp, r := tr.tp, tr.row
 	r.canon = r.canon[:0]
 	r.defects = r.defects[:0]
+	var h uint64 // the row's hash (verify.go)
 	for i, c := range tp.cols {
 		raw := tr.raw[i]
 		start := len(r.canon)
@@ -255,7 +387,9 @@ func (l *loader) processRow(tr *tableRun) bool {
 			r.canon = append(r.canon, 'N')
 		} else if r.vals[i].null {
 			r.canon = append(r.canon, 'N')
+			h = pgHashText(nil, h) ^ 1
 		} else {
+			h = pgHashText(r.tmp, h)
 			r.canon = strconv.AppendInt(r.canon, int64(len(r.tmp)), 10)
 			r.canon = append(r.canon, ':')
 			r.canon = append(r.canon, r.tmp...)
@@ -325,12 +459,8 @@ func (l *loader) processRow(tr *tableRun) bool {
 			k++
 		}
 	}
-	sum := md5.Sum(r.canon)
-	tr.sum += binary.BigEndian.Uint64(sum[:8])
+	tr.sum += h
 	tr.accepted++
-	for i, c := range tp.cols {
-		r.copyVals[i] = c.copyValue(&r.vals[i])
-	}
 	return true
 }
 

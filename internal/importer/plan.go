@@ -381,7 +381,7 @@ func bindColumns(ctx context.Context, tx pgx.Tx, tp *tablePlan, tt *targetTable)
 					labelCache[tc.typOID][lb] = true
 				}
 			}
-			cp.labels, cp.enum, cp.enumOID = labelCache[tc.typOID], tc.typName, tc.typOID
+			cp.labels, cp.enum = labelCache[tc.typOID], tc.typName
 		}
 		tp.cols = append(tp.cols, cp)
 	}

