@@ -446,7 +446,7 @@ func (c *colPlan) convert(raw any, v *convVal, canon []byte) ([]byte, *convErr) 
 		if e := checkText(s); e != nil {
 			return canon, e
 		}
-		out, k, err := canonicalJSON(canon, []byte(s))
+		out, k, err := canonicalJSON(canon, s)
 		if err != nil {
 			je := err.(*jsonError)
 			if je.nul {

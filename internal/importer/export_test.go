@@ -4,7 +4,7 @@ import "fmt"
 
 // CanonicalJSON exposes the jsonb rendering to the external tests.
 func CanonicalJSON(s string) (string, string, error) {
-	out, kind, err := canonicalJSON(nil, []byte(s))
+	out, kind, err := canonicalJSON(nil, s)
 	return string(out), kind.String(), err
 }
 

@@ -6,8 +6,8 @@
 //
 // # What happens
 //
-//  1. The legacy file is checked: an SQLite header, PRAGMA quick_check,
-//     every mapped table present with exactly the mapped columns, every
+//  1. The legacy file is checked: an SQLite header, every mapped table
+//     present with exactly the mapped columns, every
 //     other table either skipped on purpose (__drizzle_migrations, SQLite's
 //     own sqlite_* tables, views — listed in Report.Skipped) or a plugin
 //     table "<pluginId>_<table>": split at the first '_' (plugin ids have
@@ -170,35 +170,26 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
 	rep.Tables = make([]TableReport, len(plans))
 	for i, tp := range plans {
-		if tp.total, err = lg.count(ctx, tp.legacy); err != nil {
+		if tp.total, err = lg.estimate(ctx, tp.legacy); err != nil {
 			return rep, err
 		}
-		rep.Tables[i] = TableReport{Legacy: tp.legacy, Target: tp.displayTarget(), Plugin: tp.pluginID, SourceRows: tp.total}
+		rep.Tables[i] = TableReport{Legacy: tp.legacy, Target: tp.displayTarget(), Plugin: tp.pluginID}
 	}
 	for i, tp := range plans {
 		if err := ld.loadTable(tp, &rep.Tables[i]); err != nil {
 			return rep, err
 		}
 	}
-	if len(rep.Defects) > 0 && opts.OnError == Abort {
-		rows := 0
-		for _, t := range rep.Tables {
-			rows += int(t.Rejected)
-		}
-		return rep, fmt.Errorf("%w: %d defects in %d rows; nothing was imported", ErrDefects, len(rep.Defects), rows)
-	}
 
-	if err := restoreChecks(ctx, tx, restore); err != nil {
+	// The legacy file is read; check all of it while Postgres works.
+	checked := make(chan error, 1)
+	go func() { checked <- lg.quickCheck(ctx) }()
+	err = finish(ctx, tx, plans, restore, rep)
+	if cerr := <-checked; cerr != nil {
+		return rep, cerr
+	}
+	if err != nil {
 		return rep, err
-	}
-	if _, err := stackdb.New(tx).IdentitySequencesReset(ctx); err != nil {
-		return rep, fmt.Errorf("importer: reset identity sequences: %w", err)
-	}
-	for i, tp := range plans {
-		if err := verifyTable(ctx, tx, tp); err != nil {
-			return rep, err
-		}
-		rep.Tables[i].ChecksumOK = true
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return rep, fmt.Errorf("importer: commit: %w", err)
@@ -208,6 +199,32 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 		rep.Tables[i].Imported = tp.accepted
 	}
 	return rep, nil
+}
+
+// finish completes the import transaction, short of the commit: with
+// defects in Abort mode it stops; otherwise it rebuilds the constraints,
+// moves the identities past the imported ids and verifies every table.
+func finish(ctx context.Context, tx pgx.Tx, plans []*tablePlan, restore []string, rep *Report) error {
+	if len(rep.Defects) > 0 && rep.Mode == Abort {
+		rows := 0
+		for _, t := range rep.Tables {
+			rows += int(t.Rejected)
+		}
+		return fmt.Errorf("%w: %d defects in %d rows; nothing was imported", ErrDefects, len(rep.Defects), rows)
+	}
+	if err := restoreChecks(ctx, tx, restore); err != nil {
+		return err
+	}
+	if _, err := stackdb.New(tx).IdentitySequencesReset(ctx); err != nil {
+		return fmt.Errorf("importer: reset identity sequences: %w", err)
+	}
+	for i, tp := range plans {
+		if err := verifyTable(ctx, tx, tp); err != nil {
+			return err
+		}
+		rep.Tables[i].ChecksumOK = true
+	}
+	return nil
 }
 
 // checkMigrated requires the target to be at the last embedded migration.

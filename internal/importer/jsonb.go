@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -83,15 +84,21 @@ type jsonError struct {
 func (e *jsonError) Error() string { return fmt.Sprintf("%s at byte %d", e.msg, e.pos) }
 
 type jsonParser struct {
-	src   []byte
-	pos   int
-	depth int
+	src     string
+	pos     int
+	depth   int
+	members []jsonMember // the members of the objects being read, innermost last
 }
 
 // canonicalJSON appends to dst the jsonb text form of the document src (valid
 // UTF-8 without NUL bytes, checked by the caller) and returns its kind.
-func canonicalJSON(dst, src []byte) ([]byte, jsonKind, error) {
-	p := jsonParser{src: src}
+//
+// It runs for every jsonb value of an import, so the common case allocates
+// nothing: strings without escapes and plain numbers are copied as they
+// are, and object members are rendered into dst and reordered in place.
+func canonicalJSON(dst []byte, src string) ([]byte, jsonKind, error) {
+	var stack [32]jsonMember
+	p := jsonParser{src: src, members: stack[:0]}
 	p.skipSpace()
 	start := len(dst)
 	dst, kind, err := p.value(dst)
@@ -128,9 +135,13 @@ func (p *jsonParser) value(dst []byte) ([]byte, jsonKind, error) {
 	case c == '[':
 		return p.array(dst)
 	case c == '"':
-		s, err := p.str(nil)
+		start := p.pos
+		s, escaped, err := p.str()
 		if err != nil {
 			return dst, jsonInvalid, err
+		}
+		if !escaped { // nothing to escape either: print it as it came
+			return append(dst, p.src[start:p.pos]...), jsonString, nil
 		}
 		return appendJSONString(dst, s), jsonString, nil
 	case c == '-' || (c >= '0' && c <= '9'):
@@ -141,7 +152,7 @@ func (p *jsonParser) value(dst []byte) ([]byte, jsonKind, error) {
 			word string
 			kind jsonKind
 		}{{"true", jsonBoolean}, {"false", jsonBoolean}, {"null", jsonNull}} {
-			if bytes.HasPrefix(p.src[p.pos:], []byte(lit.word)) {
+			if strings.HasPrefix(p.src[p.pos:], lit.word) {
 				p.pos += len(lit.word)
 				return append(dst, lit.word...), lit.kind, nil
 			}
@@ -195,9 +206,11 @@ func (p *jsonParser) array(dst []byte) ([]byte, jsonKind, error) {
 	}
 }
 
+// jsonMember is an object member being read: its decoded key, and where its
+// rendered value lies in the output.
 type jsonMember struct {
-	key []byte
-	val []byte
+	key      string
+	from, to int
 }
 
 func (p *jsonParser) object(dst []byte) ([]byte, jsonKind, error) {
@@ -211,13 +224,16 @@ func (p *jsonParser) object(dst []byte) ([]byte, jsonKind, error) {
 		p.pos++
 		return append(dst, "{}"...), jsonObject, nil
 	}
-	var members []jsonMember
+	// The values are rendered after start in input order, then the
+	// members are written over them in jsonb's order.
+	start, base := len(dst), len(p.members)
+	defer func() { p.members = p.members[:base] }()
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.src) || p.src[p.pos] != '"' {
 			return dst, jsonInvalid, p.fail("expected a string key in object")
 		}
-		key, err := p.str(nil)
+		key, _, err := p.str()
 		if err != nil {
 			return dst, jsonInvalid, err
 		}
@@ -227,11 +243,11 @@ func (p *jsonParser) object(dst []byte) ([]byte, jsonKind, error) {
 		}
 		p.pos++
 		p.skipSpace()
-		val, _, err := p.value(nil)
-		if err != nil {
+		from := len(dst)
+		if dst, _, err = p.value(dst); err != nil {
 			return dst, jsonInvalid, err
 		}
-		members = append(members, jsonMember{key: key, val: val})
+		p.members = append(p.members, jsonMember{key: key, from: from, to: len(dst)})
 		p.skipSpace()
 		if p.pos >= len(p.src) {
 			return dst, jsonInvalid, p.fail("unterminated object")
@@ -248,16 +264,18 @@ func (p *jsonParser) object(dst []byte) ([]byte, jsonKind, error) {
 	}
 	// jsonb keeps the last value of a duplicate key: a stable sort keeps
 	// input order among equal keys, then the last of each run wins.
+	members := p.members[base:]
 	slices.SortStableFunc(members, func(a, b jsonMember) int {
 		if len(a.key) != len(b.key) {
 			return len(a.key) - len(b.key)
 		}
-		return bytes.Compare(a.key, b.key)
+		return strings.Compare(a.key, b.key)
 	})
+	end := len(dst)
 	dst = append(dst, '{')
 	n := 0
 	for i, m := range members {
-		if i+1 < len(members) && bytes.Equal(m.key, members[i+1].key) {
+		if i+1 < len(members) && m.key == members[i+1].key {
 			continue
 		}
 		if n > 0 {
@@ -266,31 +284,38 @@ func (p *jsonParser) object(dst []byte) ([]byte, jsonKind, error) {
 		n++
 		dst = appendJSONString(dst, m.key)
 		dst = append(dst, ": "...)
-		dst = append(dst, m.val...)
+		dst = append(dst, dst[m.from:m.to]...)
 	}
-	return append(dst, '}'), jsonObject, nil
+	dst = append(dst, '}')
+	return append(dst[:start], dst[end:]...), jsonObject, nil
 }
 
-// str reads a string token and appends its decoded bytes to buf.
-func (p *jsonParser) str(buf []byte) ([]byte, error) {
+// str reads a string token and returns its decoded text; escaped reports
+// whether it held escapes (without any, the text is the token's inside).
+func (p *jsonParser) str() (s string, escaped bool, err error) {
 	p.pos++ // opening quote
+	begin := p.pos
+	var buf []byte
 	for {
 		if p.pos >= len(p.src) {
-			return nil, p.fail("unterminated string")
+			return "", false, p.fail("unterminated string")
 		}
 		c := p.src[p.pos]
 		switch {
 		case c == '"':
 			p.pos++
 			if buf == nil {
-				buf = []byte{}
+				return p.src[begin : p.pos-1], false, nil
 			}
-			return buf, nil
+			return string(buf), true, nil
 		case c < 0x20:
-			return nil, p.fail(fmt.Sprintf("raw control character %q in string", rune(c)))
+			return "", false, p.fail(fmt.Sprintf("raw control character %q in string", rune(c)))
 		case c == '\\':
+			if buf == nil {
+				buf = append(make([]byte, 0, 2*(p.pos-begin)+16), p.src[begin:p.pos]...)
+			}
 			if p.pos+1 >= len(p.src) {
-				return nil, p.fail("unterminated escape")
+				return "", false, p.fail("unterminated escape")
 			}
 			e := p.src[p.pos+1]
 			if r := simpleEscape[e]; r != 0 {
@@ -299,22 +324,22 @@ func (p *jsonParser) str(buf []byte) ([]byte, error) {
 				continue
 			}
 			if e != 'u' {
-				return nil, p.fail(fmt.Sprintf("invalid escape \\%c", e))
+				return "", false, p.fail(fmt.Sprintf("invalid escape \\%c", e))
 			}
 			r, err := p.hex4(p.pos + 2)
 			if err != nil {
-				return nil, err
+				return "", false, err
 			}
 			at := p.pos
 			p.pos += 6
 			switch {
 			case r == 0:
-				return nil, &jsonError{nul: true, pos: at, msg: `\u0000 in a string (Postgres jsonb cannot store it)`}
+				return "", false, &jsonError{nul: true, pos: at, msg: `\u0000 in a string (Postgres jsonb cannot store it)`}
 			case utf16.IsSurrogate(r) && r < 0xdc00:
 				if p.pos+1 < len(p.src) && p.src[p.pos] == '\\' && p.src[p.pos+1] == 'u' {
 					r2, err := p.hex4(p.pos + 2)
 					if err != nil {
-						return nil, err
+						return "", false, err
 					}
 					if r2 >= 0xdc00 && r2 <= 0xdfff {
 						p.pos += 6
@@ -322,18 +347,20 @@ func (p *jsonParser) str(buf []byte) ([]byte, error) {
 						continue
 					}
 				}
-				return nil, &jsonError{pos: at, msg: "high surrogate not followed by a low surrogate"}
+				return "", false, &jsonError{pos: at, msg: "high surrogate not followed by a low surrogate"}
 			case utf16.IsSurrogate(r):
-				return nil, &jsonError{pos: at, msg: "low surrogate without a high surrogate"}
+				return "", false, &jsonError{pos: at, msg: "low surrogate without a high surrogate"}
 			}
 			buf = utf8.AppendRune(buf, r)
 		default:
-			// Copy a run of ordinary bytes at once; the text is valid UTF-8.
+			// A run of ordinary bytes; the text is valid UTF-8.
 			end := p.pos + 1
 			for end < len(p.src) && p.src[end] >= 0x20 && p.src[end] != '"' && p.src[end] != '\\' {
 				end++
 			}
-			buf = append(buf, p.src[p.pos:end]...)
+			if buf != nil {
+				buf = append(buf, p.src[p.pos:end]...)
+			}
 			p.pos = end
 		}
 	}
@@ -354,7 +381,7 @@ func (p *jsonParser) hex4(at int) (rune, error) {
 }
 
 // appendJSONString writes s quoted and escaped as jsonb prints strings.
-func appendJSONString(dst, s []byte) []byte {
+func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i, c := range s {
@@ -424,7 +451,8 @@ func (p *jsonParser) number(dst []byte) ([]byte, error) {
 		fracDigits = string(src[fs:i])
 	}
 	exp := 0
-	if i < len(src) && (src[i] == 'e' || src[i] == 'E') {
+	hasExp := i < len(src) && (src[i] == 'e' || src[i] == 'E')
+	if hasExp {
 		i++
 		expNeg := false
 		if i < len(src) && (src[i] == '+' || src[i] == '-') {
@@ -455,6 +483,14 @@ func (p *jsonParser) number(dst []byte) ([]byte, error) {
 		}
 	}
 	p.pos = i
+	if !hasExp && i-start <= 1000 {
+		// Short and without exponent (the usual case): in range, and
+		// printed as written, but for the sign of a zero.
+		if neg && strings.Trim(src[start+1:i], "0.") == "" {
+			start++
+		}
+		return append(dst, src[start:i]...), nil
+	}
 	// Value = 0.(intDigits fracDigits) shifted: the decimal point sits after
 	// point digits of all (may be negative or beyond the end).
 	all := intDigits + fracDigits

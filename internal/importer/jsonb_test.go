@@ -24,6 +24,10 @@ func TestCanonicalJSONMatchesPostgres(t *testing.T) {
 		"  {\"x\" : [ ] , \"y\":{}}\r\n\t", `{"a":{"c":1,"b":2},"bb":[{"z":0,"y":1}], "": null}`,
 		`""`, `null`, `true`, `false`, `[null,true,false]`, `[[[[[]]]]]`, `{"dup":{"x":1},"dup":{"y":2}}`,
 		`{"é":1,"e":2,"ee":3,"z":4}`, `"\u0001\u001F"`,
+		// Plain numbers and strings are copied as written; zero loses its sign.
+		`[-0, -0.00, 0.0, -12.50, 7, -7, 3.14159, 0.001]`, `"a/b \u00e9"`, `{"k\u0041":"v","kA":"w","\"":1}`,
+		// Objects inside objects: each is sorted in place.
+		`{"b":{"d":1,"c":{"f":2,"e":3,"f":4}},"a":[{"z":1,"y":[{"q":1,"p":2}]}],"aa":{}}`,
 		// Refused by both.
 		`01`, `1.`, `.5`, `-`, `+1`, `1e`, `tru`, `True`, `NaN`, `Infinity`, `"\ud800"`, `"\ud800\u0041"`, `"\udc00"`,
 		`[1,]`, `{"a":1,}`, "\"a\tb\"", `{"a" 1}`, `{1:2}`, `[1 2]`, `"\x"`, `"\u12"`, `"abc`, `[`, ``, ` `, `1 2`,

@@ -166,13 +166,11 @@ func (l *loader) loadTable(tp *tablePlan, rep *TableReport) error {
 			return tr.err
 		}
 	}
+	tp.total = tr.read
 	l.progress(tp, tr.read)
-	rep.Rejected = tr.read - tr.accepted
+	rep.SourceRows, rep.Rejected = tr.read, tr.read-tr.accepted
 	rep.Checksum = fmt.Sprintf("%016x", tr.sum)
 	tp.accepted, tp.sum = tr.accepted, tr.sum
-	if tr.read != rep.SourceRows {
-		return fmt.Errorf("importer: %s: read %d rows, counted %d (the legacy file changed during the import?)", tp.legacy, tr.read, rep.SourceRows)
-	}
 	return nil
 }
 
@@ -308,7 +306,7 @@ func (l *loader) readErr(tp *tablePlan, err error) error {
 	if l.ctx.Err() != nil {
 		return l.ctx.Err()
 	}
-	return fmt.Errorf("%w: read legacy table %s: %v", ErrSource, tp.legacy, err)
+	return fmt.Errorf("%w: read legacy table %s: %s is corrupt or unreadable: %v", ErrSource, tp.legacy, l.legacy.path, err)
 }
 
 func (l *loader) progress(tp *tablePlan, done int64) {

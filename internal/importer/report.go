@@ -82,7 +82,7 @@ type TableReport struct {
 	Legacy     string // legacy table
 	Target     string // target table, schema-qualified for plugin tables
 	Plugin     string // plugin id for a plugin table
-	SourceRows int64  // rows in the legacy table
+	SourceRows int64  // rows read from the legacy table (0 for a table not reached)
 	Imported   int64  // rows committed (0 when nothing was committed)
 	Rejected   int64  // rows with defects
 	// ChecksumOK is true when the rows in Postgres matched the converted
@@ -116,7 +116,7 @@ type ProgressEvent struct {
 	Table  string // legacy table
 	Target string
 	Done   int64 // legacy rows read so far
-	Total  int64 // legacy rows in the table
+	Total  int64 // rows expected: an upper bound (the span of the rowids) until the last event, then the rows read
 }
 
 func jsonQuote(s string) []byte {

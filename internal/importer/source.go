@@ -115,33 +115,7 @@ func (l *legacyDB) init(ctx context.Context) error {
 	if l.tx, err = l.db.BeginTx(ctx, nil); err != nil {
 		return l.corrupt(err)
 	}
-	// quick_check reads every page: a damaged file fails here, before
-	// anything is written, rather than half-way through the load.
-	rows, err := l.tx.QueryContext(ctx, "PRAGMA quick_check")
-	if err != nil {
-		return l.corrupt(err)
-	}
-	var problems []string
-	for rows.Next() {
-		var msg string
-		if err := rows.Scan(&msg); err != nil {
-			rows.Close()
-			return l.corrupt(err)
-		}
-		if msg != "ok" && len(problems) < 5 {
-			problems = append(problems, msg)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		rows.Close()
-		return l.corrupt(err)
-	}
-	rows.Close()
-	if len(problems) > 0 {
-		return fmt.Errorf("%w: %s is corrupt (PRAGMA quick_check: %s)", ErrSource, l.path, strings.Join(problems, "; "))
-	}
-
-	rows, err = l.tx.QueryContext(ctx, "SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
+	rows, err := l.tx.QueryContext(ctx, "SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
 	if err != nil {
 		return l.corrupt(err)
 	}
@@ -186,10 +160,45 @@ func (l *legacyDB) init(ctx context.Context) error {
 	return nil
 }
 
-// count returns the number of rows of a table.
-func (l *legacyDB) count(ctx context.Context, table string) (int64, error) {
+// quickCheck runs PRAGMA quick_check, which reads every page of the file:
+// a damaged file fails it even where the load read nothing wrong. It takes
+// as long as a tenth of a large import, so Run runs it while Postgres
+// rebuilds the constraints, and commits only after it passed.
+func (l *legacyDB) quickCheck(ctx context.Context) error {
+	rows, err := l.tx.QueryContext(ctx, "PRAGMA quick_check")
+	if err != nil {
+		return l.corrupt(err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var msg string
+		if err := rows.Scan(&msg); err != nil {
+			return l.corrupt(err)
+		}
+		if msg != "ok" && len(problems) < 5 {
+			problems = append(problems, msg)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return l.corrupt(err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: %s is corrupt (PRAGMA quick_check: %s)", ErrSource, l.path, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// estimate returns an upper bound of the number of rows of a table, for
+// progress: the span of its rowids, read from the ends of the rowid tree
+// (a count would read every page). Only a WITHOUT ROWID table is counted.
+func (l *legacyDB) estimate(ctx context.Context, table string) (int64, error) {
+	q := "SELECT count(*) FROM " + quoteSQLite(table)
+	if t := l.tables[table]; t == nil || !t.withoutRowid {
+		q = fmt.Sprintf("SELECT coalesce((SELECT max(rowid) FROM %[1]s) - (SELECT min(rowid) FROM %[1]s) + 1, 0)", quoteSQLite(table))
+	}
 	var n int64
-	if err := l.tx.QueryRowContext(ctx, "SELECT count(*) FROM "+quoteSQLite(table)).Scan(&n); err != nil {
+	if err := l.tx.QueryRowContext(ctx, q).Scan(&n); err != nil {
 		return 0, l.corrupt(err)
 	}
 	return n, nil
