@@ -111,10 +111,15 @@ type Options struct {
 	// (DefaultBatchSize when 0). Rows are streamed one by one either way,
 	// so memory does not grow with it.
 	BatchSize int
-	// Progress, when set, is called as each table loads: with Done 0 at
-	// its start, every BatchSize rows, and with Done == Total at its end.
-	// Calls never overlap; it must not block for long.
+	// Progress, when set, is called as each table is converted: with Done
+	// 0 at its start, every BatchSize rows, and with Done == Total at its
+	// end. Calls never overlap; it must not block for long.
 	Progress func(ProgressEvent)
+	// TempDir holds the spool files that carry converted rows to the
+	// COPY (os.TempDir when ""). They are unlinked when created, so they
+	// take space only while the import runs: at most about the size of
+	// the converted data, when Postgres falls behind the conversion.
+	TempDir string
 }
 
 // Run imports the legacy file into the target. It returns the report also
@@ -162,12 +167,10 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 	if err != nil {
 		return rep, err
 	}
-	restore, err := deferChecks(ctx, tx, plans)
+	rb, err := deferChecks(ctx, tx, plans)
 	if err != nil {
 		return rep, err
 	}
-	ld := &loader{ctx: ctx, opts: opts, legacy: lg, tx: tx, report: rep, sending: true, batch: opts.BatchSize,
-		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
 	rep.Tables = make([]TableReport, len(plans))
 	for i, tp := range plans {
 		if tp.total, err = lg.estimate(ctx, tp.legacy); err != nil {
@@ -175,16 +178,42 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 		}
 		rep.Tables[i] = TableReport{Legacy: tp.legacy, Target: tp.displayTarget(), Plugin: tp.pluginID}
 	}
-	for i, tp := range plans {
-		if err := ld.loadTable(tp, &rep.Tables[i]); err != nil {
+
+	// One goroutine converts the tables into spools, this one loads them.
+	lctx, cancel := context.WithCancel(ctx)
+	ld := &loader{ctx: lctx, stop: cancel, opts: opts, legacy: lg, tx: tx, report: rep, sending: true, batch: opts.BatchSize,
+		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+	tables := make(chan *tableLoad, len(plans))
+	converted := make(chan struct{})
+	go func() {
+		defer close(converted)
+		ld.convertAll(plans, rep.Tables, tables)
+	}()
+	defer func() {
+		cancel()
+		for tl := range tables { // converted or being converted, not loaded
+			<-tl.done
+			if tl.spool != nil {
+				tl.spool.close()
+			}
+		}
+		<-converted
+	}()
+	loaded := 0
+	for tl := range tables {
+		if err := ld.load(tl, rb.tables[tl.tp.schema+"."+tl.tp.target]); err != nil {
 			return rep, err
 		}
+		loaded++
+	}
+	if loaded != len(plans) {
+		return rep, fmt.Errorf("importer: loaded %d of %d tables", loaded, len(plans)) // convertAll stops only on an error
 	}
 
 	// The legacy file is read; check all of it while Postgres works.
 	checked := make(chan error, 1)
 	go func() { checked <- lg.quickCheck(ctx) }()
-	err = finish(ctx, tx, plans, restore, rep)
+	err = finish(ctx, tx, plans, rb.fks, rep)
 	if cerr := <-checked; cerr != nil {
 		return rep, cerr
 	}
@@ -202,9 +231,9 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 }
 
 // finish completes the import transaction, short of the commit: with
-// defects in Abort mode it stops; otherwise it rebuilds the constraints,
+// defects in Abort mode it stops; otherwise it adds the foreign keys back,
 // moves the identities past the imported ids and verifies every table.
-func finish(ctx context.Context, tx pgx.Tx, plans []*tablePlan, restore []string, rep *Report) error {
+func finish(ctx context.Context, tx pgx.Tx, plans []*tablePlan, fks []string, rep *Report) error {
 	if len(rep.Defects) > 0 && rep.Mode == Abort {
 		rows := 0
 		for _, t := range rep.Tables {
@@ -212,7 +241,7 @@ func finish(ctx context.Context, tx pgx.Tx, plans []*tablePlan, restore []string
 		}
 		return fmt.Errorf("%w: %d defects in %d rows; nothing was imported", ErrDefects, len(rep.Defects), rows)
 	}
-	if err := restoreChecks(ctx, tx, restore); err != nil {
+	if err := restore(ctx, tx, fks); err != nil {
 		return err
 	}
 	if _, err := stackdb.New(tx).IdentitySequencesReset(ctx); err != nil {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
-	"io"
 	"hash/maphash"
 	"strconv"
 	"strings"
@@ -17,13 +17,16 @@ import (
 )
 
 // The load streams each legacy table, parents first, through one COPY in
-// Postgres's binary format. Three things run at once: a reader goroutine
-// pulls rows from the SQLite cursor in batches (readAhead), the goroutine
-// pgconn reads the COPY data from converts, checks and encodes them
-// (copySource), and Postgres parses and stores them. Memory holds a few
-// batches of rows plus one COPY buffer, not the table.
+// Postgres's binary format. Four things run at once: a reader goroutine
+// pulls rows from the SQLite cursor in batches (readAhead); the converting
+// goroutine converts, checks and encodes them into the table's spool
+// (convertAll, spool.go); the loading goroutine copies each spool into
+// Postgres, then rebuilds that table's primary key and indexes (load); and
+// Postgres parses and stores. The conversion runs ahead of the COPY, so
+// Go's work overlaps Postgres's index builds. Memory holds a few batches of
+// rows and a write buffer, not the table.
 //
-// Checking a row needs only the tables loaded before it: its parents'
+// Checking a row needs only the tables converted before it: its parents'
 // accepted keys (foreign keys) and its own table's keys so far (unique
 // indexes). Those key sets are the one thing that grows with the data: 16
 // bytes of hash per key (see keyHash), and none for a legacy INTEGER
@@ -34,7 +37,8 @@ import (
 // orphans, reported as such ("parent row rejected").
 
 type loader struct {
-	ctx    context.Context
+	ctx    context.Context // cancelled by stop
+	stop   context.CancelFunc
 	opts   Options
 	legacy *legacyDB
 	tx     pgx.Tx
@@ -63,11 +67,10 @@ type rowBatch struct {
 	last bool    // no rows after these
 }
 
-// tableRun is the state of one table's load.
+// tableRun is the state of one table's conversion.
 type tableRun struct {
 	l        *loader
 	tp       *tablePlan
-	rep      *TableReport
 	full     chan *rowBatch // filled by readAhead
 	free     chan *rowBatch // handed back to readAhead
 	stop     chan struct{}  // closed to make readAhead return
@@ -110,8 +113,49 @@ func (l *loader) keyHash(b []byte) [2]uint64 {
 	return [2]uint64{maphash.Bytes(l.seeds[0], b), maphash.Bytes(l.seeds[1], b)}
 }
 
-// loadTable streams one table into Postgres (or only validates it).
-func (l *loader) loadTable(tp *tablePlan, rep *TableReport) error {
+// tableLoad is one table on its way: converted into its spool by the
+// converting goroutine, copied from it by the loading one.
+type tableLoad struct {
+	tp    *tablePlan
+	rep   *TableReport
+	send  bool   // its rows go to Postgres: false once Abort mode has seen a defect
+	spool *spool // when send
+	done  chan struct{}
+	err   error // the conversion's, once done is closed
+}
+
+// spoolFlush is how much encoded COPY data is buffered between two writes
+// to the spool.
+const spoolFlush = 256 << 10
+
+// convertAll converts the tables in order, handing each to out as it
+// starts; it stops at the first error (the table's err).
+func (l *loader) convertAll(plans []*tablePlan, reps []TableReport, out chan<- *tableLoad) {
+	defer close(out)
+	for i, tp := range plans {
+		tl := &tableLoad{tp: tp, rep: &reps[i], send: l.sending, done: make(chan struct{})}
+		if tl.send {
+			if tl.spool, tl.err = newSpool(l.opts.TempDir); tl.err != nil {
+				close(tl.done)
+				out <- tl
+				return
+			}
+		}
+		out <- tl
+		tl.err = l.convertTable(tl)
+		if tl.send {
+			tl.spool.finish(tl.err)
+		}
+		close(tl.done)
+		if tl.err != nil {
+			return
+		}
+	}
+}
+
+// convertTable converts one table into its spool (or only validates it).
+func (l *loader) convertTable(tl *tableLoad) error {
+	tp := tl.tp
 	for _, u := range tp.uniques {
 		if u.track {
 			u.set = map[[2]uint64]struct{}{}
@@ -125,7 +169,7 @@ func (l *loader) loadTable(tp *tablePlan, rep *TableReport) error {
 		return l.readErr(tp, err)
 	}
 	ncols, _ := rows.Columns()
-	tr := &tableRun{l: l, tp: tp, rep: rep, row: newRowState(tp), send: l.sending,
+	tr := &tableRun{l: l, tp: tp, row: newRowState(tp), send: tl.send,
 		full: make(chan *rowBatch, readBatches), free: make(chan *rowBatch, readBatches),
 		stop: make(chan struct{}), done: make(chan struct{})}
 	for range readBatches {
@@ -138,40 +182,69 @@ func (l *loader) loadTable(tp *tablePlan, rep *TableReport) error {
 	}()
 
 	l.progress(tp, 0)
+	var buf []byte
 	if tr.send {
-		cols := make([]string, len(tp.cols))
-		for i, c := range tp.cols {
-			cols[i] = pgx.Identifier{c.target}.Sanitize()
-		}
-		sql := "COPY " + tp.ident.Sanitize() + " (" + strings.Join(cols, ", ") + ") FROM STDIN (FORMAT binary)"
-		tag, err := l.tx.Conn().PgConn().CopyFrom(l.ctx, &copySource{tr: tr}, sql)
-		if tr.err != nil {
-			return tr.err
-		}
-		if err != nil {
-			return fmt.Errorf("importer: copy %s into %s: %w", tp.legacy, tp.displayTarget(), err)
-		}
-		if tag.RowsAffected() != tr.accepted {
-			return fmt.Errorf("%w: COPY into %s wrote %d rows, %d were sent", ErrVerify, tp.displayTarget(), tag.RowsAffected(), tr.accepted)
-		}
-		if tp.pluginID != "" {
-			if err := plugin.AdvanceIdentities(l.ctx, l.tx, tp.pluginID, tp.target); err != nil {
-				return fmt.Errorf("importer: %w", err)
+		buf = append(make([]byte, 0, spoolFlush+4096), copyHeader...)
+	}
+	for tr.nextAccepted() {
+		buf = tr.appendCopyRow(buf)
+		if len(buf) >= spoolFlush {
+			if err := tl.spool.write(buf); err != nil {
+				return err
 			}
+			buf = buf[:0]
 		}
-	} else {
-		for tr.nextAccepted() {
-		}
-		if tr.err != nil {
-			return tr.err
+	}
+	if tr.err != nil {
+		return tr.err
+	}
+	if tr.send {
+		if err := tl.spool.write(append(buf, 0xff, 0xff)); err != nil { // trailer: a field count of -1
+			return err
 		}
 	}
 	tp.total = tr.read
 	l.progress(tp, tr.read)
-	rep.SourceRows, rep.Rejected = tr.read, tr.read-tr.accepted
-	rep.Checksum = fmt.Sprintf("%016x", tr.sum)
+	tl.rep.SourceRows, tl.rep.Rejected = tr.read, tr.read-tr.accepted
+	tl.rep.Checksum = fmt.Sprintf("%016x", tr.sum)
 	tp.accepted, tp.sum = tr.accepted, tr.sum
 	return nil
+}
+
+// load copies a converted table's spool into Postgres as the conversion
+// writes it, then rebuilds the table's primary key and indexes.
+func (l *loader) load(tl *tableLoad, rebuild []string) error {
+	tp := tl.tp
+	if !tl.send {
+		<-tl.done
+		return tl.err
+	}
+	defer tl.spool.close()
+	cols := make([]string, len(tp.cols))
+	for i, c := range tp.cols {
+		cols[i] = pgx.Identifier{c.target}.Sanitize()
+	}
+	sql := "COPY " + tp.ident.Sanitize() + " (" + strings.Join(cols, ", ") + ") FROM STDIN (FORMAT binary)"
+	tag, err := l.tx.Conn().PgConn().CopyFrom(l.ctx, tl.spool.reader(), sql)
+	if err != nil {
+		l.stop() // the rest of the conversion is of no use
+	}
+	<-tl.done
+	if tl.err != nil && (err == nil || !errors.Is(tl.err, context.Canceled)) {
+		return tl.err
+	}
+	if err != nil {
+		return fmt.Errorf("importer: copy %s into %s: %w", tp.legacy, tp.displayTarget(), err)
+	}
+	if tag.RowsAffected() != tp.accepted {
+		return fmt.Errorf("%w: COPY into %s wrote %d rows, %d were sent", ErrVerify, tp.displayTarget(), tag.RowsAffected(), tp.accepted)
+	}
+	if tp.pluginID != "" {
+		if err := plugin.AdvanceIdentities(l.ctx, l.tx, tp.pluginID, tp.target); err != nil {
+			return fmt.Errorf("importer: %w", err)
+		}
+	}
+	return restore(l.ctx, l.tx, rebuild)
 }
 
 func newRowBatch(ncols int) *rowBatch {
@@ -254,43 +327,6 @@ func (tr *tableRun) nextAccepted() bool {
 
 // copyHeader starts a binary COPY stream: signature, flags, no extension.
 const copyHeader = "PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00"
-
-// copySource is the COPY data of a table run, encoded as rows are
-// accepted. pgconn.CopyFrom reads it on a goroutine of its own while the
-// caller waits, so nothing else touches the run meanwhile.
-type copySource struct {
-	tr   *tableRun
-	buf  []byte
-	off  int
-	open bool // the header is written
-	eof  bool // the trailer is written
-}
-
-func (s *copySource) Read(p []byte) (int, error) {
-	if s.off > 0 {
-		s.buf = s.buf[:copy(s.buf, s.buf[s.off:])]
-		s.off = 0
-	}
-	if !s.open {
-		s.buf, s.open = append(s.buf, copyHeader...), true
-	}
-	for len(s.buf) < len(p) && !s.eof {
-		if !s.tr.nextAccepted() {
-			if s.tr.err != nil {
-				return 0, s.tr.err
-			}
-			s.buf, s.eof = append(s.buf, 0xff, 0xff), true // trailer: a field count of -1
-			break
-		}
-		s.buf = s.tr.appendCopyRow(s.buf)
-	}
-	n := copy(p, s.buf)
-	s.off = n
-	if n == 0 && s.eof {
-		return 0, io.EOF
-	}
-	return n, nil
-}
 
 // appendCopyRow appends the current row in COPY's binary format: the field
 // count, then each field's length (-1 for NULL) and its binary form.
