@@ -721,6 +721,26 @@ CREATE TRIGGER tamper BEFORE INSERT ON `+tc.table+` FOR EACH ROW EXECUTE FUNCTIO
 	}
 }
 
+func TestCopyFailureStopsTheConversion(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	// Postgres refuses a row half-way through a table: the import stops
+	// with Postgres's error (the conversion of the rest is abandoned) and
+	// leaves the target as it was.
+	_, err := openPool(t, url).Exec(context.Background(), `
+CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN IF NEW.id = 2500 THEN RAISE EXCEPTION 'row 2500 refused'; END IF; RETURN NEW; END $$;
+CREATE TRIGGER refuse BEFORE INSERT ON mcp_tool_executions FOR EACH ROW EXECUTE FUNCTION refuse();`)
+	require.NoError(t, err)
+	path := legacyFile(t, `WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+		INSERT INTO mcpToolExecutions SELECT i, 'sat1', 't1', NULL, 'server', 'tool', i % 100, i % 2, NULL, '{"i":' || i || '}', 1700000000000 + i FROM n`)
+	rep, err := runImport(t, path, url)
+	require.ErrorContains(t, err, "copy mcpToolExecutions into mcp_tool_executions")
+	require.ErrorContains(t, err, "row 2500 refused")
+	require.False(t, rep.Committed)
+	requireUnchanged(t, url)
+}
+
 func TestCancelledRunLeavesNothing(t *testing.T) {
 	t.Parallel()
 	url := dbtest.URL(t)
