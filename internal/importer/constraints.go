@@ -57,6 +57,7 @@ JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relname = ANY($2) AND NOT i.indisprimary
   AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid)
+  AND NOT EXISTS (`+referencedFromOutside+` AND f.conindid = i.indexrelid)
 ORDER BY c.relname, ic.relname`, schema, tables)
 		if err != nil {
 			return nil, fmt.Errorf("importer: read indexes: %w", err)
@@ -97,6 +98,14 @@ func restore(ctx context.Context, tx pgx.Tx, stmts []string) error {
 	return nil
 }
 
+// referencedFromOutside selects the foreign keys of tables outside the
+// import ($1: its schema, $2: its tables); a key or index they rely on
+// cannot be dropped, so it stays in place during the load.
+const referencedFromOutside = `SELECT 1 FROM pg_constraint f
+  JOIN pg_class fc ON fc.oid = f.conrelid
+  JOIN pg_namespace fn ON fn.oid = fc.relnamespace
+  WHERE f.contype = 'f' AND NOT (fn.nspname = $1 AND fc.relname = ANY($2))`
+
 // statement is how to drop and restore a constraint or index of a table.
 type statement struct{ table, drop, add string }
 
@@ -112,6 +121,7 @@ FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE con.contype = $3::"char" AND n.nspname = $1 AND c.relname = ANY($2)
+  AND NOT (con.contype = 'p' AND EXISTS (`+referencedFromOutside+` AND f.conindid = con.conindid))
 ORDER BY c.relname, con.conname`, schema, tables, contype)
 	if err != nil {
 		return nil, fmt.Errorf("importer: read constraints: %w", err)

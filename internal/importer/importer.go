@@ -359,11 +359,24 @@ func prepareTarget(ctx context.Context, tx pgx.Tx, lg *legacyDB, lp *legacyPlan,
 			return nil, fmt.Errorf("%w: rows in %s; import into an empty database, or set Truncate to replace them", ErrNotEmpty, strings.Join(nonEmpty, ", "))
 		}
 	}
+	// A table truncated (or created) in this transaction has a new, empty
+	// file, and COPY may write its rows already frozen (COPY FREEZE): the
+	// first reads after the commit need not set hint bits on every page,
+	// and no anti-wraparound vacuum has to rewrite the imported data later.
+	// Empty tables are truncated for that alone, without CASCADE, so a
+	// table outside the import that references them is never touched: then
+	// the TRUNCATE fails, is rolled back, and COPY does without FREEZE.
+	fresh := false
 	if opts.Truncate {
 		if _, err := tx.Exec(ctx, "TRUNCATE "+strings.Join(locked, ", ")+" RESTART IDENTITY CASCADE"); err != nil {
 			return nil, fmt.Errorf("importer: truncate the target: %w", err)
 		}
-		rep.Truncated = true
+		rep.Truncated, fresh = true, true
+	} else if fresh, err = truncateEmpty(ctx, tx, locked); err != nil {
+		return nil, err
+	}
+	for _, tp := range plans {
+		tp.freeze = fresh
 	}
 
 	// Plugin tables: create, or reuse when identical.
@@ -387,11 +400,13 @@ func prepareTarget(ctx context.Context, tx pgx.Tx, lg *legacyDB, lp *legacyPlan,
 			if why := samePluginTable(tp, t); why != "" {
 				return nil, fmt.Errorf("%w: plugin table %s exists with a different definition than legacy %s: %s", ErrSchema, key, tp.legacy, why)
 			}
+			tp.freeze = fresh
 			continue
 		}
 		if err := plugin.CreateTable(ctx, tx, tp.pluginID, tp.target, tp.pluginCols); err != nil {
 			return nil, fmt.Errorf("importer: create plugin table for %s: %w", tp.legacy, err)
 		}
+		tp.freeze = true
 	}
 	for s, tables := range bySchema {
 		found, err := readTarget(ctx, tx, s, tables)
@@ -406,6 +421,25 @@ func prepareTarget(ctx context.Context, tx pgx.Tx, lg *legacyDB, lp *legacyPlan,
 		return nil, err
 	}
 	return append(plans, lp.plugins...), nil
+}
+
+// truncateEmpty truncates the (empty) tables in a savepoint and reports
+// whether it could.
+func truncateEmpty(ctx context.Context, tx pgx.Tx, tables []string) (bool, error) {
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("importer: savepoint: %w", err)
+	}
+	if _, err := sp.Exec(ctx, "TRUNCATE "+strings.Join(tables, ", ")); err != nil {
+		if rerr := sp.Rollback(ctx); rerr != nil {
+			return false, fmt.Errorf("importer: roll back to the savepoint: %w", rerr)
+		}
+		return false, nil
+	}
+	if err := sp.Commit(ctx); err != nil {
+		return false, fmt.Errorf("importer: release the savepoint: %w", err)
+	}
+	return true, nil
 }
 
 // pluginTypeSQL is how format_type() prints each plugin column type.

@@ -790,3 +790,47 @@ func TestPluginTableDefectsAndConflicts(t *testing.T) {
 	require.ErrorContains(t, err, "exists with a different definition")
 	require.Equal(t, 0, count(t, pool, "users"))
 }
+
+func TestImportWritesRowsFrozen(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		setup  string
+		frozen bool
+	}{
+		// The empty tables are truncated in the transaction, so COPY FREEZE
+		// applies: every page of the imported tables is all-frozen.
+		{"empty target", "", true},
+		// A table outside the import references teams: the tables cannot be
+		// truncated without touching it, so they are not, and COPY does
+		// without FREEZE; the import still succeeds.
+		{"referenced from outside", `CREATE TABLE app_notes (team_id text REFERENCES teams(id), note text)`, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			url := dbtest.URL(t)
+			pool := openPool(t, url)
+			ctx := context.Background()
+			_, err := pool.Exec(ctx, "CREATE EXTENSION pg_visibility")
+			require.NoError(t, err)
+			if tc.setup != "" {
+				_, err = pool.Exec(ctx, tc.setup)
+				require.NoError(t, err)
+			}
+			_, err = runImport(t, legacyFile(t), url)
+			require.NoError(t, err)
+			var pages, frozen int64
+			require.NoError(t, pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE all_frozen) FROM pg_visibility_map('teams')`).Scan(&pages, &frozen))
+			require.Positive(t, pages)
+			if tc.frozen {
+				require.Equal(t, pages, frozen)
+				return
+			}
+			require.Zero(t, frozen)
+			var fks int
+			require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM pg_constraint WHERE conrelid = 'app_notes'::regclass AND contype = 'f' AND convalidated`).Scan(&fks))
+			require.Equal(t, 1, fks, "the outside table keeps its foreign key")
+		})
+	}
+}

@@ -224,7 +224,11 @@ func (l *loader) load(tl *tableLoad, rebuild []string) error {
 	for i, c := range tp.cols {
 		cols[i] = pgx.Identifier{c.target}.Sanitize()
 	}
-	sql := "COPY " + tp.ident.Sanitize() + " (" + strings.Join(cols, ", ") + ") FROM STDIN (FORMAT binary)"
+	sql := "COPY " + tp.ident.Sanitize() + " (" + strings.Join(cols, ", ") + ") FROM STDIN (FORMAT binary"
+	if tp.freeze {
+		sql += ", FREEZE"
+	}
+	sql += ")"
 	tag, err := l.tx.Conn().PgConn().CopyFrom(l.ctx, tl.spool.reader(), sql)
 	if err != nil {
 		l.stop() // the rest of the conversion is of no use

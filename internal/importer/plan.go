@@ -33,6 +33,7 @@ type tablePlan struct {
 	pluginCols []plugin.Column // plugin tables: the definition created
 	mapping    *TableMapping   // core tables
 
+	freeze   bool   // created or truncated in the import's transaction: COPY FREEZE
 	accepted int64  // rows sent to COPY
 	sum      uint64 // their checksum (verify.go)
 }
