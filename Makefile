@@ -38,7 +38,7 @@ bench: ## Benchmarks: per-test database cost vs migrating from scratch
 	go test -run '^$$' -bench . -benchtime 100x ./internal/dbtest
 
 .PHONY: bench-import
-bench-import: ## Import benchmark: stackdb vs pgloader on a generated file (ROWS=2000000)
+bench-import: ## Import benchmark: stackdb vs pgloader on a generated file (ROWS=2000000 RUNS=3)
 	bash bench/import.sh
 
 .PHONY: migrate

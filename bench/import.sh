@@ -2,14 +2,18 @@
 # Side-by-side import benchmark: `stackdb import-sqlite` (full conversion,
 # checks and verification, one transaction) against pgloader (Debian package,
 # default settings) on the same generated legacy file, on the same throwaway
-# Postgres, in the same run. Prints time, rows/s and peak RSS of each, and
-# the throughput ratio.
+# Postgres, in the same run. Each tool imports the file RUNS times into a
+# fresh database, the two alternating (and taking turns going first) so that
+# the machine's drift weighs on both alike. Prints every run's time, then
+# each tool's median time, rows/s and peak RSS, and the throughput ratio of
+# the medians.
 #
-#   make bench-import                # ROWS=2000000
-#   ROWS=200000 make bench-import
+#   make bench-import                # ROWS=2000000 RUNS=3
+#   ROWS=200000 RUNS=1 make bench-import
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-2000000}
+RUNS=${RUNS:-3}
 
 for tool in pgloader psql /usr/bin/time; do
 	command -v "$tool" >/dev/null || { echo "bench-import: $tool is missing (apt-get install pgloader postgresql-client time)" >&2; exit 1; }
@@ -24,25 +28,40 @@ echo "generating a legacy database of ~$ROWS rows"
 # stackdb dev --empty runs the inner script with DATABASE_URL set to a
 # throwaway cluster, and removes the cluster afterwards.
 "$work/stackdb" dev --empty -- bash -euo pipefail -c '
-work=$1
+work=$1 runs=$2
 base=${DATABASE_URL%/*}
 opts=${DATABASE_URL##*\?}
-psql -q "$DATABASE_URL" -c "CREATE DATABASE stackdb_target" -c "CREATE DATABASE pgloader_target"
-"$work/stackdb" migrate apply --config atlas.hcl --url "$base/stackdb_target?$opts" >/dev/null
 
-# Wall time and peak RSS of each whole process, from GNU time.
-/usr/bin/time -o "$work/stackdb.time" -f "%e %M" \
-	"$work/stackdb" import-sqlite --json --from "$work/legacy.db" --to "$base/stackdb_target?$opts" >"$work/stackdb.json"
-read -r s_secs s_rss <"$work/stackdb.time"
-s_rows=$(sed -n "s/^  \"imported_rows\": \([0-9]*\),$/\1/p" "$work/stackdb.json")
+# run TOOL N: import into a fresh database; appends "seconds rss_kb rows" to $work/TOOL.runs.
+run() {
+	local db="$1_$2"
+	psql -q "$DATABASE_URL" -c "CREATE DATABASE $db"
+	case $1 in
+	stackdb)
+		"$work/stackdb" migrate apply --config atlas.hcl --url "$base/$db?$opts" >/dev/null
+		/usr/bin/time -o "$work/time" -f "%e %M" \
+			"$work/stackdb" import-sqlite --json --from "$work/legacy.db" --to "$base/$db?$opts" >"$work/out"
+		rows=$(sed -n "s/^  \"imported_rows\": \([0-9]*\),$/\1/p" "$work/out") ;;
+	pgloader)
+		/usr/bin/time -o "$work/time" -f "%e %M" \
+			pgloader "sqlite://$work/legacy.db" "postgresql://${base#postgres://}/$db" >"$work/out" 2>&1
+		rows=$(awk "/Total import time/ {print \$(NF-3)}" "$work/out") ;;
+	esac
+	read -r secs rss <"$work/time"
+	echo "$secs $rss $rows" >>"$work/$1.runs"
+	printf "run %d %-9s %8.2f s\n" "$2" "$1" "$secs"
+	psql -q "$DATABASE_URL" -c "DROP DATABASE $db"
+}
+for ((i = 1; i <= runs; i++)); do
+	if ((i % 2)); then run stackdb $i; run pgloader $i; else run pgloader $i; run stackdb $i; fi
+done
 
-/usr/bin/time -o "$work/pgloader.time" -f "%e %M" \
-	pgloader "sqlite://$work/legacy.db" "postgresql://${base#postgres://}/pgloader_target" >"$work/pgloader.log" 2>&1
-read -r p_secs p_rss <"$work/pgloader.time"
-p_rows=$(awk "/Total import time/ {print \$(NF-3)}" "$work/pgloader.log")
-
-printf "%-10s %10s %10s %12s %14s\n" tool rows seconds rows/s "peak RSS MB"
-printf "%-10s %10d %10.2f %12.0f %14.0f\n" stackdb "$s_rows" "$s_secs" "$(echo "$s_rows / $s_secs" | bc -l)" "$(echo "$s_rss / 1024" | bc -l)"
-printf "%-10s %10d %10.2f %12.0f %14.0f\n" pgloader "$p_rows" "$p_secs" "$(echo "$p_rows / $p_secs" | bc -l)" "$(echo "$p_rss / 1024" | bc -l)"
+# median TOOL: "seconds max_rss_kb rows" over its runs (the median time).
+median() { sort -n "$work/$1.runs" | awk "{t[NR]=\$1; r=(\$2>r?\$2:r); n=\$3} END {print t[int((NR+1)/2)], r, n}"; }
+read -r s_secs s_rss s_rows < <(median stackdb)
+read -r p_secs p_rss p_rows < <(median pgloader)
+printf "%-10s %10s %16s %12s %14s\n" tool rows "median seconds" rows/s "peak RSS MB"
+printf "%-10s %10d %16.2f %12.0f %14.0f\n" stackdb "$s_rows" "$s_secs" "$(echo "$s_rows / $s_secs" | bc -l)" "$(echo "$s_rss / 1024" | bc -l)"
+printf "%-10s %10d %16.2f %12.0f %14.0f\n" pgloader "$p_rows" "$p_secs" "$(echo "$p_rows / $p_secs" | bc -l)" "$(echo "$p_rss / 1024" | bc -l)"
 printf "throughput ratio stackdb/pgloader: %.2f\n" "$(echo "($s_rows / $s_secs) / ($p_rows / $p_secs)" | bc -l)"
-' _ "$work"
+' _ "$work" "$RUNS"

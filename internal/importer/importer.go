@@ -7,13 +7,13 @@
 // # What happens
 //
 //  1. The legacy file is checked: an SQLite header, every mapped table
-//     present with exactly the mapped columns, every
-//     other table either skipped on purpose (__drizzle_migrations, SQLite's
-//     own sqlite_* tables, views — listed in Report.Skipped) or a plugin
-//     table "<pluginId>_<table>": split at the first '_' (plugin ids have
-//     none), with a valid plugin id and table name (plugin.Ident) and valid
-//     column names. Any other table is an error (ErrSource) before anything
-//     is written: an unknown table may be data that would otherwise be lost
+//     present with exactly the mapped columns, every other table either
+//     skipped on purpose (__drizzle_migrations, SQLite's own sqlite_*
+//     tables, views — listed in Report.Skipped) or a plugin table
+//     "<pluginId>_<table>": split at the first '_' (plugin ids have none),
+//     with a valid plugin id and table name (plugin.Ident) and valid column
+//     names. Any other table is an error (ErrSource) before anything is
+//     written: an unknown table may be data that would otherwise be lost
 //     silently, so it is refused rather than skipped.
 //  2. The target must be migrated to the latest embedded migration
 //     (ErrNotMigrated).
@@ -26,16 +26,23 @@
 //     is refused (ErrNotEmpty) unless Options.Truncate, which truncates the
 //     mapped tables and every plugin table (RESTART IDENTITY CASCADE) in the
 //     same transaction: the target then holds exactly the legacy data.
+//     Empty tables are truncated too (without CASCADE), so that COPY can
+//     write their rows frozen.
 //  4. Plugin tables are created with plugin.CreateTable in schema
 //     plugin_<id>, their types derived from the legacy declared types (see
 //     pluginType), or reused when they exist with exactly that definition.
-//  5. Each table is streamed by one binary COPY, parents before children
-//     (the target's foreign keys), converting and checking every value in
-//     Go on the way (convert.go lists the rules; load.go how it streams). Legacy ids are kept; afterwards
-//     IdentitySequencesReset moves the identity sequences past them.
-//  6. Every table is verified (verify.go): row count and checksum of the
-//     converted values against what Postgres holds. Then the transaction
-//     commits.
+//  5. Foreign keys, primary keys and indexes of the loaded tables are
+//     dropped (constraints.go). Each table is converted, parents before
+//     children (the target's foreign keys), checking every value in Go
+//     (convert.go lists the rules), into binary COPY data that one COPY
+//     loads; its primary key and indexes are rebuilt right after, while the
+//     next tables are converted (load.go). Legacy ids are kept.
+//  6. The foreign keys are added back (Postgres checks each with one
+//     join), IdentitySequencesReset moves the identity sequences past the
+//     imported ids, and every table is verified (verify.go): row count and
+//     checksum of the converted values against what Postgres holds. Along
+//     with it PRAGMA quick_check reads the whole legacy file. Then the
+//     transaction commits.
 //
 // # Defects
 //
