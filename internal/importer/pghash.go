@@ -35,7 +35,7 @@ func pgHashText(k []byte, seed uint64) uint64 {
 	a += binary.LittleEndian.Uint32(tail[:])
 	b += binary.LittleEndian.Uint32(tail[4:])
 	c += binary.LittleEndian.Uint32(tail[8:]) << 8
-	a, b, c = lookup3Final(a, b, c)
+	_, b, c = lookup3Final(a, b, c)
 	return uint64(b)<<32 | uint64(c)
 }
 
