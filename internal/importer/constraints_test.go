@@ -27,6 +27,7 @@ FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.o
 WHERE n.nspname = 'public'
 ORDER BY 1`)
 	require.NoError(t, err)
+	defer rows.Close() // a failed assertion must not leave the connection busy
 	var out []string
 	for rows.Next() {
 		var s string

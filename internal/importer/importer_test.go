@@ -492,6 +492,7 @@ func TestPluginTables(t *testing.T) {
 			|| CASE WHEN is_nullable = 'NO' THEN ' not null' ELSE '' END
 			FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`, schema, table)
 		require.NoError(t, err)
+		defer rows.Close() // a failed assertion must not leave the connection busy
 		out := map[string]string{}
 		for rows.Next() {
 			var name, typ string
