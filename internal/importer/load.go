@@ -346,7 +346,7 @@ func (l *loader) readErr(tp *tablePlan, err error) error {
 	if l.ctx.Err() != nil {
 		return l.ctx.Err()
 	}
-	return fmt.Errorf("%w: read legacy table %s: %s is corrupt or unreadable: %v", ErrSource, tp.legacy, l.legacy.path, err)
+	return l.legacy.corrupt(fmt.Errorf("read legacy table %s: %w", tp.legacy, err))
 }
 
 func (l *loader) progress(tp *tablePlan, done int64) {
