@@ -27,9 +27,6 @@ type rebuild struct {
 // is. It all happens in the import's transaction, so an error, a cancel or
 // a kill leaves the schema exactly as it was.
 func deferChecks(ctx context.Context, tx pgx.Tx, plans []*tablePlan) (*rebuild, error) {
-	if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
-		return nil, fmt.Errorf("importer: %w", err)
-	}
 	bySchema := map[string][]string{}
 	for _, tp := range plans {
 		if tp.pluginID == "" {

@@ -297,8 +297,8 @@ func (c *colPlan) epoch(v int64, from string) (int64, *convErr) {
 }
 
 // convert converts raw into v. For non-NULL values it appends the canonical
-// text of the value (see verify.go) to canon.
-func (c *colPlan) convert(raw any, v *convVal, canon []byte) ([]byte, *convErr) {
+// text of the value (see verify.go) to canon. jp renders jsonb values.
+func (c *colPlan) convert(raw any, v *convVal, canon []byte, jp *jsonParser) ([]byte, *convErr) {
 	*v = convVal{}
 	if raw == nil {
 		if !c.notNull {
@@ -446,7 +446,7 @@ func (c *colPlan) convert(raw any, v *convVal, canon []byte) ([]byte, *convErr) 
 		if e := checkText(s); e != nil {
 			return canon, e
 		}
-		out, k, err := canonicalJSON(canon, s)
+		out, k, err := jp.canonical(canon, s)
 		if err != nil {
 			je := err.(*jsonError)
 			if je.nul {

@@ -2,10 +2,15 @@ package importer
 
 import "fmt"
 
-// CanonicalJSON exposes the jsonb rendering to the external tests.
-func CanonicalJSON(s string) (string, string, error) {
-	out, kind, err := canonicalJSON(nil, s)
-	return string(out), kind.String(), err
+// JSONRenderer exposes the jsonb rendering to the external tests: one
+// parser renders every document, as in an import, so state left by one
+// document (an error midway, say) would show in the next.
+func JSONRenderer() func(string) (string, string, error) {
+	var p jsonParser
+	return func(s string) (string, string, error) {
+		out, kind, err := p.canonical(nil, s)
+		return string(out), kind.String(), err
+	}
 }
 
 // Excerpt exposes the value excerpt to the external tests.
@@ -51,7 +56,7 @@ func EvalCheck(def string, row map[string]any) (bool, error) {
 	}
 	r := newRowState(tp)
 	for i, c := range tp.cols {
-		if _, e := c.convert(raw[i], &r.vals[i], nil); e != nil {
+		if _, e := c.convert(raw[i], &r.vals[i], nil, &r.json); e != nil {
 			return false, fmt.Errorf("%s: %s", e.class, e.reason)
 		}
 	}

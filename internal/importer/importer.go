@@ -169,6 +169,13 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 		return rep, fmt.Errorf("importer: begin: %w", err)
 	}
 	defer tx.Rollback(context.Background()) //nolint:errcheck // a no-op after Commit
+	// Index builds get room to sort in memory. JIT is off: each of the
+	// import's queries runs once over a large table, and Postgres compiled
+	// the verification queries in every parallel worker, for longer than
+	// the compiled code saved.
+	if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '256MB'; SET LOCAL jit = off"); err != nil {
+		return rep, fmt.Errorf("importer: session settings: %w", err)
+	}
 
 	plans, err := prepareTarget(ctx, tx, lg, lp, opts, rep)
 	if err != nil {

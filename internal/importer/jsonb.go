@@ -90,15 +90,17 @@ type jsonParser struct {
 	members []jsonMember // the members of the objects being read, innermost last
 }
 
-// canonicalJSON appends to dst the jsonb text form of the document src (valid
+// canonical appends to dst the jsonb text form of the document src (valid
 // UTF-8 without NUL bytes, checked by the caller) and returns its kind.
 //
 // It runs for every jsonb value of an import, so the common case allocates
 // nothing: strings without escapes and plain numbers are copied as they
-// are, and object members are rendered into dst and reordered in place.
-func canonicalJSON(dst []byte, src string) ([]byte, jsonKind, error) {
-	var stack [32]jsonMember
-	p := jsonParser{src: src, members: stack[:0]}
+// are, object members are rendered into dst and reordered in place, and
+// the parser, with its member list, is kept across documents (a parser in
+// a local variable would be moved to the heap for every document, because
+// the descent is recursive).
+func (p *jsonParser) canonical(dst []byte, src string) ([]byte, jsonKind, error) {
+	*p = jsonParser{src: src, members: p.members[:0]}
 	p.skipSpace()
 	start := len(dst)
 	dst, kind, err := p.value(dst)
@@ -173,12 +175,14 @@ func (p *jsonParser) array(dst []byte) ([]byte, jsonKind, error) {
 	if err := p.enter(); err != nil {
 		return dst, jsonInvalid, err
 	}
-	defer func() { p.depth-- }()
+	// No defers on the way out: an error abandons the document, and the
+	// next one starts from a reset parser.
 	p.pos++ // [
 	dst = append(dst, '[')
 	p.skipSpace()
 	if p.pos < len(p.src) && p.src[p.pos] == ']' {
 		p.pos++
+		p.depth--
 		return append(dst, ']'), jsonArray, nil
 	}
 	for first := true; ; first = false {
@@ -199,6 +203,7 @@ func (p *jsonParser) array(dst []byte) ([]byte, jsonKind, error) {
 			p.pos++
 		case ']':
 			p.pos++
+			p.depth--
 			return append(dst, ']'), jsonArray, nil
 		default:
 			return dst, jsonInvalid, p.fail("expected ',' or ']' in array")
@@ -206,10 +211,11 @@ func (p *jsonParser) array(dst []byte) ([]byte, jsonKind, error) {
 	}
 }
 
-// jsonMember is an object member being read: its decoded key, and where its
-// rendered value lies in the output.
+// jsonMember is an object member being read: its decoded key (plain when
+// the key held no escapes), and where its rendered value lies in the output.
 type jsonMember struct {
 	key      string
+	plain    bool
 	from, to int
 }
 
@@ -217,23 +223,22 @@ func (p *jsonParser) object(dst []byte) ([]byte, jsonKind, error) {
 	if err := p.enter(); err != nil {
 		return dst, jsonInvalid, err
 	}
-	defer func() { p.depth-- }()
 	p.pos++ // {
 	p.skipSpace()
 	if p.pos < len(p.src) && p.src[p.pos] == '}' {
 		p.pos++
+		p.depth--
 		return append(dst, "{}"...), jsonObject, nil
 	}
 	// The values are rendered after start in input order, then the
 	// members are written over them in jsonb's order.
 	start, base := len(dst), len(p.members)
-	defer func() { p.members = p.members[:base] }()
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.src) || p.src[p.pos] != '"' {
 			return dst, jsonInvalid, p.fail("expected a string key in object")
 		}
-		key, _, err := p.str()
+		key, escaped, err := p.str()
 		if err != nil {
 			return dst, jsonInvalid, err
 		}
@@ -247,7 +252,7 @@ func (p *jsonParser) object(dst []byte) ([]byte, jsonKind, error) {
 		if dst, _, err = p.value(dst); err != nil {
 			return dst, jsonInvalid, err
 		}
-		p.members = append(p.members, jsonMember{key: key, from: from, to: len(dst)})
+		p.members = append(p.members, jsonMember{key: key, plain: !escaped, from: from, to: len(dst)})
 		p.skipSpace()
 		if p.pos >= len(p.src) {
 			return dst, jsonInvalid, p.fail("unterminated object")
@@ -282,11 +287,19 @@ func (p *jsonParser) object(dst []byte) ([]byte, jsonKind, error) {
 			dst = append(dst, ", "...)
 		}
 		n++
-		dst = appendJSONString(dst, m.key)
-		dst = append(dst, ": "...)
+		if m.plain { // nothing to escape: printed as it came
+			dst = append(dst, '"')
+			dst = append(dst, m.key...)
+			dst = append(dst, `": `...)
+		} else {
+			dst = appendJSONString(dst, m.key)
+			dst = append(dst, ": "...)
+		}
 		dst = append(dst, dst[m.from:m.to]...)
 	}
 	dst = append(dst, '}')
+	p.members = p.members[:base]
+	p.depth--
 	return append(dst[:start], dst[end:]...), jsonObject, nil
 }
 
@@ -355,7 +368,7 @@ func (p *jsonParser) str() (s string, escaped bool, err error) {
 		default:
 			// A run of ordinary bytes; the text is valid UTF-8.
 			end := p.pos + 1
-			for end < len(p.src) && p.src[end] >= 0x20 && p.src[end] != '"' && p.src[end] != '\\' {
+			for end < len(p.src) && jsonPlain[p.src[end]] {
 				end++
 			}
 			if buf != nil {
@@ -365,6 +378,15 @@ func (p *jsonParser) str() (s string, escaped bool, err error) {
 		}
 	}
 }
+
+// jsonPlain marks the bytes that stand for themselves inside a JSON string
+// and in jsonb's rendering of one: not '"', '\\' or a control character.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // simpleEscape decodes the one-letter escapes; 0 means not one of them.
 var simpleEscape = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
@@ -384,7 +406,11 @@ func (p *jsonParser) hex4(at int) (rune, error) {
 func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
-	for i, c := range s {
+	for i := 0; i < len(s); i++ { // bytewise: UTF-8 sequences are plain bytes
+		c := s[i]
+		if jsonPlain[c] {
+			continue
+		}
 		var esc string
 		switch c {
 		case '"':
@@ -402,9 +428,6 @@ func appendJSONString(dst []byte, s string) []byte {
 		case '\t':
 			esc = `\t`
 		default:
-			if c >= 0x20 {
-				continue
-			}
 			esc = fmt.Sprintf(`\u%04x`, c)
 		}
 		dst = append(dst, s[start:i]...)

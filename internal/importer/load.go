@@ -95,6 +95,7 @@ type rowState struct {
 	canon   []byte   // the row's canonical encoding, for keys
 	tmp     []byte
 	key     []byte
+	json    jsonParser
 	defects []Defect
 }
 
@@ -418,7 +419,7 @@ func (l *loader) processRow(tr *tableRun) bool {
 		raw := tr.raw[i]
 		start := len(r.canon)
 		var e *convErr
-		r.tmp, e = c.convert(raw, &r.vals[i], r.tmp[:0])
+		r.tmp, e = c.convert(raw, &r.vals[i], r.tmp[:0], &r.json)
 		r.ok[i] = e == nil
 		if e != nil {
 			tr.defect([]int{i}, e.class, e.reason)
