@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"database/sql/driver"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -599,7 +600,7 @@ func escapeExcerpt(s string) string {
 // integers and reals as numbers, valid text as strings, text that is not
 // valid UTF-8 as {"text_base64": …}, blobs as {"blob_base64": …}, NULL as
 // null. Nothing is lost: the row can be rebuilt from it.
-func legacyJSON(cols []string, raw []any) []byte {
+func legacyJSON(cols []string, raw []driver.Value) []byte {
 	var b bytes.Buffer
 	b.WriteByte('{')
 	for i, name := range cols {

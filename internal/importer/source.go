@@ -17,12 +17,12 @@ import (
 // sqliteHeader starts every SQLite 3 database file.
 const sqliteHeader = "SQLite format 3\x00"
 
-// legacyDB is the legacy SQLite file, read inside one read transaction so
-// every table is read from the same snapshot.
+// legacyDB is the legacy SQLite file, read on one connection inside one
+// read transaction, so every table is read from the same snapshot.
 type legacyDB struct {
 	path   string
 	db     *sql.DB
-	tx     *sql.Tx
+	conn   *sql.Conn // in the read transaction once init has run
 	tables map[string]*legacyTable
 	names  []string // table names, sorted
 	views  []string
@@ -100,8 +100,9 @@ func openLegacy(ctx context.Context, path string) (*legacyDB, error) {
 }
 
 func (l *legacyDB) Close() {
-	if l.tx != nil {
-		_ = l.tx.Rollback()
+	if l.conn != nil {
+		_, _ = l.conn.ExecContext(context.Background(), "ROLLBACK")
+		_ = l.conn.Close()
 	}
 	_ = l.db.Close()
 }
@@ -112,10 +113,13 @@ func (l *legacyDB) corrupt(err error) error {
 
 func (l *legacyDB) init(ctx context.Context) error {
 	var err error
-	if l.tx, err = l.db.BeginTx(ctx, nil); err != nil {
+	if l.conn, err = l.db.Conn(ctx); err != nil {
 		return l.corrupt(err)
 	}
-	rows, err := l.tx.QueryContext(ctx, "SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
+	if _, err := l.conn.ExecContext(ctx, "BEGIN"); err != nil {
+		return l.corrupt(err)
+	}
+	rows, err := l.conn.QueryContext(ctx, "SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
 	if err != nil {
 		return l.corrupt(err)
 	}
@@ -139,7 +143,7 @@ func (l *legacyDB) init(ctx context.Context) error {
 	rows.Close()
 	for _, name := range l.names {
 		t := l.tables[name]
-		rows, err := l.tx.QueryContext(ctx, `SELECT name, type, "notnull", pk FROM pragma_table_info(?) ORDER BY cid`, name)
+		rows, err := l.conn.QueryContext(ctx, `SELECT name, type, "notnull", pk FROM pragma_table_info(?) ORDER BY cid`, name)
 		if err != nil {
 			return l.corrupt(err)
 		}
@@ -165,7 +169,7 @@ func (l *legacyDB) init(ctx context.Context) error {
 // as long as a tenth of a large import, so Run runs it while Postgres
 // rebuilds the constraints, and commits only after it passed.
 func (l *legacyDB) quickCheck(ctx context.Context) error {
-	rows, err := l.tx.QueryContext(ctx, "PRAGMA quick_check")
+	rows, err := l.conn.QueryContext(ctx, "PRAGMA quick_check")
 	if err != nil {
 		return l.corrupt(err)
 	}
@@ -198,7 +202,7 @@ func (l *legacyDB) estimate(ctx context.Context, table string) (int64, error) {
 		q = fmt.Sprintf("SELECT coalesce((SELECT max(rowid) FROM %[1]s) - (SELECT min(rowid) FROM %[1]s) + 1, 0)", quoteSQLite(table))
 	}
 	var n int64
-	if err := l.tx.QueryRowContext(ctx, q).Scan(&n); err != nil {
+	if err := l.conn.QueryRowContext(ctx, q).Scan(&n); err != nil {
 		return 0, l.corrupt(err)
 	}
 	return n, nil
