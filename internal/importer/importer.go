@@ -187,8 +187,10 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 	}
 	rep.Tables = make([]TableReport, len(plans))
 	for i, tp := range plans {
-		if tp.total, err = lg.estimate(ctx, tp.legacy); err != nil {
-			return rep, err
+		if tp.pluginID != "" { // the core tables' estimates ordered them
+			if tp.total, err = lg.estimate(ctx, tp.legacy); err != nil {
+				return rep, err
+			}
 		}
 		rep.Tables[i] = TableReport{Legacy: tp.legacy, Target: tp.displayTarget(), Plugin: tp.pluginID}
 	}
@@ -203,6 +205,15 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 		defer close(converted)
 		ld.convertAll(plans, rep.Tables, tables)
 	}()
+	// Once the conversion is over, the legacy connection is free: check all
+	// of the file (a core is idle while Postgres catches up with the COPY).
+	// The commit waits for the verdict.
+	checked, checkDone := make(chan error, 1), make(chan struct{})
+	go func() {
+		defer close(checkDone)
+		<-converted
+		checked <- lg.quickCheck(lctx)
+	}()
 	defer func() {
 		cancel()
 		for tl := range tables { // converted or being converted, not loaded
@@ -212,6 +223,7 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 			}
 		}
 		<-converted
+		<-checkDone
 	}()
 	loaded := 0
 	for tl := range tables {
@@ -224,9 +236,6 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 		return rep, fmt.Errorf("importer: loaded %d of %d tables", loaded, len(plans)) // convertAll stops only on an error
 	}
 
-	// The legacy file is read; check all of it while Postgres works.
-	checked := make(chan error, 1)
-	go func() { checked <- lg.quickCheck(ctx) }()
 	err = finish(ctx, tx, plans, rb.fks, rep)
 	if cerr := <-checked; cerr != nil {
 		return rep, cerr
@@ -330,6 +339,11 @@ func prepareTarget(ctx context.Context, tx pgx.Tx, lg *legacyDB, lp *legacyPlan,
 	}
 	if err := bindTarget(ctx, tx, lg, lp.core, targets); err != nil {
 		return nil, err
+	}
+	for _, tp := range lp.core {
+		if tp.total, err = lg.estimate(ctx, tp.legacy); err != nil {
+			return nil, err
+		}
 	}
 	plans, err := loadOrder(lp.core)
 	if err != nil {

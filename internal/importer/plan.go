@@ -491,15 +491,21 @@ func bindForeignKeys(tp *tablePlan, tt *targetTable, byTarget map[string]*tableP
 	return problems
 }
 
-// loadOrder sorts plans parents first (the target's foreign keys), keeping
-// the given order among tables that do not depend on each other.
+// loadOrder sorts plans parents first (the target's foreign keys) and,
+// among the tables whose parents are in, smallest first (tp.total; the
+// given order among equals). Parents must come first because a row's
+// references are checked against its parents' accepted keys. Smallest first
+// puts the largest tables last: the small ones are loaded while the large
+// ones are still being converted, instead of leaving a core idle at the
+// end, and the last table's index builds run once the conversion is over,
+// with every core to themselves.
 func loadOrder(plans []*tablePlan) ([]*tablePlan, error) {
 	done := map[*tablePlan]bool{}
 	var out []*tablePlan
 	for len(out) < len(plans) {
-		progress := false
+		var next *tablePlan
 		for _, tp := range plans {
-			if done[tp] {
+			if done[tp] || (next != nil && tp.total >= next.total) {
 				continue
 			}
 			ready := true
@@ -510,10 +516,13 @@ func loadOrder(plans []*tablePlan) ([]*tablePlan, error) {
 				}
 			}
 			if ready {
-				done[tp] = true
-				out = append(out, tp)
-				progress = true
+				next = tp
 			}
+		}
+		progress := next != nil
+		if progress {
+			done[next] = true
+			out = append(out, next)
 		}
 		if !progress {
 			var stuck []string

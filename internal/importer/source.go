@@ -166,8 +166,9 @@ func (l *legacyDB) init(ctx context.Context) error {
 
 // quickCheck runs PRAGMA quick_check, which reads every page of the file:
 // a damaged file fails it even where the load read nothing wrong. It takes
-// as long as a tenth of a large import, so Run runs it while Postgres
-// rebuilds the constraints, and commits only after it passed.
+// as long as a twentieth of a large import, so Run runs it as soon as the
+// conversion is over, while Postgres still loads, and commits only after
+// it passed.
 func (l *legacyDB) quickCheck(ctx context.Context) error {
 	rows, err := l.conn.QueryContext(ctx, "PRAGMA quick_check")
 	if err != nil {
