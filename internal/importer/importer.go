@@ -33,16 +33,17 @@
 //     pluginType), or reused when they exist with exactly that definition.
 //  5. Foreign keys, primary keys and indexes of the loaded tables are
 //     dropped (constraints.go). Each table is converted, parents before
-//     children (the target's foreign keys), checking every value in Go
-//     (convert.go lists the rules), into binary COPY data that one COPY
-//     loads; its primary key and indexes are rebuilt right after, while the
-//     next tables are converted (load.go). Legacy ids are kept.
+//     children (the target's foreign keys) and otherwise smallest first
+//     (loadOrder), checking every value in Go (convert.go lists the
+//     rules), into binary COPY data that one COPY loads; its primary key
+//     and indexes are rebuilt right after, while the next tables are
+//     converted (load.go). Legacy ids are kept. Once the conversion is
+//     over, PRAGMA quick_check reads the whole legacy file.
 //  6. The foreign keys are added back (Postgres checks each with one
 //     join), IdentitySequencesReset moves the identity sequences past the
 //     imported ids, and every table is verified (verify.go): row count and
-//     checksum of the converted values against what Postgres holds. Along
-//     with it PRAGMA quick_check reads the whole legacy file. Then the
-//     transaction commits.
+//     checksum of the converted values against what Postgres holds. Then,
+//     if quick_check passed, the transaction commits.
 //
 // # Defects
 //
@@ -312,7 +313,8 @@ func checkMigrated(ctx context.Context, url string) error {
 
 // prepareTarget binds the plans to the live schema, checks the target is
 // empty (or truncates it) and creates the plugin tables. It returns the
-// plans in load order: core tables parents first, then plugin tables.
+// plans in load order: core tables parents first and otherwise smallest
+// first, then plugin tables.
 func prepareTarget(ctx context.Context, tx pgx.Tx, lg *legacyDB, lp *legacyPlan, opts Options, rep *Report) ([]*tablePlan, error) {
 	var enc, cur *string
 	if err := tx.QueryRow(ctx, "SELECT current_setting('server_encoding'), current_schema()").Scan(&enc, &cur); err != nil {

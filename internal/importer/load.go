@@ -17,7 +17,7 @@ import (
 	"github.com/deploystack/stackdb/plugin"
 )
 
-// The load streams each legacy table, parents first, through one COPY in
+// The load streams each legacy table, in loadOrder, through one COPY in
 // Postgres's binary format. Four things run at once: a reader goroutine
 // pulls rows from the SQLite cursor in batches (readAhead); the converting
 // goroutine converts, checks and encodes them into the table's spool
