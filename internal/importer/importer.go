@@ -73,6 +73,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"slices"
 	"strings"
 	"time"
 
@@ -188,11 +189,6 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 	}
 	rep.Tables = make([]TableReport, len(plans))
 	for i, tp := range plans {
-		if tp.pluginID != "" { // the core tables' estimates ordered them
-			if tp.total, err = lg.estimate(ctx, tp.legacy); err != nil {
-				return rep, err
-			}
-		}
 		rep.Tables[i] = TableReport{Legacy: tp.legacy, Target: tp.displayTarget(), Plugin: tp.pluginID}
 	}
 
@@ -342,7 +338,7 @@ func prepareTarget(ctx context.Context, tx pgx.Tx, lg *legacyDB, lp *legacyPlan,
 	if err := bindTarget(ctx, tx, lg, lp.core, targets); err != nil {
 		return nil, err
 	}
-	for _, tp := range lp.core {
+	for _, tp := range slices.Concat(lp.core, lp.plugins) { // loadOrder orders the core tables by it
 		if tp.total, err = lg.estimate(ctx, tp.legacy); err != nil {
 			return nil, err
 		}

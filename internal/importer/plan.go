@@ -519,12 +519,7 @@ func loadOrder(plans []*tablePlan) ([]*tablePlan, error) {
 				next = tp
 			}
 		}
-		progress := next != nil
-		if progress {
-			done[next] = true
-			out = append(out, next)
-		}
-		if !progress {
+		if next == nil {
 			var stuck []string
 			for _, tp := range plans {
 				if !done[tp] {
@@ -533,6 +528,8 @@ func loadOrder(plans []*tablePlan) ([]*tablePlan, error) {
 			}
 			return nil, fmt.Errorf("%w: the foreign keys between %v form a cycle; no load order exists", ErrSchema, stuck)
 		}
+		done[next] = true
+		out = append(out, next)
 	}
 	return out, nil
 }
