@@ -10,7 +10,7 @@ import (
 
 	"github.com/deploystack/stackdb"
 	"github.com/deploystack/stackdb/gen/dbsqlc"
-	"github.com/deploystack/stackdb/internal/dbtest"
+	"github.com/deploystack/stackdb/stackdbtest"
 )
 
 // This example is an application's start-up and first queries: migrate the
@@ -152,10 +152,10 @@ func ExampleInTx() {
 }
 
 // exampleDatabase returns the URL of a fresh, empty database for an Example,
-// which has no *testing.T to give dbtest.EmptyURL, and a function that drops
+// which has no *testing.T to give stackdbtest.EmptyURL, and a function that drops
 // it. It panics if the test server cannot start: nothing else would run.
 func exampleDatabase() (url string, drop func()) {
-	url, dropDB, err := dbtest.NewEmptyDatabase(context.Background())
+	url, dropDB, err := stackdbtest.NewEmptyDatabase(context.Background())
 	if err != nil {
 		panic(err)
 	}

@@ -17,10 +17,10 @@ import (
 
 	"github.com/deploystack/stackdb"
 	"github.com/deploystack/stackdb/gen/dbsqlc"
-	"github.com/deploystack/stackdb/internal/dbtest"
+	"github.com/deploystack/stackdb/stackdbtest"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+func TestMain(m *testing.M) { stackdbtest.Main(m) }
 
 // ---------------------------------------------------------------------------
 // Fixtures
@@ -33,7 +33,7 @@ func newID(prefix string) string { return fmt.Sprintf("%s_%03d", prefix, seq.Add
 // setup gives the test its own freshly migrated database.
 func setup(t *testing.T) (context.Context, *pgxpool.Pool, dbsqlc.Querier) {
 	t.Helper()
-	pool := dbtest.Pool(t)
+	pool := stackdbtest.Pool(t)
 	return t.Context(), pool, stackdb.New(pool)
 }
 

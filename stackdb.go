@@ -15,7 +15,9 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/deploystack/stackdb/internal/migrate"
+	"github.com/deploystack/stackdb/internal/atlasmig"
+	"github.com/deploystack/stackdb/internal/config"
+	"github.com/deploystack/stackdb/internal/dbpool"
 	"github.com/deploystack/stackdb/schema"
 )
 
@@ -25,29 +27,24 @@ import (
 // `stackdb migrate apply` and `atlas migrate apply`, so each file is applied
 // exactly once.
 func Migrate(ctx context.Context, url string) error {
-	dir, err := migrate.FromFS(schema.Migrations, schema.MigrationsRoot)
-	if err != nil {
-		return err
-	}
-	if _, err := migrate.Apply(ctx, url, dir, migrate.ApplyOptions{}); err != nil {
+	if err := config.CheckURL(url); err != nil {
 		return fmt.Errorf("stackdb: migrate: %w", err)
+	}
+	dir, err := schema.Dir()
+	if err != nil {
+		return fmt.Errorf("stackdb: %w", err)
+	}
+	if _, err := atlasmig.Apply(ctx, url, dir, atlasmig.ApplyOptions{}); err != nil {
+		return fmt.Errorf("stackdb: %w", err) // atlasmig's errors start with "migrate:"
 	}
 	return nil
 }
 
 // OpenPool opens a connection pool to url and checks that it can connect.
+// An empty url is an error, not libpq's defaults.
 func OpenPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
-	cfg, err := pgxpool.ParseConfig(url)
+	pool, err := dbpool.Open(ctx, url)
 	if err != nil {
-		// pgx redacts the password in parse errors.
-		return nil, fmt.Errorf("stackdb: open pool: %w", err)
-	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("stackdb: open pool: %w", err)
-	}
-	if err := pool.Ping(ctx); err != nil {
-		pool.Close()
 		return nil, fmt.Errorf("stackdb: open pool: %w", err)
 	}
 	return pool, nil

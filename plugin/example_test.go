@@ -8,15 +8,15 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/deploystack/stackdb"
-	"github.com/deploystack/stackdb/internal/dbtest"
 	"github.com/deploystack/stackdb/plugin"
+	"github.com/deploystack/stackdb/stackdbtest"
 )
 
 // This example gives the plugin "example-plugin" its table, imports legacy
 // rows into it, and reads them back.
 func Example() {
 	ctx := context.Background()
-	url, drop, err := dbtest.NewEmptyDatabase(ctx) // an application uses its own database
+	url, drop, err := stackdbtest.NewEmptyDatabase(ctx) // an application uses its own database
 	if err != nil {
 		fmt.Println(err)
 		return

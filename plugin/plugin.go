@@ -476,7 +476,7 @@ func CreateTable(ctx context.Context, db DB, pluginID, table string, cols []Colu
 		return err
 	}
 	schema := ident[0]
-	err = inTx(ctx, db, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1, $2)", lockClass, lockKey(schema)); err != nil {
 			return err
 		}
@@ -676,7 +676,7 @@ func CopyFrom(ctx context.Context, db DB, pluginID, table string, columns []stri
 		}
 	}
 	var n int64
-	err = inTx(ctx, db, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		cols, err := describe(ctx, tx, ident)
 		if err != nil {
 			return err
@@ -745,18 +745,4 @@ func wrap(op string, ident pgx.Identifier, err error) error {
 		return err
 	}
 	return fmt.Errorf("plugin: %s %s: %w", op, ident.Sanitize(), err)
-}
-
-// inTx runs fn in a transaction of db (a savepoint when db is a pgx.Tx),
-// committed when fn returns nil and rolled back otherwise.
-func inTx(ctx context.Context, db DB, fn func(pgx.Tx) error) error {
-	tx, err := db.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
 }

@@ -17,11 +17,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/deploystack/stackdb"
-	"github.com/deploystack/stackdb/internal/dbtest"
 	"github.com/deploystack/stackdb/plugin"
+	"github.com/deploystack/stackdb/stackdbtest"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+func TestMain(m *testing.M) { stackdbtest.Main(m) }
 
 // The three kinds of pgx handle are all a plugin.DB.
 var (
@@ -148,7 +148,7 @@ var invalidIDs = []struct {
 
 func TestInvalidIDsAreRejectedAndCreateNothing(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.Pool(t)
+	pool := stackdbtest.Pool(t)
 	ctx := t.Context()
 	before := catalog(t, pool)
 
@@ -263,7 +263,7 @@ func FuzzSchemaName(f *testing.F) {
 
 func TestCreateTableRoundTrip(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.Pool(t)
+	pool := stackdbtest.Pool(t)
 	ctx := t.Context()
 	const id = "round-trip"
 
@@ -341,7 +341,7 @@ ORDER BY ordinal_position`)
 
 func TestCreateTableLegacyExample(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.Pool(t)
+	pool := stackdbtest.Pool(t)
 	ctx := t.Context()
 	const id = "example-plugin"
 	require.NoError(t, plugin.CreateTable(ctx, pool, id, "example_entities", entityColumns))
@@ -396,7 +396,7 @@ func TestCreateTableLegacyExample(t *testing.T) {
 
 func TestCreateTableLeavesCoreSchemaAlone(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.Pool(t)
+	pool := stackdbtest.Pool(t)
 	ctx := t.Context()
 	before := catalog(t, pool)
 	require.Contains(t, before, "schema public")
@@ -420,7 +420,7 @@ func TestCreateTableLeavesCoreSchemaAlone(t *testing.T) {
 
 func TestCreateTableRejectsBadColumnsAndCreatesNothing(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.Pool(t)
+	pool := stackdbtest.Pool(t)
 	ctx := t.Context()
 	before := catalog(t, pool)
 
@@ -471,7 +471,7 @@ func TestCreateTableRejectsBadColumnsAndCreatesNothing(t *testing.T) {
 
 func TestInjectionLookingTableNamesAreRejected(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.Pool(t)
+	pool := stackdbtest.Pool(t)
 	ctx := t.Context()
 	before := catalog(t, pool)
 
@@ -506,7 +506,7 @@ func TestInjectionLookingTableNamesAreRejected(t *testing.T) {
 
 func TestCreateTableThatExists(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.Pool(t)
+	pool := stackdbtest.Pool(t)
 	ctx := t.Context()
 	const id = "twice"
 	require.NoError(t, plugin.CreateTable(ctx, pool, id, "things", entityColumns))
@@ -555,7 +555,7 @@ func (f failingTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.Co
 
 func TestFailuresLeaveNothingBehind(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.Pool(t)
+	pool := stackdbtest.Pool(t)
 	ctx := t.Context()
 	before := catalog(t, pool)
 
@@ -590,7 +590,7 @@ func TestFailuresLeaveNothingBehind(t *testing.T) {
 
 func TestInCallersTransaction(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.Pool(t)
+	pool := stackdbtest.Pool(t)
 	ctx := t.Context()
 
 	tx, err := pool.Begin(ctx)
@@ -620,7 +620,7 @@ func TestInCallersTransaction(t *testing.T) {
 
 func TestConcurrentCreateTable(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.Pool(t)
+	pool := stackdbtest.Pool(t)
 	ctx := t.Context()
 	const workers = 8
 
@@ -667,7 +667,7 @@ func TestConcurrentCreateTable(t *testing.T) {
 
 func TestListOrder(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.Pool(t)
+	pool := stackdbtest.Pool(t)
 	ctx := t.Context()
 	const id = "order"
 
@@ -723,7 +723,7 @@ func notes(page []map[string]any) []string {
 
 func TestDefaults(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.Pool(t)
+	pool := stackdbtest.Pool(t)
 	ctx := t.Context()
 	const id = "defaults"
 	tricky := `it's a \ 'quoted' \' string'); DROP TABLE users; --`
@@ -783,7 +783,7 @@ func TestDefaults(t *testing.T) {
 
 func TestMissingTablesAndColumns(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.Pool(t)
+	pool := stackdbtest.Pool(t)
 	ctx := t.Context()
 
 	// A plugin without a schema has no tables.
@@ -824,7 +824,7 @@ func TestMissingTablesAndColumns(t *testing.T) {
 
 func TestPluginsAndTables(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.Pool(t)
+	pool := stackdbtest.Pool(t)
 	ctx := t.Context()
 
 	ids, err := plugin.Plugins(ctx, pool)
@@ -850,7 +850,7 @@ func TestPluginsAndTables(t *testing.T) {
 
 func TestOnAConn(t *testing.T) {
 	t.Parallel()
-	pool := dbtest.Pool(t)
+	pool := stackdbtest.Pool(t)
 	ctx := t.Context()
 	conn, err := pool.Acquire(ctx)
 	require.NoError(t, err)
@@ -869,7 +869,7 @@ func TestOnAConn(t *testing.T) {
 // Plugin schemas do not disturb the migrations of the core schema.
 func TestMigrateWithPluginSchemas(t *testing.T) {
 	t.Parallel()
-	url := dbtest.URL(t)
+	url := stackdbtest.URL(t)
 	ctx := t.Context()
 	pool, err := stackdb.OpenPool(ctx, url)
 	require.NoError(t, err)

@@ -3,13 +3,25 @@
 // applications can apply it at start-up without files on disk.
 package schema
 
-import "embed"
+import (
+	"embed"
 
-// Migrations is the migration directory (Atlas format: timestamped .sql files
-// and atlas.sum) under MigrationsRoot.
+	"ariga.io/atlas/sql/migrate"
+
+	"github.com/deploystack/stackdb/internal/atlasmig"
+)
+
+// migrations is the migration directory (Atlas format: timestamped .sql files
+// and atlas.sum) under migrationsRoot.
 //
 //go:embed migrations/*.sql migrations/atlas.sum
-var Migrations embed.FS
+var migrations embed.FS
 
-// MigrationsRoot is the directory inside Migrations.
-const MigrationsRoot = "migrations"
+const migrationsRoot = "migrations"
+
+// Dir returns the embedded migration directory: the one place it is opened,
+// for Migrate, test databases, the importer and the binary run outside a
+// checkout.
+func Dir() (migrate.Dir, error) {
+	return atlasmig.FromFS(migrations, migrationsRoot)
+}

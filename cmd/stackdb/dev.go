@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/deploystack/stackdb/internal/migrate"
+	"github.com/deploystack/stackdb/internal/atlasmig"
 	"github.com/deploystack/stackdb/internal/pgcluster"
 )
 
@@ -34,11 +34,11 @@ command ends, exiting with the command's status (make verify runs sqlc vet so).`
 			defer c.Stop()
 			url := c.URL("postgres")
 			if !empty {
-				dir, err := migrate.OpenDir(env.Dir)
+				dir, err := atlasmig.OpenDir(env.Dir)
 				if err != nil {
 					return err
 				}
-				if _, err := migrate.Apply(cmd.Context(), url, dir, migrate.ApplyOptions{}); err != nil {
+				if _, err := atlasmig.Apply(cmd.Context(), url, dir, atlasmig.ApplyOptions{}); err != nil {
 					return err
 				}
 			}

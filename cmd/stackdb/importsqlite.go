@@ -15,8 +15,8 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 	"golang.org/x/term"
 
+	"github.com/deploystack/stackdb/internal/atlasmig"
 	"github.com/deploystack/stackdb/internal/importer"
-	"github.com/deploystack/stackdb/internal/migrate"
 	"github.com/deploystack/stackdb/internal/pgcluster"
 	"github.com/deploystack/stackdb/schema"
 )
@@ -54,11 +54,11 @@ removed afterwards: a dry run that checks a file.`,
 				}
 				defer c.Stop()
 				to = c.URL("postgres")
-				dir, err := migrate.FromFS(schema.Migrations, schema.MigrationsRoot)
+				dir, err := schema.Dir()
 				if err != nil {
 					return err
 				}
-				if _, err := migrate.Apply(ctx, to, dir, migrate.ApplyOptions{}); err != nil {
+				if _, err := atlasmig.Apply(ctx, to, dir, atlasmig.ApplyOptions{}); err != nil {
 					return err
 				}
 				fmt.Fprintln(cmd.ErrOrStderr(), "stackdb: no --to given; importing into a throwaway Postgres (a dry run)")

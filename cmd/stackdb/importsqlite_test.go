@@ -12,8 +12,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
-	"github.com/deploystack/stackdb/internal/dbtest"
 	"github.com/deploystack/stackdb/internal/legacygen"
+	"github.com/deploystack/stackdb/stackdbtest"
 )
 
 // legacyFile generates a small legacy database and applies fix (SQL) to it.
@@ -44,7 +44,7 @@ func countUsers(t *testing.T, url string) int {
 
 func TestImportSQLiteJSONSummary(t *testing.T) {
 	t.Parallel()
-	from, to := legacyFile(t, ""), dbtest.URL(t)
+	from, to := legacyFile(t, ""), stackdbtest.URL(t)
 	out, err := run(t, "", "import-sqlite", "--from", from, "--to", to, "--json")
 	require.NoError(t, err)
 	var rep jsonReport
@@ -65,7 +65,7 @@ func TestImportSQLiteDefectsAbortOrSkip(t *testing.T) {
 	t.Parallel()
 	from := legacyFile(t, `UPDATE authUser SET email_verified = 7 WHERE rowid = (SELECT min(rowid) FROM authUser)`)
 
-	to := dbtest.URL(t)
+	to := stackdbtest.URL(t)
 	out, err := run(t, "", "import-sqlite", "--from", from, "--to", to)
 	require.Error(t, err)
 	require.Contains(t, out, "authUser[")

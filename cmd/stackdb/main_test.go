@@ -10,10 +10,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/deploystack/stackdb/internal/dbtest"
+	"github.com/deploystack/stackdb/stackdbtest"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+func TestMain(m *testing.M) { stackdbtest.Main(m) }
 
 // run executes the stackdb command line in-process against the repository's
 // atlas.hcl (or project, when given).
@@ -33,7 +33,7 @@ func run(t *testing.T, project string, args ...string) (string, error) {
 
 func TestMigrateApplyStatus(t *testing.T) {
 	t.Parallel()
-	url := dbtest.EmptyURL(t)
+	url := stackdbtest.EmptyURL(t)
 
 	out, err := run(t, "", "migrate", "status", "--url", url)
 	require.NoError(t, err)
@@ -69,18 +69,18 @@ func TestMigrateApplyRefusesTamperedFile(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, f.Close())
 
-	_, err = run(t, project, "migrate", "apply", "--url", dbtest.EmptyURL(t))
+	_, err = run(t, project, "migrate", "apply", "--url", stackdbtest.EmptyURL(t))
 	require.ErrorContains(t, err, filepath.Base(files[0])+" was edited")
 
 	_, err = run(t, project, "migrate", "hash")
 	require.NoError(t, err)
-	_, err = run(t, project, "migrate", "validate", "--dev-url", dbtest.EmptyURL(t))
+	_, err = run(t, project, "migrate", "validate", "--dev-url", stackdbtest.EmptyURL(t))
 	require.ErrorContains(t, err, "statement: DROP TABLE users", "after re-hashing, replay finds the broken statement")
 }
 
 func TestMigrateDiffInSync(t *testing.T) {
 	t.Parallel()
-	out, err := run(t, "", "migrate", "diff", "--check", "--dev-url", dbtest.EmptyURL(t), "check")
+	out, err := run(t, "", "migrate", "diff", "--check", "--dev-url", stackdbtest.EmptyURL(t), "check")
 	require.NoError(t, err)
 	require.Contains(t, out, "in sync")
 }

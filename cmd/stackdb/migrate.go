@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/deploystack/stackdb/internal/migrate"
+	"github.com/deploystack/stackdb/internal/atlasmig"
 )
 
 func (a *app) migrateCmd() *cobra.Command {
@@ -31,7 +31,7 @@ func (a *app) diffCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			dir, err := migrate.OpenDir(env.Dir)
+			dir, err := atlasmig.OpenDir(env.Dir)
 			if err != nil {
 				return err
 			}
@@ -40,7 +40,7 @@ func (a *app) diffCmd() *cobra.Command {
 				return err
 			}
 			defer cleanup()
-			name, err := migrate.Diff(cmd.Context(), migrate.DiffOptions{
+			name, err := atlasmig.Diff(cmd.Context(), atlasmig.DiffOptions{
 				DevURL: dev, SchemaDir: env.SchemaDir, Dir: dir, Name: args[0], Check: check,
 			})
 			switch {
@@ -61,7 +61,7 @@ func (a *app) diffCmd() *cobra.Command {
 
 func (a *app) applyCmd() *cobra.Command {
 	var url string
-	var opts migrate.ApplyOptions
+	var opts atlasmig.ApplyOptions
 	cmd := &cobra.Command{
 		Use:   "apply",
 		Short: "Apply pending migrations (verifies atlas.sum, holds the Atlas advisory lock)",
@@ -71,7 +71,7 @@ func (a *app) applyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			dir, err := migrate.OpenDir(env.Dir)
+			dir, err := atlasmig.OpenDir(env.Dir)
 			if err != nil {
 				return err
 			}
@@ -81,7 +81,7 @@ func (a *app) applyCmd() *cobra.Command {
 			}
 			defer cleanup()
 			opts.Log = cmd.OutOrStdout()
-			report, err := migrate.Apply(cmd.Context(), target, dir, opts)
+			report, err := atlasmig.Apply(cmd.Context(), target, dir, opts)
 			if err != nil {
 				return err
 			}
@@ -100,7 +100,7 @@ func (a *app) applyCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "print the pending files and statements without executing them")
 	cmd.Flags().StringVar(&opts.Baseline, "baseline", "", "on a database without revisions, treat files up to VERSION as applied")
 	cmd.Flags().StringVar(&opts.To, "to", "", "apply up to and including VERSION")
-	cmd.Flags().DurationVar(&opts.LockTimeout, "lock-timeout", migrate.DefaultLockTimeout, "how long to wait for a concurrent apply")
+	cmd.Flags().DurationVar(&opts.LockTimeout, "lock-timeout", atlasmig.DefaultLockTimeout, "how long to wait for a concurrent apply")
 	return cmd
 }
 
@@ -115,7 +115,7 @@ func (a *app) statusCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			dir, err := migrate.OpenDir(env.Dir)
+			dir, err := atlasmig.OpenDir(env.Dir)
 			if err != nil {
 				return err
 			}
@@ -124,7 +124,7 @@ func (a *app) statusCmd() *cobra.Command {
 				return err
 			}
 			defer cleanup()
-			st, err := migrate.Status(cmd.Context(), target, dir)
+			st, err := atlasmig.Status(cmd.Context(), target, dir)
 			if err != nil {
 				return err
 			}
@@ -159,7 +159,7 @@ func (a *app) validateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			dir, err := migrate.OpenDir(env.Dir)
+			dir, err := atlasmig.OpenDir(env.Dir)
 			if err != nil {
 				return err
 			}
@@ -169,7 +169,7 @@ func (a *app) validateCmd() *cobra.Command {
 			}
 			defer cleanup()
 			start := time.Now()
-			if err := migrate.Validate(cmd.Context(), dev, dir); err != nil {
+			if err := atlasmig.Validate(cmd.Context(), dev, dir); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "The migration directory is valid (atlas.sum matches; replayed in %s).\n", time.Since(start).Round(time.Millisecond))
@@ -190,11 +190,11 @@ func (a *app) hashCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			dir, err := migrate.OpenDir(env.Dir)
+			dir, err := atlasmig.OpenDir(env.Dir)
 			if err != nil {
 				return err
 			}
-			if err := migrate.WriteSum(dir); err != nil {
+			if err := atlasmig.WriteSum(dir); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s/atlas.sum.\n", env.Dir)

@@ -7,9 +7,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/deploystack/stackdb/internal/dbtest"
 	"github.com/deploystack/stackdb/internal/importer"
 	"github.com/deploystack/stackdb/internal/legacygen"
+	"github.com/deploystack/stackdb/stackdbtest"
 )
 
 // schemaSnapshot lists every constraint and index definition of the public
@@ -47,7 +47,7 @@ func TestImportRebuildsConstraintsAndIndexes(t *testing.T) {
 	_, err := legacygen.Generate(context.Background(), path, legacygen.Options{Rows: 5000, Seed: 11})
 	require.NoError(t, err)
 
-	url := dbtest.URL(t)
+	url := stackdbtest.URL(t)
 	before := schemaSnapshot(t, url)
 	require.NotEmpty(t, before)
 

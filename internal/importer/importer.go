@@ -79,8 +79,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/deploystack/stackdb"
-	"github.com/deploystack/stackdb/internal/migrate"
+	"github.com/deploystack/stackdb/gen/dbsqlc"
+	"github.com/deploystack/stackdb/internal/atlasmig"
 	"github.com/deploystack/stackdb/plugin"
 	"github.com/deploystack/stackdb/schema"
 )
@@ -264,7 +264,7 @@ func finish(ctx context.Context, tx pgx.Tx, plans []*tablePlan, fks []string, re
 	if err := restore(ctx, tx, fks); err != nil {
 		return err
 	}
-	if _, err := stackdb.New(tx).IdentitySequencesReset(ctx); err != nil {
+	if _, err := dbsqlc.New(tx).IdentitySequencesReset(ctx); err != nil {
 		return fmt.Errorf("importer: reset identity sequences: %w", err)
 	}
 	for i, tp := range plans {
@@ -278,7 +278,7 @@ func finish(ctx context.Context, tx pgx.Tx, plans []*tablePlan, fks []string, re
 
 // checkMigrated requires the target to be at the last embedded migration.
 func checkMigrated(ctx context.Context, url string) error {
-	dir, err := migrate.FromFS(schema.Migrations, schema.MigrationsRoot)
+	dir, err := schema.Dir()
 	if err != nil {
 		return err
 	}
@@ -287,7 +287,7 @@ func checkMigrated(ctx context.Context, url string) error {
 		return fmt.Errorf("importer: read the embedded migrations: %v", err)
 	}
 	latest := files[len(files)-1].Version()
-	st, err := migrate.Status(ctx, url, dir)
+	st, err := atlasmig.Status(ctx, url, dir)
 	if err != nil {
 		return fmt.Errorf("importer: read the migration status of the target: %w", err)
 	}

@@ -16,14 +16,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/deploystack/stackdb"
-	"github.com/deploystack/stackdb/internal/dbtest"
+	"github.com/deploystack/stackdb/internal/atlasmig"
 	"github.com/deploystack/stackdb/internal/importer"
 	"github.com/deploystack/stackdb/internal/legacy"
-	"github.com/deploystack/stackdb/internal/migrate"
 	"github.com/deploystack/stackdb/schema"
+	"github.com/deploystack/stackdb/stackdbtest"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+func TestMain(m *testing.M) { stackdbtest.Main(m) }
 
 // baseRows is one valid row per legacy table. 1700000000 is
 // 2023-11-14T22:13:20Z; the "-- ms" columns hold 1700000000123.
@@ -143,7 +143,7 @@ func tableReport(t testing.TB, rep *importer.Report, legacyTable string) importe
 
 func TestImportBaseFixture(t *testing.T) {
 	t.Parallel()
-	url := dbtest.URL(t)
+	url := stackdbtest.URL(t)
 	path := legacyFile(t,
 		// NULL tags become [] (the documented rule).
 		`INSERT INTO mcpServers VALUES ('srv2', 'Other', 'other', 'Another', NULL, NULL, 'py', 'python', 'deprecated', 'team', NULL, NULL,
@@ -227,7 +227,7 @@ func TestImportBaseFixture(t *testing.T) {
 
 func TestImportStorageClassRules(t *testing.T) {
 	t.Parallel()
-	url := dbtest.URL(t)
+	url := stackdbtest.URL(t)
 	// Declared types other than INTEGER keep what SQLite was given: text
 	// and reals reach the importer as such.
 	path := legacyFile(t, teamMetricsLoose,
@@ -358,7 +358,7 @@ func TestDefectsAbortEverything(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			url := dbtest.URL(t)
+			url := stackdbtest.URL(t)
 			rep, err := runImport(t, legacyFile(t, tc.sql...), url)
 			require.ErrorIs(t, err, importer.ErrDefects)
 			require.False(t, rep.Committed)
@@ -379,7 +379,7 @@ func TestDefectsAbortEverything(t *testing.T) {
 
 func TestOrphansOfRejectedParents(t *testing.T) {
 	t.Parallel()
-	url := dbtest.URL(t)
+	url := stackdbtest.URL(t)
 	path := legacyFile(t,
 		`INSERT INTO teams VALUES ('t2', 'Team 2', 'team-2', NULL, 'u1', 5, 1700000000, 1700000000)`, // flag 5: rejected
 		`INSERT INTO teamMemberships VALUES ('m2', 't2', 'u1', 'team_user', 1700000000)`,
@@ -405,7 +405,7 @@ func TestOrphansOfRejectedParents(t *testing.T) {
 
 func TestSkipModeImportsTheRest(t *testing.T) {
 	t.Parallel()
-	url := dbtest.URL(t)
+	url := stackdbtest.URL(t)
 	path := legacyFile(t,
 		`INSERT INTO teams VALUES ('t2', 'Team 2', 'team-2', NULL, 'u1', 5, 1700000000, 1700000000)`,
 		`INSERT INTO teamMemberships VALUES ('m2', 't2', 'u1', 'team_user', 1700000000)`,
@@ -460,7 +460,7 @@ func TestSkipModeImportsTheRest(t *testing.T) {
 
 func TestPluginTables(t *testing.T) {
 	t.Parallel()
-	url := dbtest.URL(t)
+	url := stackdbtest.URL(t)
 	path := legacyFile(t,
 		`CREATE TABLE "other-plugin_things" (key text PRIMARY KEY NOT NULL, score real, data json, enabled boolean NOT NULL,
 			payload blob, hits integer, seen_at integer, at timestamp)`,
@@ -538,7 +538,7 @@ func TestPluginTables(t *testing.T) {
 
 func TestIdentitySequencesMoved(t *testing.T) {
 	t.Parallel()
-	url := dbtest.URL(t)
+	url := stackdbtest.URL(t)
 	path := legacyFile(t,
 		`INSERT INTO mcpToolExecutions VALUES (41, 'sat1', 't1', NULL, 'server', 'tool', 5, 0, 'boom', NULL, 1700000000999)`,
 		`INSERT INTO auditLogs VALUES (99, NULL, NULL, 'x', NULL, NULL, NULL, NULL, NULL, 1700000000)`,
@@ -560,18 +560,18 @@ func TestIdentitySequencesMoved(t *testing.T) {
 func TestTargetMustBeMigrated(t *testing.T) {
 	t.Parallel()
 	path := legacyFile(t)
-	url := dbtest.EmptyURL(t)
+	url := stackdbtest.EmptyURL(t)
 	_, err := runImport(t, path, url)
 	require.ErrorIs(t, err, importer.ErrNotMigrated)
 	require.ErrorContains(t, err, "at version none")
 
 	// Migrated, but not to the latest version.
-	dir, err := migrate.FromFS(schema.Migrations, schema.MigrationsRoot)
+	dir, err := schema.Dir()
 	require.NoError(t, err)
 	files, err := dir.Files()
 	require.NoError(t, err)
 	require.Greater(t, len(files), 1)
-	_, err = migrate.Apply(context.Background(), url, dir, migrate.ApplyOptions{To: files[0].Version()})
+	_, err = atlasmig.Apply(context.Background(), url, dir, atlasmig.ApplyOptions{To: files[0].Version()})
 	require.NoError(t, err)
 	_, err = runImport(t, path, url)
 	require.ErrorIs(t, err, importer.ErrNotMigrated)
@@ -580,7 +580,7 @@ func TestTargetMustBeMigrated(t *testing.T) {
 
 func TestNonEmptyTarget(t *testing.T) {
 	t.Parallel()
-	url := dbtest.URL(t)
+	url := stackdbtest.URL(t)
 	path := legacyFile(t)
 	_, err := runImport(t, path, url)
 	require.NoError(t, err)
@@ -603,7 +603,7 @@ func TestNonEmptyTarget(t *testing.T) {
 
 func TestNonEmptyPluginSchema(t *testing.T) {
 	t.Parallel()
-	url := dbtest.URL(t)
+	url := stackdbtest.URL(t)
 	pool := openPool(t, url)
 	ctx := context.Background()
 	_, err := pool.Exec(ctx, `CREATE SCHEMA plugin_some_plugin; CREATE TABLE plugin_some_plugin.t (x int); INSERT INTO plugin_some_plugin.t VALUES (1)`)
@@ -657,7 +657,7 @@ func TestBadLegacyFiles(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			url := dbtest.URL(t)
+			url := stackdbtest.URL(t)
 			rep, err := runImport(t, tc.path, url)
 			require.ErrorIs(t, err, importer.ErrSource)
 			require.ErrorContains(t, err, tc.msg)
@@ -682,7 +682,7 @@ func TestMappingCheckedAgainstLiveSchema(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			url := dbtest.URL(t)
+			url := stackdbtest.URL(t)
 			_, err := openPool(t, url).Exec(context.Background(), tc.ddl)
 			require.NoError(t, err)
 			_, err = runImport(t, legacyFile(t), url)
@@ -708,7 +708,7 @@ func TestVerificationCatchesAlteredValues(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			url := dbtest.URL(t)
+			url := stackdbtest.URL(t)
 			_, err := openPool(t, url).Exec(context.Background(), `
 CREATE FUNCTION tamper() RETURNS trigger LANGUAGE plpgsql AS $$ `+tc.body+` RETURN NEW; END $$;
 CREATE TRIGGER tamper BEFORE INSERT ON `+tc.table+` FOR EACH ROW EXECUTE FUNCTION tamper();`)
@@ -724,7 +724,7 @@ CREATE TRIGGER tamper BEFORE INSERT ON `+tc.table+` FOR EACH ROW EXECUTE FUNCTIO
 
 func TestCopyFailureStopsTheConversion(t *testing.T) {
 	t.Parallel()
-	url := dbtest.URL(t)
+	url := stackdbtest.URL(t)
 	// Postgres refuses a row half-way through a table: the import stops
 	// with Postgres's error (the conversion of the rest is abandoned) and
 	// leaves the target as it was.
@@ -744,7 +744,7 @@ CREATE TRIGGER refuse BEFORE INSERT ON mcp_tool_executions FOR EACH ROW EXECUTE 
 
 func TestCancelledRunLeavesNothing(t *testing.T) {
 	t.Parallel()
-	url := dbtest.URL(t)
+	url := stackdbtest.URL(t)
 	path := legacyFile(t, `WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
 		INSERT INTO mcpToolExecutions SELECT i, 'sat1', 't1', NULL, 'server', 'tool', i % 100, i % 2, NULL, '{"i":' || i || '}', 1700000000000 + i FROM n`)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -766,7 +766,7 @@ func TestCancelledRunLeavesNothing(t *testing.T) {
 
 func TestPluginTableDefectsAndConflicts(t *testing.T) {
 	t.Parallel()
-	url := dbtest.URL(t)
+	url := stackdbtest.URL(t)
 	// A plugin table without a primary key: rows are named by rowid.
 	path := legacyFile(t,
 		`CREATE TABLE "acme_log" (msg text NOT NULL, created_at integer NOT NULL)`,
@@ -810,7 +810,7 @@ func TestImportWritesRowsFrozen(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			url := dbtest.URL(t)
+			url := stackdbtest.URL(t)
 			pool := openPool(t, url)
 			ctx := context.Background()
 			_, err := pool.Exec(ctx, "CREATE EXTENSION pg_visibility")

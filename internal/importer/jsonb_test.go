@@ -7,8 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/deploystack/stackdb/internal/dbtest"
 	"github.com/deploystack/stackdb/internal/importer"
+	"github.com/deploystack/stackdb/stackdbtest"
 )
 
 // TestCanonicalJSONMatchesPostgres checks the Go rendering of JSON against
@@ -36,7 +36,7 @@ func TestCanonicalJSONMatchesPostgres(t *testing.T) {
 		`1e131071`, `1e131072`, `-9.9e131071`, `1e-16383`, `1e-16384`, `10e-16384`, `0e-16383`, `0e-16384`, `0e200000`,
 		`0e99999999`, `0e1073741822`, `0e1073741823`, `0e-2147483649`, `1e2147483648`, `0.5e-16382`,
 	}
-	pool := openPool(t, dbtest.URL(t))
+	pool := openPool(t, stackdbtest.URL(t))
 	ctx := context.Background()
 	render := importer.JSONRenderer()
 	for _, doc := range corpus {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/deploystack/stackdb/internal/dbtest"
 	"github.com/deploystack/stackdb/internal/importer"
+	"github.com/deploystack/stackdb/stackdbtest"
 )
 
 // TestLargeImport measures a large import. It runs only when
@@ -37,7 +37,7 @@ func TestLargeImport(t *testing.T) {
 	fi, err := os.Stat(path)
 	require.NoError(t, err)
 	t.Logf("generated %d rows in %s (%d MB)", n, time.Since(start).Round(time.Millisecond), fi.Size()>>20)
-	url := dbtest.URL(t)
+	url := stackdbtest.URL(t)
 	var peak uint64
 	began := time.Now()
 	last := began

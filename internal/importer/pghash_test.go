@@ -9,8 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
-	"github.com/deploystack/stackdb/internal/dbtest"
 	"github.com/deploystack/stackdb/internal/importer"
+	"github.com/deploystack/stackdb/stackdbtest"
 )
 
 // TestPGHashMatchesPostgres checks the Go port of hashtextextended against
@@ -33,7 +33,7 @@ func TestPGHashMatchesPostgres(t *testing.T) {
 		seeds = append(seeds, rng.Int64()-rng.Int64())
 	}
 
-	pool := openPool(t, dbtest.URL(t))
+	pool := openPool(t, stackdbtest.URL(t))
 	ctx := context.Background()
 	var ss []string
 	var ns []int64

@@ -40,10 +40,12 @@ var ErrNoBinaries = errors.New("pgcluster: no PostgreSQL server binaries (initdb
 
 // Cluster is a running throwaway PostgreSQL cluster.
 type Cluster struct {
-	dir  string
-	port int
-	cmd  *exec.Cmd
-	exit chan error
+	dir   string
+	bin   string
+	runAs string // the user the server runs as, when started by root
+	port  int
+	cmd   *exec.Cmd
+	exit  chan error
 
 	stopOnce sync.Once
 	stopErr  error
@@ -72,7 +74,7 @@ func Start(ctx context.Context) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	cred, err := credential()
+	cred, runAs, err := credential()
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +82,7 @@ func Start(ctx context.Context) (*Cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgcluster: create directory: %w", err)
 	}
-	c := &Cluster{dir: dir, exit: make(chan error, 1)}
+	c := &Cluster{dir: dir, bin: bin, runAs: runAs, exit: make(chan error, 1)}
 	if err := c.start(ctx, bin, cred); err != nil {
 		_ = c.Stop()
 		return nil, err
@@ -183,6 +185,38 @@ func (c *Cluster) Stop() error {
 	return c.stopErr
 }
 
+// Keep shuts the server down cleanly but keeps its data directory, for
+// looking at the databases of failed tests, and returns how to start it
+// again. Stop must not be called afterwards.
+func (c *Cluster) Keep() (string, error) {
+	var err error
+	c.stopOnce.Do(func() {
+		if c.cmd != nil && c.cmd.Process != nil {
+			_ = c.cmd.Process.Signal(syscall.SIGINT) // fast shutdown: consistent on disk
+			select {
+			case err = <-c.exit:
+			case <-time.After(30 * time.Second):
+				_ = c.cmd.Process.Kill()
+				err = <-c.exit
+			}
+		}
+	})
+	if err != nil && !isSignalExit(err) {
+		return "", fmt.Errorf("pgcluster: stop postgres: %w", err)
+	}
+	start := fmt.Sprintf("%s -D %s -p %d -k %s", filepath.Join(c.bin, "postgres"), filepath.Join(c.dir, "data"), c.port, c.dir)
+	if os.Geteuid() == 0 {
+		start = fmt.Sprintf("su %s -s /bin/sh -c '%s'", c.runAs, start)
+	}
+	return fmt.Sprintf("data directory %s; start it with: %s (then connect as %s on 127.0.0.1:%d; remove the directory when done)",
+		c.dir, start, Superuser, c.port), nil
+}
+
+func isSignalExit(err error) bool {
+	var exit *exec.ExitError
+	return errors.As(err, &exit) && !exit.Exited()
+}
+
 // FindBinDir returns the directory holding initdb and postgres: the first of
 // PATH, `pg_config --bindir` and the newest /usr/lib/postgresql/*/bin.
 func FindBinDir() (string, error) {
@@ -216,9 +250,9 @@ func isExecutable(path string) bool {
 
 // credential returns the unprivileged identity to run the server as when this
 // process is root (initdb and postgres refuse to run as root), or nil.
-func credential() (*syscall.Credential, error) {
+func credential() (*syscall.Credential, string, error) {
 	if os.Geteuid() != 0 {
-		return nil, nil
+		return nil, "", nil
 	}
 	for _, name := range []string{"postgres", "nobody"} {
 		u, err := user.Lookup(name)
@@ -227,9 +261,9 @@ func credential() (*syscall.Credential, error) {
 		}
 		uid, _ := strconv.ParseUint(u.Uid, 10, 32)
 		gid, _ := strconv.ParseUint(u.Gid, 10, 32)
-		return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), NoSetGroups: true}, nil
+		return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), NoSetGroups: true}, name, nil
 	}
-	return nil, errors.New("pgcluster: running as root and neither a \"postgres\" nor a \"nobody\" user exists to run the server as")
+	return nil, "", errors.New("pgcluster: running as root and neither a \"postgres\" nor a \"nobody\" user exists to run the server as")
 }
 
 // baseDir prefers /dev/shm: on tmpfs, creating a database (hundreds of

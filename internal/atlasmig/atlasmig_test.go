@@ -1,4 +1,4 @@
-package migrate_test
+package atlasmig_test
 
 import (
 	"bytes"
@@ -13,18 +13,18 @@ import (
 	"testing/fstest"
 	"time"
 
-	amigrate "ariga.io/atlas/sql/migrate"
+	migrate "ariga.io/atlas/sql/migrate"
 	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
 
-	"github.com/deploystack/stackdb/internal/dbtest"
-	"github.com/deploystack/stackdb/internal/migrate"
+	"github.com/deploystack/stackdb/internal/atlasmig"
 	"github.com/deploystack/stackdb/schema"
+	"github.com/deploystack/stackdb/stackdbtest"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+func TestMain(m *testing.M) { stackdbtest.Main(m) }
 
 // A small three-file directory used by most tests.
 const (
@@ -69,12 +69,12 @@ func writeFile(t *testing.T, dir, name, content string) {
 
 func rehash(t *testing.T, path string) {
 	t.Helper()
-	require.NoError(t, migrate.WriteSum(openDir(t, path)))
+	require.NoError(t, atlasmig.WriteSum(openDir(t, path)))
 }
 
-func openDir(t *testing.T, path string) *amigrate.LocalDir {
+func openDir(t *testing.T, path string) *migrate.LocalDir {
 	t.Helper()
-	dir, err := migrate.OpenDir(path)
+	dir, err := atlasmig.OpenDir(path)
 	require.NoError(t, err)
 	return dir
 }
@@ -106,7 +106,7 @@ func sqlFiles(t *testing.T, dir string) []string {
 	return names
 }
 
-func fileHash(t *testing.T, dir amigrate.Dir, name string) string {
+func fileHash(t *testing.T, dir migrate.Dir, name string) string {
 	t.Helper()
 	sum, err := dir.Checksum()
 	require.NoError(t, err)
@@ -130,15 +130,15 @@ func exec(t *testing.T, conn *pgx.Conn, sql string, args ...any) {
 	require.NoError(t, err)
 }
 
-func apply(t *testing.T, url string, dir amigrate.Dir, opts migrate.ApplyOptions) *migrate.Report {
+func apply(t *testing.T, url string, dir migrate.Dir, opts atlasmig.ApplyOptions) *atlasmig.Report {
 	t.Helper()
-	report, err := migrate.Apply(context.Background(), url, dir, opts)
+	report, err := atlasmig.Apply(context.Background(), url, dir, opts)
 	require.NoError(t, err)
 	require.NotNil(t, report)
 	return report
 }
 
-func appliedNames(r *migrate.Report) []string {
+func appliedNames(r *atlasmig.Report) []string {
 	names := []string{}
 	for _, f := range r.Applied {
 		names = append(names, f.Name)
@@ -216,19 +216,19 @@ func TestApplyEmptyDatabase(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name string
-		open func(t *testing.T, path string) amigrate.Dir
+		open func(t *testing.T, path string) migrate.Dir
 	}{
-		{"OpenDir", func(t *testing.T, path string) amigrate.Dir { return openDir(t, path) }},
-		{"FromFS", func(t *testing.T, path string) amigrate.Dir {
+		{"OpenDir", func(t *testing.T, path string) migrate.Dir { return openDir(t, path) }},
+		{"FromFS", func(t *testing.T, path string) migrate.Dir {
 			// As an embed.FS would hold it: the directory under a root, plus
 			// a stray sub-directory that must be ignored.
 			fsys := fstest.MapFS{"migrations/nested/ignored.sql": {Data: []byte("SELECT broken(")}}
-			for _, name := range append(sqlFiles(t, path), amigrate.HashFileName) {
+			for _, name := range append(sqlFiles(t, path), migrate.HashFileName) {
 				b, err := os.ReadFile(filepath.Join(path, name))
 				require.NoError(t, err)
 				fsys["migrations/"+name] = &fstest.MapFile{Data: b}
 			}
-			dir, err := migrate.FromFS(fsys, "migrations")
+			dir, err := atlasmig.FromFS(fsys, "migrations")
 			require.NoError(t, err)
 			return dir
 		}},
@@ -236,12 +236,12 @@ func TestApplyEmptyDatabase(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			url := dbtest.EmptyURL(t)
+			url := stackdbtest.EmptyURL(t)
 			dir := tc.open(t, writeDir(t, threeFiles()))
 			var log bytes.Buffer
 
 			before := time.Now()
-			report := apply(t, url, dir, migrate.ApplyOptions{Log: &log})
+			report := apply(t, url, dir, atlasmig.ApplyOptions{Log: &log})
 			require.Equal(t, v3, report.Current)
 			require.Equal(t, []string{fileA, fileB, fileC}, appliedNames(report))
 			for i, want := range []struct {
@@ -274,12 +274,12 @@ func TestApplyEmptyDatabase(t *testing.T) {
 				r := revs[i]
 				require.Equal(t, want.version, r.Version)
 				require.Equal(t, want.desc, r.Description)
-				require.EqualValues(t, amigrate.RevisionTypeExecute, r.Type)
+				require.EqualValues(t, migrate.RevisionTypeExecute, r.Type)
 				require.EqualValues(t, 2, r.Type)
 				require.Equal(t, want.total, r.Total)
 				require.Equal(t, want.total, r.Applied)
 				require.Equal(t, fileHash(t, dir, want.file), r.Hash)
-				require.Equal(t, migrate.OperatorVersion, r.OperatorVersion)
+				require.Equal(t, atlasmig.OperatorVersion, r.OperatorVersion)
 				require.Equal(t, "stackdb", r.OperatorVersion)
 				require.Nil(t, r.Error)
 				require.Nil(t, r.ErrorStmt)
@@ -289,7 +289,7 @@ func TestApplyEmptyDatabase(t *testing.T) {
 			}
 
 			// A second run is a no-op.
-			again := apply(t, url, dir, migrate.ApplyOptions{})
+			again := apply(t, url, dir, atlasmig.ApplyOptions{})
 			require.Empty(t, again.Applied)
 			require.Equal(t, v3, again.Current)
 			require.Equal(t, revs, revisions(t, conn), "the revisions are not rewritten")
@@ -301,8 +301,8 @@ func TestApplyEmptyDatabase(t *testing.T) {
 
 func TestApplyEmptyDirectory(t *testing.T) {
 	t.Parallel()
-	url := dbtest.EmptyURL(t)
-	report := apply(t, url, openDir(t, writeDir(t, nil)), migrate.ApplyOptions{})
+	url := stackdbtest.EmptyURL(t)
+	report := apply(t, url, openDir(t, writeDir(t, nil)), atlasmig.ApplyOptions{})
 	require.Empty(t, report.Applied)
 	require.Empty(t, report.Current)
 	conn := connect(t, url)
@@ -313,7 +313,7 @@ func TestApplyEmptyDirectory(t *testing.T) {
 func TestApplyConcurrent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := dbtest.EmptyURL(t)
+	url := stackdbtest.EmptyURL(t)
 	path := writeDir(t, map[string]string{
 		v1 + "_log.sql": "CREATE TABLE apply_log (file text NOT NULL);\nINSERT INTO apply_log VALUES ('1');\n",
 		// The sleep widens the window in which a second runner could slip in.
@@ -325,18 +325,18 @@ func TestApplyConcurrent(t *testing.T) {
 	var (
 		wg      sync.WaitGroup
 		start   = make(chan struct{})
-		reports = make([]*migrate.Report, runners)
+		reports = make([]*atlasmig.Report, runners)
 		errs    = make([]error, runners)
 	)
 	for i := range runners {
 		wg.Go(func() {
-			dir, err := migrate.OpenDir(path)
+			dir, err := atlasmig.OpenDir(path)
 			if err != nil {
 				errs[i] = err
 				return
 			}
 			<-start
-			reports[i], errs[i] = migrate.Apply(ctx, url, dir, migrate.ApplyOptions{LockTimeout: time.Minute})
+			reports[i], errs[i] = atlasmig.Apply(ctx, url, dir, atlasmig.ApplyOptions{LockTimeout: time.Minute})
 		})
 	}
 	close(start)
@@ -371,25 +371,25 @@ func TestApplyConcurrent(t *testing.T) {
 func TestApplyLockTimeout(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := dbtest.EmptyURL(t)
+	url := stackdbtest.EmptyURL(t)
 	dir := openDir(t, writeDir(t, threeFiles()))
 
 	// Hold the lock the way the Atlas CLI (or another stackdb) would.
 	h := fnv.New32()
-	_, _ = h.Write([]byte(migrate.LockName))
+	_, _ = h.Write([]byte(atlasmig.LockName))
 	holder := connect(t, url)
 	exec(t, holder, "SELECT pg_advisory_lock($1::bigint)", int64(h.Sum32()))
 
 	start := time.Now()
-	_, err := migrate.Apply(ctx, url, dir, migrate.ApplyOptions{LockTimeout: 200 * time.Millisecond})
-	require.ErrorContains(t, err, migrate.LockName)
+	_, err := atlasmig.Apply(ctx, url, dir, atlasmig.ApplyOptions{LockTimeout: 200 * time.Millisecond})
+	require.ErrorContains(t, err, atlasmig.LockName)
 	require.Less(t, time.Since(start), 10*time.Second)
 	conn := connect(t, url)
 	require.Empty(t, tables(t, conn))
 	require.False(t, revisionsSchemaExists(t, conn), "nothing is written without the lock")
 
 	exec(t, holder, "SELECT pg_advisory_unlock($1::bigint)", int64(h.Sum32()))
-	report := apply(t, url, dir, migrate.ApplyOptions{LockTimeout: 200 * time.Millisecond})
+	report := apply(t, url, dir, atlasmig.ApplyOptions{LockTimeout: 200 * time.Millisecond})
 	require.Len(t, report.Applied, 3)
 }
 
@@ -441,44 +441,44 @@ func TestApplyRefusesTamperedDirectory(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			url := dbtest.EmptyURL(t)
+			url := stackdbtest.EmptyURL(t)
 			path := writeDir(t, threeFiles())
 			dir := openDir(t, path)
-			apply(t, url, dir, migrate.ApplyOptions{To: v1})
+			apply(t, url, dir, atlasmig.ApplyOptions{To: v1})
 			conn := connect(t, url)
 			revsBefore := revisions(t, conn)
 			require.Len(t, revsBefore, 1)
 
 			tc.tamper(t, path)
 
-			_, err := migrate.Apply(ctx, url, dir, migrate.ApplyOptions{})
-			var cerr *migrate.ChecksumError
+			_, err := atlasmig.Apply(ctx, url, dir, atlasmig.ApplyOptions{})
+			var cerr *atlasmig.ChecksumError
 			require.ErrorAs(t, err, &cerr)
 			require.Equal(t, tc.wantFile, cerr.File)
 			require.Equal(t, tc.wantReason, cerr.Reason)
-			require.ErrorIs(t, err, amigrate.ErrChecksumMismatch)
+			require.ErrorIs(t, err, migrate.ErrChecksumMismatch)
 			require.ErrorContains(t, err, tc.wantFile)
 			require.ErrorContains(t, err, "atlas.sum")
 
 			require.Equal(t, []string{"a"}, tables(t, conn), "no file ran")
 			require.Equal(t, revsBefore, revisions(t, conn), "no revision was written")
 
-			_, err = migrate.Status(ctx, url, dir)
+			_, err = atlasmig.Status(ctx, url, dir)
 			require.ErrorAs(t, err, &cerr, "status refuses the directory too")
 			require.Equal(t, tc.wantFile, cerr.File)
 
 			// Once re-hashed, the directory is accepted again.
 			rehash(t, path)
-			require.NoError(t, migrate.VerifySum(dir))
+			require.NoError(t, atlasmig.VerifySum(dir))
 		})
 	}
 
 	t.Run("atlas.sum missing", func(t *testing.T) {
 		t.Parallel()
-		url := dbtest.EmptyURL(t)
+		url := stackdbtest.EmptyURL(t)
 		path := writeDir(t, threeFiles())
-		require.NoError(t, os.Remove(filepath.Join(path, amigrate.HashFileName)))
-		_, err := migrate.Apply(context.Background(), url, openDir(t, path), migrate.ApplyOptions{})
+		require.NoError(t, os.Remove(filepath.Join(path, migrate.HashFileName)))
+		_, err := atlasmig.Apply(context.Background(), url, openDir(t, path), atlasmig.ApplyOptions{})
 		require.ErrorContains(t, err, "atlas.sum is missing")
 		conn := connect(t, url)
 		require.Empty(t, tables(t, conn))
@@ -488,14 +488,14 @@ func TestApplyRefusesTamperedDirectory(t *testing.T) {
 	t.Run("atlas.sum edited by hand", func(t *testing.T) {
 		t.Parallel()
 		path := writeDir(t, threeFiles())
-		sum, err := os.ReadFile(filepath.Join(path, amigrate.HashFileName))
+		sum, err := os.ReadFile(filepath.Join(path, migrate.HashFileName))
 		require.NoError(t, err)
 		// Change the total hash only: every file line still matches.
 		lines := strings.SplitN(string(sum), "\n", 2)
-		writeFile(t, path, amigrate.HashFileName, "h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"+lines[1])
-		err = migrate.VerifySum(openDir(t, path))
-		require.ErrorIs(t, err, amigrate.ErrChecksumMismatch)
-		var cerr *migrate.ChecksumError
+		writeFile(t, path, migrate.HashFileName, "h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"+lines[1])
+		err = atlasmig.VerifySum(openDir(t, path))
+		require.ErrorIs(t, err, migrate.ErrChecksumMismatch)
+		var cerr *atlasmig.ChecksumError
 		require.False(t, errors.As(err, &cerr), "no file to blame")
 	})
 }
@@ -503,15 +503,15 @@ func TestApplyRefusesTamperedDirectory(t *testing.T) {
 func TestApplyFailingMigration(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := dbtest.EmptyURL(t)
+	url := stackdbtest.EmptyURL(t)
 	const bad = "INSERT INTO missing (id) VALUES (1);"
 	files := threeFiles()
 	files[fileB] = stmtB1 + "\n" + bad + "\n"
 	path := writeDir(t, files)
 	dir := openDir(t, path)
 
-	report, err := migrate.Apply(ctx, url, dir, migrate.ApplyOptions{})
-	var aerr *migrate.ApplyError
+	report, err := atlasmig.Apply(ctx, url, dir, atlasmig.ApplyOptions{})
+	var aerr *atlasmig.ApplyError
 	require.ErrorAs(t, err, &aerr)
 	require.Equal(t, fileB, aerr.File)
 	require.Equal(t, bad, strings.TrimSpace(aerr.Stmt))
@@ -540,9 +540,9 @@ func TestApplyFailingMigration(t *testing.T) {
 	require.NotNil(t, failed.ErrorStmt)
 	require.Equal(t, bad, strings.TrimSpace(*failed.ErrorStmt))
 	require.Equal(t, fileHash(t, dir, fileB), failed.Hash)
-	require.Equal(t, migrate.OperatorVersion, failed.OperatorVersion)
+	require.Equal(t, atlasmig.OperatorVersion, failed.OperatorVersion)
 
-	status, err := migrate.Status(ctx, url, dir)
+	status, err := atlasmig.Status(ctx, url, dir)
 	require.NoError(t, err)
 	require.Equal(t, v1, status.Current)
 	require.NotNil(t, status.Failed)
@@ -551,7 +551,7 @@ func TestApplyFailingMigration(t *testing.T) {
 	require.Equal(t, []string{fileB, fileC}, status.Pending)
 
 	// Running again without a fix fails the same way and changes nothing.
-	_, err = migrate.Apply(ctx, url, dir, migrate.ApplyOptions{})
+	_, err = atlasmig.Apply(ctx, url, dir, atlasmig.ApplyOptions{})
 	require.ErrorAs(t, err, &aerr)
 	require.Equal(t, fileB, aerr.File)
 	require.Equal(t, []string{"a"}, tables(t, conn))
@@ -559,7 +559,7 @@ func TestApplyFailingMigration(t *testing.T) {
 	// Fix the file, re-hash, and apply again.
 	writeFile(t, path, fileB, stmtB1+"\n"+stmtB2+"\n")
 	rehash(t, path)
-	report = apply(t, url, dir, migrate.ApplyOptions{})
+	report = apply(t, url, dir, atlasmig.ApplyOptions{})
 	require.Equal(t, []string{fileB, fileC}, appliedNames(report))
 	require.Equal(t, v3, report.Current)
 	require.Equal(t, []string{"a", "b"}, tables(t, conn))
@@ -573,7 +573,7 @@ func TestApplyFailingMigration(t *testing.T) {
 	require.Equal(t, fileHash(t, dir, fileB), fixed.Hash, "the hash is that of the file that was applied")
 	require.Nil(t, revs[2].Error)
 
-	status, err = migrate.Status(ctx, url, dir)
+	status, err = atlasmig.Status(ctx, url, dir)
 	require.NoError(t, err)
 	require.Nil(t, status.Failed)
 	require.Empty(t, status.Pending)
@@ -585,7 +585,7 @@ func TestApplyFailingMigration(t *testing.T) {
 func TestApplyTxModeNoneResumesPartialFile(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := dbtest.EmptyURL(t)
+	url := stackdbtest.EmptyURL(t)
 	const (
 		file = v1 + "_partial.sql"
 		bad  = "INSERT INTO missing VALUES (1);"
@@ -595,8 +595,8 @@ func TestApplyTxModeNoneResumesPartialFile(t *testing.T) {
 	path := writeDir(t, map[string]string{file: head + bad + "\n"})
 	dir := openDir(t, path)
 
-	_, err := migrate.Apply(ctx, url, dir, migrate.ApplyOptions{})
-	var aerr *migrate.ApplyError
+	_, err := atlasmig.Apply(ctx, url, dir, atlasmig.ApplyOptions{})
+	var aerr *atlasmig.ApplyError
 	require.ErrorAs(t, err, &aerr)
 	require.Equal(t, file, aerr.File)
 	conn := connect(t, url)
@@ -608,7 +608,7 @@ func TestApplyTxModeNoneResumesPartialFile(t *testing.T) {
 	require.Equal(t, bad, strings.TrimSpace(*rev.ErrorStmt))
 	require.NotNil(t, rev.PartialHashes, "the applied statement's hash is kept to detect edits")
 
-	status, err := migrate.Status(ctx, url, dir)
+	status, err := atlasmig.Status(ctx, url, dir)
 	require.NoError(t, err)
 	require.Empty(t, status.Current)
 	require.Equal(t, []string{file}, status.Pending)
@@ -616,7 +616,7 @@ func TestApplyTxModeNoneResumesPartialFile(t *testing.T) {
 	// Re-running CREATE TABLE p would fail: the run must resume at statement 2.
 	writeFile(t, path, file, head+good+"\n")
 	rehash(t, path)
-	report := apply(t, url, dir, migrate.ApplyOptions{})
+	report := apply(t, url, dir, atlasmig.ApplyOptions{})
 	require.Equal(t, []string{file}, appliedNames(report))
 	require.Equal(t, v1, report.Current)
 	var n int
@@ -655,12 +655,12 @@ func TestApplyTxMode(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			url := dbtest.EmptyURL(t)
+			url := stackdbtest.EmptyURL(t)
 			dir := openDir(t, writeDir(t, map[string]string{
 				create: "CREATE TABLE t (x int);\n",
 				index:  tc.content,
 			}))
-			report, err := migrate.Apply(ctx, url, dir, migrate.ApplyOptions{})
+			report, err := atlasmig.Apply(ctx, url, dir, atlasmig.ApplyOptions{})
 			conn := connect(t, url)
 			var valid []bool
 			rows, qerr := conn.Query(ctx, `SELECT i.indisvalid FROM pg_index i
@@ -679,7 +679,7 @@ JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 't_x_idx'`)
 				require.EqualValues(t, 1, rev.Total)
 				require.Nil(t, rev.Error)
 			case tc.wantCode != "":
-				var aerr *migrate.ApplyError
+				var aerr *atlasmig.ApplyError
 				require.ErrorAs(t, err, &aerr)
 				require.Equal(t, index, aerr.File)
 				require.Equal(t, stmt, strings.TrimSpace(aerr.Stmt[strings.Index(aerr.Stmt, "CREATE"):]))
@@ -716,14 +716,14 @@ func TestApplyBaseline(t *testing.T) {
 		t.Run(tc.baseline, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			url := dbtest.EmptyURL(t)
+			url := stackdbtest.EmptyURL(t)
 			dir := openDir(t, writeDir(t, threeFiles()))
 			conn := connect(t, url)
 			for _, s := range tc.existing {
 				exec(t, conn, s)
 			}
 
-			_, err := migrate.Apply(ctx, url, dir, migrate.ApplyOptions{})
+			_, err := atlasmig.Apply(ctx, url, dir, atlasmig.ApplyOptions{})
 			require.ErrorContains(t, err, "baseline")
 			require.ErrorContains(t, err, `found schema "public"`, "the error says what makes the database not clean")
 			require.Empty(t, revisions(t, conn), "nothing was recorded")
@@ -731,16 +731,16 @@ func TestApplyBaseline(t *testing.T) {
 			require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM a").Scan(&n))
 			require.Zero(t, n, "file 2 did not run")
 
-			status, err := migrate.Status(ctx, url, dir)
+			status, err := atlasmig.Status(ctx, url, dir)
 			require.NoError(t, err)
 			require.NotEmpty(t, status.NotClean)
 			require.Empty(t, status.Current)
 
-			_, err = migrate.Apply(ctx, url, dir, migrate.ApplyOptions{Baseline: "20990101000000"})
+			_, err = atlasmig.Apply(ctx, url, dir, atlasmig.ApplyOptions{Baseline: "20990101000000"})
 			require.ErrorContains(t, err, "20990101000000")
 			require.Empty(t, revisions(t, conn), "an unknown baseline records nothing")
 
-			report := apply(t, url, dir, migrate.ApplyOptions{Baseline: tc.baseline})
+			report := apply(t, url, dir, atlasmig.ApplyOptions{Baseline: tc.baseline})
 			require.Equal(t, tc.wantApplied, appliedNames(report))
 			require.Equal(t, v3, report.Current)
 			require.Equal(t, tc.wantTables, tables(t, conn))
@@ -748,9 +748,9 @@ func TestApplyBaseline(t *testing.T) {
 			revs := revisions(t, conn)
 			require.Len(t, revs, 1+len(tc.wantApplied))
 			require.Equal(t, tc.baseline, revs[0].Version)
-			require.EqualValues(t, amigrate.RevisionTypeBaseline, revs[0].Type)
+			require.EqualValues(t, migrate.RevisionTypeBaseline, revs[0].Type)
 			require.EqualValues(t, 1, revs[0].Type)
-			require.Equal(t, migrate.OperatorVersion, revs[0].OperatorVersion)
+			require.Equal(t, atlasmig.OperatorVersion, revs[0].OperatorVersion)
 			for _, r := range revs[1:] {
 				require.EqualValues(t, 2, r.Type)
 				require.Equal(t, r.Total, r.Applied)
@@ -762,7 +762,7 @@ func TestApplyBaseline(t *testing.T) {
 			require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM a").Scan(&n))
 			require.EqualValues(t, wantB, n)
 
-			status, err = migrate.Status(ctx, url, dir)
+			status, err = atlasmig.Status(ctx, url, dir)
 			require.NoError(t, err)
 			require.Equal(t, v3, status.Current)
 			require.Empty(t, status.Pending)
@@ -776,10 +776,10 @@ func TestApplyDryRun(t *testing.T) {
 
 	t.Run("empty database", func(t *testing.T) {
 		t.Parallel()
-		url := dbtest.EmptyURL(t)
+		url := stackdbtest.EmptyURL(t)
 		dir := openDir(t, writeDir(t, threeFiles()))
 		var log bytes.Buffer
-		report := apply(t, url, dir, migrate.ApplyOptions{DryRun: true, Log: &log})
+		report := apply(t, url, dir, atlasmig.ApplyOptions{DryRun: true, Log: &log})
 		require.Equal(t, []string{fileA, fileB, fileC}, appliedNames(report))
 		require.Equal(t, []int{1, 2, 1}, []int{report.Applied[0].Statements, report.Applied[1].Statements, report.Applied[2].Statements})
 		require.Empty(t, report.Current, "nothing was applied")
@@ -793,19 +793,19 @@ func TestApplyDryRun(t *testing.T) {
 		require.False(t, revisionsSchemaExists(t, conn), "a dry run does not create the revisions table")
 
 		// The dry run is repeatable and a real run still applies everything.
-		require.Len(t, apply(t, url, dir, migrate.ApplyOptions{DryRun: true}).Applied, 3)
-		require.Len(t, apply(t, url, dir, migrate.ApplyOptions{}).Applied, 3)
+		require.Len(t, apply(t, url, dir, atlasmig.ApplyOptions{DryRun: true}).Applied, 3)
+		require.Len(t, apply(t, url, dir, atlasmig.ApplyOptions{}).Applied, 3)
 	})
 
 	t.Run("partly applied", func(t *testing.T) {
 		t.Parallel()
-		url := dbtest.EmptyURL(t)
+		url := stackdbtest.EmptyURL(t)
 		dir := openDir(t, writeDir(t, threeFiles()))
-		apply(t, url, dir, migrate.ApplyOptions{To: v1})
+		apply(t, url, dir, atlasmig.ApplyOptions{To: v1})
 		conn := connect(t, url)
 		revs := revisions(t, conn)
 		var log bytes.Buffer
-		report := apply(t, url, dir, migrate.ApplyOptions{DryRun: true, Log: &log})
+		report := apply(t, url, dir, atlasmig.ApplyOptions{DryRun: true, Log: &log})
 		require.Equal(t, []string{fileB, fileC}, appliedNames(report))
 		require.Equal(t, v1, report.Current)
 		require.NotContains(t, log.String(), stmtA, "applied files are not listed")
@@ -816,11 +816,11 @@ func TestApplyDryRun(t *testing.T) {
 
 	t.Run("with baseline", func(t *testing.T) {
 		t.Parallel()
-		url := dbtest.EmptyURL(t)
+		url := stackdbtest.EmptyURL(t)
 		dir := openDir(t, writeDir(t, threeFiles()))
 		conn := connect(t, url)
 		exec(t, conn, stmtA)
-		report := apply(t, url, dir, migrate.ApplyOptions{DryRun: true, Baseline: v1})
+		report := apply(t, url, dir, atlasmig.ApplyOptions{DryRun: true, Baseline: v1})
 		require.Equal(t, []string{fileB, fileC}, appliedNames(report))
 		require.Equal(t, v1, report.Current, "the baseline is reported as the current version")
 		require.Equal(t, []string{"a"}, tables(t, conn))
@@ -831,32 +831,32 @@ func TestApplyDryRun(t *testing.T) {
 func TestApplyTo(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := dbtest.EmptyURL(t)
+	url := stackdbtest.EmptyURL(t)
 	dir := openDir(t, writeDir(t, threeFiles()))
 	conn := connect(t, url)
 
-	_, err := migrate.Apply(ctx, url, dir, migrate.ApplyOptions{To: "20250101000001"})
+	_, err := atlasmig.Apply(ctx, url, dir, atlasmig.ApplyOptions{To: "20250101000001"})
 	require.ErrorContains(t, err, "20250101000001")
 	require.ErrorContains(t, err, "no migration file")
 	require.Empty(t, tables(t, conn))
 	require.Empty(t, revisions(t, conn))
 
-	report := apply(t, url, dir, migrate.ApplyOptions{To: v2})
+	report := apply(t, url, dir, atlasmig.ApplyOptions{To: v2})
 	require.Equal(t, []string{fileA, fileB}, appliedNames(report))
 	require.Equal(t, v2, report.Current)
 	require.Equal(t, []string{"a", "b"}, tables(t, conn))
 	require.Len(t, revisions(t, conn), 2)
 
 	// To an already applied version: nothing to do.
-	report = apply(t, url, dir, migrate.ApplyOptions{To: v1})
+	report = apply(t, url, dir, atlasmig.ApplyOptions{To: v1})
 	require.Empty(t, report.Applied)
 	require.Equal(t, v2, report.Current)
 
-	_, err = migrate.Apply(ctx, url, dir, migrate.ApplyOptions{To: "nope"})
+	_, err = atlasmig.Apply(ctx, url, dir, atlasmig.ApplyOptions{To: "nope"})
 	require.ErrorContains(t, err, "nope")
 	require.Len(t, revisions(t, conn), 2)
 
-	report = apply(t, url, dir, migrate.ApplyOptions{})
+	report = apply(t, url, dir, atlasmig.ApplyOptions{})
 	require.Equal(t, []string{fileC}, appliedNames(report))
 	require.Equal(t, v3, report.Current)
 	require.Len(t, revisions(t, conn), 3)
@@ -865,11 +865,11 @@ func TestApplyTo(t *testing.T) {
 func TestStatus(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := dbtest.EmptyURL(t)
+	url := stackdbtest.EmptyURL(t)
 	dir := openDir(t, writeDir(t, threeFiles()))
 	conn := connect(t, url)
 
-	status, err := migrate.Status(ctx, url, dir)
+	status, err := atlasmig.Status(ctx, url, dir)
 	require.NoError(t, err)
 	require.Empty(t, status.Current)
 	require.Empty(t, status.Applied)
@@ -878,15 +878,15 @@ func TestStatus(t *testing.T) {
 	require.Empty(t, status.NotClean)
 	require.False(t, revisionsSchemaExists(t, conn), "status is read-only")
 
-	apply(t, url, dir, migrate.ApplyOptions{To: v1})
-	status, err = migrate.Status(ctx, url, dir)
+	apply(t, url, dir, atlasmig.ApplyOptions{To: v1})
+	status, err = atlasmig.Status(ctx, url, dir)
 	require.NoError(t, err)
 	require.Equal(t, v1, status.Current)
 	require.Len(t, status.Applied, 1)
 	require.Equal(t, []string{fileB, fileC}, status.Pending)
 
-	apply(t, url, dir, migrate.ApplyOptions{})
-	status, err = migrate.Status(ctx, url, dir)
+	apply(t, url, dir, atlasmig.ApplyOptions{})
+	status, err = atlasmig.Status(ctx, url, dir)
 	require.NoError(t, err)
 	require.Equal(t, v3, status.Current)
 	require.Empty(t, status.Pending)
@@ -894,7 +894,7 @@ func TestStatus(t *testing.T) {
 	var versions []string
 	for _, r := range status.Applied {
 		versions = append(versions, r.Version)
-		require.Equal(t, amigrate.RevisionTypeExecute, r.Type)
+		require.Equal(t, migrate.RevisionTypeExecute, r.Type)
 		require.Equal(t, r.Total, r.Applied)
 	}
 	require.Equal(t, []string{v1, v2, v3}, versions)
@@ -910,10 +910,10 @@ func TestBadURL(t *testing.T) {
 	} {
 		t.Run(tc.url, func(t *testing.T) {
 			t.Parallel()
-			_, err := migrate.Apply(context.Background(), tc.url, dir, migrate.ApplyOptions{})
+			_, err := atlasmig.Apply(context.Background(), tc.url, dir, atlasmig.ApplyOptions{})
 			require.ErrorContains(t, err, tc.want)
 			require.NotContains(t, err.Error(), "s3cret", "the password is never echoed")
-			_, err = migrate.Status(context.Background(), tc.url, dir)
+			_, err = atlasmig.Status(context.Background(), tc.url, dir)
 			require.ErrorContains(t, err, tc.want)
 			require.NotContains(t, err.Error(), "s3cret")
 		})
@@ -923,7 +923,7 @@ func TestBadURL(t *testing.T) {
 func TestDiff(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dev := dbtest.EmptyURL(t)
+	dev := stackdbtest.EmptyURL(t)
 	migrations := t.TempDir()
 	copyFiles(t, "../../schema/migrations/*", migrations)
 	dir := openDir(t, migrations)
@@ -931,11 +931,11 @@ func TestDiff(t *testing.T) {
 	require.NotEmpty(t, original)
 
 	// The committed directory is in sync with the committed schema.
-	name, err := migrate.Diff(ctx, migrate.DiffOptions{DevURL: dev, SchemaDir: "../../schema", Dir: dir, Name: "noop"})
+	name, err := atlasmig.Diff(ctx, atlasmig.DiffOptions{DevURL: dev, SchemaDir: "../../schema", Dir: dir, Name: "noop"})
 	require.NoError(t, err)
 	require.Empty(t, name)
 	require.Equal(t, original, sqlFiles(t, migrations), "no file is written when in sync")
-	name, err = migrate.Diff(ctx, migrate.DiffOptions{DevURL: dev, SchemaDir: "../../schema", Dir: dir, Name: "noop", Check: true})
+	name, err = atlasmig.Diff(ctx, atlasmig.DiffOptions{DevURL: dev, SchemaDir: "../../schema", Dir: dir, Name: "noop", Check: true})
 	require.NoError(t, err)
 	require.Empty(t, name)
 
@@ -950,14 +950,14 @@ func TestDiff(t *testing.T) {
 	changed := strings.Replace(string(b), users, users+"  column \"nickname\" {\n    type = text\n    null = true\n  }\n", 1)
 	require.NoError(t, os.WriteFile(auth, []byte(changed), 0o644))
 
-	opts := migrate.DiffOptions{DevURL: dev, SchemaDir: schemaDir, Dir: dir, Name: "add_nickname", Check: true}
-	name, err = migrate.Diff(ctx, opts)
-	require.ErrorIs(t, err, migrate.ErrOutOfSync)
+	opts := atlasmig.DiffOptions{DevURL: dev, SchemaDir: schemaDir, Dir: dir, Name: "add_nickname", Check: true}
+	name, err = atlasmig.Diff(ctx, opts)
+	require.ErrorIs(t, err, atlasmig.ErrOutOfSync)
 	require.Empty(t, name)
 	require.Equal(t, original, sqlFiles(t, migrations), "check mode writes nothing")
 
 	opts.Check = false
-	name, err = migrate.Diff(ctx, opts)
+	name, err = atlasmig.Diff(ctx, opts)
 	require.NoError(t, err)
 	require.True(t, strings.HasSuffix(name, "_add_nickname.sql"), name)
 	require.Equal(t, append(append([]string{}, original...), name), sqlFiles(t, migrations), "exactly one new file, sorted last")
@@ -965,19 +965,19 @@ func TestDiff(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(content), `ALTER TABLE "users" ADD COLUMN "nickname"`)
 	require.NotContains(t, string(content), `"public".`, "files carry no schema qualifier")
-	require.NoError(t, migrate.VerifySum(dir))
+	require.NoError(t, atlasmig.VerifySum(dir))
 
 	opts.Name = "again"
-	name2, err := migrate.Diff(ctx, opts)
+	name2, err := atlasmig.Diff(ctx, opts)
 	require.NoError(t, err)
 	require.Empty(t, name2, "in sync after the new file")
 	opts.Check = true
-	_, err = migrate.Diff(ctx, opts)
+	_, err = atlasmig.Diff(ctx, opts)
 	require.NoError(t, err)
 
 	// The generated file applies.
-	url := dbtest.EmptyURL(t)
-	report := apply(t, url, dir, migrate.ApplyOptions{})
+	url := stackdbtest.EmptyURL(t)
+	report := apply(t, url, dir, atlasmig.ApplyOptions{})
 	require.Equal(t, name, report.Applied[len(report.Applied)-1].Name)
 	var n int
 	require.NoError(t, connect(t, url).QueryRow(ctx,
@@ -991,16 +991,16 @@ func TestDiffRejects(t *testing.T) {
 	migrations := t.TempDir()
 	copyFiles(t, "../../schema/migrations/*", migrations)
 
-	_, err := migrate.Diff(ctx, migrate.DiffOptions{SchemaDir: "../../schema", Dir: openDir(t, migrations), Name: "Bad-Name"})
+	_, err := atlasmig.Diff(ctx, atlasmig.DiffOptions{SchemaDir: "../../schema", Dir: openDir(t, migrations), Name: "Bad-Name"})
 	require.ErrorContains(t, err, "Bad-Name")
 
 	writeFile(t, migrations, "20990101000000_unhashed.sql", "SELECT 1;\n")
-	_, err = migrate.Diff(ctx, migrate.DiffOptions{SchemaDir: "../../schema", Dir: openDir(t, migrations), Name: "x"})
-	var cerr *migrate.ChecksumError
+	_, err = atlasmig.Diff(ctx, atlasmig.DiffOptions{SchemaDir: "../../schema", Dir: openDir(t, migrations), Name: "x"})
+	var cerr *atlasmig.ChecksumError
 	require.ErrorAs(t, err, &cerr)
 	require.Equal(t, "20990101000000_unhashed.sql", cerr.File)
 
-	_, err = migrate.Diff(ctx, migrate.DiffOptions{SchemaDir: t.TempDir(), Dir: openDir(t, writeDir(t, nil)), Name: "x"})
+	_, err = atlasmig.Diff(ctx, atlasmig.DiffOptions{SchemaDir: t.TempDir(), Dir: openDir(t, writeDir(t, nil)), Name: "x"})
 	require.ErrorContains(t, err, "no *.hcl schema files")
 }
 
@@ -1010,18 +1010,18 @@ func TestValidate(t *testing.T) {
 
 	t.Run("real directory", func(t *testing.T) {
 		t.Parallel()
-		require.NoError(t, migrate.Validate(ctx, dbtest.EmptyURL(t), openDir(t, "../../schema/migrations")))
+		require.NoError(t, atlasmig.Validate(ctx, stackdbtest.EmptyURL(t), openDir(t, "../../schema/migrations")))
 	})
 
 	t.Run("embedded directory", func(t *testing.T) {
 		t.Parallel()
-		dir, err := migrate.FromFS(schema.Migrations, schema.MigrationsRoot)
+		dir, err := schema.Dir()
 		require.NoError(t, err)
-		require.NoError(t, migrate.Validate(ctx, dbtest.EmptyURL(t), dir))
+		require.NoError(t, atlasmig.Validate(ctx, stackdbtest.EmptyURL(t), dir))
 		// The embedded copy is the directory on disk.
-		want, err := migrate.DirHash(openDir(t, "../../schema/migrations"))
+		want, err := atlasmig.DirHash(openDir(t, "../../schema/migrations"))
 		require.NoError(t, err)
-		got, err := migrate.DirHash(dir)
+		got, err := atlasmig.DirHash(dir)
 		require.NoError(t, err)
 		require.Equal(t, want, got)
 	})
@@ -1031,7 +1031,7 @@ func TestValidate(t *testing.T) {
 		const bad = "CREATE TABLE b (id int REFERENCES nope (id));"
 		files := threeFiles()
 		files[fileB] = bad + "\n"
-		err := migrate.Validate(ctx, dbtest.EmptyURL(t), openDir(t, writeDir(t, files)))
+		err := atlasmig.Validate(ctx, stackdbtest.EmptyURL(t), openDir(t, writeDir(t, files)))
 		require.ErrorContains(t, err, v2)
 		require.ErrorContains(t, err, bad)
 		require.ErrorContains(t, err, `relation "nope" does not exist`)
@@ -1041,8 +1041,8 @@ func TestValidate(t *testing.T) {
 		t.Parallel()
 		path := writeDir(t, threeFiles())
 		writeFile(t, path, fileC, "SELECT 1;\n")
-		err := migrate.Validate(ctx, dbtest.EmptyURL(t), openDir(t, path))
-		var cerr *migrate.ChecksumError
+		err := atlasmig.Validate(ctx, stackdbtest.EmptyURL(t), openDir(t, path))
+		var cerr *atlasmig.ChecksumError
 		require.ErrorAs(t, err, &cerr)
 		require.Equal(t, fileC, cerr.File)
 		require.Equal(t, "edited", cerr.Reason)
@@ -1053,14 +1053,14 @@ func TestDirHash(t *testing.T) {
 	t.Parallel()
 	path := writeDir(t, threeFiles())
 	dir := openDir(t, path)
-	h1, err := migrate.DirHash(dir)
+	h1, err := atlasmig.DirHash(dir)
 	require.NoError(t, err)
-	sum, err := os.ReadFile(filepath.Join(path, amigrate.HashFileName))
+	sum, err := os.ReadFile(filepath.Join(path, migrate.HashFileName))
 	require.NoError(t, err)
 	require.Equal(t, "h1:"+h1, strings.SplitN(string(sum), "\n", 2)[0], "the first line of atlas.sum, without its h1: prefix")
 
 	writeFile(t, path, fileC, stmtC+"\n-- a comment\n")
-	h2, err := migrate.DirHash(dir)
+	h2, err := atlasmig.DirHash(dir)
 	require.NoError(t, err)
 	require.NotEqual(t, h1, h2, "any edit changes the hash")
 }
@@ -1073,8 +1073,8 @@ func TestRevisionsTableMatchesAtlasCLI(t *testing.T) {
 	t.Run("columns", func(t *testing.T) {
 		t.Parallel()
 		ctx := context.Background()
-		url := dbtest.EmptyURL(t)
-		apply(t, url, openDir(t, writeDir(t, threeFiles())), migrate.ApplyOptions{})
+		url := stackdbtest.EmptyURL(t)
+		apply(t, url, openDir(t, writeDir(t, threeFiles())), atlasmig.ApplyOptions{})
 		conn := connect(t, url)
 
 		type column struct {
@@ -1125,7 +1125,7 @@ WHERE c.table_schema = 'atlas_schema_revisions' AND c.table_name = 'atlas_schema
 	t.Run("cloud identifier is ignored", func(t *testing.T) {
 		t.Parallel()
 		ctx := context.Background()
-		url := dbtest.EmptyURL(t)
+		url := stackdbtest.EmptyURL(t)
 		path := writeDir(t, threeFiles())
 		dir := openDir(t, path)
 		conn := connect(t, url)
@@ -1135,24 +1135,24 @@ WHERE c.table_schema = 'atlas_schema_revisions' AND c.table_name = 'atlas_schema
 	(version, description, type, applied, total, executed_at, execution_time, hash, operator_version)
 VALUES ('.atlas_cloud_identifier', $1, 0, 0, 0, now(), 0, '', 'Atlas CLI v0.32.0')`, id)
 
-		status, err := migrate.Status(ctx, url, dir)
+		status, err := atlasmig.Status(ctx, url, dir)
 		require.NoError(t, err)
 		require.Empty(t, status.Current)
 		require.Empty(t, status.Applied)
 		require.Empty(t, status.NotClean)
 		require.Equal(t, []string{fileA, fileB, fileC}, status.Pending)
 
-		report := apply(t, url, dir, migrate.ApplyOptions{})
+		report := apply(t, url, dir, atlasmig.ApplyOptions{})
 		require.Equal(t, []string{fileA, fileB, fileC}, appliedNames(report))
 		require.Equal(t, v3, report.Current)
 
 		writeFile(t, path, "20250104000000_d.sql", "CREATE TABLE d (id int);\n")
 		rehash(t, path)
-		report = apply(t, url, dir, migrate.ApplyOptions{})
+		report = apply(t, url, dir, atlasmig.ApplyOptions{})
 		require.Equal(t, []string{"20250104000000_d.sql"}, appliedNames(report))
 		require.Equal(t, "20250104000000", report.Current)
 
-		status, err = migrate.Status(ctx, url, dir)
+		status, err = atlasmig.Status(ctx, url, dir)
 		require.NoError(t, err)
 		require.Equal(t, "20250104000000", status.Current)
 		require.Len(t, status.Applied, 4)
@@ -1169,7 +1169,7 @@ VALUES ('.atlas_cloud_identifier', $1, 0, 0, 0, now(), 0, '', 'Atlas CLI v0.32.0
 	t.Run("continues what the CLI applied", func(t *testing.T) {
 		t.Parallel()
 		ctx := context.Background()
-		url := dbtest.EmptyURL(t)
+		url := stackdbtest.EmptyURL(t)
 		dir := openDir(t, writeDir(t, threeFiles()))
 		conn := connect(t, url)
 		// The state `atlas migrate apply 1` leaves behind.
@@ -1179,18 +1179,18 @@ VALUES ('.atlas_cloud_identifier', $1, 0, 0, 0, now(), 0, '', 'Atlas CLI v0.32.0
 	(version, description, type, applied, total, executed_at, execution_time, hash, operator_version)
 VALUES ($1, 'create_a', 2, 1, 1, now(), 1000, $2, 'Atlas CLI v0.32.0')`, v1, fileHash(t, dir, fileA))
 
-		status, err := migrate.Status(ctx, url, dir)
+		status, err := atlasmig.Status(ctx, url, dir)
 		require.NoError(t, err)
 		require.Equal(t, v1, status.Current)
 		require.Equal(t, []string{fileB, fileC}, status.Pending)
 
-		report := apply(t, url, dir, migrate.ApplyOptions{})
+		report := apply(t, url, dir, atlasmig.ApplyOptions{})
 		require.Equal(t, []string{fileB, fileC}, appliedNames(report))
 		revs := revisions(t, conn)
 		require.Len(t, revs, 3)
 		require.Equal(t, "Atlas CLI v0.32.0", revs[0].OperatorVersion)
-		require.Equal(t, migrate.OperatorVersion, revs[1].OperatorVersion)
-		require.Equal(t, migrate.OperatorVersion, revs[2].OperatorVersion)
+		require.Equal(t, atlasmig.OperatorVersion, revs[1].OperatorVersion)
+		require.Equal(t, atlasmig.OperatorVersion, revs[2].OperatorVersion)
 	})
 }
 

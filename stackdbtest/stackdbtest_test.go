@@ -1,4 +1,4 @@
-package dbtest_test
+package stackdbtest_test
 
 import (
 	"context"
@@ -9,15 +9,15 @@ import (
 
 	"github.com/deploystack/stackdb"
 
-	"github.com/deploystack/stackdb/internal/dbtest"
+	"github.com/deploystack/stackdb/stackdbtest"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+func TestMain(m *testing.M) { stackdbtest.Main(m) }
 
 func TestPoolIsFreshAndMigrated(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	a, b := dbtest.Pool(t), dbtest.Pool(t)
+	a, b := stackdbtest.Pool(t), stackdbtest.Pool(t)
 
 	var dbA, dbB string
 	require.NoError(t, a.QueryRow(ctx, "SELECT current_database()").Scan(&dbA))
@@ -38,7 +38,7 @@ func TestPoolIsFreshAndMigrated(t *testing.T) {
 func TestEmptyURLHasNoTables(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := poolFor(t, dbtest.EmptyURL(t))
+	pool := poolFor(t, stackdbtest.EmptyURL(t))
 	var n int
 	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')").Scan(&n))
 	require.Zero(t, n)
