@@ -828,7 +828,8 @@ type SatelliteProcess struct {
 }
 
 type Session struct {
-	ID        string    `db:"id" json:"id"`
+	// secret: the session token the cookie carries
+	ID        string    `db:"id" json:"-"`
 	UserID    string    `db:"user_id" json:"user_id"`
 	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
 }

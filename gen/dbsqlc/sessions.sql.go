@@ -16,7 +16,7 @@ RETURNING id, user_id, expires_at
 `
 
 type SessionCreateParams struct {
-	ID        string    `db:"id" json:"id"`
+	ID        string    `db:"id" json:"-"`
 	UserID    string    `db:"user_id" json:"user_id"`
 	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
 }
@@ -58,7 +58,7 @@ UPDATE sessions SET expires_at = $1 WHERE id = $2
 
 type SessionExtendParams struct {
 	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
-	ID        string    `db:"id" json:"id"`
+	ID        string    `db:"id" json:"-"`
 }
 
 func (q *Queries) SessionExtend(ctx context.Context, arg SessionExtendParams) (int64, error) {
