@@ -49,8 +49,9 @@ var notSecret = map[string]string{
 	"access_token_id":  "the primary key of an oauth_access_tokens row, an id issued next to the token, not the token",
 	"refresh_token_id": "the primary key of an oauth_refresh_tokens row, an id issued next to the token, not the token",
 	"is_encrypted":     "a flag; it makes the row's value column secret (see encryptedValueColumn)",
-	"GlobalSettingInitDefaultsParams.Values": "the default values of the application's settings, from its source code; " +
-		"sqlc cannot tag an unnest array parameter (it has no table), so it cannot be json:\"-\"",
+	"GlobalSettingInitDefaultsParams.Values": "the application's default setting values, public in its source code " +
+		"(a secret is set later with GlobalSettingUpdateValue, whose Value is hidden); sqlc cannot tag an unnest " +
+		"array parameter, which has no table, so this field keeps its JSON tag",
 }
 
 // encryptedValueColumn is the column a table's is_encrypted flag refers to.
@@ -95,7 +96,7 @@ func loadSchemaColumns(t *testing.T) schemaColumns {
 		switch {
 		case strings.HasPrefix(strings.ToLower(c.comment), secretMarker):
 			s.secrets[tc] = "comment " + strconv.Quote(c.comment)
-		case secretName(c.name, ""):
+		case secretName(c.name):
 			s.secrets[tc] = "name matches " + strconv.Quote(secretNamePattern.FindString(c.name))
 		case c.name == encryptedValueColumn && slices.Contains(s.tables[c.table], "is_encrypted"):
 			s.secrets[tc] = "holds ciphertext when is_encrypted"
@@ -110,12 +111,8 @@ func loadSchemaColumns(t *testing.T) schemaColumns {
 	return s
 }
 
-// secretName reports whether a column or parameter name (of field, a
-// "Type.Field" key, when given) names a secret.
-func secretName(name, field string) bool {
-	if _, ok := notSecret[field]; ok && field != "" {
-		return false
-	}
+// secretName reports whether a column or parameter name names a secret.
+func secretName(name string) bool {
 	if _, ok := notSecret[name]; ok {
 		return false
 	}
@@ -460,7 +457,7 @@ func (p *prober) secretField(field, column string, tables []string, exempt bool)
 	if _, ok := notSecret[field]; ok && exempt {
 		return "", false
 	}
-	if secretName(column, "") {
+	if secretName(column) {
 		return "name matches " + strconv.Quote(secretNamePattern.FindString(column)), true
 	}
 	for _, table := range tables {
