@@ -126,8 +126,10 @@ table "users" {
 
 table "sessions" {
   schema = schema.public
+  // The session id is the bearer credential the session cookie carries.
   column "id" {
-    type = text
+    type    = text
+    comment = "secret: the session token the cookie carries"
   }
   column "user_id" {
     type = text

@@ -20,15 +20,15 @@ RETURNING id, actor_user_id, team_id, action, target_type, target_id, ip_address
 `
 
 type AuditLogAppendParams struct {
-	ActorUserID *string         `json:"actor_user_id"`
-	TeamID      *string         `json:"team_id"`
-	Action      string          `json:"action"`
-	TargetType  *string         `json:"target_type"`
-	TargetID    *string         `json:"target_id"`
-	IpAddress   *string         `json:"ip_address"`
-	UserAgent   *string         `json:"user_agent"`
-	Metadata    json.RawMessage `json:"metadata"`
-	CreatedAt   *time.Time      `json:"created_at"`
+	ActorUserID *string         `db:"actor_user_id" json:"actor_user_id"`
+	TeamID      *string         `db:"team_id" json:"team_id"`
+	Action      string          `db:"action" json:"action"`
+	TargetType  *string         `db:"target_type" json:"target_type"`
+	TargetID    *string         `db:"target_id" json:"target_id"`
+	IpAddress   *string         `db:"ip_address" json:"ip_address"`
+	UserAgent   *string         `db:"user_agent" json:"user_agent"`
+	Metadata    json.RawMessage `db:"metadata" json:"metadata"`
+	CreatedAt   *time.Time      `db:"created_at" json:"created_at"`
 }
 
 // AuditLogAppend adds an entry; id comes from the identity. created_at
@@ -86,12 +86,12 @@ LIMIT $6
 `
 
 type AuditLogListByActorParams struct {
-	ActorUserID     string     `json:"actor_user_id"`
-	CreatedFrom     time.Time  `json:"created_from"`
-	CreatedTo       time.Time  `json:"created_to"`
-	CursorCreatedAt *time.Time `json:"cursor_created_at"`
-	CursorID        *int64     `json:"cursor_id"`
-	MaxRows         int32      `json:"max_rows"`
+	ActorUserID     string     `db:"actor_user_id" json:"actor_user_id"`
+	CreatedFrom     time.Time  `db:"created_from" json:"created_from"`
+	CreatedTo       time.Time  `db:"created_to" json:"created_to"`
+	CursorCreatedAt *time.Time `db:"cursor_created_at" json:"cursor_created_at"`
+	CursorID        *int64     `db:"cursor_id" json:"cursor_id"`
+	MaxRows         int32      `db:"max_rows" json:"max_rows"`
 }
 
 // AuditLogListByActor is AuditLogListByTeam for the entries of one actor
@@ -146,12 +146,12 @@ LIMIT $6
 `
 
 type AuditLogListByTeamParams struct {
-	TeamID          string     `json:"team_id"`
-	CreatedFrom     time.Time  `json:"created_from"`
-	CreatedTo       time.Time  `json:"created_to"`
-	CursorCreatedAt *time.Time `json:"cursor_created_at"`
-	CursorID        *int64     `json:"cursor_id"`
-	MaxRows         int32      `json:"max_rows"`
+	TeamID          string     `db:"team_id" json:"team_id"`
+	CreatedFrom     time.Time  `db:"created_from" json:"created_from"`
+	CreatedTo       time.Time  `db:"created_to" json:"created_to"`
+	CursorCreatedAt *time.Time `db:"cursor_created_at" json:"cursor_created_at"`
+	CursorID        *int64     `db:"cursor_id" json:"cursor_id"`
+	MaxRows         int32      `db:"max_rows" json:"max_rows"`
 }
 
 // AuditLogListByTeam returns one page of a team's entries created in

@@ -16,12 +16,12 @@ RETURNING key, value, type, description, is_encrypted, group_id, created_at, upd
 `
 
 type GlobalSettingCreateParams struct {
-	Key         string      `json:"key"`
-	Value       string      `json:"value"`
-	Type        SettingType `json:"type"`
-	Description *string     `json:"description"`
-	IsEncrypted bool        `json:"is_encrypted"`
-	GroupID     *string     `json:"group_id"`
+	Key         string      `db:"key" json:"key"`
+	Value       string      `db:"value" json:"-"`
+	Type        SettingType `db:"type" json:"type"`
+	Description *string     `db:"description" json:"description"`
+	IsEncrypted bool        `db:"is_encrypted" json:"is_encrypted"`
+	GroupID     *string     `db:"group_id" json:"group_id"`
 }
 
 func (q *Queries) GlobalSettingCreate(ctx context.Context, arg GlobalSettingCreateParams) (GlobalSetting, error) {
@@ -86,11 +86,11 @@ RETURNING id, name, description, icon, sort_order, created_at, updated_at
 `
 
 type GlobalSettingGroupCreateParams struct {
-	ID          string  `json:"id"`
-	Name        string  `json:"name"`
-	Description *string `json:"description"`
-	Icon        *string `json:"icon"`
-	SortOrder   int32   `json:"sort_order"`
+	ID          string  `db:"id" json:"id"`
+	Name        string  `db:"name" json:"name"`
+	Description *string `db:"description" json:"description"`
+	Icon        *string `db:"icon" json:"icon"`
+	SortOrder   int32   `db:"sort_order" json:"sort_order"`
 }
 
 func (q *Queries) GlobalSettingGroupCreate(ctx context.Context, arg GlobalSettingGroupCreateParams) (GlobalSettingGroup, error) {
@@ -190,11 +190,11 @@ WHERE id = $5
 `
 
 type GlobalSettingGroupUpdateParams struct {
-	Name        *string `json:"name"`
-	Description *string `json:"description"`
-	Icon        *string `json:"icon"`
-	SortOrder   *int32  `json:"sort_order"`
-	ID          string  `json:"id"`
+	Name        *string `db:"name" json:"name"`
+	Description *string `db:"description" json:"description"`
+	Icon        *string `db:"icon" json:"icon"`
+	SortOrder   *int32  `db:"sort_order" json:"sort_order"`
+	ID          string  `db:"id" json:"id"`
 }
 
 func (q *Queries) GlobalSettingGroupUpdate(ctx context.Context, arg GlobalSettingGroupUpdateParams) (int64, error) {
@@ -221,12 +221,12 @@ ON CONFLICT (key) DO NOTHING
 `
 
 type GlobalSettingInitDefaultsParams struct {
-	Keys         []string `json:"keys"`
-	Values       []string `json:"values"`
-	Types        []string `json:"types"`
-	Descriptions []string `json:"descriptions"`
-	IsEncrypted  []bool   `json:"is_encrypted"`
-	GroupIds     []string `json:"group_ids"`
+	Keys         []string `db:"keys" json:"keys"`
+	Values       []string `db:"values" json:"values"`
+	Types        []string `db:"types" json:"types"`
+	Descriptions []string `db:"descriptions" json:"descriptions"`
+	IsEncrypted  []bool   `db:"is_encrypted" json:"is_encrypted"`
+	GroupIds     []string `db:"group_ids" json:"group_ids"`
 }
 
 // GlobalSettingInitDefaults inserts a whole set of default settings in one
@@ -323,8 +323,8 @@ UPDATE global_settings SET value = $1, updated_at = now() WHERE key = $2
 `
 
 type GlobalSettingUpdateValueParams struct {
-	Value string `json:"value"`
-	Key   string `json:"key"`
+	Value string `db:"value" json:"-"`
+	Key   string `db:"key" json:"key"`
 }
 
 func (q *Queries) GlobalSettingUpdateValue(ctx context.Context, arg GlobalSettingUpdateValueParams) (int64, error) {

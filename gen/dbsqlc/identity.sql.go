@@ -28,9 +28,9 @@ SELECT setval(pg_get_serial_sequence('mcp_tool_executions', 'id'),
 `
 
 type IdentitySequencesResetRow struct {
-	McpToolExecutionsNextID int64 `json:"mcp_tool_executions_next_id"`
-	TeamMetricsNextID       int64 `json:"team_metrics_next_id"`
-	AuditLogsNextID         int64 `json:"audit_logs_next_id"`
+	McpToolExecutionsNextID int64 `db:"mcp_tool_executions_next_id" json:"mcp_tool_executions_next_id"`
+	TeamMetricsNextID       int64 `db:"team_metrics_next_id" json:"team_metrics_next_id"`
+	AuditLogsNextID         int64 `db:"audit_logs_next_id" json:"audit_logs_next_id"`
 }
 
 // IdentitySequencesReset moves the sequence of every identity column past

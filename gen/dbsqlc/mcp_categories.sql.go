@@ -16,11 +16,11 @@ RETURNING id, name, description, icon, sort_order, created_at
 `
 
 type McpCategoryCreateParams struct {
-	ID          string  `json:"id"`
-	Name        string  `json:"name"`
-	Description *string `json:"description"`
-	Icon        *string `json:"icon"`
-	SortOrder   int32   `json:"sort_order"`
+	ID          string  `db:"id" json:"id"`
+	Name        string  `db:"name" json:"name"`
+	Description *string `db:"description" json:"description"`
+	Icon        *string `db:"icon" json:"icon"`
+	SortOrder   int32   `db:"sort_order" json:"sort_order"`
 }
 
 func (q *Queries) McpCategoryCreate(ctx context.Context, arg McpCategoryCreateParams) (McpCategory, error) {
@@ -116,11 +116,11 @@ WHERE id = $5
 `
 
 type McpCategoryUpdateParams struct {
-	Name        *string `json:"name"`
-	Description *string `json:"description"`
-	Icon        *string `json:"icon"`
-	SortOrder   *int32  `json:"sort_order"`
-	ID          string  `json:"id"`
+	Name        *string `db:"name" json:"name"`
+	Description *string `db:"description" json:"description"`
+	Icon        *string `db:"icon" json:"icon"`
+	SortOrder   *int32  `db:"sort_order" json:"sort_order"`
+	ID          string  `db:"id" json:"id"`
 }
 
 func (q *Queries) McpCategoryUpdate(ctx context.Context, arg McpCategoryUpdateParams) (int64, error) {

@@ -19,13 +19,13 @@ RETURNING id, team_id, server_id, created_by, installation_name, installation_ty
 `
 
 type McpServerInstallationCreateParams struct {
-	ID                       string           `json:"id"`
-	TeamID                   string           `json:"team_id"`
-	ServerID                 string           `json:"server_id"`
-	CreatedBy                string           `json:"created_by"`
-	InstallationName         string           `json:"installation_name"`
-	InstallationType         InstallationType `json:"installation_type"`
-	UserEnvironmentVariables json.RawMessage  `json:"user_environment_variables"`
+	ID                       string           `db:"id" json:"id"`
+	TeamID                   string           `db:"team_id" json:"team_id"`
+	ServerID                 string           `db:"server_id" json:"server_id"`
+	CreatedBy                string           `db:"created_by" json:"created_by"`
+	InstallationName         string           `db:"installation_name" json:"installation_name"`
+	InstallationType         InstallationType `db:"installation_type" json:"installation_type"`
+	UserEnvironmentVariables json.RawMessage  `db:"user_environment_variables" json:"user_environment_variables"`
 }
 
 func (q *Queries) McpServerInstallationCreate(ctx context.Context, arg McpServerInstallationCreateParams) (McpServerInstallation, error) {
@@ -97,8 +97,8 @@ ORDER BY mcp_server_installations.installation_name, mcp_server_installations.id
 `
 
 type McpServerInstallationListWithServersRow struct {
-	McpServerInstallation McpServerInstallation `json:"mcp_server_installation"`
-	McpServer             McpServer             `json:"mcp_server"`
+	McpServerInstallation McpServerInstallation `db:"mcp_server_installation" json:"mcp_server_installation"`
+	McpServer             McpServer             `db:"mcp_server" json:"mcp_server"`
 }
 
 // McpServerInstallationListWithServers returns a team's installations, each
@@ -163,8 +163,8 @@ WHERE id = $2
 `
 
 type McpServerInstallationMergeEnvParams struct {
-	Patch json.RawMessage `json:"patch"`
-	ID    string          `json:"id"`
+	Patch json.RawMessage `db:"patch" json:"patch"`
+	ID    string          `db:"id" json:"id"`
 }
 
 // McpServerInstallationMergeEnv merges a JSON object into the environment
@@ -187,8 +187,8 @@ WHERE id = $2
 `
 
 type McpServerInstallationSetEnvParams struct {
-	UserEnvironmentVariables json.RawMessage `json:"user_environment_variables"`
-	ID                       string          `json:"id"`
+	UserEnvironmentVariables json.RawMessage `db:"user_environment_variables" json:"user_environment_variables"`
+	ID                       string          `db:"id" json:"id"`
 }
 
 // McpServerInstallationSetEnv replaces the whole environment document (a

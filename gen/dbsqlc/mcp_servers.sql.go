@@ -22,23 +22,23 @@ RETURNING id, name, slug, description, long_description, github_url, language, r
 `
 
 type McpServerCreateParams struct {
-	ID                   string              `json:"id"`
-	Name                 string              `json:"name"`
-	Slug                 string              `json:"slug"`
-	Description          string              `json:"description"`
-	LongDescription      *string             `json:"long_description"`
-	GithubUrl            *string             `json:"github_url"`
-	Language             string              `json:"language"`
-	Runtime              string              `json:"runtime"`
-	Status               McpServerStatus     `json:"status"`
-	Visibility           McpServerVisibility `json:"visibility"`
-	OwnerTeamID          *string             `json:"owner_team_id"`
-	CategoryID           *string             `json:"category_id"`
-	Tags                 json.RawMessage     `json:"tags"`
-	EnvironmentVariables json.RawMessage     `json:"environment_variables"`
-	Metadata             json.RawMessage     `json:"metadata"`
-	Featured             bool                `json:"featured"`
-	CreatedBy            *string             `json:"created_by"`
+	ID                   string              `db:"id" json:"id"`
+	Name                 string              `db:"name" json:"name"`
+	Slug                 string              `db:"slug" json:"slug"`
+	Description          string              `db:"description" json:"description"`
+	LongDescription      *string             `db:"long_description" json:"long_description"`
+	GithubUrl            *string             `db:"github_url" json:"github_url"`
+	Language             string              `db:"language" json:"language"`
+	Runtime              string              `db:"runtime" json:"runtime"`
+	Status               McpServerStatus     `db:"status" json:"status"`
+	Visibility           McpServerVisibility `db:"visibility" json:"visibility"`
+	OwnerTeamID          *string             `db:"owner_team_id" json:"owner_team_id"`
+	CategoryID           *string             `db:"category_id" json:"category_id"`
+	Tags                 json.RawMessage     `db:"tags" json:"tags"`
+	EnvironmentVariables json.RawMessage     `db:"environment_variables" json:"environment_variables"`
+	Metadata             json.RawMessage     `db:"metadata" json:"metadata"`
+	Featured             bool                `db:"featured" json:"featured"`
+	CreatedBy            *string             `db:"created_by" json:"created_by"`
 }
 
 // McpServerCreate: nil tags store an empty array.
@@ -235,19 +235,19 @@ LIMIT $8::int
 `
 
 type McpServerSearchParams struct {
-	Query      string           `json:"query"`
-	CategoryID *string          `json:"category_id"`
-	Status     *McpServerStatus `json:"status"`
-	Tags       json.RawMessage  `json:"tags"`
-	AfterID    *string          `json:"after_id"`
-	AfterRank  *float32         `json:"after_rank"`
-	AfterName  *string          `json:"after_name"`
-	MaxRows    int32            `json:"max_rows"`
+	Query      string           `db:"query" json:"query"`
+	CategoryID *string          `db:"category_id" json:"category_id"`
+	Status     *McpServerStatus `db:"status" json:"status"`
+	Tags       json.RawMessage  `db:"tags" json:"tags"`
+	AfterID    *string          `db:"after_id" json:"after_id"`
+	AfterRank  *float32         `db:"after_rank" json:"after_rank"`
+	AfterName  *string          `db:"after_name" json:"after_name"`
+	MaxRows    int32            `db:"max_rows" json:"max_rows"`
 }
 
 type McpServerSearchRow struct {
-	McpServer McpServer `json:"mcp_server"`
-	Rank      float32   `json:"rank"`
+	McpServer McpServer `db:"mcp_server" json:"mcp_server"`
+	Rank      float32   `db:"rank" json:"rank"`
 }
 
 // McpServerSearch is the catalog search, one page at a time.
@@ -345,22 +345,22 @@ WHERE id = $16
 `
 
 type McpServerUpdateParams struct {
-	Name                 *string              `json:"name"`
-	Slug                 *string              `json:"slug"`
-	Description          *string              `json:"description"`
-	LongDescription      *string              `json:"long_description"`
-	GithubUrl            *string              `json:"github_url"`
-	Language             *string              `json:"language"`
-	Runtime              *string              `json:"runtime"`
-	Status               *McpServerStatus     `json:"status"`
-	Visibility           *McpServerVisibility `json:"visibility"`
-	OwnerTeamID          *string              `json:"owner_team_id"`
-	CategoryID           *string              `json:"category_id"`
-	Tags                 json.RawMessage      `json:"tags"`
-	EnvironmentVariables json.RawMessage      `json:"environment_variables"`
-	Metadata             json.RawMessage      `json:"metadata"`
-	Featured             *bool                `json:"featured"`
-	ID                   string               `json:"id"`
+	Name                 *string              `db:"name" json:"name"`
+	Slug                 *string              `db:"slug" json:"slug"`
+	Description          *string              `db:"description" json:"description"`
+	LongDescription      *string              `db:"long_description" json:"long_description"`
+	GithubUrl            *string              `db:"github_url" json:"github_url"`
+	Language             *string              `db:"language" json:"language"`
+	Runtime              *string              `db:"runtime" json:"runtime"`
+	Status               *McpServerStatus     `db:"status" json:"status"`
+	Visibility           *McpServerVisibility `db:"visibility" json:"visibility"`
+	OwnerTeamID          *string              `db:"owner_team_id" json:"owner_team_id"`
+	CategoryID           *string              `db:"category_id" json:"category_id"`
+	Tags                 json.RawMessage      `db:"tags" json:"tags"`
+	EnvironmentVariables json.RawMessage      `db:"environment_variables" json:"environment_variables"`
+	Metadata             json.RawMessage      `db:"metadata" json:"metadata"`
+	Featured             *bool                `db:"featured" json:"featured"`
+	ID                   string               `db:"id" json:"id"`
 }
 
 // McpServerUpdate changes the non-nil fields and bumps updated_at. Nullable

@@ -19,16 +19,16 @@ RETURNING id, satellite_id, team_id, user_id, server_slug, tool_name, duration_m
 `
 
 type ToolExecutionCreateParams struct {
-	SatelliteID string          `json:"satellite_id"`
-	TeamID      string          `json:"team_id"`
-	UserID      *string         `json:"user_id"`
-	ServerSlug  string          `json:"server_slug"`
-	ToolName    string          `json:"tool_name"`
-	DurationMs  int32           `json:"duration_ms"`
-	Success     bool            `json:"success"`
-	Error       *string         `json:"error"`
-	Arguments   json.RawMessage `json:"arguments"`
-	CreatedAt   *time.Time      `json:"created_at"`
+	SatelliteID string          `db:"satellite_id" json:"satellite_id"`
+	TeamID      string          `db:"team_id" json:"team_id"`
+	UserID      *string         `db:"user_id" json:"user_id"`
+	ServerSlug  string          `db:"server_slug" json:"server_slug"`
+	ToolName    string          `db:"tool_name" json:"tool_name"`
+	DurationMs  int32           `db:"duration_ms" json:"duration_ms"`
+	Success     bool            `db:"success" json:"success"`
+	Error       *string         `db:"error" json:"error"`
+	Arguments   json.RawMessage `db:"arguments" json:"arguments"`
+	CreatedAt   *time.Time      `db:"created_at" json:"created_at"`
 }
 
 // ToolExecutionCreate records one tool call; a nil created_at means now().
@@ -63,16 +63,16 @@ func (q *Queries) ToolExecutionCreate(ctx context.Context, arg ToolExecutionCrea
 }
 
 type ToolExecutionCreateBatchParams struct {
-	SatelliteID string          `json:"satellite_id"`
-	TeamID      string          `json:"team_id"`
-	UserID      *string         `json:"user_id"`
-	ServerSlug  string          `json:"server_slug"`
-	ToolName    string          `json:"tool_name"`
-	DurationMs  int32           `json:"duration_ms"`
-	Success     bool            `json:"success"`
-	Error       *string         `json:"error"`
-	Arguments   json.RawMessage `json:"arguments"`
-	CreatedAt   time.Time       `json:"created_at"`
+	SatelliteID string          `db:"satellite_id" json:"satellite_id"`
+	TeamID      string          `db:"team_id" json:"team_id"`
+	UserID      *string         `db:"user_id" json:"user_id"`
+	ServerSlug  string          `db:"server_slug" json:"server_slug"`
+	ToolName    string          `db:"tool_name" json:"tool_name"`
+	DurationMs  int32           `db:"duration_ms" json:"duration_ms"`
+	Success     bool            `db:"success" json:"success"`
+	Error       *string         `db:"error" json:"error"`
+	Arguments   json.RawMessage `db:"arguments" json:"arguments"`
+	CreatedAt   time.Time       `db:"created_at" json:"created_at"`
 }
 
 const toolExecutionDeleteOlderThan = `-- name: ToolExecutionDeleteOlderThan :execrows
@@ -99,8 +99,8 @@ LIMIT $2
 `
 
 type ToolExecutionListRecentFailuresParams struct {
-	TeamID  string `json:"team_id"`
-	MaxRows int32  `json:"max_rows"`
+	TeamID  string `db:"team_id" json:"team_id"`
+	MaxRows int32  `db:"max_rows" json:"max_rows"`
 }
 
 // ToolExecutionListRecentFailures returns a team's failed calls, newest
@@ -149,16 +149,16 @@ WHERE team_id = $1
 `
 
 type ToolExecutionTeamUsageParams struct {
-	TeamID string    `json:"team_id"`
-	Since  time.Time `json:"since"`
-	Until  time.Time `json:"until"`
+	TeamID string    `db:"team_id" json:"team_id"`
+	Since  time.Time `db:"since" json:"since"`
+	Until  time.Time `db:"until" json:"until"`
 }
 
 type ToolExecutionTeamUsageRow struct {
-	Calls         int64   `json:"calls"`
-	Errors        int64   `json:"errors"`
-	P50DurationMs float64 `json:"p50_duration_ms"`
-	P95DurationMs float64 `json:"p95_duration_ms"`
+	Calls         int64   `db:"calls" json:"calls"`
+	Errors        int64   `db:"errors" json:"errors"`
+	P50DurationMs float64 `db:"p50_duration_ms" json:"p50_duration_ms"`
+	P95DurationMs float64 `db:"p95_duration_ms" json:"p95_duration_ms"`
 }
 
 // ToolExecutionTeamUsage summarises a team's calls with created_at in
@@ -193,18 +193,18 @@ ORDER BY calls DESC, server_slug, tool_name
 `
 
 type ToolExecutionTeamUsageByToolParams struct {
-	TeamID string    `json:"team_id"`
-	Since  time.Time `json:"since"`
-	Until  time.Time `json:"until"`
+	TeamID string    `db:"team_id" json:"team_id"`
+	Since  time.Time `db:"since" json:"since"`
+	Until  time.Time `db:"until" json:"until"`
 }
 
 type ToolExecutionTeamUsageByToolRow struct {
-	ServerSlug    string  `json:"server_slug"`
-	ToolName      string  `json:"tool_name"`
-	Calls         int64   `json:"calls"`
-	Errors        int64   `json:"errors"`
-	P50DurationMs float64 `json:"p50_duration_ms"`
-	P95DurationMs float64 `json:"p95_duration_ms"`
+	ServerSlug    string  `db:"server_slug" json:"server_slug"`
+	ToolName      string  `db:"tool_name" json:"tool_name"`
+	Calls         int64   `db:"calls" json:"calls"`
+	Errors        int64   `db:"errors" json:"errors"`
+	P50DurationMs float64 `db:"p50_duration_ms" json:"p50_duration_ms"`
+	P95DurationMs float64 `db:"p95_duration_ms" json:"p95_duration_ms"`
 }
 
 // ToolExecutionTeamUsageByTool is ToolExecutionTeamUsage per server and

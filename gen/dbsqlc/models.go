@@ -621,259 +621,260 @@ func AllTeamRoleValues() []TeamRole {
 }
 
 type AuditLog struct {
-	ID          int64           `json:"id"`
-	ActorUserID *string         `json:"actor_user_id"`
-	TeamID      *string         `json:"team_id"`
-	Action      string          `json:"action"`
-	TargetType  *string         `json:"target_type"`
-	TargetID    *string         `json:"target_id"`
-	IpAddress   *string         `json:"ip_address"`
-	UserAgent   *string         `json:"user_agent"`
-	Metadata    json.RawMessage `json:"metadata"`
-	CreatedAt   time.Time       `json:"created_at"`
+	ID          int64           `db:"id" json:"id"`
+	ActorUserID *string         `db:"actor_user_id" json:"actor_user_id"`
+	TeamID      *string         `db:"team_id" json:"team_id"`
+	Action      string          `db:"action" json:"action"`
+	TargetType  *string         `db:"target_type" json:"target_type"`
+	TargetID    *string         `db:"target_id" json:"target_id"`
+	IpAddress   *string         `db:"ip_address" json:"ip_address"`
+	UserAgent   *string         `db:"user_agent" json:"user_agent"`
+	Metadata    json.RawMessage `db:"metadata" json:"metadata"`
+	CreatedAt   time.Time       `db:"created_at" json:"created_at"`
 }
 
 type GlobalSetting struct {
-	Key         string      `json:"key"`
-	Value       string      `json:"value"`
-	Type        SettingType `json:"type"`
-	Description *string     `json:"description"`
-	IsEncrypted bool        `json:"is_encrypted"`
-	GroupID     *string     `json:"group_id"`
-	CreatedAt   time.Time   `json:"created_at"`
-	UpdatedAt   time.Time   `json:"updated_at"`
+	Key         string      `db:"key" json:"key"`
+	Value       string      `db:"value" json:"-"`
+	Type        SettingType `db:"type" json:"type"`
+	Description *string     `db:"description" json:"description"`
+	IsEncrypted bool        `db:"is_encrypted" json:"is_encrypted"`
+	GroupID     *string     `db:"group_id" json:"group_id"`
+	CreatedAt   time.Time   `db:"created_at" json:"created_at"`
+	UpdatedAt   time.Time   `db:"updated_at" json:"updated_at"`
 }
 
 type GlobalSettingGroup struct {
-	ID          string    `json:"id"`
-	Name        string    `json:"name"`
-	Description *string   `json:"description"`
-	Icon        *string   `json:"icon"`
-	SortOrder   int32     `json:"sort_order"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID          string    `db:"id" json:"id"`
+	Name        string    `db:"name" json:"name"`
+	Description *string   `db:"description" json:"description"`
+	Icon        *string   `db:"icon" json:"icon"`
+	SortOrder   int32     `db:"sort_order" json:"sort_order"`
+	CreatedAt   time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt   time.Time `db:"updated_at" json:"updated_at"`
 }
 
 type McpCategory struct {
-	ID          string    `json:"id"`
-	Name        string    `json:"name"`
-	Description *string   `json:"description"`
-	Icon        *string   `json:"icon"`
-	SortOrder   int32     `json:"sort_order"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          string    `db:"id" json:"id"`
+	Name        string    `db:"name" json:"name"`
+	Description *string   `db:"description" json:"description"`
+	Icon        *string   `db:"icon" json:"icon"`
+	SortOrder   int32     `db:"sort_order" json:"sort_order"`
+	CreatedAt   time.Time `db:"created_at" json:"created_at"`
 }
 
 type McpServer struct {
-	ID                   string              `json:"id"`
-	Name                 string              `json:"name"`
-	Slug                 string              `json:"slug"`
-	Description          string              `json:"description"`
-	LongDescription      *string             `json:"long_description"`
-	GithubUrl            *string             `json:"github_url"`
-	Language             string              `json:"language"`
-	Runtime              string              `json:"runtime"`
-	Status               McpServerStatus     `json:"status"`
-	Visibility           McpServerVisibility `json:"visibility"`
-	OwnerTeamID          *string             `json:"owner_team_id"`
-	CategoryID           *string             `json:"category_id"`
-	Tags                 json.RawMessage     `json:"tags"`
-	EnvironmentVariables json.RawMessage     `json:"environment_variables"`
-	Metadata             json.RawMessage     `json:"metadata"`
-	Featured             bool                `json:"featured"`
-	CreatedBy            *string             `json:"created_by"`
-	CreatedAt            time.Time           `json:"created_at"`
-	UpdatedAt            time.Time           `json:"updated_at"`
-	Search               pgtype.TSVector     `json:"search"`
+	ID                   string              `db:"id" json:"id"`
+	Name                 string              `db:"name" json:"name"`
+	Slug                 string              `db:"slug" json:"slug"`
+	Description          string              `db:"description" json:"description"`
+	LongDescription      *string             `db:"long_description" json:"long_description"`
+	GithubUrl            *string             `db:"github_url" json:"github_url"`
+	Language             string              `db:"language" json:"language"`
+	Runtime              string              `db:"runtime" json:"runtime"`
+	Status               McpServerStatus     `db:"status" json:"status"`
+	Visibility           McpServerVisibility `db:"visibility" json:"visibility"`
+	OwnerTeamID          *string             `db:"owner_team_id" json:"owner_team_id"`
+	CategoryID           *string             `db:"category_id" json:"category_id"`
+	Tags                 json.RawMessage     `db:"tags" json:"tags"`
+	EnvironmentVariables json.RawMessage     `db:"environment_variables" json:"environment_variables"`
+	Metadata             json.RawMessage     `db:"metadata" json:"metadata"`
+	Featured             bool                `db:"featured" json:"featured"`
+	CreatedBy            *string             `db:"created_by" json:"created_by"`
+	CreatedAt            time.Time           `db:"created_at" json:"created_at"`
+	UpdatedAt            time.Time           `db:"updated_at" json:"updated_at"`
+	Search               pgtype.TSVector     `db:"search" json:"search"`
 }
 
 type McpServerInstallation struct {
-	ID                       string           `json:"id"`
-	TeamID                   string           `json:"team_id"`
-	ServerID                 string           `json:"server_id"`
-	CreatedBy                string           `json:"created_by"`
-	InstallationName         string           `json:"installation_name"`
-	InstallationType         InstallationType `json:"installation_type"`
-	UserEnvironmentVariables json.RawMessage  `json:"user_environment_variables"`
-	CreatedAt                time.Time        `json:"created_at"`
-	UpdatedAt                time.Time        `json:"updated_at"`
-	LastUsedAt               *time.Time       `json:"last_used_at"`
+	ID                       string           `db:"id" json:"id"`
+	TeamID                   string           `db:"team_id" json:"team_id"`
+	ServerID                 string           `db:"server_id" json:"server_id"`
+	CreatedBy                string           `db:"created_by" json:"created_by"`
+	InstallationName         string           `db:"installation_name" json:"installation_name"`
+	InstallationType         InstallationType `db:"installation_type" json:"installation_type"`
+	UserEnvironmentVariables json.RawMessage  `db:"user_environment_variables" json:"user_environment_variables"`
+	CreatedAt                time.Time        `db:"created_at" json:"created_at"`
+	UpdatedAt                time.Time        `db:"updated_at" json:"updated_at"`
+	LastUsedAt               *time.Time       `db:"last_used_at" json:"last_used_at"`
 }
 
 type McpToolExecution struct {
-	ID          int64           `json:"id"`
-	SatelliteID string          `json:"satellite_id"`
-	TeamID      string          `json:"team_id"`
-	UserID      *string         `json:"user_id"`
-	ServerSlug  string          `json:"server_slug"`
-	ToolName    string          `json:"tool_name"`
-	DurationMs  int32           `json:"duration_ms"`
-	Success     bool            `json:"success"`
-	Error       *string         `json:"error"`
-	Arguments   json.RawMessage `json:"arguments"`
-	CreatedAt   time.Time       `json:"created_at"`
+	ID          int64           `db:"id" json:"id"`
+	SatelliteID string          `db:"satellite_id" json:"satellite_id"`
+	TeamID      string          `db:"team_id" json:"team_id"`
+	UserID      *string         `db:"user_id" json:"user_id"`
+	ServerSlug  string          `db:"server_slug" json:"server_slug"`
+	ToolName    string          `db:"tool_name" json:"tool_name"`
+	DurationMs  int32           `db:"duration_ms" json:"duration_ms"`
+	Success     bool            `db:"success" json:"success"`
+	Error       *string         `db:"error" json:"error"`
+	Arguments   json.RawMessage `db:"arguments" json:"arguments"`
+	CreatedAt   time.Time       `db:"created_at" json:"created_at"`
 }
 
 type OAuthAccessToken struct {
-	ID        string    `json:"id"`
-	TokenHash string    `json:"token_hash"`
-	ClientID  string    `json:"client_id"`
-	UserID    string    `json:"user_id"`
-	Scope     string    `json:"scope"`
-	ExpiresAt time.Time `json:"expires_at"`
-	Revoked   bool      `json:"revoked"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        string    `db:"id" json:"id"`
+	TokenHash string    `db:"token_hash" json:"-"`
+	ClientID  string    `db:"client_id" json:"client_id"`
+	UserID    string    `db:"user_id" json:"user_id"`
+	Scope     string    `db:"scope" json:"scope"`
+	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
+	Revoked   bool      `db:"revoked" json:"revoked"`
+	CreatedAt time.Time `db:"created_at" json:"created_at"`
 }
 
 type OAuthClient struct {
-	ClientID     string          `json:"client_id"`
-	ClientName   string          `json:"client_name"`
-	RedirectUris json.RawMessage `json:"redirect_uris"`
-	GrantTypes   json.RawMessage `json:"grant_types"`
-	Scope        string          `json:"scope"`
-	CreatedAt    time.Time       `json:"created_at"`
+	ClientID     string          `db:"client_id" json:"client_id"`
+	ClientName   string          `db:"client_name" json:"client_name"`
+	RedirectUris json.RawMessage `db:"redirect_uris" json:"redirect_uris"`
+	GrantTypes   json.RawMessage `db:"grant_types" json:"grant_types"`
+	Scope        string          `db:"scope" json:"scope"`
+	CreatedAt    time.Time       `db:"created_at" json:"created_at"`
 }
 
 type OAuthRefreshToken struct {
-	ID            string    `json:"id"`
-	TokenHash     string    `json:"token_hash"`
-	AccessTokenID *string   `json:"access_token_id"`
-	ClientID      string    `json:"client_id"`
-	UserID        string    `json:"user_id"`
-	ExpiresAt     time.Time `json:"expires_at"`
-	Revoked       bool      `json:"revoked"`
-	CreatedAt     time.Time `json:"created_at"`
+	ID            string    `db:"id" json:"id"`
+	TokenHash     string    `db:"token_hash" json:"-"`
+	AccessTokenID *string   `db:"access_token_id" json:"access_token_id"`
+	ClientID      string    `db:"client_id" json:"client_id"`
+	UserID        string    `db:"user_id" json:"user_id"`
+	ExpiresAt     time.Time `db:"expires_at" json:"expires_at"`
+	Revoked       bool      `db:"revoked" json:"revoked"`
+	CreatedAt     time.Time `db:"created_at" json:"created_at"`
 }
 
 type QueueJob struct {
-	ID           string          `json:"id"`
-	Type         string          `json:"type"`
-	Payload      json.RawMessage `json:"payload"`
-	Status       JobStatus       `json:"status"`
-	Priority     int32           `json:"priority"`
-	Attempts     int32           `json:"attempts"`
-	MaxAttempts  int32           `json:"max_attempts"`
-	ScheduledFor time.Time       `json:"scheduled_for"`
-	StartedAt    *time.Time      `json:"started_at"`
-	CompletedAt  *time.Time      `json:"completed_at"`
-	Error        *string         `json:"error"`
-	Result       json.RawMessage `json:"result"`
-	BatchID      *string         `json:"batch_id"`
-	CreatedAt    time.Time       `json:"created_at"`
-	UpdatedAt    time.Time       `json:"updated_at"`
+	ID           string          `db:"id" json:"id"`
+	Type         string          `db:"type" json:"type"`
+	Payload      json.RawMessage `db:"payload" json:"payload"`
+	Status       JobStatus       `db:"status" json:"status"`
+	Priority     int32           `db:"priority" json:"priority"`
+	Attempts     int32           `db:"attempts" json:"attempts"`
+	MaxAttempts  int32           `db:"max_attempts" json:"max_attempts"`
+	ScheduledFor time.Time       `db:"scheduled_for" json:"scheduled_for"`
+	StartedAt    *time.Time      `db:"started_at" json:"started_at"`
+	CompletedAt  *time.Time      `db:"completed_at" json:"completed_at"`
+	Error        *string         `db:"error" json:"error"`
+	Result       json.RawMessage `db:"result" json:"result"`
+	BatchID      *string         `db:"batch_id" json:"batch_id"`
+	CreatedAt    time.Time       `db:"created_at" json:"created_at"`
+	UpdatedAt    time.Time       `db:"updated_at" json:"updated_at"`
 }
 
 type QueueJobBatch struct {
-	ID            string          `json:"id"`
-	Type          string          `json:"type"`
-	TotalJobs     int32           `json:"total_jobs"`
-	CompletedJobs int32           `json:"completed_jobs"`
-	FailedJobs    int32           `json:"failed_jobs"`
-	Status        JobStatus       `json:"status"`
-	Metadata      json.RawMessage `json:"metadata"`
-	CreatedAt     time.Time       `json:"created_at"`
-	UpdatedAt     time.Time       `json:"updated_at"`
+	ID            string          `db:"id" json:"id"`
+	Type          string          `db:"type" json:"type"`
+	TotalJobs     int32           `db:"total_jobs" json:"total_jobs"`
+	CompletedJobs int32           `db:"completed_jobs" json:"completed_jobs"`
+	FailedJobs    int32           `db:"failed_jobs" json:"failed_jobs"`
+	Status        JobStatus       `db:"status" json:"status"`
+	Metadata      json.RawMessage `db:"metadata" json:"metadata"`
+	CreatedAt     time.Time       `db:"created_at" json:"created_at"`
+	UpdatedAt     time.Time       `db:"updated_at" json:"updated_at"`
 }
 
 type Role struct {
-	ID           string          `json:"id"`
-	Name         string          `json:"name"`
-	Description  *string         `json:"description"`
-	Permissions  json.RawMessage `json:"permissions"`
-	IsSystemRole bool            `json:"is_system_role"`
-	CreatedAt    time.Time       `json:"created_at"`
-	UpdatedAt    time.Time       `json:"updated_at"`
+	ID           string          `db:"id" json:"id"`
+	Name         string          `db:"name" json:"name"`
+	Description  *string         `db:"description" json:"description"`
+	Permissions  json.RawMessage `db:"permissions" json:"permissions"`
+	IsSystemRole bool            `db:"is_system_role" json:"is_system_role"`
+	CreatedAt    time.Time       `db:"created_at" json:"created_at"`
+	UpdatedAt    time.Time       `db:"updated_at" json:"updated_at"`
 }
 
 type Satellite struct {
-	ID            string          `json:"id"`
-	Name          string          `json:"name"`
-	SatelliteType SatelliteType   `json:"satellite_type"`
-	TeamID        *string         `json:"team_id"`
-	Status        SatelliteStatus `json:"status"`
-	SatelliteUrl  string          `json:"satellite_url"`
-	Region        *string         `json:"region"`
-	Version       *string         `json:"version"`
-	SystemInfo    json.RawMessage `json:"system_info"`
-	LastHeartbeat *time.Time      `json:"last_heartbeat"`
-	CreatedBy     string          `json:"created_by"`
-	CreatedAt     time.Time       `json:"created_at"`
-	UpdatedAt     time.Time       `json:"updated_at"`
+	ID            string          `db:"id" json:"id"`
+	Name          string          `db:"name" json:"name"`
+	SatelliteType SatelliteType   `db:"satellite_type" json:"satellite_type"`
+	TeamID        *string         `db:"team_id" json:"team_id"`
+	Status        SatelliteStatus `db:"status" json:"status"`
+	SatelliteUrl  string          `db:"satellite_url" json:"satellite_url"`
+	Region        *string         `db:"region" json:"region"`
+	Version       *string         `db:"version" json:"version"`
+	SystemInfo    json.RawMessage `db:"system_info" json:"system_info"`
+	LastHeartbeat *time.Time      `db:"last_heartbeat" json:"last_heartbeat"`
+	CreatedBy     string          `db:"created_by" json:"created_by"`
+	CreatedAt     time.Time       `db:"created_at" json:"created_at"`
+	UpdatedAt     time.Time       `db:"updated_at" json:"updated_at"`
 }
 
 type SatelliteHeartbeat struct {
-	ID            string          `json:"id"`
-	SatelliteID   string          `json:"satellite_id"`
-	Status        SatelliteStatus `json:"status"`
-	SystemMetrics json.RawMessage `json:"system_metrics"`
-	ProcessCount  int32           `json:"process_count"`
-	ErrorCount    int32           `json:"error_count"`
-	Version       *string         `json:"version"`
-	CreatedAt     time.Time       `json:"created_at"`
+	ID            string          `db:"id" json:"id"`
+	SatelliteID   string          `db:"satellite_id" json:"satellite_id"`
+	Status        SatelliteStatus `db:"status" json:"status"`
+	SystemMetrics json.RawMessage `db:"system_metrics" json:"system_metrics"`
+	ProcessCount  int32           `db:"process_count" json:"process_count"`
+	ErrorCount    int32           `db:"error_count" json:"error_count"`
+	Version       *string         `db:"version" json:"version"`
+	CreatedAt     time.Time       `db:"created_at" json:"created_at"`
 }
 
 type SatelliteProcess struct {
-	ID             string        `json:"id"`
-	SatelliteID    string        `json:"satellite_id"`
-	InstallationID string        `json:"installation_id"`
-	TeamID         string        `json:"team_id"`
-	ProcessID      string        `json:"process_id"`
-	Status         ProcessStatus `json:"status"`
-	HealthStatus   *string       `json:"health_status"`
-	StartedAt      time.Time     `json:"started_at"`
-	StoppedAt      *time.Time    `json:"stopped_at"`
-	ErrorMessage   *string       `json:"error_message"`
-	RestartCount   int32         `json:"restart_count"`
-	CreatedAt      time.Time     `json:"created_at"`
-	UpdatedAt      time.Time     `json:"updated_at"`
+	ID             string        `db:"id" json:"id"`
+	SatelliteID    string        `db:"satellite_id" json:"satellite_id"`
+	InstallationID string        `db:"installation_id" json:"installation_id"`
+	TeamID         string        `db:"team_id" json:"team_id"`
+	ProcessID      string        `db:"process_id" json:"process_id"`
+	Status         ProcessStatus `db:"status" json:"status"`
+	HealthStatus   *string       `db:"health_status" json:"health_status"`
+	StartedAt      time.Time     `db:"started_at" json:"started_at"`
+	StoppedAt      *time.Time    `db:"stopped_at" json:"stopped_at"`
+	ErrorMessage   *string       `db:"error_message" json:"error_message"`
+	RestartCount   int32         `db:"restart_count" json:"restart_count"`
+	CreatedAt      time.Time     `db:"created_at" json:"created_at"`
+	UpdatedAt      time.Time     `db:"updated_at" json:"updated_at"`
 }
 
 type Session struct {
-	ID        string    `json:"id"`
-	UserID    string    `json:"user_id"`
-	ExpiresAt time.Time `json:"expires_at"`
+	// secret: the session token the cookie carries
+	ID        string    `db:"id" json:"-"`
+	UserID    string    `db:"user_id" json:"user_id"`
+	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
 }
 
 type Team struct {
-	ID          string    `json:"id"`
-	Name        string    `json:"name"`
-	Slug        string    `json:"slug"`
-	Description *string   `json:"description"`
-	OwnerID     string    `json:"owner_id"`
-	IsDefault   bool      `json:"is_default"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID          string    `db:"id" json:"id"`
+	Name        string    `db:"name" json:"name"`
+	Slug        string    `db:"slug" json:"slug"`
+	Description *string   `db:"description" json:"description"`
+	OwnerID     string    `db:"owner_id" json:"owner_id"`
+	IsDefault   bool      `db:"is_default" json:"is_default"`
+	CreatedAt   time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt   time.Time `db:"updated_at" json:"updated_at"`
 }
 
 type TeamMember struct {
-	ID       string    `json:"id"`
-	TeamID   string    `json:"team_id"`
-	UserID   string    `json:"user_id"`
-	Role     TeamRole  `json:"role"`
-	JoinedAt time.Time `json:"joined_at"`
+	ID       string    `db:"id" json:"id"`
+	TeamID   string    `db:"team_id" json:"team_id"`
+	UserID   string    `db:"user_id" json:"user_id"`
+	Role     TeamRole  `db:"role" json:"role"`
+	JoinedAt time.Time `db:"joined_at" json:"joined_at"`
 }
 
 type TeamMetric struct {
-	ID              int64     `json:"id"`
-	TeamID          string    `json:"team_id"`
-	SatelliteID     string    `json:"satellite_id"`
-	BucketStart     time.Time `json:"bucket_start"`
-	BucketMinutes   int32     `json:"bucket_minutes"`
-	ToolCalls       int64     `json:"tool_calls"`
-	Errors          int64     `json:"errors"`
-	TotalDurationMs int64     `json:"total_duration_ms"`
+	ID              int64     `db:"id" json:"id"`
+	TeamID          string    `db:"team_id" json:"team_id"`
+	SatelliteID     string    `db:"satellite_id" json:"satellite_id"`
+	BucketStart     time.Time `db:"bucket_start" json:"bucket_start"`
+	BucketMinutes   int32     `db:"bucket_minutes" json:"bucket_minutes"`
+	ToolCalls       int64     `db:"tool_calls" json:"tool_calls"`
+	Errors          int64     `db:"errors" json:"errors"`
+	TotalDurationMs int64     `db:"total_duration_ms" json:"total_duration_ms"`
 }
 
 type User struct {
-	ID             string    `json:"id"`
-	Username       string    `json:"username"`
-	Email          string    `json:"email"`
-	AuthType       AuthType  `json:"auth_type"`
-	FirstName      *string   `json:"first_name"`
-	LastName       *string   `json:"last_name"`
-	GithubID       *string   `json:"github_id"`
-	HashedPassword *string   `json:"hashed_password"`
-	EmailVerified  bool      `json:"email_verified"`
-	RoleID         string    `json:"role_id"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	ID             string    `db:"id" json:"id"`
+	Username       string    `db:"username" json:"username"`
+	Email          string    `db:"email" json:"email"`
+	AuthType       AuthType  `db:"auth_type" json:"auth_type"`
+	FirstName      *string   `db:"first_name" json:"first_name"`
+	LastName       *string   `db:"last_name" json:"last_name"`
+	GithubID       *string   `db:"github_id" json:"github_id"`
+	HashedPassword *string   `db:"hashed_password" json:"-"`
+	EmailVerified  bool      `db:"email_verified" json:"email_verified"`
+	RoleID         string    `db:"role_id" json:"role_id"`
+	CreatedAt      time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt      time.Time `db:"updated_at" json:"updated_at"`
 }

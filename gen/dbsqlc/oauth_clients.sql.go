@@ -17,11 +17,11 @@ RETURNING client_id, client_name, redirect_uris, grant_types, scope, created_at
 `
 
 type OAuthClientCreateParams struct {
-	ClientID     string          `json:"client_id"`
-	ClientName   string          `json:"client_name"`
-	RedirectUris json.RawMessage `json:"redirect_uris"`
-	GrantTypes   json.RawMessage `json:"grant_types"`
-	Scope        string          `json:"scope"`
+	ClientID     string          `db:"client_id" json:"client_id"`
+	ClientName   string          `db:"client_name" json:"client_name"`
+	RedirectUris json.RawMessage `db:"redirect_uris" json:"redirect_uris"`
+	GrantTypes   json.RawMessage `db:"grant_types" json:"grant_types"`
+	Scope        string          `db:"scope" json:"scope"`
 }
 
 func (q *Queries) OAuthClientCreate(ctx context.Context, arg OAuthClientCreateParams) (OAuthClient, error) {

@@ -18,12 +18,12 @@ RETURNING id, token_hash, client_id, user_id, scope, expires_at, revoked, create
 `
 
 type OAuthAccessTokenCreateParams struct {
-	ID        string    `json:"id"`
-	TokenHash string    `json:"token_hash"`
-	ClientID  string    `json:"client_id"`
-	UserID    string    `json:"user_id"`
-	Scope     string    `json:"scope"`
-	ExpiresAt time.Time `json:"expires_at"`
+	ID        string    `db:"id" json:"id"`
+	TokenHash string    `db:"token_hash" json:"-"`
+	ClientID  string    `db:"client_id" json:"client_id"`
+	UserID    string    `db:"user_id" json:"user_id"`
+	Scope     string    `db:"scope" json:"scope"`
+	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
 }
 
 // OAuth access and refresh tokens. Only a hash of each token is stored and
@@ -125,12 +125,12 @@ RETURNING id, token_hash, access_token_id, client_id, user_id, expires_at, revok
 `
 
 type OAuthRefreshTokenCreateParams struct {
-	ID            string    `json:"id"`
-	TokenHash     string    `json:"token_hash"`
-	AccessTokenID *string   `json:"access_token_id"`
-	ClientID      string    `json:"client_id"`
-	UserID        string    `json:"user_id"`
-	ExpiresAt     time.Time `json:"expires_at"`
+	ID            string    `db:"id" json:"id"`
+	TokenHash     string    `db:"token_hash" json:"-"`
+	AccessTokenID *string   `db:"access_token_id" json:"access_token_id"`
+	ClientID      string    `db:"client_id" json:"client_id"`
+	UserID        string    `db:"user_id" json:"user_id"`
+	ExpiresAt     time.Time `db:"expires_at" json:"expires_at"`
 }
 
 func (q *Queries) OAuthRefreshTokenCreate(ctx context.Context, arg OAuthRefreshTokenCreateParams) (OAuthRefreshToken, error) {
@@ -245,25 +245,25 @@ FROM new_access, new_refresh
 `
 
 type OAuthRefreshTokenRotateParams struct {
-	OldTokenHash     string    `json:"old_token_hash"`
-	ClientID         string    `json:"client_id"`
-	AccessTokenID    string    `json:"access_token_id"`
-	AccessTokenHash  string    `json:"access_token_hash"`
-	Scope            *string   `json:"scope"`
-	AccessExpiresAt  time.Time `json:"access_expires_at"`
-	RefreshTokenID   string    `json:"refresh_token_id"`
-	RefreshTokenHash string    `json:"refresh_token_hash"`
-	RefreshExpiresAt time.Time `json:"refresh_expires_at"`
+	OldTokenHash     string    `db:"old_token_hash" json:"-"`
+	ClientID         string    `db:"client_id" json:"client_id"`
+	AccessTokenID    string    `db:"access_token_id" json:"access_token_id"`
+	AccessTokenHash  string    `db:"access_token_hash" json:"-"`
+	Scope            *string   `db:"scope" json:"scope"`
+	AccessExpiresAt  time.Time `db:"access_expires_at" json:"access_expires_at"`
+	RefreshTokenID   string    `db:"refresh_token_id" json:"refresh_token_id"`
+	RefreshTokenHash string    `db:"refresh_token_hash" json:"-"`
+	RefreshExpiresAt time.Time `db:"refresh_expires_at" json:"refresh_expires_at"`
 }
 
 type OAuthRefreshTokenRotateRow struct {
-	AccessTokenID    string    `json:"access_token_id"`
-	ClientID         string    `json:"client_id"`
-	UserID           string    `json:"user_id"`
-	Scope            string    `json:"scope"`
-	AccessExpiresAt  time.Time `json:"access_expires_at"`
-	RefreshTokenID   string    `json:"refresh_token_id"`
-	RefreshExpiresAt time.Time `json:"refresh_expires_at"`
+	AccessTokenID    string    `db:"access_token_id" json:"access_token_id"`
+	ClientID         string    `db:"client_id" json:"client_id"`
+	UserID           string    `db:"user_id" json:"user_id"`
+	Scope            string    `db:"scope" json:"scope"`
+	AccessExpiresAt  time.Time `db:"access_expires_at" json:"access_expires_at"`
+	RefreshTokenID   string    `db:"refresh_token_id" json:"refresh_token_id"`
+	RefreshExpiresAt time.Time `db:"refresh_expires_at" json:"refresh_expires_at"`
 }
 
 // OAuthRefreshTokenRotate exchanges a refresh token for a new access and

@@ -17,10 +17,10 @@ RETURNING id, type, total_jobs, completed_jobs, failed_jobs, status, metadata, c
 `
 
 type JobBatchCreateParams struct {
-	ID        string          `json:"id"`
-	Type      string          `json:"type"`
-	TotalJobs int32           `json:"total_jobs"`
-	Metadata  json.RawMessage `json:"metadata"`
+	ID        string          `db:"id" json:"id"`
+	Type      string          `db:"type" json:"type"`
+	TotalJobs int32           `db:"total_jobs" json:"total_jobs"`
+	Metadata  json.RawMessage `db:"metadata" json:"metadata"`
 }
 
 // A batch's counters and status are kept by the job queries (JobComplete,

@@ -29,21 +29,21 @@ SELECT id, type, payload, status, priority, attempts, max_attempts, scheduled_fo
 `
 
 type JobClaimNextRow struct {
-	ID           string          `json:"id"`
-	Type         string          `json:"type"`
-	Payload      json.RawMessage `json:"payload"`
-	Status       JobStatus       `json:"status"`
-	Priority     int32           `json:"priority"`
-	Attempts     int32           `json:"attempts"`
-	MaxAttempts  int32           `json:"max_attempts"`
-	ScheduledFor time.Time       `json:"scheduled_for"`
-	StartedAt    *time.Time      `json:"started_at"`
-	CompletedAt  *time.Time      `json:"completed_at"`
-	Error        *string         `json:"error"`
-	Result       json.RawMessage `json:"result"`
-	BatchID      *string         `json:"batch_id"`
-	CreatedAt    time.Time       `json:"created_at"`
-	UpdatedAt    time.Time       `json:"updated_at"`
+	ID           string          `db:"id" json:"id"`
+	Type         string          `db:"type" json:"type"`
+	Payload      json.RawMessage `db:"payload" json:"payload"`
+	Status       JobStatus       `db:"status" json:"status"`
+	Priority     int32           `db:"priority" json:"priority"`
+	Attempts     int32           `db:"attempts" json:"attempts"`
+	MaxAttempts  int32           `db:"max_attempts" json:"max_attempts"`
+	ScheduledFor time.Time       `db:"scheduled_for" json:"scheduled_for"`
+	StartedAt    *time.Time      `db:"started_at" json:"started_at"`
+	CompletedAt  *time.Time      `db:"completed_at" json:"completed_at"`
+	Error        *string         `db:"error" json:"error"`
+	Result       json.RawMessage `db:"result" json:"result"`
+	BatchID      *string         `db:"batch_id" json:"batch_id"`
+	CreatedAt    time.Time       `db:"created_at" json:"created_at"`
+	UpdatedAt    time.Time       `db:"updated_at" json:"updated_at"`
 }
 
 // JobClaimNext takes up to max_jobs due pending jobs, highest priority
@@ -109,9 +109,9 @@ SELECT count(*) FROM done
 `
 
 type JobCompleteParams struct {
-	Result   json.RawMessage `json:"result"`
-	ID       string          `json:"id"`
-	Attempts int32           `json:"attempts"`
+	Result   json.RawMessage `db:"result" json:"result"`
+	ID       string          `db:"id" json:"id"`
+	Attempts int32           `db:"attempts" json:"attempts"`
 }
 
 // JobComplete records a processing job's result and counts it as completed
@@ -153,13 +153,13 @@ RETURNING id, type, payload, status, priority, attempts, max_attempts, scheduled
 `
 
 type JobEnqueueParams struct {
-	ID           string          `json:"id"`
-	Type         string          `json:"type"`
-	Payload      json.RawMessage `json:"payload"`
-	Priority     int32           `json:"priority"`
-	MaxAttempts  int32           `json:"max_attempts"`
-	ScheduledFor *time.Time      `json:"scheduled_for"`
-	BatchID      *string         `json:"batch_id"`
+	ID           string          `db:"id" json:"id"`
+	Type         string          `db:"type" json:"type"`
+	Payload      json.RawMessage `db:"payload" json:"payload"`
+	Priority     int32           `db:"priority" json:"priority"`
+	MaxAttempts  int32           `db:"max_attempts" json:"max_attempts"`
+	ScheduledFor *time.Time      `db:"scheduled_for" json:"scheduled_for"`
+	BatchID      *string         `db:"batch_id" json:"batch_id"`
 }
 
 // Every query runs on the DBTX it is given, so enqueueing inside the
@@ -203,13 +203,13 @@ SELECT unnest($1::text[]), unnest($2::text[]), unnest($3::jsonb[]), unnest($4::i
 `
 
 type JobEnqueueManyParams struct {
-	Ids          []string          `json:"ids"`
-	Types        []string          `json:"types"`
-	Payloads     []json.RawMessage `json:"payloads"`
-	Priorities   []int32           `json:"priorities"`
-	MaxAttempts  int32             `json:"max_attempts"`
-	ScheduledFor *time.Time        `json:"scheduled_for"`
-	BatchID      *string           `json:"batch_id"`
+	Ids          []string          `db:"ids" json:"ids"`
+	Types        []string          `db:"types" json:"types"`
+	Payloads     []json.RawMessage `db:"payloads" json:"payloads"`
+	Priorities   []int32           `db:"priorities" json:"priorities"`
+	MaxAttempts  int32             `db:"max_attempts" json:"max_attempts"`
+	ScheduledFor *time.Time        `db:"scheduled_for" json:"scheduled_for"`
+	BatchID      *string           `db:"batch_id" json:"batch_id"`
 }
 
 // JobEnqueueMany adds one pending job per element of the parallel arrays
@@ -262,29 +262,29 @@ SELECT id, type, payload, status, priority, attempts, max_attempts, scheduled_fo
 `
 
 type JobFailParams struct {
-	BackoffBaseSeconds float64  `json:"backoff_base_seconds"`
-	BackoffMaxSeconds  *float64 `json:"backoff_max_seconds"`
-	Error              string   `json:"error"`
-	ID                 string   `json:"id"`
-	Attempts           int32    `json:"attempts"`
+	BackoffBaseSeconds float64  `db:"backoff_base_seconds" json:"backoff_base_seconds"`
+	BackoffMaxSeconds  *float64 `db:"backoff_max_seconds" json:"backoff_max_seconds"`
+	Error              string   `db:"error" json:"error"`
+	ID                 string   `db:"id" json:"id"`
+	Attempts           int32    `db:"attempts" json:"attempts"`
 }
 
 type JobFailRow struct {
-	ID           string          `json:"id"`
-	Type         string          `json:"type"`
-	Payload      json.RawMessage `json:"payload"`
-	Status       JobStatus       `json:"status"`
-	Priority     int32           `json:"priority"`
-	Attempts     int32           `json:"attempts"`
-	MaxAttempts  int32           `json:"max_attempts"`
-	ScheduledFor time.Time       `json:"scheduled_for"`
-	StartedAt    *time.Time      `json:"started_at"`
-	CompletedAt  *time.Time      `json:"completed_at"`
-	Error        *string         `json:"error"`
-	Result       json.RawMessage `json:"result"`
-	BatchID      *string         `json:"batch_id"`
-	CreatedAt    time.Time       `json:"created_at"`
-	UpdatedAt    time.Time       `json:"updated_at"`
+	ID           string          `db:"id" json:"id"`
+	Type         string          `db:"type" json:"type"`
+	Payload      json.RawMessage `db:"payload" json:"payload"`
+	Status       JobStatus       `db:"status" json:"status"`
+	Priority     int32           `db:"priority" json:"priority"`
+	Attempts     int32           `db:"attempts" json:"attempts"`
+	MaxAttempts  int32           `db:"max_attempts" json:"max_attempts"`
+	ScheduledFor time.Time       `db:"scheduled_for" json:"scheduled_for"`
+	StartedAt    *time.Time      `db:"started_at" json:"started_at"`
+	CompletedAt  *time.Time      `db:"completed_at" json:"completed_at"`
+	Error        *string         `db:"error" json:"error"`
+	Result       json.RawMessage `db:"result" json:"result"`
+	BatchID      *string         `db:"batch_id" json:"batch_id"`
+	CreatedAt    time.Time       `db:"created_at" json:"created_at"`
+	UpdatedAt    time.Time       `db:"updated_at" json:"updated_at"`
 }
 
 // JobFail records a processing job's error; attempts fences as in

@@ -17,11 +17,11 @@ RETURNING id, name, description, permissions, is_system_role, created_at, update
 `
 
 type RoleCreateParams struct {
-	ID           string          `json:"id"`
-	Name         string          `json:"name"`
-	Description  *string         `json:"description"`
-	Permissions  json.RawMessage `json:"permissions"`
-	IsSystemRole bool            `json:"is_system_role"`
+	ID           string          `db:"id" json:"id"`
+	Name         string          `db:"name" json:"name"`
+	Description  *string         `db:"description" json:"description"`
+	Permissions  json.RawMessage `db:"permissions" json:"permissions"`
+	IsSystemRole bool            `db:"is_system_role" json:"is_system_role"`
 }
 
 func (q *Queries) RoleCreate(ctx context.Context, arg RoleCreateParams) (Role, error) {
@@ -118,10 +118,10 @@ WHERE id = $4
 `
 
 type RoleUpdateParams struct {
-	Name        *string         `json:"name"`
-	Description *string         `json:"description"`
-	Permissions json.RawMessage `json:"permissions"`
-	ID          string          `json:"id"`
+	Name        *string         `db:"name" json:"name"`
+	Description *string         `db:"description" json:"description"`
+	Permissions json.RawMessage `db:"permissions" json:"permissions"`
+	ID          string          `db:"id" json:"id"`
 }
 
 func (q *Queries) RoleUpdate(ctx context.Context, arg RoleUpdateParams) (int64, error) {

@@ -81,8 +81,8 @@ LIMIT $2
 `
 
 type SatelliteHeartbeatListRecentParams struct {
-	SatelliteID string `json:"satellite_id"`
-	MaxRows     int32  `json:"max_rows"`
+	SatelliteID string `db:"satellite_id" json:"satellite_id"`
+	MaxRows     int32  `db:"max_rows" json:"max_rows"`
 }
 
 // SatelliteHeartbeatListRecent returns a satellite's latest heartbeats,

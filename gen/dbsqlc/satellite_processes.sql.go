@@ -94,8 +94,8 @@ WHERE id = $2 AND status IN ('starting', 'running')
 `
 
 type SatelliteProcessMarkCrashedParams struct {
-	ErrorMessage string `json:"error_message"`
-	ID           string `json:"id"`
+	ErrorMessage string `db:"error_message" json:"error_message"`
+	ID           string `db:"id" json:"id"`
 }
 
 func (q *Queries) SatelliteProcessMarkCrashed(ctx context.Context, arg SatelliteProcessMarkCrashedParams) (int64, error) {
@@ -162,8 +162,8 @@ WHERE id = $2 AND status IN ('crashed', 'stopped')
 `
 
 type SatelliteProcessRestartParams struct {
-	ProcessID *string `json:"process_id"`
-	ID        string  `json:"id"`
+	ProcessID *string `db:"process_id" json:"process_id"`
+	ID        string  `db:"id" json:"id"`
 }
 
 // SatelliteProcessRestart starts a crashed or stopped process again: it
@@ -184,11 +184,11 @@ RETURNING id, satellite_id, installation_id, team_id, process_id, status, health
 `
 
 type SatelliteProcessStartParams struct {
-	ID             string `json:"id"`
-	SatelliteID    string `json:"satellite_id"`
-	InstallationID string `json:"installation_id"`
-	TeamID         string `json:"team_id"`
-	ProcessID      string `json:"process_id"`
+	ID             string `db:"id" json:"id"`
+	SatelliteID    string `db:"satellite_id" json:"satellite_id"`
+	InstallationID string `db:"installation_id" json:"installation_id"`
+	TeamID         string `db:"team_id" json:"team_id"`
+	ProcessID      string `db:"process_id" json:"process_id"`
 }
 
 // SatelliteProcessStart records a new process in 'starting'. From there each
@@ -250,8 +250,8 @@ WHERE id = $2
 `
 
 type SatelliteProcessUpdateHealthParams struct {
-	HealthStatus string `json:"health_status"`
-	ID           string `json:"id"`
+	HealthStatus string `db:"health_status" json:"health_status"`
+	ID           string `db:"id" json:"id"`
 }
 
 // SatelliteProcessUpdateHealth sets health_status ('healthy', 'unhealthy' or

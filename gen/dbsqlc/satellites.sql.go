@@ -125,13 +125,13 @@ RETURNING id, satellite_id, status, system_metrics, process_count, error_count, 
 `
 
 type SatelliteRecordHeartbeatParams struct {
-	ID            string          `json:"id"`
-	Status        SatelliteStatus `json:"status"`
-	SystemMetrics json.RawMessage `json:"system_metrics"`
-	ProcessCount  int32           `json:"process_count"`
-	ErrorCount    int32           `json:"error_count"`
-	Version       *string         `json:"version"`
-	SatelliteID   string          `json:"satellite_id"`
+	ID            string          `db:"id" json:"id"`
+	Status        SatelliteStatus `db:"status" json:"status"`
+	SystemMetrics json.RawMessage `db:"system_metrics" json:"system_metrics"`
+	ProcessCount  int32           `db:"process_count" json:"process_count"`
+	ErrorCount    int32           `db:"error_count" json:"error_count"`
+	Version       *string         `db:"version" json:"version"`
+	SatelliteID   string          `db:"satellite_id" json:"satellite_id"`
 }
 
 // SatelliteRecordHeartbeat stores a heartbeat and, in the same statement,
@@ -170,15 +170,15 @@ RETURNING id, name, satellite_type, team_id, status, satellite_url, region, vers
 `
 
 type SatelliteRegisterParams struct {
-	ID            string          `json:"id"`
-	Name          string          `json:"name"`
-	SatelliteType SatelliteType   `json:"satellite_type"`
-	TeamID        *string         `json:"team_id"`
-	SatelliteUrl  string          `json:"satellite_url"`
-	Region        *string         `json:"region"`
-	Version       *string         `json:"version"`
-	SystemInfo    json.RawMessage `json:"system_info"`
-	CreatedBy     string          `json:"created_by"`
+	ID            string          `db:"id" json:"id"`
+	Name          string          `db:"name" json:"name"`
+	SatelliteType SatelliteType   `db:"satellite_type" json:"satellite_type"`
+	TeamID        *string         `db:"team_id" json:"team_id"`
+	SatelliteUrl  string          `db:"satellite_url" json:"satellite_url"`
+	Region        *string         `db:"region" json:"region"`
+	Version       *string         `db:"version" json:"version"`
+	SystemInfo    json.RawMessage `db:"system_info" json:"system_info"`
+	CreatedBy     string          `db:"created_by" json:"created_by"`
 }
 
 // SatelliteRegister creates a satellite; it starts 'inactive' until its

@@ -16,9 +16,9 @@ RETURNING id, user_id, expires_at
 `
 
 type SessionCreateParams struct {
-	ID        string    `json:"id"`
-	UserID    string    `json:"user_id"`
-	ExpiresAt time.Time `json:"expires_at"`
+	ID        string    `db:"id" json:"-"`
+	UserID    string    `db:"user_id" json:"user_id"`
+	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
 }
 
 func (q *Queries) SessionCreate(ctx context.Context, arg SessionCreateParams) (Session, error) {
@@ -57,8 +57,8 @@ UPDATE sessions SET expires_at = $1 WHERE id = $2
 `
 
 type SessionExtendParams struct {
-	ExpiresAt time.Time `json:"expires_at"`
-	ID        string    `json:"id"`
+	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
+	ID        string    `db:"id" json:"-"`
 }
 
 func (q *Queries) SessionExtend(ctx context.Context, arg SessionExtendParams) (int64, error) {

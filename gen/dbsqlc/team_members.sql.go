@@ -15,10 +15,10 @@ RETURNING id, team_id, user_id, role, joined_at
 `
 
 type TeamMemberCreateParams struct {
-	ID     string   `json:"id"`
-	TeamID string   `json:"team_id"`
-	UserID string   `json:"user_id"`
-	Role   TeamRole `json:"role"`
+	ID     string   `db:"id" json:"id"`
+	TeamID string   `db:"team_id" json:"team_id"`
+	UserID string   `db:"user_id" json:"user_id"`
+	Role   TeamRole `db:"role" json:"role"`
 }
 
 func (q *Queries) TeamMemberCreate(ctx context.Context, arg TeamMemberCreateParams) (TeamMember, error) {
@@ -44,8 +44,8 @@ DELETE FROM team_members WHERE team_id = $1 AND user_id = $2
 `
 
 type TeamMemberDeleteParams struct {
-	TeamID string `json:"team_id"`
-	UserID string `json:"user_id"`
+	TeamID string `db:"team_id" json:"team_id"`
+	UserID string `db:"user_id" json:"user_id"`
 }
 
 func (q *Queries) TeamMemberDelete(ctx context.Context, arg TeamMemberDeleteParams) (int64, error) {
@@ -61,8 +61,8 @@ SELECT id, team_id, user_id, role, joined_at FROM team_members WHERE team_id = $
 `
 
 type TeamMemberGetParams struct {
-	TeamID string `json:"team_id"`
-	UserID string `json:"user_id"`
+	TeamID string `db:"team_id" json:"team_id"`
+	UserID string `db:"user_id" json:"user_id"`
 }
 
 func (q *Queries) TeamMemberGet(ctx context.Context, arg TeamMemberGetParams) (TeamMember, error) {
@@ -87,8 +87,8 @@ ORDER BY team_members.joined_at, team_members.id
 `
 
 type TeamMemberListWithUsersRow struct {
-	TeamMember TeamMember `json:"team_member"`
-	User       User       `json:"user"`
+	TeamMember TeamMember `db:"team_member" json:"team_member"`
+	User       User       `db:"user" json:"user"`
 }
 
 // TeamMemberListWithUsers returns a team's members joined with their users
@@ -136,9 +136,9 @@ UPDATE team_members SET role = $1 WHERE team_id = $2 AND user_id = $3
 `
 
 type TeamMemberUpdateRoleParams struct {
-	Role   TeamRole `json:"role"`
-	TeamID string   `json:"team_id"`
-	UserID string   `json:"user_id"`
+	Role   TeamRole `db:"role" json:"role"`
+	TeamID string   `db:"team_id" json:"team_id"`
+	UserID string   `db:"user_id" json:"user_id"`
 }
 
 func (q *Queries) TeamMemberUpdateRole(ctx context.Context, arg TeamMemberUpdateRoleParams) (int64, error) {

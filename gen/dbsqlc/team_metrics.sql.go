@@ -21,13 +21,13 @@ RETURNING id, team_id, satellite_id, bucket_start, bucket_minutes, tool_calls, e
 `
 
 type TeamMetricIncrementParams struct {
-	TeamID          string    `json:"team_id"`
-	SatelliteID     string    `json:"satellite_id"`
-	BucketStart     time.Time `json:"bucket_start"`
-	BucketMinutes   int32     `json:"bucket_minutes"`
-	ToolCalls       int64     `json:"tool_calls"`
-	Errors          int64     `json:"errors"`
-	TotalDurationMs int64     `json:"total_duration_ms"`
+	TeamID          string    `db:"team_id" json:"team_id"`
+	SatelliteID     string    `db:"satellite_id" json:"satellite_id"`
+	BucketStart     time.Time `db:"bucket_start" json:"bucket_start"`
+	BucketMinutes   int32     `db:"bucket_minutes" json:"bucket_minutes"`
+	ToolCalls       int64     `db:"tool_calls" json:"tool_calls"`
+	Errors          int64     `db:"errors" json:"errors"`
+	TotalDurationMs int64     `db:"total_duration_ms" json:"total_duration_ms"`
 }
 
 // TeamMetricIncrement adds to the counters of a (team, satellite,
@@ -69,9 +69,9 @@ ORDER BY bucket_start, satellite_id
 `
 
 type TeamMetricListByTeamParams struct {
-	TeamID string    `json:"team_id"`
-	Since  time.Time `json:"since"`
-	Until  time.Time `json:"until"`
+	TeamID string    `db:"team_id" json:"team_id"`
+	Since  time.Time `db:"since" json:"since"`
+	Until  time.Time `db:"until" json:"until"`
 }
 
 // TeamMetricListByTeam returns a team's buckets (all satellites) starting

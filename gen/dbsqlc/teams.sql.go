@@ -16,12 +16,12 @@ RETURNING id, name, slug, description, owner_id, is_default, created_at, updated
 `
 
 type TeamCreateParams struct {
-	ID          string  `json:"id"`
-	Name        string  `json:"name"`
-	Slug        string  `json:"slug"`
-	Description *string `json:"description"`
-	OwnerID     string  `json:"owner_id"`
-	IsDefault   bool    `json:"is_default"`
+	ID          string  `db:"id" json:"id"`
+	Name        string  `db:"name" json:"name"`
+	Slug        string  `db:"slug" json:"slug"`
+	Description *string `db:"description" json:"description"`
+	OwnerID     string  `db:"owner_id" json:"owner_id"`
+	IsDefault   bool    `db:"is_default" json:"is_default"`
 }
 
 func (q *Queries) TeamCreate(ctx context.Context, arg TeamCreateParams) (Team, error) {
@@ -104,8 +104,8 @@ SELECT id, name, slug, description, owner_id, is_default, created_at, updated_at
 `
 
 type TeamListParams struct {
-	SkipRows int32 `json:"skip_rows"`
-	MaxRows  int32 `json:"max_rows"`
+	SkipRows int32 `db:"skip_rows" json:"skip_rows"`
+	MaxRows  int32 `db:"max_rows" json:"max_rows"`
 }
 
 func (q *Queries) TeamList(ctx context.Context, arg TeamListParams) ([]Team, error) {
@@ -146,8 +146,8 @@ ORDER BY teams.name, teams.id
 `
 
 type TeamListByUserRow struct {
-	Team Team     `json:"team"`
-	Role TeamRole `json:"role"`
+	Team Team     `db:"team" json:"team"`
+	Role TeamRole `db:"role" json:"role"`
 }
 
 // TeamListByUser returns the teams a user is a member of, with the role.
@@ -193,12 +193,12 @@ WHERE id = $6
 `
 
 type TeamUpdateParams struct {
-	Name        *string `json:"name"`
-	Slug        *string `json:"slug"`
-	Description *string `json:"description"`
-	OwnerID     *string `json:"owner_id"`
-	IsDefault   *bool   `json:"is_default"`
-	ID          string  `json:"id"`
+	Name        *string `db:"name" json:"name"`
+	Slug        *string `db:"slug" json:"slug"`
+	Description *string `db:"description" json:"description"`
+	OwnerID     *string `db:"owner_id" json:"owner_id"`
+	IsDefault   *bool   `db:"is_default" json:"is_default"`
+	ID          string  `db:"id" json:"id"`
 }
 
 func (q *Queries) TeamUpdate(ctx context.Context, arg TeamUpdateParams) (int64, error) {

@@ -17,16 +17,16 @@ RETURNING id, username, email, auth_type, first_name, last_name, github_id, hash
 `
 
 type UserCreateParams struct {
-	ID             string   `json:"id"`
-	Username       string   `json:"username"`
-	Email          string   `json:"email"`
-	AuthType       AuthType `json:"auth_type"`
-	FirstName      *string  `json:"first_name"`
-	LastName       *string  `json:"last_name"`
-	GithubID       *string  `json:"github_id"`
-	HashedPassword *string  `json:"hashed_password"`
-	EmailVerified  bool     `json:"email_verified"`
-	RoleID         string   `json:"role_id"`
+	ID             string   `db:"id" json:"id"`
+	Username       string   `db:"username" json:"username"`
+	Email          string   `db:"email" json:"email"`
+	AuthType       AuthType `db:"auth_type" json:"auth_type"`
+	FirstName      *string  `db:"first_name" json:"first_name"`
+	LastName       *string  `db:"last_name" json:"last_name"`
+	GithubID       *string  `db:"github_id" json:"github_id"`
+	HashedPassword *string  `db:"hashed_password" json:"-"`
+	EmailVerified  bool     `db:"email_verified" json:"email_verified"`
+	RoleID         string   `db:"role_id" json:"role_id"`
 }
 
 func (q *Queries) UserCreate(ctx context.Context, arg UserCreateParams) (User, error) {
@@ -126,8 +126,8 @@ SELECT id, username, email, auth_type, first_name, last_name, github_id, hashed_
 `
 
 type UserListParams struct {
-	SkipRows int32 `json:"skip_rows"`
-	MaxRows  int32 `json:"max_rows"`
+	SkipRows int32 `db:"skip_rows" json:"skip_rows"`
+	MaxRows  int32 `db:"max_rows" json:"max_rows"`
 }
 
 func (q *Queries) UserList(ctx context.Context, arg UserListParams) ([]User, error) {
@@ -177,14 +177,14 @@ WHERE id = $8
 `
 
 type UserUpdateParams struct {
-	Username       *string `json:"username"`
-	Email          *string `json:"email"`
-	FirstName      *string `json:"first_name"`
-	LastName       *string `json:"last_name"`
-	HashedPassword *string `json:"hashed_password"`
-	EmailVerified  *bool   `json:"email_verified"`
-	RoleID         *string `json:"role_id"`
-	ID             string  `json:"id"`
+	Username       *string `db:"username" json:"username"`
+	Email          *string `db:"email" json:"email"`
+	FirstName      *string `db:"first_name" json:"first_name"`
+	LastName       *string `db:"last_name" json:"last_name"`
+	HashedPassword *string `db:"hashed_password" json:"-"`
+	EmailVerified  *bool   `db:"email_verified" json:"email_verified"`
+	RoleID         *string `db:"role_id" json:"role_id"`
+	ID             string  `db:"id" json:"id"`
 }
 
 func (q *Queries) UserUpdate(ctx context.Context, arg UserUpdateParams) (int64, error) {
