@@ -25,8 +25,8 @@ const minShmFree = 512 << 20
 
 // baseDirChoice holds what baseDir looks at, so tests can vary it.
 type baseDirChoice struct {
-	explicit string                          // EnvBaseDir's value
-	tempDir  string                          // os.TempDir()
+	explicit string                           // EnvBaseDir's value
+	tempDir  string                           // os.TempDir()
 	free     func(dir string) (uint64, error) // bytes available to this user
 	usable   func(dir string) error           // an existing, writable directory
 }
