@@ -7,6 +7,13 @@
 // durability (fsync off) and is removed when it stops. No Docker and no
 // download are involved; when no binaries can be found the error says what to
 // install.
+//
+// The directory is made under STACKDB_TMPDIR, else /dev/shm when it has
+// 512 MB free, else the temporary directory ($TMPDIR). Other local users
+// cannot get in: the superuser needs the cluster's random password over
+// 127.0.0.1, and the unix socket, which trusts, lies in the cluster's 0700
+// directory. A directory whose owner process died without stopping its
+// cluster is removed by the next Start.
 package pgcluster
 
 import (
