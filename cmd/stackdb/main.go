@@ -71,7 +71,7 @@ func target(ctx context.Context, flagURL string) (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
-	fmt.Fprintf(os.Stderr, "stackdb: no database URL given; using a throwaway Postgres at %s\n", c.URL("postgres"))
+	fmt.Fprintf(os.Stderr, "stackdb: no database URL given; using a throwaway Postgres at %s\n", config.Redact(c.URL("postgres")))
 	return c.URL("postgres"), func() { _ = c.Stop() }, nil
 }
 

@@ -108,7 +108,7 @@ func checkTraversable(dir string, uid, gid uint32) error {
 				bit = 0o010
 			}
 			if perm&bit == 0 {
-				return fmt.Errorf("%s (mode %v) does not let uid %d, which runs the server, pass: "+
+				return fmt.Errorf("%s (mode %04o) does not let uid %d, which runs the server, pass: "+
 					"chmod o+x it or set %s to a directory it can reach", d, perm, uid, EnvBaseDir)
 			}
 		}
