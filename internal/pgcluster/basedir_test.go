@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -153,4 +154,17 @@ func traversableTempDir(t *testing.T) string {
 		require.NoError(t, os.Chmod(d, 0o711))
 	}
 	return dir
+}
+
+func TestStartRefusesTooLongBaseDir(t *testing.T) {
+	t.Parallel()
+	base := filepath.Join(traversableTempDir(t), strings.Repeat("d", 100))
+	require.NoError(t, os.Mkdir(base, 0o711))
+	require.NoError(t, os.Chmod(base, 0o711))
+	_, err := pgcluster.StartIn(context.Background(), base)
+	require.ErrorContains(t, err, "too long to hold the server's unix socket")
+	require.ErrorContains(t, err, "set STACKDB_TMPDIR to a shorter directory")
+	entries, err := os.ReadDir(base)
+	require.NoError(t, err)
+	require.Empty(t, entries, "nothing left behind")
 }

@@ -74,9 +74,13 @@ func ownerAlive(dir string) (alive, kept bool, err error) {
 	if token == keptMark {
 		return false, true, nil
 	}
-	pid, err := strconv.Atoi(strings.Fields(token + " x")[0])
-	if err != nil || pid <= 0 {
+	f := strings.Fields(token)
+	if len(f) != 3 {
 		return false, false, nil // garbage: no owner can be alive
+	}
+	pid, err := strconv.Atoi(f[0])
+	if err != nil || pid <= 0 {
+		return false, false, nil
 	}
 	now, err := ownerToken(pid)
 	return err == nil && now == token, false, nil
