@@ -17,9 +17,11 @@ import (
 )
 
 func main() {
-	// Ctrl-C and SIGTERM cancel the context; deferred Stop calls then remove
-	// any throwaway cluster before the process exits.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Ctrl-C, SIGTERM, SIGHUP (a closed terminal) and SIGPIPE (a closed
+	// pipe: `stackdb dev | head -1`; notified, a write returns EPIPE instead
+	// of killing the process) cancel the context; deferred Stop calls then
+	// remove any throwaway cluster before the process exits.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
 	err := newRootCmd().ExecuteContext(ctx)
 	stop()
 	if err != nil {
@@ -69,7 +71,7 @@ func target(ctx context.Context, flagURL string) (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
-	fmt.Fprintf(os.Stderr, "stackdb: no database URL given; using a throwaway Postgres at %s\n", c.URL("postgres"))
+	fmt.Fprintf(os.Stderr, "stackdb: no database URL given; using a throwaway Postgres at %s\n", config.Redact(c.URL("postgres")))
 	return c.URL("postgres"), func() { _ = c.Stop() }, nil
 }
 

@@ -7,10 +7,19 @@
 // durability (fsync off) and is removed when it stops. No Docker and no
 // download are involved; when no binaries can be found the error says what to
 // install.
+//
+// The directory is made under STACKDB_TMPDIR, else /dev/shm when it has
+// 512 MB free, else the temporary directory ($TMPDIR). Other local users
+// cannot get in: the superuser needs the cluster's random password over
+// 127.0.0.1, and the unix socket, which trusts, lies in the cluster's 0700
+// directory. A directory whose owner process died without stopping its
+// cluster is removed by the next Start.
 package pgcluster
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -29,8 +38,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Superuser is the name of the cluster's superuser; it authenticates with
-// trust over loopback, so URLs carry no password.
+// Superuser is the name of the cluster's superuser. Over 127.0.0.1 it
+// authenticates with the cluster's random password, which URL carries; over
+// the unix socket in the cluster's private directory, with trust.
 const Superuser = "postgres"
 
 // ErrNoBinaries is returned by Start when no PostgreSQL server binaries exist.
@@ -40,12 +50,13 @@ var ErrNoBinaries = errors.New("pgcluster: no PostgreSQL server binaries (initdb
 
 // Cluster is a running throwaway PostgreSQL cluster.
 type Cluster struct {
-	dir   string
-	bin   string
-	runAs string // the user the server runs as, when started by root
-	port  int
-	cmd   *exec.Cmd
-	exit  chan error
+	dir      string // private (0700): data directory, unix socket, log
+	bin      string
+	runAs    string // the user the server runs as, when started by root
+	port     int
+	password string
+	cmd      *exec.Cmd
+	exit     chan error
 
 	stopOnce sync.Once
 	stopErr  error
@@ -53,8 +64,10 @@ type Cluster struct {
 
 // serverSettings favour speed over durability: the cluster's data is thrown
 // away anyway. The data directory is on tmpfs where available (baseDir).
+// They are written to the cluster's postgresql.conf, with its port and socket
+// directory, so that a kept cluster starts again the same with only -D.
 var serverSettings = []string{
-	"listen_addresses=127.0.0.1",
+	"listen_addresses='127.0.0.1'",
 	"fsync=off",
 	"synchronous_commit=off",
 	"full_page_writes=off",
@@ -67,9 +80,24 @@ var serverSettings = []string{
 	"logging_collector=off",
 }
 
-// Start initialises a new cluster in a temporary directory and starts it.
-// The caller must call Stop, which also removes the directory.
+// maxSocketPath is the longest unix socket path Linux accepts (sun_path
+// holds 108 bytes with the terminating NUL).
+const maxSocketPath = 107
+
+// Start initialises a new cluster in a new directory under the base
+// directory (EnvBaseDir, else /dev/shm when it has room, else the temporary
+// directory) and starts it. It first removes the directories of clusters
+// whose owner died without stopping them. The caller must call Stop, which
+// also removes the directory, or Keep.
 func Start(ctx context.Context) (*Cluster, error) {
+	base, err := baseDir()
+	if err != nil {
+		return nil, err
+	}
+	return startIn(ctx, base)
+}
+
+func startIn(ctx context.Context, base string) (*Cluster, error) {
 	bin, err := FindBinDir()
 	if err != nil {
 		return nil, err
@@ -78,41 +106,53 @@ func Start(ctx context.Context) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp(baseDir(), "stackdb-pg-")
+	if cred != nil {
+		if err := checkTraversable(base, cred.Uid, cred.Gid); err != nil {
+			return nil, fmt.Errorf("pgcluster: %w", err)
+		}
+	}
+	sweep(base)
+	dir, err := os.MkdirTemp(base, dirPrefix) // mode 0700: the socket's only guard
 	if err != nil {
 		return nil, fmt.Errorf("pgcluster: create directory: %w", err)
 	}
 	c := &Cluster{dir: dir, bin: bin, runAs: runAs, exit: make(chan error, 1)}
-	if err := c.start(ctx, bin, cred); err != nil {
+	if err := c.start(ctx, cred); err != nil {
 		_ = c.Stop()
 		return nil, err
 	}
 	return c, nil
 }
 
-func (c *Cluster) start(ctx context.Context, bin string, cred *syscall.Credential) error {
+func (c *Cluster) start(ctx context.Context, cred *syscall.Credential) error {
+	if err := writeOwner(c.dir); err != nil {
+		return err
+	}
+	if n := len(c.dir) + len("/.s.PGSQL.65535"); n > maxSocketPath {
+		return fmt.Errorf("pgcluster: %s is too long to hold the server's unix socket (%d bytes, at most %d): set %s to a shorter directory",
+			c.dir, n, maxSocketPath, EnvBaseDir)
+	}
 	if cred != nil {
 		if err := os.Chown(c.dir, int(cred.Uid), int(cred.Gid)); err != nil {
 			return fmt.Errorf("pgcluster: hand %s to uid %d: %w", c.dir, cred.Uid, err)
 		}
 	}
+	var secret [16]byte
+	if _, err := rand.Read(secret[:]); err != nil {
+		return fmt.Errorf("pgcluster: make a password: %w", err)
+	}
+	c.password = hex.EncodeToString(secret[:])
 	data := filepath.Join(c.dir, "data")
-	initdb := exec.CommandContext(ctx, filepath.Join(bin, "initdb"),
-		"--pgdata", data, "--username", Superuser, "--auth", "trust",
-		"--encoding", "UTF8", "--locale", "C", "--no-sync")
-	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
-	initdb.Env = append(os.Environ(), "LC_ALL=C")
-	if out, err := initdb.CombinedOutput(); err != nil {
-		return fmt.Errorf("pgcluster: initdb: %w: %s", err, strings.TrimSpace(string(out)))
+	if err := c.initdb(ctx, data, cred); err != nil {
+		return err
 	}
 	port, err := freePort()
 	if err != nil {
 		return err
 	}
 	c.port = port
-	args := []string{"-D", data, "-p", strconv.Itoa(port), "-k", c.dir}
-	for _, s := range serverSettings {
-		args = append(args, "-c", s)
+	if err := c.configure(data); err != nil {
+		return err
 	}
 	logFile, err := os.Create(filepath.Join(c.dir, "postgres.log"))
 	if err != nil {
@@ -121,7 +161,7 @@ func (c *Cluster) start(ctx context.Context, bin string, cred *syscall.Credentia
 	defer logFile.Close()
 	// The server is not bound to ctx: it must outlive the start-up context.
 	// Pdeathsig stops it if this process dies without calling Stop.
-	c.cmd = exec.Command(filepath.Join(bin, "postgres"), args...)
+	c.cmd = exec.Command(filepath.Join(c.bin, "postgres"), "-D", data)
 	c.cmd.Stdout, c.cmd.Stderr = logFile, logFile
 	c.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGQUIT, Setpgid: true}
 	if err := c.cmd.Start(); err != nil {
@@ -129,6 +169,55 @@ func (c *Cluster) start(ctx context.Context, bin string, cred *syscall.Credentia
 	}
 	go func() { c.exit <- c.cmd.Wait() }()
 	return c.waitReady(ctx)
+}
+
+// initdb creates the data directory: password authentication over TCP,
+// trust only over the private socket. The password reaches initdb in a file
+// that is removed right after.
+func (c *Cluster) initdb(ctx context.Context, data string, cred *syscall.Credential) error {
+	pwfile := filepath.Join(c.dir, "pwfile")
+	if err := os.WriteFile(pwfile, []byte(c.password+"\n"), 0o600); err != nil {
+		return fmt.Errorf("pgcluster: write password file: %w", err)
+	}
+	defer os.Remove(pwfile)
+	if cred != nil {
+		if err := os.Chown(pwfile, int(cred.Uid), int(cred.Gid)); err != nil {
+			return fmt.Errorf("pgcluster: hand %s to uid %d: %w", pwfile, cred.Uid, err)
+		}
+	}
+	initdb := exec.CommandContext(ctx, filepath.Join(c.bin, "initdb"),
+		"--pgdata", data, "--username", Superuser, "--pwfile", pwfile,
+		"--auth-host", "scram-sha-256", "--auth-local", "trust",
+		"--encoding", "UTF8", "--locale", "C", "--no-sync")
+	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	initdb.Env = append(os.Environ(), "LC_ALL=C")
+	if out, err := initdb.CombinedOutput(); err != nil {
+		return fmt.Errorf("pgcluster: initdb: %w: %s", err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+// configure appends serverSettings, the port and the socket directory to the
+// data directory's postgresql.conf.
+func (c *Cluster) configure(data string) error {
+	var b strings.Builder
+	b.WriteString("\n# stackdb throwaway cluster (internal/pgcluster)\n")
+	for _, s := range serverSettings {
+		b.WriteString(s + "\n")
+	}
+	fmt.Fprintf(&b, "port=%d\nunix_socket_directories='%s'\n", c.port, strings.ReplaceAll(c.dir, "'", "''"))
+	f, err := os.OpenFile(filepath.Join(data, "postgresql.conf"), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return fmt.Errorf("pgcluster: configure: %w", err)
+	}
+	if _, err := f.WriteString(b.String()); err != nil {
+		f.Close()
+		return fmt.Errorf("pgcluster: configure: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("pgcluster: configure: %w", err)
+	}
+	return nil
 }
 
 // waitReady polls until the server accepts connections, it exits, or ctx ends.
@@ -152,17 +241,22 @@ func (c *Cluster) waitReady(ctx context.Context) error {
 	}
 }
 
-// URL returns a connection URL for the named database of the cluster.
+// URL returns a connection URL for the named database of the cluster, over
+// 127.0.0.1 with the cluster's password. Log it with config.Redact.
 func (c *Cluster) URL(database string) string {
 	u := url.URL{
 		Scheme:   "postgres",
-		User:     url.User(Superuser),
+		User:     url.UserPassword(Superuser, c.password),
 		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(c.port)),
 		Path:     "/" + database,
 		RawQuery: "sslmode=disable",
 	}
 	return u.String()
 }
+
+// Dir returns the cluster's directory: the data directory (data), the log
+// (postgres.log) and the server's unix socket.
+func (c *Cluster) Dir() string { return c.dir }
 
 // Stop shuts the server down immediately and removes its directory. It is
 // safe to call more than once.
@@ -183,38 +277,6 @@ func (c *Cluster) Stop() error {
 		}
 	})
 	return c.stopErr
-}
-
-// Keep shuts the server down cleanly but keeps its data directory, for
-// looking at the databases of failed tests, and returns how to start it
-// again. Stop must not be called afterwards.
-func (c *Cluster) Keep() (string, error) {
-	var err error
-	c.stopOnce.Do(func() {
-		if c.cmd != nil && c.cmd.Process != nil {
-			_ = c.cmd.Process.Signal(syscall.SIGINT) // fast shutdown: consistent on disk
-			select {
-			case err = <-c.exit:
-			case <-time.After(30 * time.Second):
-				_ = c.cmd.Process.Kill()
-				err = <-c.exit
-			}
-		}
-	})
-	if err != nil && !isSignalExit(err) {
-		return "", fmt.Errorf("pgcluster: stop postgres: %w", err)
-	}
-	start := fmt.Sprintf("%s -D %s -p %d -k %s", filepath.Join(c.bin, "postgres"), filepath.Join(c.dir, "data"), c.port, c.dir)
-	if os.Geteuid() == 0 {
-		start = fmt.Sprintf("su %s -s /bin/sh -c '%s'", c.runAs, start)
-	}
-	return fmt.Sprintf("data directory %s; start it with: %s (then connect as %s on 127.0.0.1:%d; remove the directory when done)",
-		c.dir, start, Superuser, c.port), nil
-}
-
-func isSignalExit(err error) bool {
-	var exit *exec.ExitError
-	return errors.As(err, &exit) && !exit.Exited()
 }
 
 // FindBinDir returns the directory holding initdb and postgres: the first of
@@ -264,16 +326,6 @@ func credential() (*syscall.Credential, string, error) {
 		return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), NoSetGroups: true}, name, nil
 	}
 	return nil, "", errors.New("pgcluster: running as root and neither a \"postgres\" nor a \"nobody\" user exists to run the server as")
-}
-
-// baseDir prefers /dev/shm: on tmpfs, creating a database (hundreds of
-// files) takes a few milliseconds instead of hundreds on a virtual disk.
-func baseDir() string {
-	const shm = "/dev/shm"
-	if fi, err := os.Stat(shm); err == nil && fi.IsDir() && syscall.Access(shm, 2 /* W_OK */) == nil {
-		return shm
-	}
-	return os.TempDir()
 }
 
 func freePort() (int, error) {
