@@ -70,10 +70,10 @@ func printStats(out io.Writer, st *dbinfo.Stats) error {
 		since = st.StatsReset.Format(time.DateTime)
 	}
 	fmt.Fprintf(out, "Counters since %s.\n\n", since)
-	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "TABLE\tTOTAL\tTABLE\tINDEXES\tLIVE\tDEAD\tSEQ SCANS\tIDX SCANS\tLAST VACUUM\tLAST ANALYZE\t")
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "TABLE\tTOTAL\tTABLE\tINDEXES\tLIVE\tDEAD\tSEQ SCANS\tIDX SCANS\tLAST VACUUM\tLAST ANALYZE")
 	for _, t := range st.Tables {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t\n",
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n",
 			qualified(t.SchemaName, t.TableName), size(t.TotalBytes), size(t.TableBytes), size(t.IndexBytes),
 			t.LiveTuples, t.DeadTuples, t.SeqScans, t.IndexScans,
 			latest(t.LastVacuum, t.LastAutovacuum), latest(t.LastAnalyze, t.LastAutoanalyze))
@@ -82,8 +82,8 @@ func printStats(out io.Writer, st *dbinfo.Stats) error {
 		return err
 	}
 	fmt.Fprintln(out)
-	w = tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "INDEX\tTABLE\tSIZE\tSCANS\tENFORCES\tUNUSED\t")
+	w = tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "INDEX\tTABLE\tSIZE\tSCANS\tENFORCES\tUNUSED")
 	unused := 0
 	for _, x := range st.Indexes {
 		enforces := "-"
@@ -98,7 +98,7 @@ func printStats(out io.Writer, st *dbinfo.Stats) error {
 			mark = "unused"
 			unused++
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\t\n", x.IndexName, qualified(x.SchemaName, x.TableName), size(x.IndexBytes), x.IndexScans, enforces, mark)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\n", x.IndexName, qualified(x.SchemaName, x.TableName), size(x.IndexBytes), x.IndexScans, enforces, mark)
 	}
 	if err := w.Flush(); err != nil {
 		return err

@@ -19,8 +19,24 @@ import (
 	"github.com/deploystack/stackdb/schema"
 )
 
-// errNotReady makes `stackdb status` exit non-zero after printing its report.
-var errNotReady = errors.New("the database is not ready")
+// notReady is the error that makes `stackdb status` exit non-zero after its
+// report: the first thing that stands in the way.
+func notReady(st *dbinfo.Status) error {
+	switch {
+	case !st.Configured:
+		return errors.New("status: no database: set DATABASE_URL or POSTGRES_HOST, or pass --url")
+	case !st.Reachable:
+		return errors.New("status: the database is unreachable")
+	case st.Error != "":
+		return errors.New("status: the migration state could not be read")
+	case st.LastError != nil:
+		return fmt.Errorf("status: migration %s failed", st.LastError.Version)
+	case st.NotClean != "":
+		return errors.New("status: the database has objects but no revisions")
+	default:
+		return fmt.Errorf("status: %d migration(s) pending", st.Pending)
+	}
+}
 
 func (a *app) dbStatusCmd() *cobra.Command {
 	var (
@@ -69,7 +85,7 @@ for a command error.`,
 				return err
 			}
 			if !st.Ready() {
-				return errNotReady
+				return notReady(st)
 			}
 			return nil
 		},
