@@ -23,6 +23,9 @@ type MigrationError = dbinfo.MigrationError
 // unreachable database as Reachable false with the reason in Error (never
 // the password): every state of the database is a report, not an error, so
 // the endpoint can always answer. DBStatus.Ready says whether all is well.
+// Bound ctx: a host that drops packets holds the connection attempt until the
+// context ends. The error is for a fault of stackdb itself (its embedded
+// migration directory does not match atlas.sum).
 func Status(ctx context.Context, url string) (*DBStatus, error) {
 	dir, err := schema.Dir()
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"ariga.io/atlas/sql/migrate"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/deploystack/stackdb/internal/atlasmig"
@@ -124,6 +125,24 @@ func TestCheckStatus(t *testing.T) {
 				require.False(t, st.Reachable)
 				require.Contains(t, st.Error, `port "99999"`)
 				require.NotContains(t, st.Error, password)
+			},
+		},
+		{
+			name: "objects but no revisions",
+			setup: func(t *testing.T) (string, migrate.Dir) {
+				url := stackdbtest.EmptyURL(t)
+				conn, err := pgx.Connect(context.Background(), url)
+				require.NoError(t, err)
+				defer conn.Close(context.Background())
+				_, err = conn.Exec(context.Background(), "CREATE TABLE legacy (id int)")
+				require.NoError(t, err)
+				return url, embedded(t)
+			},
+			check: func(t *testing.T, st *dbinfo.Status) {
+				require.True(t, st.Reachable)
+				require.False(t, st.Migrated)
+				require.NotEmpty(t, st.NotClean)
+				require.Empty(t, st.Error)
 			},
 		},
 		{
