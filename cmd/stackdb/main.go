@@ -46,7 +46,7 @@ func newRootCmd() *cobra.Command {
 	}
 	root.PersistentFlags().StringVar(&a.projectFile, "config", config.DefaultProjectFile, "Atlas project file")
 	root.PersistentFlags().StringVar(&a.envName, "env", "local", "env of the project file to use")
-	root.AddCommand(a.migrateCmd(), a.devCmd(), a.genLegacyCmd(), a.importSQLiteCmd())
+	root.AddCommand(a.migrateCmd(), a.devCmd(), a.genLegacyCmd(), a.importSQLiteCmd(), a.dbStatusCmd(), a.statsCmd())
 	return root
 }
 

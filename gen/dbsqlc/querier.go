@@ -273,6 +273,23 @@ type Querier interface {
 	// SessionGetValid returns the session only while it has not expired.
 	SessionGetValid(ctx context.Context, id string) (Session, error)
 	SessionListByUser(ctx context.Context, userID string) ([]Session, error)
+	// StatsIndexes reports each index's size and scans, in the same schemas as
+	// StatsTables. An index is unused when it was never scanned and enforces no
+	// constraint (primary key, unique, exclusion): dropping it changes no
+	// behaviour, only the plans that never chose it.
+	StatsIndexes(ctx context.Context, includeAll bool) ([]StatsIndexesRow, error)
+	// StatsResetTime is when this database's statistics counters were last reset
+	// (nil: never since the cluster was created), the start of the window the
+	// scan and tuple counters cover.
+	StatsResetTime(ctx context.Context) (*time.Time, error)
+	// StatsTables reports each table's size (heap with TOAST, indexes, total, in
+	// bytes), live and dead tuples, scans, last (auto)vacuum and (auto)analyze,
+	// and buffer hits and reads, from the cumulative statistics views (counted
+	// since the last statistics reset). Only the public schema, stackdb's own,
+	// unless include_all adds every other user schema (atlas_schema_revisions,
+	// plugin_*). pg_catalog is named because sqlc resolves unqualified names in
+	// public only.
+	StatsTables(ctx context.Context, includeAll bool) ([]StatsTablesRow, error)
 	TeamCreate(ctx context.Context, arg TeamCreateParams) (Team, error)
 	TeamDelete(ctx context.Context, id string) (int64, error)
 	TeamGetByID(ctx context.Context, id string) (Team, error)
