@@ -230,7 +230,11 @@ func TestModelsNeverSerialiseSecrets(t *testing.T) {
 				tables = append(tables, table)
 			}
 		}
-		require.NotEmpty(t, tables, "Queries.%s names no table", method.Name)
+		// Catalog reads (queries/stats.sql) name no table of the schema;
+		// their fields are still checked against the secret name patterns.
+		if len(tables) == 0 {
+			require.Contains(t, sql, "pg_catalog.", "Queries.%s names no table", method.Name)
+		}
 		var types []reflect.Type
 		for j := range method.Type.NumIn() {
 			types = append(types, method.Type.In(j))

@@ -28,16 +28,16 @@ ORDER BY schema_name, table_name, index_name
 `
 
 type StatsIndexesRow struct {
-	SchemaName    string `json:"schema_name"`
-	TableName     string `json:"table_name"`
-	IndexName     string `json:"index_name"`
-	IndexBytes    int64  `json:"index_bytes"`
-	IndexScans    int64  `json:"index_scans"`
-	TuplesRead    int64  `json:"tuples_read"`
-	TuplesFetched int64  `json:"tuples_fetched"`
-	IsPrimary     bool   `json:"is_primary"`
-	IsUnique      bool   `json:"is_unique"`
-	Unused        bool   `json:"unused"`
+	SchemaName    string `db:"schema_name" json:"schema_name"`
+	TableName     string `db:"table_name" json:"table_name"`
+	IndexName     string `db:"index_name" json:"index_name"`
+	IndexBytes    int64  `db:"index_bytes" json:"index_bytes"`
+	IndexScans    int64  `db:"index_scans" json:"index_scans"`
+	TuplesRead    int64  `db:"tuples_read" json:"tuples_read"`
+	TuplesFetched int64  `db:"tuples_fetched" json:"tuples_fetched"`
+	IsPrimary     bool   `db:"is_primary" json:"is_primary"`
+	IsUnique      bool   `db:"is_unique" json:"is_unique"`
+	Unused        bool   `db:"unused" json:"unused"`
 }
 
 // StatsIndexes reports each index's size and scans, in the same schemas as
@@ -112,21 +112,21 @@ ORDER BY total_bytes DESC, schema_name, table_name
 `
 
 type StatsTablesRow struct {
-	SchemaName      string     `json:"schema_name"`
-	TableName       string     `json:"table_name"`
-	TableBytes      int64      `json:"table_bytes"`
-	IndexBytes      int64      `json:"index_bytes"`
-	TotalBytes      int64      `json:"total_bytes"`
-	LiveTuples      int64      `json:"live_tuples"`
-	DeadTuples      int64      `json:"dead_tuples"`
-	SeqScans        int64      `json:"seq_scans"`
-	IndexScans      int64      `json:"index_scans"`
-	LastVacuum      *time.Time `json:"last_vacuum"`
-	LastAutovacuum  *time.Time `json:"last_autovacuum"`
-	LastAnalyze     *time.Time `json:"last_analyze"`
-	LastAutoanalyze *time.Time `json:"last_autoanalyze"`
-	HeapBlocksHit   int64      `json:"heap_blocks_hit"`
-	HeapBlocksRead  int64      `json:"heap_blocks_read"`
+	SchemaName      string     `db:"schema_name" json:"schema_name"`
+	TableName       string     `db:"table_name" json:"table_name"`
+	TableBytes      int64      `db:"table_bytes" json:"table_bytes"`
+	IndexBytes      int64      `db:"index_bytes" json:"index_bytes"`
+	TotalBytes      int64      `db:"total_bytes" json:"total_bytes"`
+	LiveTuples      int64      `db:"live_tuples" json:"live_tuples"`
+	DeadTuples      int64      `db:"dead_tuples" json:"dead_tuples"`
+	SeqScans        int64      `db:"seq_scans" json:"seq_scans"`
+	IndexScans      int64      `db:"index_scans" json:"index_scans"`
+	LastVacuum      *time.Time `db:"last_vacuum" json:"last_vacuum"`
+	LastAutovacuum  *time.Time `db:"last_autovacuum" json:"last_autovacuum"`
+	LastAnalyze     *time.Time `db:"last_analyze" json:"last_analyze"`
+	LastAutoanalyze *time.Time `db:"last_autoanalyze" json:"last_autoanalyze"`
+	HeapBlocksHit   int64      `db:"heap_blocks_hit" json:"heap_blocks_hit"`
+	HeapBlocksRead  int64      `db:"heap_blocks_read" json:"heap_blocks_read"`
 }
 
 // StatsTables reports each table's size (heap with TOAST, indexes, total, in
