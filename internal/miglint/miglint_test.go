@@ -132,3 +132,60 @@ func TestChecks(t *testing.T) {
 		})
 	}
 }
+
+// TestNolint: `-- atlas:nolint` silences the statement it precedes, for all
+// checks or the codes and analyzer names it lists, and the file's other
+// statements are still reported.
+func TestNolint(t *testing.T) {
+	t.Parallel()
+	const bad = "CREATE INDEX t_n_idx ON t (n);"
+	tests := []struct {
+		name       string
+		sql        string
+		want       []string
+		suppressed int
+	}{
+		{"bare", "-- atlas:nolint\n" + bad, []string{}, 1},
+		{"code", "-- atlas:nolint PG101\n" + bad, []string{}, 1},
+		{"analyzer", "-- atlas:nolint locking\n" + bad, []string{}, 1},
+		{"other code", "-- atlas:nolint DS103\n" + bad, []string{"PG101"}, 0},
+		{"one statement only", "-- atlas:nolint PG101\n" + bad + "\nCREATE INDEX t_v_idx ON t (v);", []string{"PG101"}, 1},
+		{"file", "-- atlas:nolint PG101 DS103\n\n" + bad + "\nALTER TABLE t DROP COLUMN name;", []string{}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := lint(t, tt.sql)
+			require.ElementsMatch(t, tt.want, codes(r))
+			require.Equal(t, tt.suppressed, r.Files[0].Suppressed)
+		})
+	}
+}
+
+// TestDiagnosticLocation: a diagnostic names the file, the statement's line
+// and the statement, and its severity decides the error count.
+func TestDiagnosticLocation(t *testing.T) {
+	t.Parallel()
+	r := lint(t, "-- a comment\nALTER TABLE t ADD COLUMN k int;\n\nCREATE INDEX t_n_idx\n  ON t (n);\nALTER TABLE t RENAME COLUMN name TO title;\n")
+	require.Equal(t, []miglint.Diagnostic{
+		{File: newFile, Line: 4, Code: "PG101", Analyzer: "locking", Severity: miglint.Error,
+			Message:   `index "t_n_idx" on existing table "t" is built without CONCURRENTLY: writes to the table block until it is built; use CREATE INDEX CONCURRENTLY (with ` + "`-- atlas:txmode none`)",
+			Statement: "CREATE INDEX t_n_idx …"},
+		{File: newFile, Line: 6, Code: "BC102", Analyzer: "incompatible", Severity: miglint.Warning,
+			Message: `Renaming column "name" to "title"`, Statement: "ALTER TABLE t RENAME COLUMN name TO title;"},
+	}, r.Files[0].Diagnostics)
+	require.Equal(t, 1, r.Errors)
+	require.Equal(t, 1, r.Warnings)
+}
+
+// TestLintFailingStatement: a new file that does not run on the dev
+// database is an error naming the file and line.
+func TestLintFailingStatement(t *testing.T) {
+	t.Parallel()
+	dir := &migrate.MemDir{}
+	require.NoError(t, dir.WriteFile(baseFile, []byte(baseSQL)))
+	require.NoError(t, dir.WriteFile(newFile, []byte("ALTER TABLE t ADD COLUMN k int;\nALTER TABLE missing ADD COLUMN k int;\n")))
+	require.NoError(t, atlasmig.WriteSum(dir))
+	_, err := miglint.Lint(context.Background(), miglint.Options{DevURL: stackdbtest.EmptyURL(t), Dir: dir, New: []string{newFile}})
+	require.ErrorContains(t, err, newFile+" line 2: the statement fails on the dev database")
+}
