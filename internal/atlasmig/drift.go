@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
@@ -32,6 +33,9 @@ type DriftOptions struct {
 	// IncludeRuntime compares the runtime schemas (RuntimeSchemaPrefix) too,
 	// so they are reported as drift.
 	IncludeRuntime bool
+	// LockTimeout bounds the wait for a running apply (DefaultLockTimeout
+	// when zero): the check holds the advisory lock apply takes.
+	LockTimeout time.Duration
 }
 
 // EditedFile is an applied file whose content changed after it was applied.
@@ -63,7 +67,8 @@ func (r *DriftReport) Drifted() bool { return len(r.Edited) > 0 || len(r.Stateme
 
 // Drift compares the database at url with what its applied revisions say it
 // should be: the directory's files up to the current version, replayed on a
-// dev database. It only reads the database.
+// dev database. It only reads the database (and holds the advisory lock of
+// apply while it does).
 func Drift(ctx context.Context, url string, dir migrate.Dir, opts DriftOptions) (*DriftReport, error) {
 	if err := VerifySum(dir); err != nil {
 		return nil, err
@@ -73,6 +78,13 @@ func Drift(ctx context.Context, url string, dir migrate.Dir, opts DriftOptions) 
 		return nil, err
 	}
 	defer client.Close()
+	// Wait out a running apply, so the revisions and the schema read below
+	// are the same moment's.
+	unlock, err := lock(ctx, client, opts.LockTimeout)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = unlock() }()
 	rrw := &dryRevisions{revisions: &revisions{db: client.DB}}
 	revs, err := rrw.ReadRevisions(ctx)
 	if err != nil {
