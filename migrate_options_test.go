@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/deploystack/stackdb"
+	"github.com/deploystack/stackdb/plugin"
 	"github.com/deploystack/stackdb/stackdbtest"
 )
 
@@ -43,4 +44,19 @@ func TestMigrateRefuseDrift(t *testing.T) {
 			require.NoError(t, stackdb.Migrate(ctx, url), "off by default")
 		})
 	}
+}
+
+// TestMigrateRefuseDriftPluginTables: the schemas the plugin package makes
+// at run time are not drift.
+func TestMigrateRefuseDriftPluginTables(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := stackdbtest.URL(t)
+	p, err := stackdb.OpenPool(ctx, url)
+	require.NoError(t, err)
+	defer p.Close()
+	require.NoError(t, plugin.CreateTable(ctx, p, "example-plugin", "entities", []plugin.Column{
+		{Name: "id", Type: plugin.Identity, PrimaryKey: true},
+	}))
+	require.NoError(t, stackdb.Migrate(ctx, url, stackdb.RefuseDrift(stackdbtest.EmptyURL(t))))
 }

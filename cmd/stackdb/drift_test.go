@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -47,4 +48,16 @@ func TestMigrateDrift(t *testing.T) {
 	require.ErrorIs(t, err, atlasmig.ErrDrift)
 	require.Contains(t, out, "Edited after it was applied: "+filepath.Base(last))
 	require.Contains(t, out, `ALTER TABLE "public"."users" DROP COLUMN "nickname";`)
+
+	out, err = run(t, project, "migrate", "drift", "--url", url, "--dev-url", stackdbtest.EmptyURL(t), "--format", "json")
+	require.ErrorIs(t, err, atlasmig.ErrDrift)
+	var report struct {
+		Drifted    bool
+		Statements []string
+		Edited     []atlasmig.EditedFile
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &report), out)
+	require.True(t, report.Drifted)
+	require.Equal(t, []string{`ALTER TABLE "public"."users" DROP COLUMN "nickname";`}, report.Statements)
+	require.Equal(t, filepath.Base(last), report.Edited[0].File)
 }
