@@ -24,6 +24,7 @@ verify: ## Check generated code and migrations are up to date; vet, lint, gofmt
 	$(SQLC) diff
 	$(STACKDB) dev -- $(SQLC) vet
 	$(STACKDB) migrate validate
+	$(STACKDB) migrate lint
 	$(STACKDB) migrate diff --check verify
 	go vet ./...
 	go tool staticcheck ./...

@@ -25,14 +25,17 @@ import (
 // url. It is safe to call from every instance of an application at start-up:
 // it holds the same advisory lock and writes the same revisions table as
 // `stackdb migrate apply` and `atlas migrate apply`, so each file is applied
-// exactly once.
-func Migrate(ctx context.Context, url string) error {
+// exactly once. Options (RefuseDrift) add checks before anything is applied.
+func Migrate(ctx context.Context, url string, opts ...MigrateOption) error {
 	if err := config.CheckURL(url); err != nil {
 		return fmt.Errorf("stackdb: migrate: %w", err)
 	}
 	dir, err := schema.Dir()
 	if err != nil {
 		return fmt.Errorf("stackdb: %w", err)
+	}
+	if err := checkDrift(ctx, url, dir, opts); err != nil {
+		return err
 	}
 	if _, err := atlasmig.Apply(ctx, url, dir, atlasmig.ApplyOptions{}); err != nil {
 		return fmt.Errorf("stackdb: %w", err) // atlasmig's errors start with "migrate:"

@@ -15,7 +15,7 @@ func (a *app) migrateCmd() *cobra.Command {
 		Use:   "migrate",
 		Short: "Write, check and apply versioned migrations (Atlas format)",
 	}
-	cmd.AddCommand(a.diffCmd(), a.applyCmd(), a.statusCmd(), a.validateCmd(), a.hashCmd())
+	cmd.AddCommand(a.diffCmd(), a.applyCmd(), a.statusCmd(), a.validateCmd(), a.hashCmd(), a.lintCmd(), a.driftCmd())
 	return cmd
 }
 
