@@ -167,7 +167,7 @@ func (a *app) hashCmd() *cobra.Command {
 		Short: "Rewrite atlas.sum after a deliberate manual edit of a migration file",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ws, err := a.resolve(cmd, request{project: true})
+			ws, err := a.resolve(cmd, request{project: true, db: noDatabase})
 			if err != nil {
 				return err
 			}

@@ -66,18 +66,19 @@ func (a *app) resolve(cmd *cobra.Command, req request) (*workspace, error) {
 	name := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
 	stderr := cmd.ErrOrStderr()
 
-	env, err := config.LoadEnv(a.projectFile, a.envName)
+	env, loadErr := config.LoadEnv(a.projectFile, a.envName)
 	switch {
-	case err == nil:
+	case loadErr == nil:
 		ws.env = env
-	case !errors.Is(err, fs.ErrNotExist):
-		return nil, err
+	case !errors.Is(loadErr, fs.ErrNotExist):
+		return nil, loadErr
 	case req.project:
 		return nil, fmt.Errorf("%s needs the project files: %s not found; run it in the stackdb checkout or pass --config", name, a.projectFile)
 	case cmd.Flags().Changed("config") || cmd.Flags().Changed("env"):
-		return nil, err // the user named a project file or env: do not fall back
+		return nil, loadErr // the user named a project file or env: do not fall back
 	}
 
+	var err error
 	var using string // which migrations, said once the database is known too
 	if req.migrations || req.project {
 		if ws.env != nil {
