@@ -48,4 +48,6 @@ migrate: ## Apply pending migrations to DATABASE_URL (or POSTGRES_*)
 
 .PHONY: db
 db: ## Run a migrated throwaway Postgres in the foreground and print its URL
-	$(STACKDB) dev
+	@# Built, not `go run`: go run exits 1 on Ctrl-C whatever stackdb returns.
+	go build -o bin/stackdb ./cmd/stackdb
+	bin/stackdb dev

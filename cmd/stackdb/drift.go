@@ -28,26 +28,19 @@ creates at run time (plugin_*) are left out unless --include-runtime. It exits n
 			if format != "text" && format != "json" {
 				return fmt.Errorf("drift: --format %q: want text or json", format)
 			}
-			env, err := a.env()
+			// JSON output stays alone on the terminal.
+			ws, err := a.resolve(cmd, request{migrations: true, db: namedDatabase, url: url, urlFlag: "--url", quiet: format == "json"})
 			if err != nil {
 				return err
 			}
-			dir, err := atlasmig.OpenDir(env.Dir)
+			defer ws.stop()
+			dev, err := a.resolve(cmd, request{db: devDatabase, url: devURL, urlFlag: "--dev-url"})
 			if err != nil {
 				return err
 			}
-			target, stop, err := target(cmd.Context(), url)
-			if err != nil {
-				return err
-			}
-			defer stop()
-			dev, cleanup, err := devDatabase(cmd.Context(), devURL, env)
-			if err != nil {
-				return err
-			}
-			defer cleanup()
-			opts.DevURL = dev
-			report, err := atlasmig.Drift(cmd.Context(), target, dir, opts)
+			defer dev.stop()
+			opts.DevURL = dev.url
+			report, err := atlasmig.Drift(cmd.Context(), ws.url, ws.dir, opts)
 			if err != nil {
 				return err
 			}
@@ -60,7 +53,7 @@ creates at run time (plugin_*) are left out unless --include-runtime. It exits n
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&url, "url", "", "database to check (default: DATABASE_URL, POSTGRES_*, or a throwaway Postgres)")
+	cmd.Flags().StringVar(&url, "url", "", "database to check (default: DATABASE_URL or POSTGRES_*)")
 	cmd.Flags().StringVar(&devURL, "dev-url", "", "clean database to replay on (default: the env's dev URL, or a throwaway Postgres)")
 	cmd.Flags().BoolVar(&opts.IncludeRuntime, "include-runtime", false, "also compare the schemas stackdb creates at run time (plugin_*)")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")

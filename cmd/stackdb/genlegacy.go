@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/deploystack/stackdb/internal/legacy"
 	"github.com/deploystack/stackdb/internal/legacygen"
 )
 
@@ -22,6 +23,9 @@ func (a *app) genLegacyCmd() *cobra.Command {
 			"referentially consistent rows. The same --seed and --rows give the same rows.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := legacy.CheckDriver(); err != nil {
+				return fmt.Errorf("gen-legacy: %w", err)
+			}
 			start := time.Now()
 			st, err := legacygen.Generate(cmd.Context(), out, opts)
 			if err != nil {

@@ -18,7 +18,7 @@ func runGenLegacy(t *testing.T, args ...string) (string, error) {
 	cmd.SetOut(&out)
 	cmd.SetErr(&out)
 	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(context.Background())
+	err := execute(context.Background(), cmd)
 	return out.String(), err
 }
 
@@ -45,5 +45,5 @@ func TestGenLegacy(t *testing.T) {
 	_, err = runGenLegacy(t, "--rows", "10")
 	require.ErrorContains(t, err, `"out" not set`)
 	_, err = runGenLegacy(t, "--rows", "10", "--out", filepath.Join(t.TempDir(), "x.db"))
-	require.ErrorContains(t, err, "at least")
+	require.EqualError(t, err, "legacygen: --rows is 10; want at least 1000")
 }

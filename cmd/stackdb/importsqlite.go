@@ -17,17 +17,17 @@ import (
 
 	"github.com/deploystack/stackdb/internal/atlasmig"
 	"github.com/deploystack/stackdb/internal/importer"
-	"github.com/deploystack/stackdb/internal/pgcluster"
+	"github.com/deploystack/stackdb/internal/legacy"
 	"github.com/deploystack/stackdb/schema"
 )
 
 func (a *app) importSQLiteCmd() *cobra.Command {
 	var (
 		from, to, onError, rejectedPath string
-		truncate, asJSON                bool
+		truncate, asJSON, dryRun        bool
 	)
 	cmd := &cobra.Command{
-		Use:   "import-sqlite --from legacy.db [--to URL]",
+		Use:   "import-sqlite --from legacy.db [--to URL | --dry-run]",
 		Short: "Import a legacy DeployStack SQLite database into the migrated Postgres schema, verified, all or nothing",
 		Long: `Moves a legacy SQLite database into the Postgres schema in one transaction:
 every value converted by the rules of internal/importer, every table verified by
@@ -35,10 +35,14 @@ row count and checksum before the commit. On any defect nothing is committed and
 the full report is printed, unless --on-error=skip, which imports everything
 else and writes the rejected rows as JSON lines to --rejected.
 
-Without --to, the import goes into a throwaway Postgres (migrated first) that is
-removed afterwards: a dry run that checks a file.`,
+The target is --to, else DATABASE_URL or POSTGRES_*; without one the command
+fails. --dry-run imports into a throwaway Postgres (migrated first) that is
+removed afterwards: it checks a file and touches no database.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := legacy.CheckDriver(); err != nil {
+				return fmt.Errorf("import-sqlite: %w", err)
+			}
 			mode, err := parseMode(onError)
 			if err != nil {
 				return err
@@ -47,30 +51,31 @@ removed afterwards: a dry run that checks a file.`,
 				rejectedPath = from + ".rejected.jsonl"
 			}
 			ctx := cmd.Context()
-			if to == "" {
-				c, err := pgcluster.Start(ctx)
-				if err != nil {
-					return err
-				}
-				defer c.Stop()
-				to = c.URL("postgres")
+			req := request{db: namedDatabase, url: to, urlFlag: "--to", hint: ", or use --dry-run to try the file on a throwaway Postgres"}
+			if dryRun {
+				req.db = throwawayDatabase
+			}
+			ws, err := a.resolve(cmd, req)
+			if err != nil {
+				return err
+			}
+			defer ws.stop()
+			if dryRun {
+				// The importer expects the schema this binary was built with.
 				dir, err := schema.Dir()
 				if err != nil {
 					return err
 				}
-				if _, err := atlasmig.Apply(ctx, to, dir, atlasmig.ApplyOptions{}); err != nil {
+				if _, err := atlasmig.Apply(ctx, ws.url, dir, atlasmig.ApplyOptions{}); err != nil {
 					return err
 				}
-				fmt.Fprintln(cmd.ErrOrStderr(), "stackdb: no --to given; importing into a throwaway Postgres (a dry run)")
+				fmt.Fprintln(cmd.ErrOrStderr(), "stackdb: dry run: importing into a throwaway Postgres that is removed afterwards")
 			}
 			progress := newProgress(cmd.ErrOrStderr(), asJSON)
 			report, runErr := importer.Run(ctx, importer.Options{
-				From: from, To: to, OnError: mode, Truncate: truncate, Progress: progress.event,
+				From: from, To: ws.url, OnError: mode, Truncate: truncate, Progress: progress.event,
 			})
 			progress.wait()
-			if errors.Is(runErr, importer.ErrNotEmpty) {
-				runErr = fmt.Errorf("%w (with the command line: --truncate)", runErr)
-			}
 			if report != nil && len(report.Rejected) > 0 {
 				if err := writeRejected(rejectedPath, report.Rejected); err != nil {
 					return errors.Join(runErr, err)
@@ -89,12 +94,14 @@ removed afterwards: a dry run that checks a file.`,
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "", "legacy SQLite database file (required)")
-	cmd.Flags().StringVar(&to, "to", "", "target database URL (default: a throwaway Postgres, migrated first)")
+	cmd.Flags().StringVar(&to, "to", "", "target database URL (default: DATABASE_URL, else POSTGRES_*)")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "import into a throwaway Postgres (migrated first) that is removed afterwards")
 	cmd.Flags().StringVar(&onError, "on-error", "abort", "abort: import nothing on any defect; skip: import the rest, write rejected rows to --rejected")
 	cmd.Flags().StringVar(&rejectedPath, "rejected", "", "with --on-error=skip: JSON-lines file for rejected rows (default: FROM.rejected.jsonl)")
 	cmd.Flags().BoolVar(&truncate, "truncate", false, "empty the target's application tables first (refused otherwise when they hold data)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a machine-readable summary on stdout")
 	_ = cmd.MarkFlagRequired("from")
+	cmd.MarkFlagsMutuallyExclusive("to", "dry-run")
 	return cmd
 }
 

@@ -9,7 +9,6 @@ import (
 	"ariga.io/atlas/sql/migrate"
 	"github.com/spf13/cobra"
 
-	"github.com/deploystack/stackdb/internal/atlasmig"
 	"github.com/deploystack/stackdb/internal/miglint"
 )
 
@@ -34,14 +33,11 @@ It exits non-zero when any finding is an error.`,
 			if latest > 0 && base != "" {
 				return errors.New("lint: use either --latest or --base")
 			}
-			env, err := a.env()
+			ws, err := a.resolve(cmd, request{project: true})
 			if err != nil {
 				return err
 			}
-			dir, err := atlasmig.OpenDir(env.Dir)
-			if err != nil {
-				return err
-			}
+			dir := ws.dir
 			var news []string
 			switch {
 			case latest > 0:
@@ -49,19 +45,19 @@ It exits non-zero when any finding is an error.`,
 			case base != "":
 				news, err = miglint.After(dir, base)
 			default:
-				news, err = gitNew(cmd, dir, env.Dir, gitBase)
+				news, err = gitNew(cmd, dir, ws.env.Dir, gitBase)
 			}
 			if err != nil {
 				return err
 			}
 			report := &miglint.Report{Files: []miglint.FileReport{}}
 			if len(news) > 0 {
-				dev, cleanup, err := devDatabase(cmd.Context(), devURL, env)
+				dev, err := a.resolve(cmd, request{db: devDatabase, url: devURL, urlFlag: "--dev-url"})
 				if err != nil {
 					return err
 				}
-				defer cleanup()
-				if report, err = miglint.Lint(cmd.Context(), miglint.Options{DevURL: dev, Dir: dir, New: news}); err != nil {
+				defer dev.stop()
+				if report, err = miglint.Lint(cmd.Context(), miglint.Options{DevURL: dev.url, Dir: dir, New: news}); err != nil {
 					return err
 				}
 			}

@@ -27,7 +27,7 @@ func run(t *testing.T, project string, args ...string) (string, error) {
 	cmd.SetOut(&out)
 	cmd.SetErr(&out)
 	cmd.SetArgs(append([]string{"--config", project}, args...))
-	err := cmd.ExecuteContext(context.Background())
+	err := execute(context.Background(), cmd)
 	return out.String(), err
 }
 
@@ -80,19 +80,37 @@ func TestMigrateApplyRefusesTamperedFile(t *testing.T) {
 
 func TestMigrateDiffInSync(t *testing.T) {
 	t.Parallel()
-	out, err := run(t, "", "migrate", "diff", "--check", "--dev-url", stackdbtest.EmptyURL(t), "check")
-	require.NoError(t, err)
+	out, err := run(t, "", "migrate", "diff", "--check", "--dev-url", stackdbtest.EmptyURL(t))
+	require.NoError(t, err, "--check needs no NAME")
 	require.Contains(t, out, "in sync")
+
+	_, err = run(t, "", "migrate", "diff", "--dev-url", stackdbtest.EmptyURL(t))
+	require.EqualError(t, err, "migrate diff: NAME is required (the new file's name, e.g. add_user_nickname), unless --check")
 }
 
 func TestDevRunsCommandWithURL(t *testing.T) {
 	t.Parallel()
 	out, err := run(t, "", "dev", "--", "sh", "-c", `psql "$DATABASE_URL" -Atc "SELECT count(*) > 0 FROM atlas_schema_revisions.atlas_schema_revisions" || echo "$DATABASE_URL"`)
 	require.NoError(t, err)
-	require.Equal(t, "t", strings.TrimSpace(out), "the command sees a migrated database")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Equal(t, "t", lines[len(lines)-1], "the command sees a migrated database")
 
-	_, err = run(t, "", "dev", "--", "false")
-	require.ErrorContains(t, err, "exit status 1", "the command's failure is the dev command's failure")
+	for _, tc := range []struct {
+		script string
+		code   int
+	}{
+		{"exit 1", 1},
+		{"exit 7", 7},
+		{"kill -TERM $$", 128 + 15},
+	} {
+		_, err = run(t, "", "dev", "--empty", "--", "sh", "-c", tc.script)
+		var exit *exitError
+		require.ErrorAs(t, err, &exit, tc.script)
+		require.Equal(t, tc.code, exit.code, "stackdb exits with the command's status: %s", tc.script)
+		var stderr bytes.Buffer
+		require.Equal(t, tc.code, exitCode(&stderr, err))
+		require.Contains(t, stderr.String(), "stackdb: dev: sh: ")
+	}
 }
 
 // copyProject copies atlas.hcl and schema/ into a temporary directory.

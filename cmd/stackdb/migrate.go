@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -23,33 +25,35 @@ func (a *app) diffCmd() *cobra.Command {
 	var devURL string
 	var check bool
 	cmd := &cobra.Command{
-		Use:   "diff NAME",
+		Use:   "diff [NAME]",
 		Short: "Write a migration for the difference between the schema files and the migration directory",
-		Args:  cobra.ExactArgs(1),
+		Long: `Plans the difference between the schema files and the migration directory on a
+clean dev database and writes it as NAME's migration file. With --check it
+writes nothing (and needs no NAME) and fails when a migration would be written.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := a.env()
+			name := "check" // with --check nothing is written: the name is never used
+			switch {
+			case len(args) == 1:
+				name = args[0]
+			case !check:
+				return errors.New("migrate diff: NAME is required (the new file's name, e.g. add_user_nickname), unless --check")
+			}
+			ws, err := a.resolve(cmd, request{project: true, db: devDatabase, url: devURL, urlFlag: "--dev-url"})
 			if err != nil {
 				return err
 			}
-			dir, err := atlasmig.OpenDir(env.Dir)
-			if err != nil {
-				return err
-			}
-			dev, cleanup, err := devDatabase(cmd.Context(), devURL, env)
-			if err != nil {
-				return err
-			}
-			defer cleanup()
-			name, err := atlasmig.Diff(cmd.Context(), atlasmig.DiffOptions{
-				DevURL: dev, SchemaDir: env.SchemaDir, Dir: dir, Name: args[0], Check: check,
+			defer ws.stop()
+			file, err := atlasmig.Diff(cmd.Context(), atlasmig.DiffOptions{
+				DevURL: ws.url, SchemaDir: ws.env.SchemaDir, Dir: ws.dir, Name: name, Check: check,
 			})
 			switch {
 			case err != nil:
 				return err
-			case name == "":
+			case file == "":
 				fmt.Fprintln(cmd.OutOrStdout(), "The migration directory is in sync with the schema files; no changes to be made.")
 			default:
-				fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s/%s and updated atlas.sum.\n", env.Dir, name)
+				fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s/%s and updated atlas.sum.\n", ws.env.Dir, file)
 			}
 			return nil
 		},
@@ -67,21 +71,13 @@ func (a *app) applyCmd() *cobra.Command {
 		Short: "Apply pending migrations (verifies atlas.sum, holds the Atlas advisory lock)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			env, err := a.env()
+			ws, err := a.resolve(cmd, request{migrations: true, db: namedDatabase, url: url, urlFlag: "--url"})
 			if err != nil {
 				return err
 			}
-			dir, err := atlasmig.OpenDir(env.Dir)
-			if err != nil {
-				return err
-			}
-			target, cleanup, err := target(cmd.Context(), url)
-			if err != nil {
-				return err
-			}
-			defer cleanup()
+			defer ws.stop()
 			opts.Log = cmd.OutOrStdout()
-			report, err := atlasmig.Apply(cmd.Context(), target, dir, opts)
+			report, err := atlasmig.Apply(cmd.Context(), ws.url, ws.dir, opts)
 			if err != nil {
 				return err
 			}
@@ -96,7 +92,7 @@ func (a *app) applyCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&url, "url", "", "database to migrate (default: DATABASE_URL, POSTGRES_*, or a throwaway Postgres)")
+	cmd.Flags().StringVar(&url, "url", "", "database to migrate (default: DATABASE_URL, else POSTGRES_*; one is required)")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "print the pending files and statements without executing them")
 	cmd.Flags().StringVar(&opts.Baseline, "baseline", "", "on a database without revisions, treat files up to VERSION as applied")
 	cmd.Flags().StringVar(&opts.To, "to", "", "apply up to and including VERSION")
@@ -111,20 +107,12 @@ func (a *app) statusCmd() *cobra.Command {
 		Short: "Show applied and pending migrations",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			env, err := a.env()
+			ws, err := a.resolve(cmd, request{migrations: true, db: namedDatabase, url: url, urlFlag: "--url"})
 			if err != nil {
 				return err
 			}
-			dir, err := atlasmig.OpenDir(env.Dir)
-			if err != nil {
-				return err
-			}
-			target, cleanup, err := target(cmd.Context(), url)
-			if err != nil {
-				return err
-			}
-			defer cleanup()
-			st, err := atlasmig.Status(cmd.Context(), target, dir)
+			defer ws.stop()
+			st, err := atlasmig.Status(cmd.Context(), ws.url, ws.dir)
 			if err != nil {
 				return err
 			}
@@ -138,13 +126,14 @@ func (a *app) statusCmd() *cobra.Command {
 			if st.NotClean != "" {
 				fmt.Fprintf(w, "Not clean:\t%s (apply needs --baseline)\n", st.NotClean)
 			}
-			if st.Failed != nil {
-				fmt.Fprintf(w, "Last error:\tversion %s: %s\n\tstatement: %s\n", st.Failed.Version, st.Failed.Error, st.Failed.ErrorStmt)
+			if f := st.Failed; f != nil {
+				fmt.Fprintf(w, "Failed:\tversion %s (%d of %d statements applied): %s\n\tstatement: %s\n",
+					f.Version, f.Applied, f.Total, f.Error, strings.TrimSpace(f.ErrorStmt))
 			}
 			return w.Flush()
 		},
 	}
-	cmd.Flags().StringVar(&url, "url", "", "database to inspect (default: DATABASE_URL, POSTGRES_*, or a throwaway Postgres)")
+	cmd.Flags().StringVar(&url, "url", "", "database to inspect (default: DATABASE_URL, else POSTGRES_*; one is required)")
 	return cmd
 }
 
@@ -155,21 +144,13 @@ func (a *app) validateCmd() *cobra.Command {
 		Short: "Check atlas.sum and replay the directory on a clean dev database",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			env, err := a.env()
+			ws, err := a.resolve(cmd, request{project: true, db: devDatabase, url: devURL, urlFlag: "--dev-url"})
 			if err != nil {
 				return err
 			}
-			dir, err := atlasmig.OpenDir(env.Dir)
-			if err != nil {
-				return err
-			}
-			dev, cleanup, err := devDatabase(cmd.Context(), devURL, env)
-			if err != nil {
-				return err
-			}
-			defer cleanup()
+			defer ws.stop()
 			start := time.Now()
-			if err := atlasmig.Validate(cmd.Context(), dev, dir); err != nil {
+			if err := atlasmig.Validate(cmd.Context(), ws.url, ws.dir); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "The migration directory is valid (atlas.sum matches; replayed in %s).\n", time.Since(start).Round(time.Millisecond))
@@ -186,18 +167,14 @@ func (a *app) hashCmd() *cobra.Command {
 		Short: "Rewrite atlas.sum after a deliberate manual edit of a migration file",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			env, err := a.env()
+			ws, err := a.resolve(cmd, request{project: true, db: noDatabase})
 			if err != nil {
 				return err
 			}
-			dir, err := atlasmig.OpenDir(env.Dir)
-			if err != nil {
+			if err := atlasmig.WriteSum(ws.dir); err != nil {
 				return err
 			}
-			if err := atlasmig.WriteSum(dir); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s/atlas.sum.\n", env.Dir)
+			fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s/atlas.sum.\n", ws.env.Dir)
 			return nil
 		},
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -34,13 +33,12 @@ The database is --url, else DATABASE_URL, else POSTGRES_HOST and the other
 POSTGRES_* variables; stats never starts a throwaway Postgres.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			target, err := namedDatabase(url)
+			ws, err := a.resolve(cmd, request{db: namedDatabase, url: url, urlFlag: "--url"})
 			if err != nil {
-				return err
+				return fmt.Errorf("stats: %w", err)
 			}
-			if target == "" {
-				return errors.New("stats: no database: set DATABASE_URL or POSTGRES_HOST, or pass --url")
-			}
+			defer ws.stop()
+			target := ws.url
 			pool, err := dbpool.Open(cmd.Context(), target)
 			if err != nil {
 				return fmt.Errorf("stats: %w", err)

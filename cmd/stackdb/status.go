@@ -6,17 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"text/tabwriter"
 	"time"
 
-	"ariga.io/atlas/sql/migrate"
 	"github.com/spf13/cobra"
 
-	"github.com/deploystack/stackdb/internal/atlasmig"
 	"github.com/deploystack/stackdb/internal/config"
 	"github.com/deploystack/stackdb/internal/dbinfo"
-	"github.com/deploystack/stackdb/schema"
 )
 
 // notReady is the error that makes `stackdb status` exit non-zero after its
@@ -61,14 +57,16 @@ Exit status: 0 when the database is configured, reachable and fully migrated;
 for a command error.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			target, err := namedDatabase(url)
+			// No database named is a report (configured: no), not an error.
+			ws, err := a.resolve(cmd, request{migrations: true, db: namedDatabase, url: url, urlFlag: "--url", quiet: true})
+			if errors.Is(err, errNoTarget) {
+				ws, err = a.resolve(cmd, request{migrations: true, quiet: true})
+			}
 			if err != nil {
 				return err
 			}
-			dir, dirName, err := a.statusDir(cmd)
-			if err != nil {
-				return err
-			}
+			defer ws.stop()
+			target, dir, dirName := ws.url, ws.dir, ws.dirName()
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
 			st, err := dbinfo.CheckStatus(ctx, target, dir)
@@ -131,35 +129,4 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
-}
-
-// namedDatabase is the database an operator named: the flag, else
-// DATABASE_URL or POSTGRES_*, else "". Unlike target it never starts a
-// throwaway cluster: status and stats describe a real database.
-func namedDatabase(flagURL string) (string, error) {
-	if flagURL != "" {
-		return flagURL, nil
-	}
-	db, err := config.DatabaseFromEnv()
-	if err != nil {
-		return "", err
-	}
-	return db.ConnString(), nil
-}
-
-// statusDir is the migration directory to compare with, and how to name it:
-// the env's directory when the project file exists, else the embedded one,
-// so a built binary works from any directory. A --config that names a
-// missing file is an error.
-func (a *app) statusDir(cmd *cobra.Command) (migrate.Dir, string, error) {
-	env, err := a.env()
-	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) || cmd.Flag("config").Changed {
-			return nil, "", err
-		}
-		dir, err := schema.Dir()
-		return dir, "embedded in the binary", err
-	}
-	dir, err := atlasmig.OpenDir(env.Dir)
-	return dir, env.Dir, err
 }

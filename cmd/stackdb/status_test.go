@@ -74,7 +74,7 @@ func TestStatusCommandEmbeddedDir(t *testing.T) {
 	t.Parallel()
 	out, err := runNoConfig(t, "status", "--url", stackdbtest.URL(t))
 	require.NoError(t, err, out)
-	require.Contains(t, out, "Migrations:       embedded in the binary")
+	require.Contains(t, out, "Migrations:       the migrations embedded in this binary")
 
 	_, err = runNoConfig(t, "--config", "missing.hcl", "status", "--url", stackdbtest.URL(t))
 	require.ErrorContains(t, err, "read project file", "a --config that names a missing file is an error")
@@ -96,5 +96,5 @@ func TestStatusCommandNotConfigured(t *testing.T) {
 	require.False(t, st.Configured)
 
 	_, err = run(t, "", "stats")
-	require.ErrorContains(t, err, "no database", "stats never starts a throwaway Postgres")
+	require.ErrorContains(t, err, "no target database", "stats never starts a throwaway Postgres")
 }

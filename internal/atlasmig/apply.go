@@ -12,6 +12,8 @@ import (
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 	"ariga.io/atlas/sql/sqlclient"
+
+	"github.com/deploystack/stackdb/internal/config"
 )
 
 const (
@@ -86,10 +88,10 @@ func Apply(ctx context.Context, url string, dir migrate.Dir, opts ApplyOptions) 
 	if log == nil {
 		log = io.Discard
 	}
-	if err := checkVersion(dir, opts.To, "--to"); err != nil {
+	if err := checkVersion(dir, opts.To, "To"); err != nil {
 		return nil, err
 	}
-	if err := checkVersion(dir, opts.Baseline, "--baseline"); err != nil {
+	if err := checkVersion(dir, opts.Baseline, "Baseline"); err != nil {
 		return nil, err
 	}
 	client, err := open(ctx, url)
@@ -108,7 +110,7 @@ func Apply(ctx context.Context, url string, dir migrate.Dir, opts ApplyOptions) 
 	var exRRW migrate.RevisionReadWriter = rrw
 	if opts.DryRun {
 		exRRW = &dryRevisions{revisions: rrw}
-	} else if err := rrw.init(ctx); err != nil {
+	} else if err := initRevisions(ctx, client, dir, rrw, opts); err != nil {
 		return nil, err
 	}
 	pending, err := pendingFiles(ctx, client, dir, exRRW, opts)
@@ -127,6 +129,22 @@ func Apply(ctx context.Context, url string, dir migrate.Dir, opts ApplyOptions) 
 		return nil, err
 	}
 	return report, nil
+}
+
+// initRevisions creates the revisions table, but only once the run is sure
+// to go ahead: a database without the table is first checked on a read-only
+// view, so a refused apply (objects but no --baseline) leaves nothing behind.
+func initRevisions(ctx context.Context, client *sqlclient.Client, dir migrate.Dir, rrw *revisions, opts ApplyOptions) error {
+	ok, err := rrw.exists(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if _, err := pendingFiles(ctx, client, dir, &dryRevisions{revisions: rrw}, opts); err != nil {
+			return err
+		}
+	}
+	return rrw.init(ctx)
 }
 
 func lock(ctx context.Context, client *sqlclient.Client, timeout time.Duration) (schema.UnlockFunc, error) {
@@ -164,8 +182,10 @@ func pendingFiles(ctx context.Context, client *sqlclient.Client, dir migrate.Dir
 	case errors.Is(err, migrate.ErrNoPendingFiles):
 		pending = nil
 	case errors.As(err, &notClean):
-		return nil, fmt.Errorf("migrate: the database has objects but no revisions (%s); "+
-			"pass --baseline VERSION to mark the versions it already has", notClean.Reason)
+		return nil, config.NewOptionError("migrate", "Baseline", err, func(name string) string {
+			return fmt.Sprintf("the database has objects but no revisions (%s); a baseline is needed: "+
+				"name the last version it already has with %s", notClean.Reason, name)
+		})
 	case err != nil:
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
@@ -178,9 +198,9 @@ func pendingFiles(ctx context.Context, client *sqlclient.Client, dir migrate.Dir
 	return nil, nil // checkVersion found it in the directory: already applied
 }
 
-// checkVersion refuses a version (of flag) that no file of dir has, before
-// anything touches the database.
-func checkVersion(dir migrate.Dir, version, flag string) error {
+// checkVersion refuses a version (of the option named) that no file of dir
+// has, before anything touches the database.
+func checkVersion(dir migrate.Dir, version, option string) error {
 	if version == "" {
 		return nil
 	}
@@ -189,7 +209,9 @@ func checkVersion(dir migrate.Dir, version, flag string) error {
 		return fmt.Errorf("migrate: read directory: %w", err)
 	}
 	if !slices.ContainsFunc(files, func(f migrate.File) bool { return f.Version() == version }) {
-		return fmt.Errorf("migrate: %s %s: no migration file has that version", flag, version)
+		return config.NewOptionError("migrate", option, nil, func(name string) string {
+			return fmt.Sprintf("%s %s: no migration file has that version", name, version)
+		})
 	}
 	return nil
 }

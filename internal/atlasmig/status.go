@@ -12,11 +12,14 @@ import (
 type StatusReport struct {
 	// Current is the last fully applied version ("" when none).
 	Current string
-	// Applied are the revisions recorded in the database.
+	// Applied are the revisions recorded as fully applied (baselines
+	// included); a file that failed is not among them.
 	Applied []*migrate.Revision
-	// Pending are the files not applied yet.
+	// Pending are the files not applied yet, a failed file first.
 	Pending []string
-	// Failed is the last revision when it recorded an error.
+	// Failed is the revision of a file that failed (its Error and
+	// ErrorStmt say how), or nil. Applied statements of a file run outside
+	// a transaction stay in the database: Failed.Applied counts them.
 	Failed *migrate.Revision
 	// NotClean explains why a database without revisions needs --baseline.
 	NotClean string
@@ -35,11 +38,19 @@ func Status(ctx context.Context, url string, dir migrate.Dir) (*StatusReport, er
 	defer client.Close()
 	rrw := &dryRevisions{revisions: &revisions{db: client.DB}}
 	report := &StatusReport{}
-	if report.Applied, err = rrw.ReadRevisions(ctx); err != nil {
+	revs, err := rrw.ReadRevisions(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if n := len(report.Applied); n > 0 && report.Applied[n-1].Error != "" {
-		report.Failed = report.Applied[n-1]
+	for _, r := range revs {
+		switch {
+		case r.Error != "":
+			report.Failed = r
+		case r.Applied == r.Total:
+			report.Applied = append(report.Applied, r)
+		}
+		// Otherwise the file is being applied right now (outside a
+		// transaction): neither applied nor failed, and still pending.
 	}
 	if report.Current, err = currentVersion(ctx, rrw); err != nil {
 		return nil, err

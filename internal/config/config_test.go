@@ -16,7 +16,7 @@ func TestDatabaseFromEnv(t *testing.T) {
 		want    string // ConnString
 		wantErr string
 	}{
-		{name: "nothing set means the throwaway default", env: nil, want: ""},
+		{name: "nothing set names no database", env: nil, want: ""},
 		{
 			name: "DATABASE_URL wins over POSTGRES_*",
 			env:  map[string]string{"DATABASE_URL": "postgres://u:pw@db:5433/app", "POSTGRES_HOST": "other"},
@@ -39,7 +39,23 @@ func TestDatabaseFromEnv(t *testing.T) {
 		{name: "port not a number", env: map[string]string{"POSTGRES_HOST": "db", "POSTGRES_PORT": "x"}, wantErr: `POSTGRES_PORT="x" is not a number`},
 		{name: "port out of range", env: map[string]string{"POSTGRES_HOST": "db", "POSTGRES_PORT": "70000"}, wantErr: "out of range"},
 		{name: "bad ssl", env: map[string]string{"POSTGRES_HOST": "db", "POSTGRES_SSL": "maybe"}, wantErr: `POSTGRES_SSL="maybe"`},
-		{name: "DATABASE_URL not postgres", env: map[string]string{"DATABASE_URL": "mysql://u:secret@h/db"}, wantErr: "not a postgres:// URL"},
+		{name: "DATABASE_URL not postgres", env: map[string]string{"DATABASE_URL": "mysql://u:secret@h/db"}, wantErr: `config: DATABASE_URL: invalid database URL: scheme "mysql": want postgres or postgresql`},
+		{name: "DATABASE_URL bad port", env: map[string]string{"DATABASE_URL": "postgres://u:secret@h:54x/db"}, wantErr: `config: DATABASE_URL: invalid database URL: invalid port ":54x" after host`},
+		{
+			name:    "a password without a host is an error, not the defaults",
+			env:     map[string]string{"POSTGRES_PASSWORD": "secret"},
+			wantErr: "config: POSTGRES_PASSWORD set but POSTGRES_HOST is not: set POSTGRES_HOST too, or DATABASE_URL",
+		},
+		{
+			name:    "every partial variable is named",
+			env:     map[string]string{"POSTGRES_USER": "app", "POSTGRES_PORT": "6432"},
+			wantErr: "config: POSTGRES_PORT, POSTGRES_USER set but POSTGRES_HOST is not",
+		},
+		{
+			name: "DATABASE_URL makes POSTGRES_* irrelevant",
+			env:  map[string]string{"DATABASE_URL": "postgres://u@db/app", "POSTGRES_PASSWORD": "secret"},
+			want: "postgres://u@db/app",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,6 +124,14 @@ env "broken" {
 		DevURL: "postgres://a@b/dev", Dir: filepath.Join(base, "db/migrations"),
 	}, env)
 	require.False(t, env.UsesThrowawayDev())
+	require.NoError(t, env.DevErr())
+
+	// An unset variable is not a request for a throwaway.
+	t.Setenv("STACKDB_TEST_DEV", "")
+	env, err = LoadEnv(path, "ci")
+	require.NoError(t, err, "loading succeeds: commands that need no dev database still work")
+	require.False(t, env.UsesThrowawayDev())
+	require.EqualError(t, env.DevErr(), `config: env "ci": dev reads STACKDB_TEST_DEV, which is not set`)
 
 	_, err = LoadEnv(path, "broken")
 	require.ErrorContains(t, err, `env "broken": src: want a file:// URL`)

@@ -4,7 +4,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -14,8 +13,8 @@ import (
 )
 
 // Database says how to reach Postgres. DATABASE_URL wins; otherwise the
-// POSTGRES_* variables build the URL; when neither is set the URL is empty
-// and stackdb uses its throwaway cluster.
+// POSTGRES_* variables build the URL. When neither is set the URL is empty:
+// nobody named a database, and commands that write refuse to guess one.
 type Database struct {
 	URL      string // DATABASE_URL: a complete postgres:// URL
 	Host     string // POSTGRES_HOST
@@ -31,6 +30,10 @@ func DatabaseFromEnv() (Database, error) {
 	return databaseFrom(os.Getenv)
 }
 
+// postgresVars are the POSTGRES_* variables that only mean something with
+// POSTGRES_HOST.
+var postgresVars = []string{"POSTGRES_PORT", "POSTGRES_DATABASE", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_SSL"}
+
 func databaseFrom(getenv func(string) string) (Database, error) {
 	d := Database{
 		URL:      getenv("DATABASE_URL"),
@@ -40,6 +43,19 @@ func databaseFrom(getenv func(string) string) (Database, error) {
 		User:     withDefault(getenv("POSTGRES_USER"), "postgres"),
 		Password: getenv("POSTGRES_PASSWORD"),
 		SSL:      withDefault(getenv("POSTGRES_SSL"), "disable"),
+	}
+	if d.URL == "" && d.Host == "" {
+		// A half-configured environment (a password without a host, say)
+		// is a mistake, not a request for the defaults.
+		var set []string
+		for _, k := range postgresVars {
+			if getenv(k) != "" {
+				set = append(set, k)
+			}
+		}
+		if len(set) > 0 {
+			return d, fmt.Errorf("config: %s set but POSTGRES_HOST is not: set POSTGRES_HOST too, or DATABASE_URL", strings.Join(set, ", "))
+		}
 	}
 	if p := getenv("POSTGRES_PORT"); p != "" {
 		port, err := strconv.Atoi(p)
@@ -54,10 +70,8 @@ func databaseFrom(getenv func(string) string) (Database, error) {
 // Validate reports settings that cannot form a connection URL.
 func (d Database) Validate() error {
 	if d.URL != "" {
-		u, err := url.Parse(d.URL)
-		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-			// The URL may hold a password: do not echo it.
-			return errors.New("config: DATABASE_URL is not a postgres:// URL")
+		if err := CheckURL(d.URL); err != nil {
+			return fmt.Errorf("config: DATABASE_URL: %w", err)
 		}
 		return nil
 	}
@@ -93,6 +107,18 @@ func (d Database) ConnString() string {
 		u.User = url.User(d.User)
 	}
 	return u.String()
+}
+
+// Source names where the URL came from, for messages: "DATABASE_URL",
+// "POSTGRES_*", or "" when nothing is configured.
+func (d Database) Source() string {
+	switch {
+	case d.URL != "":
+		return "DATABASE_URL"
+	case d.Host != "":
+		return "POSTGRES_*"
+	}
+	return ""
 }
 
 // String describes the target without its password.

@@ -23,6 +23,11 @@ type Env struct {
 	URL       string // url (usually getenv("DATABASE_URL"))
 	DevURL    string // dev; a docker:// URL means "stackdb's throwaway Postgres"
 	Dir       string // migration.dir
+
+	// unset lists, per attribute, the getenv() variables that were empty
+	// when the attribute evaluated to "", so an unset DEV_DATABASE_URL is
+	// reported instead of silently meaning "no dev database".
+	unset map[string][]string
 }
 
 // LoadEnv reads the named env of an Atlas project file. It understands the
@@ -37,8 +42,9 @@ func LoadEnv(path, name string) (*Env, error) {
 		return nil, fmt.Errorf("config: parse %s: %w", path, diags)
 	}
 	body := file.Body.(*hclsyntax.Body)
+	var unsetVars []string // the empty variables the current expression read
 	ctx := &hcl.EvalContext{
-		Functions: map[string]function.Function{"getenv": getenv},
+		Functions: map[string]function.Function{"getenv": getenvFunc(&unsetVars)},
 		Variables: map[string]cty.Value{},
 	}
 	locals := map[string]cty.Value{}
@@ -76,6 +82,7 @@ func LoadEnv(path, name string) (*Env, error) {
 			if !ok {
 				continue
 			}
+			unsetVars = nil
 			v, diags := attr.Expr.Value(ctx)
 			if diags.HasErrors() {
 				return nil, fmt.Errorf("config: %s: env %q: %s: %w", path, name, f.attr, diags)
@@ -84,6 +91,12 @@ func LoadEnv(path, name string) (*Env, error) {
 				return nil, fmt.Errorf("config: %s: env %q: %s must be a string", path, name, f.attr)
 			}
 			*f.dst = v.AsString()
+			if *f.dst == "" && len(unsetVars) > 0 {
+				if env.unset == nil {
+					env.unset = map[string][]string{}
+				}
+				env.unset[f.attr] = unsetVars
+			}
 		}
 		base := filepath.Dir(path)
 		if env.SchemaDir, err = filePath(base, env.SchemaDir); err != nil {
@@ -104,10 +117,21 @@ type field struct {
 	dst  *string
 }
 
-// UsesThrowawayDev reports whether the dev URL asks for a container, which
-// stackdb serves with its own throwaway cluster instead.
+// UsesThrowawayDev reports whether the dev URL asks for a container (or
+// the env names no dev database), which stackdb serves with its own
+// throwaway cluster instead. A dev URL read from an unset variable is not a
+// request for a throwaway: see DevErr.
 func (e *Env) UsesThrowawayDev() bool {
-	return e.DevURL == "" || strings.HasPrefix(e.DevURL, "docker://")
+	return e.DevErr() == nil && (e.DevURL == "" || strings.HasPrefix(e.DevURL, "docker://"))
+}
+
+// DevErr reports a dev attribute that came out empty because the variables
+// it reads are unset (env "ci" with DEV_DATABASE_URL unset, say).
+func (e *Env) DevErr() error {
+	if vars := e.unset["dev"]; len(vars) > 0 {
+		return fmt.Errorf("config: env %q: dev reads %s, which is not set", e.Name, strings.Join(vars, ", "))
+	}
+	return nil
 }
 
 // filePath turns a file:// URL into a path; relative paths are relative to
@@ -123,10 +147,19 @@ func filePath(base, u string) (string, error) {
 	return filepath.Join(base, p), nil
 }
 
-var getenv = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "name", Type: cty.String}},
-	Type:   function.StaticReturnType(cty.String),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		return cty.StringVal(os.Getenv(args[0].AsString())), nil
-	},
-})
+// getenvFunc is Atlas's getenv(); it appends the names of empty variables
+// to *unset.
+func getenvFunc(unset *[]string) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "name", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			name := args[0].AsString()
+			v := os.Getenv(name)
+			if v == "" {
+				*unset = append(*unset, name)
+			}
+			return cty.StringVal(v), nil
+		},
+	})
+}

@@ -13,7 +13,6 @@ import (
 	"github.com/deploystack/stackdb/internal/config"
 )
 
-// ErrEmptyURL is returned for an empty connection URL.
 // Open parses url (an empty one is config.ErrEmptyURL), opens a pool and checks that it can connect.
 func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	if err := config.CheckURL(url); err != nil {
@@ -30,7 +29,7 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("connect to %s: %w", config.Redact(url), err)
+		return nil, fmt.Errorf("connect to %s: %w", config.Redact(url), ConnectErr(err))
 	}
 	return pool, nil
 }

@@ -81,6 +81,7 @@ import (
 
 	"github.com/deploystack/stackdb/gen/dbsqlc"
 	"github.com/deploystack/stackdb/internal/atlasmig"
+	"github.com/deploystack/stackdb/internal/config"
 	"github.com/deploystack/stackdb/plugin"
 	"github.com/deploystack/stackdb/schema"
 )
@@ -131,17 +132,31 @@ type Options struct {
 	TempDir string
 }
 
+// validate reports a missing or invalid option as a *config.OptionError,
+// which the command line words in terms of its flags.
+func (o Options) validate() error {
+	required := func(name string) string { return name + " is required" }
+	switch {
+	case o.From == "":
+		return config.NewOptionError("importer", "From", nil, required)
+	case o.To == "":
+		return config.NewOptionError("importer", "To", nil, required)
+	case o.OnError != Abort && o.OnError != Skip:
+		return config.NewOptionError("importer", "OnError", nil, func(name string) string {
+			return fmt.Sprintf("%s is %v; want abort or skip", name, o.OnError)
+		})
+	}
+	return nil
+}
+
 // Run imports the legacy file into the target. It returns the report also
 // when it fails, with what was known by then.
 func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 	start := time.Now()
 	rep = &Report{Source: opts.From, Mode: opts.OnError}
 	defer func() { rep.Duration = time.Since(start) }()
-	if opts.From == "" || opts.To == "" {
-		return rep, errors.New("importer: Options.From and Options.To are required")
-	}
-	if opts.OnError != Abort && opts.OnError != Skip {
-		return rep, fmt.Errorf("importer: invalid OnError %v", opts.OnError)
+	if err := opts.validate(); err != nil {
+		return rep, err
 	}
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
@@ -382,7 +397,10 @@ func prepareTarget(ctx context.Context, tx pgx.Tx, lg *legacyDB, lp *legacyPlan,
 	}
 	if len(nonEmpty) > 0 {
 		if !opts.Truncate {
-			return nil, fmt.Errorf("%w: rows in %s; import into an empty database, or set Truncate to replace them", ErrNotEmpty, strings.Join(nonEmpty, ", "))
+			tables := strings.Join(nonEmpty, ", ")
+			return nil, config.NewOptionError("importer", "Truncate", ErrNotEmpty, func(name string) string {
+				return fmt.Sprintf("the target database already holds application data (rows in %s); import into an empty database, or use %s to replace them", tables, name)
+			})
 		}
 	}
 	// A table truncated (or created) in this transaction has a new, empty

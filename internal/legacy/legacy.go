@@ -19,6 +19,9 @@ var Schema string
 
 // Open opens the SQLite file at path read-only.
 func Open(path string) (*sql.DB, error) {
+	if err := CheckDriver(); err != nil {
+		return nil, fmt.Errorf("legacy: open %s: %w", path, err)
+	}
 	db, err := sql.Open("sqlite3", "file:"+url.PathEscape(path)+"?mode=ro&_query_only=1")
 	if err != nil {
 		return nil, fmt.Errorf("legacy: open %s: %w", path, err)

@@ -39,6 +39,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/deploystack/stackdb/internal/config"
 	"github.com/deploystack/stackdb/internal/legacy"
 )
 
@@ -76,7 +77,12 @@ const (
 // partial file is removed.
 func Generate(ctx context.Context, path string, opts Options) (st Stats, err error) {
 	if opts.Rows < MinRows {
-		return Stats{}, fmt.Errorf("legacygen: Rows = %d, want at least %d", opts.Rows, MinRows)
+		return Stats{}, config.NewOptionError("legacygen", "Rows", nil, func(name string) string {
+			return fmt.Sprintf("%s is %d; want at least %d", name, opts.Rows, MinRows)
+		})
+	}
+	if err := legacy.CheckDriver(); err != nil {
+		return Stats{}, fmt.Errorf("legacygen: %w", err)
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {

@@ -1,0 +1,5 @@
+//go:build cgo
+
+package legacy
+
+const cgoEnabled = true
