@@ -149,7 +149,7 @@ func TestCheckStatus(t *testing.T) {
 			name:  "failed migration",
 			setup: failingDir,
 			want: dbinfo.Status{Configured: true, Reachable: true, Migrated: false,
-				CurrentVersion: "20250101000000", Applied: 2, Pending: 2,
+				CurrentVersion: "20250101000000", Applied: 1, Pending: 2, // the failed file is pending, not applied
 				PendingFiles: []string{"20250102000000_broken.sql", "20250103000000_create_c.sql"},
 				LastError: &dbinfo.MigrationError{Version: "20250102000000", Description: "broken",
 					Error: `ERROR: relation "missing" does not exist (SQLSTATE 42P01)`, Statement: "INSERT INTO missing VALUES (1);"}},

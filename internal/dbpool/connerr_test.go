@@ -18,28 +18,27 @@ import (
 
 func TestMain(m *testing.M) { stackdbtest.Main(m) }
 
-// TestOpenLeadsWithTheServersAnswer connects as a role the server does not
-// know, with sslmode=prefer: pgx's own error starts with the refused TLS
-// attempt; Open's names the server's FATAL right after the target. (The
-// throwaway server trusts loopback, so a wrong password cannot be refused
-// there; an unknown role fails at the same step.)
+// TestOpenLeadsWithTheServersAnswer connects with a wrong password and
+// sslmode=prefer: pgx's own error starts with the refused TLS attempt;
+// Open's names the server's FATAL right after the target. (The throwaway
+// cluster requires its password on 127.0.0.1.)
 func TestOpenLeadsWithTheServersAnswer(t *testing.T) {
 	t.Parallel()
 	u, err := url.Parse(stackdbtest.EmptyURL(t))
 	require.NoError(t, err)
-	u.User = url.UserPassword("nobody_here", "s3cret-pw")
+	u.User = url.UserPassword(u.User.Username(), "s3cret-pw")
 	u.RawQuery = "sslmode=prefer"
 
 	_, rawErr := pgconn.Connect(context.Background(), u.String())
 	require.ErrorContains(t, rawErr, "server refused TLS connection", "pgx reports the TLS attempt first")
 
 	_, err = dbpool.Open(context.Background(), u.String())
-	want := fmt.Sprintf(`connect to %s: FATAL: role "nobody_here" does not exist (SQLSTATE 28000)`, config.Redact(u.String()))
+	want := fmt.Sprintf(`connect to %s: FATAL: password authentication failed for user %q (SQLSTATE 28P01)`, config.Redact(u.String()), u.User.Username())
 	require.EqualError(t, err, want)
 	require.NotContains(t, err.Error(), "s3cret-pw")
 	var pgErr *pgconn.PgError
 	require.ErrorAs(t, err, &pgErr)
-	require.Equal(t, "28000", pgErr.Code)
+	require.Equal(t, "28P01", pgErr.Code)
 }
 
 func TestConnectErr(t *testing.T) {
