@@ -1023,18 +1023,38 @@ func TestDiff(t *testing.T) {
 	require.Equal(t, 1, n)
 }
 
-// A new file sorts after the last one even when that one's version is not in
-// the past: written the same second, or by a clock that ran ahead.
-func TestDiffVersionSortsLast(t *testing.T) {
+// A new file is versioned with the current second, or one past the last
+// file when that is not in the past: written the same second, or by a clock
+// that ran ahead.
+func TestDiffVersion(t *testing.T) {
 	t.Parallel()
-	const ahead = "20990101000000_ahead.sql"
-	migrations := writeDir(t, map[string]string{ahead: "CREATE TABLE ahead (id int);\n"})
-	name, err := atlasmig.Diff(context.Background(), atlasmig.DiffOptions{
-		DevURL: stackdbtest.EmptyURL(t), SchemaDir: fixtureSchema, Dir: openDir(t, migrations), Name: "next",
-	})
-	require.NoError(t, err)
-	require.Equal(t, "20990101000001_next.sql", name)
-	require.Equal(t, []string{ahead, name}, sqlFiles(t, migrations))
+	for _, tc := range []struct {
+		name, last string
+		want       func(t *testing.T, version string)
+	}{
+		{"last in the past", "20250101000000", func(t *testing.T, version string) {
+			v, err := time.Parse("20060102150405", version)
+			require.NoError(t, err)
+			require.WithinDuration(t, time.Now(), v, time.Minute, "the current second")
+		}},
+		{"last ahead of the clock", "20990101000000", func(t *testing.T, version string) {
+			require.Equal(t, "20990101000001", version)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			last := tc.last + "_last.sql"
+			migrations := writeDir(t, map[string]string{last: "CREATE TABLE last (id int);\n"})
+			name, err := atlasmig.Diff(context.Background(), atlasmig.DiffOptions{
+				DevURL: stackdbtest.EmptyURL(t), SchemaDir: fixtureSchema, Dir: openDir(t, migrations), Name: "next",
+			})
+			require.NoError(t, err)
+			version, ok := strings.CutSuffix(name, "_next.sql")
+			require.True(t, ok, name)
+			tc.want(t, version)
+			require.Equal(t, []string{last, name}, sqlFiles(t, migrations), "the returned name is the file written, sorted last")
+		})
+	}
 }
 
 func TestDiffRejects(t *testing.T) {

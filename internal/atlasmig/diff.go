@@ -87,19 +87,24 @@ func Diff(ctx context.Context, opts DiffOptions) (string, error) {
 	return files[0].Name(), nil
 }
 
-// versionAfterLast moves the plan's version (the current second) past the
-// directory's last file when it does not sort after it: two diffs within the
-// same second would otherwise share a version, and a file written by a clock
-// that ran ahead would be followed by one that sorts before it.
+// versionAfterLast fixes the plan's version: the current second, or one past
+// the directory's last file when that does not sort after it. Two diffs
+// within the same second would otherwise share a version, and a file written
+// by a clock that ran ahead would be followed by one that sorts before it.
+// Fixed once, the name Diff returns is the name WritePlan writes (left empty,
+// each formatting reads the clock again).
 func versionAfterLast(dir migrate.Dir, plan *migrate.Plan) error {
 	files, err := dir.Files()
 	if err != nil {
 		return fmt.Errorf("migrate: list migration files: %w", err)
 	}
+	if plan.Version == "" {
+		plan.Version = migrate.NewVersion()
+	}
 	if len(files) == 0 || plan.Version > files[len(files)-1].Version() {
 		return nil
 	}
-	const layout = "20060102150405" // Atlas's version format
+	const layout = "20060102150405" // Atlas's version format (migrate.NewVersion)
 	last, err := time.Parse(layout, files[len(files)-1].Version())
 	if err != nil {
 		return nil // not a timestamp version; nothing to count on from here
