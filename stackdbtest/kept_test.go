@@ -80,4 +80,3 @@ func TestFailedTestKeepsDatabase(t *testing.T) {
 		})
 	}
 }
-
