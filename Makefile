@@ -11,7 +11,8 @@ NAME    ?= schema_change
 
 .PHONY: help
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@if test -t 1; then on='\033[36m' off='\033[0m'; else on= off=; fi; \
+	awk -v on="$$on" -v off="$$off" 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %s%-12s%s %s\n", on, $$1, off, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: generate
 generate: ## Write a migration for schema changes (NAME=...), regenerate gen/, format
@@ -30,17 +31,29 @@ verify: ## Check generated code and migrations are up to date; vet, lint, gofmt
 	go tool staticcheck ./...
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed on:"; gofmt -l .; exit 1; }
 
+# Every package runs under the race detector, not only those that run
+# goroutines (importer, plugin, atlasmig, stackdbtest, pgcluster): one -race
+# build of the dependencies is quicker on a cold cache than building them
+# both with and without it. -race needs cgo, so a C compiler.
 .PHONY: test
-test: ## Run all tests (each test gets its own fresh database)
-	go test -count=1 ./...
+test: ## Run all tests under the race detector (each test gets its own fresh database)
+	go test -count=1 -race ./...
 
 .PHONY: bench
-bench: ## Benchmarks: per-test database cost vs migrating from scratch
-	go test -run '^$$' -bench . -benchtime 100x ./internal/dbtest
+bench: ## Benchmarks: a test's wait for its database, a clone's cost, migrating from scratch
+	go test -run '^$$' -bench . -benchtime 100x ./stackdbtest
 
 .PHONY: bench-import
 bench-import: ## Import benchmark: stackdb vs pgloader on a generated file (ROWS=2000000 RUNS=3)
 	bash bench/import.sh
+
+# The tools only bench-import needs; no test needs them.
+BENCH_APT := pgloader postgresql-client time bc
+
+.PHONY: bench-deps
+bench-deps: ## Install what bench-import needs (Debian/Ubuntu, as root): pgloader, psql, time, bc
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_APT)
 
 .PHONY: migrate
 migrate: ## Apply pending migrations to DATABASE_URL (or POSTGRES_*)

@@ -15,8 +15,9 @@ cd "$(dirname "$0")/.."
 ROWS=${ROWS:-2000000}
 RUNS=${RUNS:-3}
 
-for tool in pgloader psql /usr/bin/time; do
-	command -v "$tool" >/dev/null || { echo "bench-import: $tool is missing (apt-get install pgloader postgresql-client time)" >&2; exit 1; }
+# The tools only this benchmark needs; `make bench-deps` installs them.
+for tool in pgloader psql /usr/bin/time bc; do
+	command -v "$tool" >/dev/null || { echo "bench-import: $tool is missing: run \`make bench-deps\` as root (apt-get install pgloader postgresql-client time bc)" >&2; exit 1; }
 done
 
 work=$(mktemp -d)

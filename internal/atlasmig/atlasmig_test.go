@@ -920,37 +920,74 @@ func TestBadURL(t *testing.T) {
 	}
 }
 
-func TestDiff(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	dev := stackdbtest.EmptyURL(t)
-	migrations := t.TempDir()
-	copyFiles(t, "../../schema/migrations/*", migrations)
-	dir := openDir(t, migrations)
-	original := sqlFiles(t, migrations)
-	require.NotEmpty(t, original)
+// fixtureSchema is the diff tests' own schema. They never read the project's
+// schema/: a change to it (such as the README's users.nickname example) must
+// not change what they expect.
+const fixtureSchema = "testdata/schema"
 
-	// The committed directory is in sync with the committed schema.
-	name, err := atlasmig.Diff(ctx, atlasmig.DiffOptions{DevURL: dev, SchemaDir: "../../schema", Dir: dir, Name: "noop"})
-	require.NoError(t, err)
-	require.Empty(t, name)
-	require.Equal(t, original, sqlFiles(t, migrations), "no file is written when in sync")
-	name, err = atlasmig.Diff(ctx, atlasmig.DiffOptions{DevURL: dev, SchemaDir: "../../schema", Dir: dir, Name: "noop", Check: true})
-	require.NoError(t, err)
-	require.Empty(t, name)
-
-	// Add a column to users.
+// addNickname copies the fixture schema into a new directory and adds a
+// users.nickname column there, as the README's schema-change example does to
+// the project's schema.
+func addNickname(t *testing.T) string {
+	t.Helper()
 	schemaDir := t.TempDir()
-	copyFiles(t, "../../schema/*.hcl", schemaDir)
-	auth := filepath.Join(schemaDir, "auth.pg.hcl")
-	b, err := os.ReadFile(auth)
+	copyFiles(t, filepath.Join(fixtureSchema, "*.hcl"), schemaDir)
+	app := filepath.Join(schemaDir, "app.pg.hcl")
+	b, err := os.ReadFile(app)
 	require.NoError(t, err)
 	const users = "table \"users\" {\n  schema = schema.public\n"
 	require.Equal(t, 1, strings.Count(string(b), users))
 	changed := strings.Replace(string(b), users, users+"  column \"nickname\" {\n    type = text\n    null = true\n  }\n", 1)
-	require.NoError(t, os.WriteFile(auth, []byte(changed), 0o644))
+	require.NoError(t, os.WriteFile(app, []byte(changed), 0o644))
+	return schemaDir
+}
 
-	opts := atlasmig.DiffOptions{DevURL: dev, SchemaDir: schemaDir, Dir: dir, Name: "add_nickname", Check: true}
+func TestDiff(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dev := stackdbtest.EmptyURL(t)
+	migrations := writeDir(t, nil)
+	dir := openDir(t, migrations)
+
+	// From an empty directory: check mode reports the difference and writes
+	// nothing; then the first file creates everything.
+	opts := atlasmig.DiffOptions{DevURL: dev, SchemaDir: fixtureSchema, Dir: dir, Name: "init", Check: true}
+	name, err := atlasmig.Diff(ctx, opts)
+	require.ErrorIs(t, err, atlasmig.ErrOutOfSync)
+	require.Empty(t, name)
+	require.Empty(t, sqlFiles(t, migrations), "check mode writes nothing")
+
+	opts.Check = false
+	initName, err := atlasmig.Diff(ctx, opts)
+	require.NoError(t, err)
+	require.True(t, strings.HasSuffix(initName, "_init.sql"), initName)
+	require.Equal(t, []string{initName}, sqlFiles(t, migrations))
+	content, err := os.ReadFile(filepath.Join(migrations, initName))
+	require.NoError(t, err)
+	for _, want := range []string{
+		`CREATE TYPE "user_kind" AS ENUM ('person', 'robot')`,
+		`CREATE TABLE "users"`,
+		`CREATE UNIQUE INDEX "users_email_key" ON "users" ("email")`,
+		`CREATE TABLE "posts"`,
+		`CONSTRAINT "posts_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id")`,
+		`CONSTRAINT "posts_body_not_empty" CHECK`,
+	} {
+		require.Contains(t, string(content), want)
+	}
+	require.NotContains(t, string(content), `"public".`, "files carry no schema qualifier")
+	require.NoError(t, atlasmig.VerifySum(dir))
+
+	// In sync: no file, in either mode.
+	original := sqlFiles(t, migrations)
+	for _, check := range []bool{false, true} {
+		name, err = atlasmig.Diff(ctx, atlasmig.DiffOptions{DevURL: dev, SchemaDir: fixtureSchema, Dir: dir, Name: "noop", Check: check})
+		require.NoError(t, err, "check=%v", check)
+		require.Empty(t, name, "check=%v", check)
+		require.Equal(t, original, sqlFiles(t, migrations), "no file is written when in sync")
+	}
+
+	// Add a column to users.
+	opts = atlasmig.DiffOptions{DevURL: dev, SchemaDir: addNickname(t), Dir: dir, Name: "add_nickname", Check: true}
 	name, err = atlasmig.Diff(ctx, opts)
 	require.ErrorIs(t, err, atlasmig.ErrOutOfSync)
 	require.Empty(t, name)
@@ -961,10 +998,9 @@ func TestDiff(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, strings.HasSuffix(name, "_add_nickname.sql"), name)
 	require.Equal(t, append(append([]string{}, original...), name), sqlFiles(t, migrations), "exactly one new file, sorted last")
-	content, err := os.ReadFile(filepath.Join(migrations, name))
+	content, err = os.ReadFile(filepath.Join(migrations, name))
 	require.NoError(t, err)
-	require.Contains(t, string(content), `ALTER TABLE "users" ADD COLUMN "nickname"`)
-	require.NotContains(t, string(content), `"public".`, "files carry no schema qualifier")
+	require.Equal(t, "-- Modify \"users\" table\nALTER TABLE \"users\" ADD COLUMN \"nickname\" text NULL;\n", string(content))
 	require.NoError(t, atlasmig.VerifySum(dir))
 
 	opts.Name = "again"
@@ -975,27 +1011,62 @@ func TestDiff(t *testing.T) {
 	_, err = atlasmig.Diff(ctx, opts)
 	require.NoError(t, err)
 
-	// The generated file applies.
+	// The generated files apply.
 	url := stackdbtest.EmptyURL(t)
 	report := apply(t, url, dir, atlasmig.ApplyOptions{})
-	require.Equal(t, name, report.Applied[len(report.Applied)-1].Name)
+	require.Equal(t, []string{initName, name}, appliedNames(report))
+	conn := connect(t, url)
+	require.Equal(t, []string{"posts", "users"}, tables(t, conn))
 	var n int
-	require.NoError(t, connect(t, url).QueryRow(ctx,
+	require.NoError(t, conn.QueryRow(ctx,
 		"SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'nickname'").Scan(&n))
 	require.Equal(t, 1, n)
+}
+
+// A new file is versioned with the current second, or one past the last
+// file when that is not in the past: written the same second, or by a clock
+// that ran ahead.
+func TestDiffVersion(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, last string
+		want       func(t *testing.T, version string)
+	}{
+		{"last in the past", "20250101000000", func(t *testing.T, version string) {
+			v, err := time.Parse("20060102150405", version)
+			require.NoError(t, err)
+			require.WithinDuration(t, time.Now(), v, time.Minute, "the current second")
+		}},
+		{"last ahead of the clock", "20990101000000", func(t *testing.T, version string) {
+			require.Equal(t, "20990101000001", version)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			last := tc.last + "_last.sql"
+			migrations := writeDir(t, map[string]string{last: "CREATE TABLE last (id int);\n"})
+			name, err := atlasmig.Diff(context.Background(), atlasmig.DiffOptions{
+				DevURL: stackdbtest.EmptyURL(t), SchemaDir: fixtureSchema, Dir: openDir(t, migrations), Name: "next",
+			})
+			require.NoError(t, err)
+			version, ok := strings.CutSuffix(name, "_next.sql")
+			require.True(t, ok, name)
+			tc.want(t, version)
+			require.Equal(t, []string{last, name}, sqlFiles(t, migrations), "the returned name is the file written, sorted last")
+		})
+	}
 }
 
 func TestDiffRejects(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	migrations := t.TempDir()
-	copyFiles(t, "../../schema/migrations/*", migrations)
+	migrations := writeDir(t, nil)
 
-	_, err := atlasmig.Diff(ctx, atlasmig.DiffOptions{SchemaDir: "../../schema", Dir: openDir(t, migrations), Name: "Bad-Name"})
+	_, err := atlasmig.Diff(ctx, atlasmig.DiffOptions{SchemaDir: fixtureSchema, Dir: openDir(t, migrations), Name: "Bad-Name"})
 	require.ErrorContains(t, err, "Bad-Name")
 
 	writeFile(t, migrations, "20990101000000_unhashed.sql", "SELECT 1;\n")
-	_, err = atlasmig.Diff(ctx, atlasmig.DiffOptions{SchemaDir: "../../schema", Dir: openDir(t, migrations), Name: "x"})
+	_, err = atlasmig.Diff(ctx, atlasmig.DiffOptions{SchemaDir: fixtureSchema, Dir: openDir(t, migrations), Name: "x"})
 	var cerr *atlasmig.ChecksumError
 	require.ErrorAs(t, err, &cerr)
 	require.Equal(t, "20990101000000_unhashed.sql", cerr.File)

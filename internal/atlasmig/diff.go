@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"time"
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/postgres"
@@ -73,6 +74,9 @@ func Diff(ctx context.Context, opts DiffOptions) (string, error) {
 	case opts.Check:
 		return "", ErrOutOfSync
 	}
+	if err := versionAfterLast(opts.Dir, plan); err != nil {
+		return "", err
+	}
 	files, err := migrate.DefaultFormatter.Format(plan)
 	if err != nil || len(files) != 1 {
 		return "", fmt.Errorf("migrate: format plan: %d files, %w", len(files), err)
@@ -81,6 +85,32 @@ func Diff(ctx context.Context, opts DiffOptions) (string, error) {
 		return "", fmt.Errorf("migrate: write %s: %w", files[0].Name(), err)
 	}
 	return files[0].Name(), nil
+}
+
+// versionAfterLast fixes the plan's version: the current second, or one past
+// the directory's last file when that does not sort after it. Two diffs
+// within the same second would otherwise share a version, and a file written
+// by a clock that ran ahead would be followed by one that sorts before it.
+// Fixed once, the name Diff returns is the name WritePlan writes (left empty,
+// each formatting reads the clock again).
+func versionAfterLast(dir migrate.Dir, plan *migrate.Plan) error {
+	files, err := dir.Files()
+	if err != nil {
+		return fmt.Errorf("migrate: list migration files: %w", err)
+	}
+	if plan.Version == "" {
+		plan.Version = migrate.NewVersion()
+	}
+	if len(files) == 0 || plan.Version > files[len(files)-1].Version() {
+		return nil
+	}
+	const layout = "20060102150405" // Atlas's version format (migrate.NewVersion)
+	last, err := time.Parse(layout, files[len(files)-1].Version())
+	if err != nil {
+		return nil // not a timestamp version; nothing to count on from here
+	}
+	plan.Version = last.Add(time.Second).Format(layout)
+	return nil
 }
 
 // Validate checks atlas.sum and replays the whole directory on a clean dev
