@@ -1,6 +1,7 @@
 # stackdb — every task goes through this file; CI runs the same targets.
-# Without DATABASE_URL / TEST_DATABASE_URL the commands use a throwaway
-# Postgres started from the local server binaries.
+# Commands that write (migrate) need a named database (DATABASE_URL or
+# POSTGRES_*); tests, dev and the dev database of diff/validate use a
+# throwaway Postgres started from the local server binaries.
 
 STACKDB := go run ./cmd/stackdb
 SQLC    := go tool sqlc
@@ -26,7 +27,7 @@ verify: ## Check generated code and migrations are up to date; vet, lint, gofmt
 	$(STACKDB) dev -- $(SQLC) vet
 	$(STACKDB) migrate validate
 	$(STACKDB) migrate lint
-	$(STACKDB) migrate diff --check verify
+	$(STACKDB) migrate diff --check
 	go vet ./...
 	go tool staticcheck ./...
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed on:"; gofmt -l .; exit 1; }
