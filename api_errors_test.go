@@ -55,17 +55,17 @@ func TestAPIConnectErrorLeadsWithCause(t *testing.T) {
 	t.Parallel()
 	u, err := url.Parse(stackdbtest.EmptyURL(t))
 	require.NoError(t, err)
-	u.User = url.UserPassword("no_such_role", "s3cret")
+	u.User = url.UserPassword(u.User.Username(), "s3cret") // the throwaway requires its own password
 	u.RawQuery = "sslmode=prefer"
 	redacted := config.Redact(u.String())
-	const cause = `FATAL: role "no_such_role" does not exist (SQLSTATE 28000)`
+	cause := fmt.Sprintf(`FATAL: password authentication failed for user %q (SQLSTATE 28P01)`, u.User.Username())
 
 	_, err = stackdb.OpenPool(context.Background(), u.String())
 	require.EqualError(t, err, fmt.Sprintf("stackdb: open pool: connect to %s: %s", redacted, cause))
 	requireCleanMessage(t, err)
 	var pgErr *pgconn.PgError
 	require.ErrorAs(t, err, &pgErr)
-	require.Equal(t, "28000", pgErr.Code)
+	require.Equal(t, "28P01", pgErr.Code)
 
 	err = stackdb.Migrate(context.Background(), u.String())
 	require.EqualError(t, err, fmt.Sprintf("stackdb: migrate: connect to %s: %s", redacted, cause))
