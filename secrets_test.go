@@ -184,11 +184,18 @@ func TestSecretColumnsHaveJSONOverride(t *testing.T) {
 // models lists the table models of gen/dbsqlc: one per table, found by its
 // columns (TestModelsNeverSerialiseSecrets fails on a table without one).
 var models = []any{
-	dbsqlc.AuditLog{}, dbsqlc.GlobalSetting{}, dbsqlc.GlobalSettingGroup{}, dbsqlc.McpCategory{},
-	dbsqlc.McpServer{}, dbsqlc.McpServerInstallation{}, dbsqlc.McpToolExecution{}, dbsqlc.OAuthAccessToken{},
-	dbsqlc.OAuthClient{}, dbsqlc.OAuthRefreshToken{}, dbsqlc.QueueJob{}, dbsqlc.QueueJobBatch{},
-	dbsqlc.Role{}, dbsqlc.Satellite{}, dbsqlc.SatelliteHeartbeat{}, dbsqlc.SatelliteProcess{},
-	dbsqlc.Session{}, dbsqlc.Team{}, dbsqlc.TeamMember{}, dbsqlc.TeamMetric{}, dbsqlc.User{},
+	dbsqlc.AuditLog{}, dbsqlc.AuthKey{}, dbsqlc.DeploymentCredential{}, dbsqlc.DeploymentSetting{},
+	dbsqlc.DynamicOAuthClient{}, dbsqlc.EmailVerificationToken{}, dbsqlc.GlobalSetting{},
+	dbsqlc.GlobalSettingGroup{}, dbsqlc.McpCategory{}, dbsqlc.McpClientActivity{},
+	dbsqlc.McpClientActivityMetric{}, dbsqlc.McpOAuthProvider{}, dbsqlc.McpOAuthToken{}, dbsqlc.McpRequestLog{},
+	dbsqlc.McpServer{}, dbsqlc.McpServerInstallation{}, dbsqlc.McpServerInstance{}, dbsqlc.McpServerLog{},
+	dbsqlc.McpServerVersion{}, dbsqlc.McpToolMetadata{}, dbsqlc.McpUserConfiguration{},
+	dbsqlc.OAuthAccessToken{}, dbsqlc.OAuthAuthorizationCode{}, dbsqlc.OAuthClient{}, dbsqlc.OAuthPendingFlow{},
+	dbsqlc.OAuthRefreshToken{}, dbsqlc.OAuthTeamConsent{}, dbsqlc.PasswordResetToken{}, dbsqlc.QueueJob{},
+	dbsqlc.QueueJobBatch{}, dbsqlc.Role{}, dbsqlc.Satellite{}, dbsqlc.SatelliteCommand{},
+	dbsqlc.SatelliteHeartbeat{}, dbsqlc.SatelliteProcess{}, dbsqlc.SatelliteRegistrationToken{},
+	dbsqlc.SatelliteUsageLog{}, dbsqlc.Session{}, dbsqlc.Team{}, dbsqlc.TeamCloudCredential{},
+	dbsqlc.TeamMember{}, dbsqlc.User{}, dbsqlc.UserPreference{},
 }
 
 // notData lists the exported structs of gen/dbsqlc that hold no row.
