@@ -10,6 +10,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -442,6 +443,22 @@ func (l *loader) processRow(tr *tableRun) bool {
 			r.canon = append(r.canon, r.tmp...)
 		}
 		r.segs[i] = [2]int{start, len(r.canon)}
+	}
+	for _, dc := range tp.dayChecks {
+		if !r.ok[dc.ts] {
+			continue
+		}
+		want := "NULL"
+		if ts := &r.vals[dc.ts]; !ts.null {
+			want = time.UnixMicro(ts.i).UTC().Format(time.DateOnly)
+		}
+		if got, ok := tr.raw[dc.raw].(string); (ok && got == want) || (tr.raw[dc.raw] == nil && want == "NULL") {
+			continue
+		}
+		r.defects = append(r.defects, Defect{
+			Table: tp.legacy, Target: tp.displayTarget(), Column: dc.legacy, Value: excerpt(tr.raw[dc.raw]), Class: DefectDerived,
+			Reason: fmt.Sprintf("must be the UTC day of %s (%s): stackdb derives %s from it, so this value would be lost", tp.cols[dc.ts].legacy, want, dc.target),
+		})
 	}
 	allOK := func(cols []int) bool {
 		for _, i := range cols {

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/deploystack/stackdb/internal/legacy"
-	"github.com/deploystack/stackdb/plugin"
 )
 
 // sqliteHeader starts every SQLite 3 database file.
@@ -26,7 +25,14 @@ type legacyDB struct {
 	tables map[string]*legacyTable
 	names  []string // table names, sorted
 	views  []string
+	// pluginTables are the tables __plugin_migrations lists, by legacy
+	// name ("<plugin_id>_<table_name>").
+	pluginTables map[string]pluginTable
 }
+
+// pluginTable is a row of __plugin_migrations: a plugin and one of its
+// tables.
+type pluginTable struct{ id, table string }
 
 type legacyTable struct {
 	name         string
@@ -161,6 +167,40 @@ func (l *legacyDB) init(ctx context.Context) error {
 			return l.corrupt(err)
 		}
 	}
+	return l.readPluginMigrations(ctx)
+}
+
+// readPluginMigrations reads which tables belong to plugins: the plugin
+// system records each table it creates in __plugin_migrations.
+func (l *legacyDB) readPluginMigrations(ctx context.Context) error {
+	l.pluginTables = map[string]pluginTable{}
+	t := l.tables["__plugin_migrations"]
+	if t == nil {
+		return nil
+	}
+	for _, c := range []string{"plugin_id", "table_name"} {
+		if _, ok := t.col(c); !ok {
+			return fmt.Errorf("%w: %s: __plugin_migrations has no column %s", ErrSource, l.path, c)
+		}
+	}
+	rows, err := l.conn.QueryContext(ctx, `SELECT CAST(plugin_id AS TEXT), CAST(table_name AS TEXT) FROM __plugin_migrations ORDER BY rowid`)
+	if err != nil {
+		return l.corrupt(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, table sql.NullString
+		if err := rows.Scan(&id, &table); err != nil {
+			return l.corrupt(err)
+		}
+		if !id.Valid || !table.Valid {
+			return fmt.Errorf("%w: %s: __plugin_migrations has a row with a NULL plugin_id or table_name", ErrSource, l.path)
+		}
+		l.pluginTables[id.String+"_"+table.String] = pluginTable{id: id.String, table: table.String}
+	}
+	if err := rows.Err(); err != nil {
+		return l.corrupt(err)
+	}
 	return nil
 }
 
@@ -212,18 +252,4 @@ func (l *legacyDB) estimate(ctx context.Context, table string) (int64, error) {
 // quoteSQLite quotes an identifier for SQLite.
 func quoteSQLite(name string) string {
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
-}
-
-// splitPluginTable splits a legacy table name "<pluginId>_<table>" at its
-// first '_' (plugin ids contain no '_') and validates both parts with the
-// rules of package plugin. ok is false for names that are not a plugin's.
-func splitPluginTable(name string) (id, table string, ok bool) {
-	id, table, found := strings.Cut(name, "_")
-	if !found {
-		return "", "", false
-	}
-	if _, err := plugin.Ident(id, table); err != nil {
-		return "", "", false
-	}
-	return id, table, true
 }
