@@ -343,12 +343,14 @@ func prepareTarget(ctx context.Context, tx pgx.Tx, lg *legacyDB, lp *legacyPlan,
 		names = append(names, tp.target)
 	}
 	targets := map[string]*targetTable{}
-	core, err := readTarget(ctx, tx, *cur, names)
+	core, err := readTarget(ctx, tx, *cur, append(names, unimportedTables()...))
 	if err != nil {
 		return nil, err
 	}
-	for name, t := range core {
-		targets[*cur+"."+name] = t
+	for _, name := range names {
+		if t := core[name]; t != nil {
+			targets[*cur+"."+name] = t
+		}
 	}
 	if err := bindTarget(ctx, tx, lg, lp.core, targets); err != nil {
 		return nil, err
@@ -363,10 +365,17 @@ func prepareTarget(ctx context.Context, tx pgx.Tx, lg *legacyDB, lp *legacyPlan,
 		return nil, err
 	}
 
-	// Lock the application tables against writers, then look for data.
+	// Lock the application tables against writers, then look for data:
+	// the imported ones, and the real tables the legacy layout lacks (the
+	// newer Postgres model's), which an import leaves empty.
 	var locked []string
 	for _, tp := range plans {
 		locked = append(locked, tp.ident.Sanitize())
+	}
+	for _, t := range unimportedTables() {
+		if _, ok := core[t]; ok {
+			locked = append(locked, pgx.Identifier{*cur, t}.Sanitize())
+		}
 	}
 	pluginIDs, err := plugin.Plugins(ctx, tx)
 	if err != nil {

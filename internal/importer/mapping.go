@@ -17,7 +17,8 @@ import (
 // written here either: they follow from the type of the target column as
 // the live Postgres schema reports it (see convert.go). This file adds only
 // what the target type cannot tell:
-//   - the unit of a legacy point in time: epoch seconds unless listed in
+//   - which legacy columns are points in time (isTime: the *_at columns and
+//     a few others), and their unit: epoch seconds unless listed in
 //     timeUnits (milliseconds, or ISO-8601 text);
 //   - the legacy columns that are not copied because the target derives
 //     them (a generated column), with the rule that checks the legacy value
@@ -30,7 +31,7 @@ import (
 //   - every mapped target table and column exists, and is not generated;
 //   - every target NOT NULL column without a default (and not an identity
 //     or generated column) is mapped;
-//   - only a timestamptz target has a Unit;
+//   - a timestamptz target has a Unit, and only a timestamptz target has one;
 //   - NullAs is only used on jsonb targets and is itself valid JSON.
 
 // TimeUnit is the unit of a legacy point in time.
@@ -39,7 +40,7 @@ type TimeUnit int
 // The units of legacy timestamps: INTEGER epoch seconds (drizzle's mode
 // timestamp), except the columns listed in timeUnits.
 const (
-	NoUnit  TimeUnit = iota // not a timestamp, or the default (seconds) for a timestamptz target
+	NoUnit  TimeUnit = iota // not a timestamp
 	Seconds                 // Unix epoch seconds
 	Millis                  // Unix epoch milliseconds
 	ISO8601                 // ISO-8601 text, as JavaScript's Date.toISOString() writes it
@@ -61,7 +62,7 @@ func (u TimeUnit) String() string {
 type ColumnMapping struct {
 	Legacy string   // column in the legacy table (its real name)
 	Target string   // column in the target table
-	Unit   TimeUnit // for timestamptz targets: the unit of the legacy value (NoUnit: seconds)
+	Unit   TimeUnit // for timestamptz targets: the unit of the legacy value
 	// NullAs, when set, is the JSON document a legacy NULL becomes (a
 	// documented rule, for a target that is NOT NULL where legacy was
 	// nullable). Empty: NULL stays NULL, or is a defect when the target is
@@ -89,6 +90,20 @@ var timeUnits = map[string]TimeUnit{
 	"satelliteRegistrationTokens.used_at":    ISO8601,
 	"satelliteRegistrationTokens.expires_at": ISO8601,
 	"satelliteRegistrationTokens.created_at": ISO8601,
+}
+
+// isTime reports whether a legacy column holds a point in time: the real
+// layout names them *_at, except these (a test checks the rule against
+// testdata/deploystack/sqlite_tables.json). authKey.expires is a legacy
+// Lucia key expiry whose unit the facts do not name; the backend never
+// sets it. It is read as seconds, like every other INTEGER time, and a
+// value that only makes sense as milliseconds is reported, not guessed.
+func isTime(column string) bool {
+	switch column {
+	case "timestamp", "bucket_timestamp", "last_heartbeat", "scheduled_for", "expires":
+		return true
+	}
+	return strings.HasSuffix(column, "_at")
 }
 
 // derivedColumns lists the legacy columns whose target is generated: not
@@ -149,9 +164,14 @@ func buildMapping(ddl string, lookup func(string) (deploystack.Table, bool)) ([]
 				problems = append(problems, fmt.Sprintf("legacy column %s has no home in deploystack.Tables", key))
 				continue
 			}
-			cm := ColumnMapping{Legacy: name, Target: home, Unit: timeUnits[key]}
-			if d, ok := derivedColumns[key]; ok {
+			cm := ColumnMapping{Legacy: name, Target: home}
+			switch d, derived := derivedColumns[key]; {
+			case derived:
 				cm.DayOf = d.DayOf
+			case timeUnits[key] != NoUnit:
+				cm.Unit = timeUnits[key]
+			case isTime(name):
+				cm.Unit = Seconds
 			}
 			tm.Columns = append(tm.Columns, cm)
 		}
@@ -205,6 +225,28 @@ func legacyLayout(ddl string) ([]layoutTable, error) {
 		return nil, fmt.Errorf("legacy schema: no CREATE TABLE statement")
 	}
 	return out, nil
+}
+
+// stackdbTables are stackdb's own application tables, which no DeployStack
+// model has.
+var stackdbTables = []string{"audit_logs"}
+
+// unimportedTables are the application tables an import leaves empty: the
+// stackdb homes of the real tables that the legacy layout lacks (the
+// Postgres model's newer tables) and stackdb's own. The target must hold no
+// rows in them either, and Truncate empties them with the rest.
+func unimportedTables() []string {
+	imported := map[string]bool{}
+	for _, m := range mapping() {
+		imported[m.Target] = true
+	}
+	var out []string
+	for _, t := range deploystack.Tables {
+		if !imported[t.Name] {
+			out = append(out, t.Name)
+		}
+	}
+	return append(out, stackdbTables...)
 }
 
 // Mapping returns a copy of the table and column mapping, for display and

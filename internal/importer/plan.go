@@ -393,7 +393,7 @@ func bindColumns(ctx context.Context, tx pgx.Tx, tp *tablePlan, tt *targetTable)
 		cp := &colPlan{legacy: cm.Legacy, target: cm.Target, kind: k, typ: tc.format, unit: cm.Unit, notNull: tc.notNull, nullAs: cm.NullAs}
 		switch {
 		case k == kTimestamptz && cm.Unit == NoUnit:
-			cp.unit = Seconds // the legacy ORM's mode timestamp
+			problems = append(problems, where+": a timestamptz target needs a Unit (Seconds, Millis or ISO8601) in the mapping")
 		case k != kTimestamptz && cm.Unit != NoUnit:
 			problems = append(problems, fmt.Sprintf("%s: Unit %s is set but the target is %s, not timestamptz", where, cm.Unit, tc.format))
 		}
