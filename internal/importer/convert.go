@@ -158,9 +158,10 @@ type colPlan struct {
 	typ     string // the target type as Postgres names it, for messages
 	unit    TimeUnit
 	notNull bool
-	nullAs  string          // JSON used for a legacy NULL; "" for none
-	labels  map[string]bool // enum labels
-	enum    string          // enum type name
+	nullAs  string                // JSON used for a legacy NULL; "" for none
+	labels  map[string]bool       // enum labels
+	enum    string                // enum type name
+	values  map[string]*valueRule // the user's value mappings (valuemap.go), by legacy value
 }
 
 // convVal is a converted value.

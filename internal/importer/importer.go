@@ -130,6 +130,9 @@ type Options struct {
 	// take space only while the import runs: at most about the size of
 	// the converted data, when Postgres falls behind the conversion.
 	TempDir string
+	// Map replaces legacy values before they are converted and checked
+	// (valuemap.go); Report.Mapped says how many each replaced.
+	Map []ValueMap
 }
 
 // validate reports a missing or invalid option as a *config.OptionError,
@@ -353,6 +356,9 @@ func prepareTarget(ctx context.Context, tx pgx.Tx, lg *legacyDB, lp *legacyPlan,
 		}
 	}
 	if err := bindTarget(ctx, tx, lg, lp.core, targets); err != nil {
+		return nil, err
+	}
+	if err := bindValueMaps(lp.core, opts.Map, rep); err != nil {
 		return nil, err
 	}
 	for _, tp := range slices.Concat(lp.core, lp.plugins) { // loadOrder orders the core tables by it

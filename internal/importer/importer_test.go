@@ -233,8 +233,8 @@ func TestImportBaseFixture(t *testing.T) {
 	times := []struct {
 		query, want string
 	}{
-		{"SELECT expires_at FROM sessions WHERE id = 's1'", "2023-11-14T22:13:20.123Z"}, // milliseconds
-		{"SELECT updated_at FROM teams WHERE id = 't1'", "2023-11-14T22:13:21Z"},       // seconds
+		{"SELECT expires_at FROM sessions WHERE id = 's1'", "2023-11-14T22:13:20.123Z"},                    // milliseconds
+		{"SELECT updated_at FROM teams WHERE id = 't1'", "2023-11-14T22:13:21Z"},                           // seconds
 		{"SELECT used_at FROM satellite_registration_tokens WHERE id = 'rg1'", "2023-11-14T22:13:20.123Z"}, // ISO-8601
 		{"SELECT expires_at FROM satellite_registration_tokens WHERE id = 'rg2'", "2023-11-14T22:13:20Z"},
 		{`SELECT "timestamp" FROM satellite_heartbeats WHERE id = 'hb2'`, "2023-11-14T22:13:50Z"},

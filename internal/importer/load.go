@@ -425,11 +425,14 @@ func (l *loader) processRow(tr *tableRun) bool {
 	r.defects = r.defects[:0]
 	var h uint64 // the row's hash (verify.go)
 	for i, c := range tp.cols {
-		raw := tr.raw[i]
+		raw, mapped := c.mapValue(tr.raw[i])
 		start := len(r.canon)
 		var e *convErr
 		r.tmp, e = c.convert(raw, &r.vals[i], r.tmp[:0], &r.json)
 		r.ok[i] = e == nil
+		if e != nil && mapped {
+			e.reason += fmt.Sprintf(" (the value mapping replaced %s by %q)", excerpt(tr.raw[i]), raw)
+		}
 		if e != nil {
 			tr.defect([]int{i}, e.class, e.reason)
 			r.canon = append(r.canon, 'N')

@@ -107,6 +107,7 @@ type Report struct {
 	Truncated bool // Options.Truncate emptied the target first
 	Tables    []TableReport
 	Skipped   []SkippedTable
+	Mapped    []MappedValues // Options.Map, each with how many values it replaced
 	Defects   []Defect
 	Rejected  []RejectedRow // Skip mode: the rows left out
 	Duration  time.Duration
