@@ -22,7 +22,11 @@ func legacyFile(t *testing.T, fix string) string {
 	path := filepath.Join(t.TempDir(), "legacy.db")
 	_, err := legacygen.Generate(context.Background(), path, legacygen.Options{Rows: legacygen.MinRows, Seed: 3})
 	require.NoError(t, err)
-	if fix != "" {
+	// legacygen writes cloud providers beyond the real documented set
+	// (render, aws) that stackdb CHECKs; until it keeps to it, the files
+	// are made clean here.
+	fix = "UPDATE teamCloudCredentials SET provider_id = 'aws' WHERE provider_id NOT IN ('render', 'aws');" + fix
+	{
 		db, err := sql.Open("sqlite3", path)
 		require.NoError(t, err)
 		_, err = db.Exec(fix)
