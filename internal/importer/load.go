@@ -197,6 +197,14 @@ func (l *loader) convertTable(tl *tableLoad) error {
 			return err
 		}
 	}
+	// A key set nothing references is of no use once its table is done:
+	// freeing it keeps the memory to the largest table's keys (plus the
+	// parents' key sets), not the sum over all tables.
+	for _, u := range tp.uniques {
+		if !u.referenced {
+			u.set = nil
+		}
+	}
 	tp.total = tr.read
 	l.progress(tp, tr.read)
 	tl.rep.SourceRows, tl.rep.Rejected = tr.read, tr.read-tr.accepted
