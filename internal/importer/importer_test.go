@@ -451,8 +451,15 @@ func TestDuplicatesWhereStackdbIsStricter(t *testing.T) {
 	rep, err := runImport(t, legacyFile(t, `INSERT INTO teamMemberships VALUES ('m2', 't1', 'u1', 'team_user', 1700000100)`), url)
 	require.ErrorIs(t, err, importer.ErrDefects)
 	require.Equal(t, []importer.Defect{{Table: "teamMemberships", Target: "team_members", PK: "m2", Column: "team_id,user_id", Value: "t1, u1",
-		Class: importer.DefectDuplicate, Reason: "an earlier row has the same value, and team_members_team_user_key requires it to be unique"}}, rep.Defects)
+		Class: importer.DefectDuplicate, Reason: "an earlier row has the same value, and team_members_team_user_key requires it to be unique" +
+			" (stackdb is stricter here than DeployStack, whose SQLite layout has no such unique key)"}}, rep.Defects)
 	requireUnchanged(t, url)
+
+	// A key SQLite has too (the primary key) is not called stricter.
+	rep, err = runImport(t, legacyFile(t, `INSERT INTO authSession VALUES (CAST('s1' AS BLOB), 'u1', 1700000000123)`), url)
+	require.ErrorIs(t, err, importer.ErrDefects)
+	require.Len(t, rep.Defects, 1)
+	require.Equal(t, "an earlier row has the same value, and sessions_pkey requires it to be unique", rep.Defects[0].Reason)
 }
 
 func TestOrphansOfRejectedParents(t *testing.T) {

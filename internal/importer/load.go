@@ -517,7 +517,11 @@ func (l *loader) processRow(tr *tableRun) bool {
 			}
 			h := l.keyHash(r.key)
 			if _, dup := u.set[h]; dup {
-				tr.defect(u.cols, DefectDuplicate, fmt.Sprintf("an earlier row has the same value, and %s requires it to be unique", u.name))
+				why := fmt.Sprintf("an earlier row has the same value, and %s requires it to be unique", u.name)
+				if u.stricter {
+					why += " (stackdb is stricter here than DeployStack, whose SQLite layout has no such unique key)"
+				}
+				tr.defect(u.cols, DefectDuplicate, why)
 				continue
 			}
 			keys = append(keys, h)

@@ -66,6 +66,7 @@ type uniqueIndex struct {
 	nullsNotDistinct bool
 	track            bool // false: SQLite guarantees uniqueness (rowid alias) and nothing references it
 	referenced       bool
+	stricter         bool // the legacy table has no such unique key: stackdb is stricter than DeployStack
 	set              map[[2]uint64]struct{}
 	rejected         map[[2]uint64]struct{} // keys of rejected rows, for the orphans' reason
 }
@@ -479,6 +480,13 @@ func bindUniques(l *legacyDB, tp *tablePlan, tt *targetTable) []string {
 		}
 		if len(ui.cols) != len(u.cols) {
 			continue
+		}
+		if lt != nil {
+			legacyCols := make([]string, len(ui.cols))
+			for k, i := range ui.cols {
+				legacyCols[k] = tp.cols[i].legacy
+			}
+			ui.stricter = !lt.hasUnique(legacyCols)
 		}
 		if len(ui.cols) == 1 && lt != nil && lt.rowidAlias(tp.cols[ui.cols[0]].legacy) && tp.cols[ui.cols[0]].kind == kInt64 {
 			ui.track = false // SQLite's rowid: unique and integer by construction

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/deploystack/stackdb/internal/legacy"
@@ -38,6 +39,18 @@ type legacyTable struct {
 	name         string
 	cols         []legacyCol
 	withoutRowid bool
+	uniques      [][]string // the columns of each unique index (the primary key's included)
+}
+
+// hasUnique reports whether SQLite enforces a unique key on exactly cols
+// (in any order).
+func (t *legacyTable) hasUnique(cols []string) bool {
+	for _, u := range t.uniques {
+		if len(u) == len(cols) && !slices.ContainsFunc(cols, func(c string) bool { return !slices.Contains(u, c) }) {
+			return true
+		}
+	}
+	return false
 }
 
 type legacyCol struct {
@@ -166,8 +179,50 @@ func (l *legacyDB) init(ctx context.Context) error {
 		if err != nil {
 			return l.corrupt(err)
 		}
+		if err := l.readUniques(ctx, t); err != nil {
+			return err
+		}
 	}
 	return l.readPluginMigrations(ctx)
+}
+
+// readUniques reads the unique keys SQLite enforces on t: its unique
+// indexes (PRIMARY KEY and UNIQUE constraints have one each) and a rowid
+// alias. Partial indexes do not count.
+func (l *legacyDB) readUniques(ctx context.Context, t *legacyTable) error {
+	for _, c := range t.cols {
+		if t.rowidAlias(c.name) {
+			t.uniques = append(t.uniques, []string{c.name})
+		}
+	}
+	rows, err := l.conn.QueryContext(ctx, `SELECT il.name, ii.name FROM pragma_index_list(?) il, pragma_index_info(il.name) ii
+		WHERE il."unique" AND NOT il.partial ORDER BY il.seq, ii.seqno`, t.name)
+	if err != nil {
+		return l.corrupt(err)
+	}
+	defer rows.Close()
+	byIndex := map[string]int{}
+	for rows.Next() {
+		var index string
+		var col sql.NullString // NULL for an expression
+		if err := rows.Scan(&index, &col); err != nil {
+			return l.corrupt(err)
+		}
+		i, ok := byIndex[index]
+		if !ok {
+			i = len(t.uniques)
+			byIndex[index] = i
+			t.uniques = append(t.uniques, nil)
+		}
+		if !col.Valid {
+			col.String = "\x00expression" // matches no column
+		}
+		t.uniques[i] = append(t.uniques[i], col.String)
+	}
+	if err := rows.Err(); err != nil {
+		return l.corrupt(err)
+	}
+	return nil
 }
 
 // readPluginMigrations reads which tables belong to plugins: the plugin
