@@ -1081,6 +1081,7 @@ type McpServer struct {
 	CreatedAt                   time.Time       `db:"created_at" json:"created_at"`
 	UpdatedAt                   time.Time       `db:"updated_at" json:"updated_at"`
 	LastSyncAt                  *time.Time      `db:"last_sync_at" json:"last_sync_at"`
+	Search                      pgtype.TSVector `db:"search" json:"search"`
 }
 
 type McpServerInstallation struct {
