@@ -33,6 +33,211 @@ type Querier interface {
 	// step with the identity columns of the schema
 	// (TestIdentitySequencesResetCoversEveryIdentity).
 	IdentitySequencesReset(ctx context.Context) (int64, error)
+	// McpCategoryDelete removes a category; a server still in it makes the
+	// foreign key (ON DELETE NO ACTION) refuse, as in DeployStack.
+	McpCategoryDelete(ctx context.Context, id string) (int64, error)
+	McpCategoryGetByID(ctx context.Context, id string) (McpCategory, error)
+	// McpCategoryInsert adds a catalog category.
+	McpCategoryInsert(ctx context.Context, arg McpCategoryInsertParams) (McpCategory, error)
+	// McpCategoryList returns every category in the catalog's order: sort_order,
+	// then name (unique) so the order is total.
+	McpCategoryList(ctx context.Context) ([]McpCategory, error)
+	// McpCategoryUpdate replaces a category's fields.
+	McpCategoryUpdate(ctx context.Context, arg McpCategoryUpdateParams) (McpCategory, error)
+	McpOAuthProviderDelete(ctx context.Context, id string) (int64, error)
+	// McpOAuthProviderGetByAuthServerURL returns the first enabled provider (by
+	// name) one of whose auth_server_patterns, case-insensitive regular
+	// expressions, matches url. DeployStack loads every enabled provider and
+	// tests the patterns in JavaScript; here it is one query. The patterns are
+	// Postgres regular expressions (ARE), which agree with JavaScript's on the
+	// usual URL patterns.
+	McpOAuthProviderGetByAuthServerURL(ctx context.Context, url string) (McpOAuthProvider, error)
+	McpOAuthProviderGetByID(ctx context.Context, id string) (McpOAuthProvider, error)
+	McpOAuthProviderGetBySlug(ctx context.Context, slug string) (McpOAuthProvider, error)
+	McpOAuthProviderInsert(ctx context.Context, arg McpOAuthProviderInsertParams) (McpOAuthProvider, error)
+	McpOAuthProviderListEnabled(ctx context.Context) ([]McpOAuthProvider, error)
+	McpOAuthTokenDelete(ctx context.Context, arg McpOAuthTokenDeleteParams) (int64, error)
+	// McpOAuthTokenDeleteExpired sweeps the tokens that expired before
+	// expired_before and cannot be refreshed (no refresh token): the user must
+	// authorize again either way.
+	McpOAuthTokenDeleteExpired(ctx context.Context, expiredBefore *time.Time) (int64, error)
+	McpOAuthTokenGetByInstallationUser(ctx context.Context, arg McpOAuthTokenGetByInstallationUserParams) (McpOAuthToken, error)
+	// McpOAuthTokenListExpiring returns the refreshable tokens expiring before
+	// expires_before, soonest first, each with its installation and server: what
+	// the refresh worker needs, in one query (mcp_oauth_tokens_expires_at_idx).
+	McpOAuthTokenListExpiring(ctx context.Context, arg McpOAuthTokenListExpiringParams) ([]McpOAuthTokenListExpiringRow, error)
+	// McpOAuthTokenUpsert stores a user's tokens for an installation: inserted
+	// after the first authorization, replaced on every refresh (conflict target
+	// mcp_oauth_tokens_installation_user_team_idx). id is used only on insert.
+	// The token values are ciphertext; stackdb never reads them.
+	McpOAuthTokenUpsert(ctx context.Context, arg McpOAuthTokenUpsertParams) (McpOAuthToken, error)
+	// McpRequestLogDeleteBeyondLimit keeps the newest keep_per_installation request logs of
+	// every installation and deletes the rest, in one set-based statement.
+	// DeployStack's cleanup worker counts per installation, then selects the
+	// ids to keep and deletes the others, installation by installation.
+	McpRequestLogDeleteBeyondLimit(ctx context.Context, keepPerInstallation int64) (int64, error)
+	// McpRequestLogInsertMany writes a satellite's batch of request logs with COPY
+	// (DeployStack: one multi-row INSERT per batch).
+	McpRequestLogInsertMany(ctx context.Context, arg []McpRequestLogInsertManyParams) (int64, error)
+	// McpRequestLogListByInstallation returns one page of an installation's request logs,
+	// newest first (created_at DESC, id DESC). The first page has a nil cursor;
+	// the next passes the created_at and id of the previous page's last row.
+	// The cursor is one row comparison on mcp_request_logs_installation_created_idx,
+	// read backwards: no sort, and no page rescans the rows before it.
+	McpRequestLogListByInstallation(ctx context.Context, arg McpRequestLogListByInstallationParams) ([]McpRequestLog, error)
+	// McpServerDelete removes a server; its versions, installations and pending
+	// flows go with it (ON DELETE CASCADE).
+	McpServerDelete(ctx context.Context, id string) (int64, error)
+	McpServerGetByID(ctx context.Context, id string) (McpServer, error)
+	McpServerGetBySlug(ctx context.Context, slug string) (McpServer, error)
+	// McpServerInsert adds a catalog server (DeployStack: createServer, the
+	// registry sync). The health columns and the times take their defaults.
+	McpServerInsert(ctx context.Context, arg McpServerInsertParams) (McpServer, error)
+	// McpServerInstallationDelete removes a team's installation and, by ON
+	// DELETE CASCADE, its user configurations, tools, tokens, logs and
+	// instances.
+	McpServerInstallationDelete(ctx context.Context, arg McpServerInstallationDeleteParams) (int64, error)
+	// McpServerInstallationGetByID returns a team's installation with its
+	// catalog server, in one round trip (DeployStack reads the installation,
+	// then the server). An installation of another team is not found.
+	McpServerInstallationGetByID(ctx context.Context, arg McpServerInstallationGetByIDParams) (McpServerInstallationGetByIDRow, error)
+	McpServerInstallationInsert(ctx context.Context, arg McpServerInstallationInsertParams) (McpServerInstallation, error)
+	// McpServerInstallationListByTeam returns a team's installations with their
+	// servers, by name, in one query (mcp_installations_team_name_idx).
+	McpServerInstallationListByTeam(ctx context.Context, teamID string) ([]McpServerInstallationListByTeamRow, error)
+	// McpServerInstallationListByTeamServer returns a team's installations of
+	// one server (is it installed already?), mcp_installations_team_server_idx.
+	McpServerInstallationListByTeamServer(ctx context.Context, arg McpServerInstallationListByTeamServerParams) ([]McpServerInstallation, error)
+	// McpServerInstallationUpdate changes the given fields of a team's
+	// installation and bumps updated_at; a nil (NULL) field keeps its value.
+	McpServerInstallationUpdate(ctx context.Context, arg McpServerInstallationUpdateParams) (McpServerInstallation, error)
+	// McpServerInstallationUpdateLastUsed stamps the installation as used now.
+	McpServerInstallationUpdateLastUsed(ctx context.Context, id string) (int64, error)
+	McpServerInstanceDelete(ctx context.Context, arg McpServerInstanceDeleteParams) (int64, error)
+	McpServerInstanceGetByID(ctx context.Context, id string) (McpServerInstance, error)
+	// McpServerInstanceGetByInstallationUser is the satellite's lookup of a
+	// user's instance (mcp_instances_installation_user_idx, unique).
+	McpServerInstanceGetByInstallationUser(ctx context.Context, arg McpServerInstanceGetByInstallationUserParams) (McpServerInstance, error)
+	// McpServerInstanceGetByInstancePath resolves the path a satellite routes
+	// by (mcp_instances_instance_path_idx, unique).
+	McpServerInstanceGetByInstancePath(ctx context.Context, instancePath *string) (McpServerInstance, error)
+	// McpServerInstanceInsert creates a user's instance of an installation;
+	// status defaults to provisioning.
+	McpServerInstanceInsert(ctx context.Context, arg McpServerInstanceInsertParams) (McpServerInstance, error)
+	// McpServerInstanceInsertMany creates the instances of an installation for
+	// many users at once (a new installation, every team member), skipping the
+	// users who have one already (mcp_instances_installation_user_idx). ids and
+	// user_ids are parallel arrays.
+	McpServerInstanceInsertMany(ctx context.Context, arg McpServerInstanceInsertManyParams) (int64, error)
+	McpServerInstanceListByInstallation(ctx context.Context, installationID string) ([]McpServerInstance, error)
+	// McpServerInstanceListByStatus returns up to max_rows instances in one
+	// status, longest in it first (mcp_instances_status_idx): the health and
+	// re-authentication sweeps.
+	McpServerInstanceListByStatus(ctx context.Context, arg McpServerInstanceListByStatusParams) ([]McpServerInstance, error)
+	McpServerInstanceListByUser(ctx context.Context, userID string) ([]McpServerInstance, error)
+	// McpServerInstanceUpdateHealthCheck stamps a health check and, when
+	// credentials were checked too, the credential check.
+	McpServerInstanceUpdateHealthCheck(ctx context.Context, arg McpServerInstanceUpdateHealthCheckParams) (int64, error)
+	// McpServerInstanceUpdateStatus moves a user's instance to status and
+	// returns it with the status it left, in one statement: the caller decides
+	// on side effects (DeployStack: an e-mail on requires_reauth) without a read
+	// first. The status is checked against the real value set
+	// (mcp_server_instances_status_check); a wrong one changes nothing.
+	McpServerInstanceUpdateStatus(ctx context.Context, arg McpServerInstanceUpdateStatusParams) (McpServerInstanceUpdateStatusRow, error)
+	// McpServerInstanceUpdateStatusByInstallation moves every instance of an
+	// installation to status (a restart, an uninstall in progress).
+	McpServerInstanceUpdateStatusByInstallation(ctx context.Context, arg McpServerInstanceUpdateStatusByInstallationParams) (int64, error)
+	// McpServerListAutoInstall returns the global servers installed into every
+	// new default team (DeployStack: auto_install_new_default_team).
+	McpServerListAutoInstall(ctx context.Context) ([]McpServer, error)
+	// McpServerListPage returns one page of the servers a user may see, in the
+	// catalog's order (featured first, then name, then id), with the filters of
+	// DeployStack's catalog API; a nil filter does not filter.
+	//
+	// Visibility: see_all (global admins) sees everything; anyone else sees the
+	// global servers and the team servers of team_ids. query is web-search
+	// syntax matched against the search document (mcp_servers_search_idx);
+	// DeployStack matches LIKE '%term%' on name, description and tags.
+	//
+	// Keyset: the first page has a nil cursor; the next passes the featured,
+	// name and id of the previous page's last row. (NOT featured, name, id) is
+	// the key of mcp_servers_listing_idx, so the cursor is one index condition.
+	McpServerListPage(ctx context.Context, arg McpServerListPageParams) ([]McpServer, error)
+	// McpServerLogDeleteBeyondLimit keeps the newest keep_per_installation server logs of
+	// every installation and deletes the rest, in one set-based statement.
+	// DeployStack's cleanup worker counts per installation, then selects the
+	// ids to keep and deletes the others, installation by installation.
+	McpServerLogDeleteBeyondLimit(ctx context.Context, keepPerInstallation int64) (int64, error)
+	// McpServerLogInsertMany writes a satellite's batch of server logs with COPY
+	// (DeployStack: one multi-row INSERT per batch).
+	McpServerLogInsertMany(ctx context.Context, arg []McpServerLogInsertManyParams) (int64, error)
+	// McpServerLogListByInstallation returns one page of an installation's server logs,
+	// newest first (created_at DESC, id DESC). The first page has a nil cursor;
+	// the next passes the created_at and id of the previous page's last row.
+	// The cursor is one row comparison on mcp_server_logs_installation_created_idx,
+	// read backwards: no sort, and no page rescans the rows before it.
+	McpServerLogListByInstallation(ctx context.Context, arg McpServerLogListByInstallationParams) ([]McpServerLog, error)
+	// McpServerSearch ranks the active servers a user may see (visibility as in
+	// McpServerListPage) against query, in web-search syntax: best match first
+	// (name weighs more than description, description more than tags), the
+	// top max_rows of them, through mcp_servers_search_idx.
+	McpServerSearch(ctx context.Context, arg McpServerSearchParams) ([]McpServerSearchRow, error)
+	// McpServerUpdate changes the given fields of a server and bumps
+	// updated_at; a nil (NULL) field keeps its value, so one statement serves
+	// every partial edit DeployStack makes with a read and a write.
+	McpServerUpdate(ctx context.Context, arg McpServerUpdateParams) (McpServer, error)
+	// McpServerUpdateHealth records a health check of a remote server.
+	McpServerUpdateHealth(ctx context.Context, arg McpServerUpdateHealthParams) (int64, error)
+	McpServerVersionDelete(ctx context.Context, id string) (int64, error)
+	// McpServerVersionGetLatestByServer returns the version marked latest (the
+	// newest one, should several be marked, as real data may have).
+	McpServerVersionGetLatestByServer(ctx context.Context, serverID string) (McpServerVersion, error)
+	// McpServerVersionGetStableByServer returns the newest stable version.
+	McpServerVersionGetStableByServer(ctx context.Context, serverID string) (McpServerVersion, error)
+	McpServerVersionInsert(ctx context.Context, arg McpServerVersionInsertParams) (McpServerVersion, error)
+	// McpServerVersionListByServer returns a server's versions, newest first.
+	McpServerVersionListByServer(ctx context.Context, serverID string) ([]McpServerVersion, error)
+	// McpServerVersionUpdateLatest marks version_id the latest version of its
+	// server and clears the mark on the others, in one statement (rows: the
+	// server's versions). A version_id that is not one of server_id's changes
+	// nothing (0 rows).
+	McpServerVersionUpdateLatest(ctx context.Context, arg McpServerVersionUpdateLatestParams) (int64, error)
+	// McpToolMetadataDeleteStale removes an installation's tools that are not in
+	// keep_tool_names: after a rediscovery, with McpToolMetadataUpsertMany.
+	McpToolMetadataDeleteStale(ctx context.Context, arg McpToolMetadataDeleteStaleParams) (int64, error)
+	// McpToolMetadataListByInstallation returns an installation's tools by name
+	// (mcp_tool_metadata_unique_installation_tool).
+	McpToolMetadataListByInstallation(ctx context.Context, installationID string) ([]McpToolMetadata, error)
+	// McpToolMetadataUpdateDisabled turns one tool of an installation off or on.
+	McpToolMetadataUpdateDisabled(ctx context.Context, arg McpToolMetadataUpdateDisabledParams) (int64, error)
+	// McpToolMetadataUpsertMany records the tools discovered on an installation
+	// in one statement: the arrays are parallel, one element per tool. A known
+	// tool keeps its id, discovered_at and is_disabled (the team's choice) and
+	// takes the new description, schema and token count. DeployStack writes
+	// them one by one.
+	McpToolMetadataUpsertMany(ctx context.Context, arg McpToolMetadataUpsertManyParams) (int64, error)
+	McpUserConfigurationDelete(ctx context.Context, arg McpUserConfigurationDeleteParams) (int64, error)
+	McpUserConfigurationGetByInstallationUser(ctx context.Context, arg McpUserConfigurationGetByInstallationUserParams) (McpUserConfiguration, error)
+	McpUserConfigurationListByInstallation(ctx context.Context, installationID string) ([]McpUserConfiguration, error)
+	McpUserConfigurationListByUser(ctx context.Context, userID string) ([]McpUserConfiguration, error)
+	McpUserConfigurationUpdateLastUsed(ctx context.Context, arg McpUserConfigurationUpdateLastUsedParams) (int64, error)
+	// McpUserConfigurationUpsert writes a user's configuration of an
+	// installation: inserted the first time, replaced after (conflict target
+	// mcp_user_configs_unique_user_installation). id is used only on insert.
+	McpUserConfigurationUpsert(ctx context.Context, arg McpUserConfigurationUpsertParams) (McpUserConfiguration, error)
+	// OAuthPendingFlowClaimByState consumes the unexpired flow of an OAuth
+	// state: it deletes and returns it in one statement, so a callback replayed
+	// or raced gets ErrNotFound instead of a second token exchange. SKIP LOCKED
+	// lets a concurrent claimer fail at once rather than wait.
+	OAuthPendingFlowClaimByState(ctx context.Context, oauthState string) (OAuthPendingFlow, error)
+	OAuthPendingFlowDelete(ctx context.Context, id string) (int64, error)
+	// OAuthPendingFlowDeleteExpired sweeps the flows that expired
+	// (oauth_pending_flows_expires_at_idx).
+	OAuthPendingFlowDeleteExpired(ctx context.Context) (int64, error)
+	// OAuthPendingFlowGetByState returns the unexpired flow of an OAuth state
+	// (oauth_pending_flows_state_idx), without consuming it.
+	OAuthPendingFlowGetByState(ctx context.Context, oauthState string) (OAuthPendingFlow, error)
+	OAuthPendingFlowInsert(ctx context.Context, arg OAuthPendingFlowInsertParams) (OAuthPendingFlow, error)
 	RoleCreate(ctx context.Context, arg RoleCreateParams) (Role, error)
 	RoleDelete(ctx context.Context, id string) (int64, error)
 	RoleGetByID(ctx context.Context, id string) (Role, error)
