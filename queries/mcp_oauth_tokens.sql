@@ -26,7 +26,7 @@ SELECT sqlc.embed(t), sqlc.embed(i), sqlc.embed(s)
 FROM mcp_oauth_tokens t
 JOIN mcp_server_installations i ON i.id = t.installation_id
 JOIN mcp_servers s ON s.id = i.server_id
-WHERE t.expires_at < @expires_before AND t.refresh_token IS NOT NULL
+WHERE t.expires_at < @expires_before::timestamptz AND t.refresh_token IS NOT NULL
 ORDER BY t.expires_at, t.id
 LIMIT @max_rows;
 
@@ -37,4 +37,4 @@ DELETE FROM mcp_oauth_tokens WHERE installation_id = @installation_id AND user_i
 -- expired_before and cannot be refreshed (no refresh token): the user must
 -- authorize again either way.
 -- name: McpOAuthTokenDeleteExpired :execrows
-DELETE FROM mcp_oauth_tokens WHERE expires_at < @expired_before AND refresh_token IS NULL;
+DELETE FROM mcp_oauth_tokens WHERE expires_at < @expired_before::timestamptz AND refresh_token IS NULL;

@@ -26,7 +26,7 @@ SELECT * FROM mcp_server_instances WHERE installation_id = @installation_id AND 
 -- McpServerInstanceGetByInstancePath resolves the path a satellite routes
 -- by (mcp_instances_instance_path_idx, unique).
 -- name: McpServerInstanceGetByInstancePath :one
-SELECT * FROM mcp_server_instances WHERE instance_path = @instance_path;
+SELECT * FROM mcp_server_instances WHERE instance_path = @instance_path::text;
 
 -- name: McpServerInstanceListByInstallation :many
 SELECT * FROM mcp_server_instances WHERE installation_id = @installation_id ORDER BY created_at, id;

@@ -28,13 +28,13 @@ func (q *Queries) McpOAuthTokenDelete(ctx context.Context, arg McpOAuthTokenDele
 }
 
 const mcpOAuthTokenDeleteExpired = `-- name: McpOAuthTokenDeleteExpired :execrows
-DELETE FROM mcp_oauth_tokens WHERE expires_at < $1 AND refresh_token IS NULL
+DELETE FROM mcp_oauth_tokens WHERE expires_at < $1::timestamptz AND refresh_token IS NULL
 `
 
 // McpOAuthTokenDeleteExpired sweeps the tokens that expired before
 // expired_before and cannot be refreshed (no refresh token): the user must
 // authorize again either way.
-func (q *Queries) McpOAuthTokenDeleteExpired(ctx context.Context, expiredBefore *time.Time) (int64, error) {
+func (q *Queries) McpOAuthTokenDeleteExpired(ctx context.Context, expiredBefore time.Time) (int64, error) {
 	result, err := q.db.Exec(ctx, mcpOAuthTokenDeleteExpired, expiredBefore)
 	if err != nil {
 		return 0, err
@@ -75,14 +75,14 @@ SELECT t.id, t.installation_id, t.user_id, t.team_id, t.access_token, t.refresh_
 FROM mcp_oauth_tokens t
 JOIN mcp_server_installations i ON i.id = t.installation_id
 JOIN mcp_servers s ON s.id = i.server_id
-WHERE t.expires_at < $1 AND t.refresh_token IS NOT NULL
+WHERE t.expires_at < $1::timestamptz AND t.refresh_token IS NOT NULL
 ORDER BY t.expires_at, t.id
 LIMIT $2
 `
 
 type McpOAuthTokenListExpiringParams struct {
-	ExpiresBefore *time.Time `db:"expires_before" json:"expires_before"`
-	MaxRows       int32      `db:"max_rows" json:"max_rows"`
+	ExpiresBefore time.Time `db:"expires_before" json:"expires_before"`
+	MaxRows       int32     `db:"max_rows" json:"max_rows"`
 }
 
 type McpOAuthTokenListExpiringRow struct {

@@ -83,12 +83,12 @@ func (q *Queries) McpServerInstanceGetByInstallationUser(ctx context.Context, ar
 }
 
 const mcpServerInstanceGetByInstancePath = `-- name: McpServerInstanceGetByInstancePath :one
-SELECT id, installation_id, user_id, instance_path, instance_token, status, status_message, status_updated_at, last_health_check_at, last_credential_check_at, created_at, updated_at FROM mcp_server_instances WHERE instance_path = $1
+SELECT id, installation_id, user_id, instance_path, instance_token, status, status_message, status_updated_at, last_health_check_at, last_credential_check_at, created_at, updated_at FROM mcp_server_instances WHERE instance_path = $1::text
 `
 
 // McpServerInstanceGetByInstancePath resolves the path a satellite routes
 // by (mcp_instances_instance_path_idx, unique).
-func (q *Queries) McpServerInstanceGetByInstancePath(ctx context.Context, instancePath *string) (McpServerInstance, error) {
+func (q *Queries) McpServerInstanceGetByInstancePath(ctx context.Context, instancePath string) (McpServerInstance, error) {
 	row := q.db.QueryRow(ctx, mcpServerInstanceGetByInstancePath, instancePath)
 	var i McpServerInstance
 	err := row.Scan(

@@ -60,7 +60,7 @@ type Querier interface {
 	// McpOAuthTokenDeleteExpired sweeps the tokens that expired before
 	// expired_before and cannot be refreshed (no refresh token): the user must
 	// authorize again either way.
-	McpOAuthTokenDeleteExpired(ctx context.Context, expiredBefore *time.Time) (int64, error)
+	McpOAuthTokenDeleteExpired(ctx context.Context, expiredBefore time.Time) (int64, error)
 	McpOAuthTokenGetByInstallationUser(ctx context.Context, arg McpOAuthTokenGetByInstallationUserParams) (McpOAuthToken, error)
 	// McpOAuthTokenListExpiring returns the refreshable tokens expiring before
 	// expires_before, soonest first, each with its installation and server: what
@@ -120,7 +120,7 @@ type Querier interface {
 	McpServerInstanceGetByInstallationUser(ctx context.Context, arg McpServerInstanceGetByInstallationUserParams) (McpServerInstance, error)
 	// McpServerInstanceGetByInstancePath resolves the path a satellite routes
 	// by (mcp_instances_instance_path_idx, unique).
-	McpServerInstanceGetByInstancePath(ctx context.Context, instancePath *string) (McpServerInstance, error)
+	McpServerInstanceGetByInstancePath(ctx context.Context, instancePath string) (McpServerInstance, error)
 	// McpServerInstanceInsert creates a user's instance of an installation;
 	// status defaults to provisioning.
 	McpServerInstanceInsert(ctx context.Context, arg McpServerInstanceInsertParams) (McpServerInstance, error)
