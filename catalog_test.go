@@ -187,11 +187,10 @@ func TestMcpServerInsertGetUpdateDelete(t *testing.T) {
 // catalogFixture is a small catalog: two global servers (one featured) and
 // one team server in each of two teams.
 type catalogFixture struct {
-	teamA, teamB               string
-	category                   string
-	alpha, beta, gamma, delta  dbsqlc.McpServer // alpha featured; gamma team A, delta team B
-	inactive                   dbsqlc.McpServer // global, deprecated
-	alphaName, betaDescription string
+	teamA, teamB              string
+	category                  string
+	alpha, beta, gamma, delta dbsqlc.McpServer // alpha featured; gamma team A, delta team B
+	inactive                  dbsqlc.McpServer // global, deprecated
 }
 
 func newCatalogFixture(t *testing.T, db stackdb.DB, q dbsqlc.Querier) catalogFixture {

@@ -687,4 +687,20 @@ func TestInstallationsIndexes(t *testing.T) {
 			}
 		})
 	}
+
+	// The log pages are the hottest reads: their keyset cursor stays an
+	// index condition in the generic plan too, the one a prepared statement
+	// settles on, because the first page's nil cursor is coalesced rather
+	// than OR-ed away.
+	t.Run("log page, generic plan", func(t *testing.T) {
+		tx := noSeqscanTx(t, pool)
+		rec := &stmtRecorder{DB: tx}
+		_, err := stackdb.New(rec).McpServerLogListByInstallation(ctx, dbsqlc.McpServerLogListByInstallationParams{
+			InstallationID: inst, CursorCreatedAt: &cursor, CursorID: &cursorID, MaxRows: 50})
+		require.NoError(t, err)
+		plan := explainGeneric(t, tx, rec)
+		require.Contains(t, plan.Indexes(), "mcp_server_logs_installation_created_idx", plan.Text())
+		require.Nil(t, plan.Node("Node Type", "Sort"), plan.Text())
+		require.Contains(t, strings.Join(plan.IndexConds(), " "), "ROW(created_at, id) <", plan.Text())
+	})
 }

@@ -5,11 +5,12 @@ INSERT INTO mcp_request_logs (id, installation_id, team_id, user_id, tool_name, 
 VALUES (@id, @installation_id, @team_id, @user_id, @tool_name, @tool_params, @tool_response, @response_time_ms, @success,
         @error_message, @created_at);
 
--- McpRequestLogListByInstallation returns one page of an installation's request logs,
--- newest first (created_at DESC, id DESC). The first page has a nil cursor;
--- the next passes the created_at and id of the previous page's last row.
--- The cursor is one row comparison on mcp_request_logs_installation_created_idx,
--- read backwards: no sort, and no page rescans the rows before it.
+-- McpRequestLogListByInstallation returns one page of an installation's request
+-- logs, newest first (created_at DESC, id DESC). The first page has a nil
+-- cursor; the next passes the created_at and id of the previous page's last
+-- row. The cursor is one row comparison on
+-- mcp_request_logs_installation_created_idx, read backwards: no sort, and no
+-- page rescans the rows before it.
 -- name: McpRequestLogListByInstallation :many
 SELECT * FROM mcp_request_logs
 WHERE installation_id = @installation_id
@@ -18,10 +19,10 @@ WHERE installation_id = @installation_id
 ORDER BY created_at DESC, id DESC
 LIMIT @max_rows;
 
--- McpRequestLogDeleteBeyondLimit keeps the newest keep_per_installation request logs of
--- every installation and deletes the rest, in one set-based statement.
--- DeployStack's cleanup worker counts per installation, then selects the
--- ids to keep and deletes the others, installation by installation.
+-- McpRequestLogDeleteBeyondLimit keeps the newest keep_per_installation request
+-- logs of every installation and deletes the rest, in one set-based statement.
+-- DeployStack's cleanup worker counts per installation, then selects the ids to
+-- keep and deletes the others, installation by installation.
 -- name: McpRequestLogDeleteBeyondLimit :execrows
 DELETE FROM mcp_request_logs t
 USING (

@@ -4,11 +4,12 @@
 INSERT INTO mcp_server_logs (id, installation_id, team_id, log_type, log_level, message, metadata, created_at)
 VALUES (@id, @installation_id, @team_id, @log_type, @log_level, @message, @metadata, @created_at);
 
--- McpServerLogListByInstallation returns one page of an installation's server logs,
--- newest first (created_at DESC, id DESC). The first page has a nil cursor;
--- the next passes the created_at and id of the previous page's last row.
--- The cursor is one row comparison on mcp_server_logs_installation_created_idx,
--- read backwards: no sort, and no page rescans the rows before it.
+-- McpServerLogListByInstallation returns one page of an installation's server
+-- logs, newest first (created_at DESC, id DESC). The first page has a nil
+-- cursor; the next passes the created_at and id of the previous page's last
+-- row. The cursor is one row comparison on
+-- mcp_server_logs_installation_created_idx, read backwards: no sort, and no
+-- page rescans the rows before it.
 -- name: McpServerLogListByInstallation :many
 SELECT * FROM mcp_server_logs
 WHERE installation_id = @installation_id
@@ -17,10 +18,10 @@ WHERE installation_id = @installation_id
 ORDER BY created_at DESC, id DESC
 LIMIT @max_rows;
 
--- McpServerLogDeleteBeyondLimit keeps the newest keep_per_installation server logs of
--- every installation and deletes the rest, in one set-based statement.
--- DeployStack's cleanup worker counts per installation, then selects the
--- ids to keep and deletes the others, installation by installation.
+-- McpServerLogDeleteBeyondLimit keeps the newest keep_per_installation server
+-- logs of every installation and deletes the rest, in one set-based statement.
+-- DeployStack's cleanup worker counts per installation, then selects the ids to
+-- keep and deletes the others, installation by installation.
 -- name: McpServerLogDeleteBeyondLimit :execrows
 DELETE FROM mcp_server_logs t
 USING (

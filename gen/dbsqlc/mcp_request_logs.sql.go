@@ -23,10 +23,10 @@ USING (
 WHERE t.id = doomed.id
 `
 
-// McpRequestLogDeleteBeyondLimit keeps the newest keep_per_installation request logs of
-// every installation and deletes the rest, in one set-based statement.
-// DeployStack's cleanup worker counts per installation, then selects the
-// ids to keep and deletes the others, installation by installation.
+// McpRequestLogDeleteBeyondLimit keeps the newest keep_per_installation request
+// logs of every installation and deletes the rest, in one set-based statement.
+// DeployStack's cleanup worker counts per installation, then selects the ids to
+// keep and deletes the others, installation by installation.
 func (q *Queries) McpRequestLogDeleteBeyondLimit(ctx context.Context, keepPerInstallation int64) (int64, error) {
 	result, err := q.db.Exec(ctx, mcpRequestLogDeleteBeyondLimit, keepPerInstallation)
 	if err != nil {
@@ -65,11 +65,12 @@ type McpRequestLogListByInstallationParams struct {
 	MaxRows         int32      `db:"max_rows" json:"max_rows"`
 }
 
-// McpRequestLogListByInstallation returns one page of an installation's request logs,
-// newest first (created_at DESC, id DESC). The first page has a nil cursor;
-// the next passes the created_at and id of the previous page's last row.
-// The cursor is one row comparison on mcp_request_logs_installation_created_idx,
-// read backwards: no sort, and no page rescans the rows before it.
+// McpRequestLogListByInstallation returns one page of an installation's request
+// logs, newest first (created_at DESC, id DESC). The first page has a nil
+// cursor; the next passes the created_at and id of the previous page's last
+// row. The cursor is one row comparison on
+// mcp_request_logs_installation_created_idx, read backwards: no sort, and no
+// page rescans the rows before it.
 func (q *Queries) McpRequestLogListByInstallation(ctx context.Context, arg McpRequestLogListByInstallationParams) ([]McpRequestLog, error) {
 	rows, err := q.db.Query(ctx, mcpRequestLogListByInstallation,
 		arg.InstallationID,

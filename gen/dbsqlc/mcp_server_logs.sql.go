@@ -23,10 +23,10 @@ USING (
 WHERE t.id = doomed.id
 `
 
-// McpServerLogDeleteBeyondLimit keeps the newest keep_per_installation server logs of
-// every installation and deletes the rest, in one set-based statement.
-// DeployStack's cleanup worker counts per installation, then selects the
-// ids to keep and deletes the others, installation by installation.
+// McpServerLogDeleteBeyondLimit keeps the newest keep_per_installation server
+// logs of every installation and deletes the rest, in one set-based statement.
+// DeployStack's cleanup worker counts per installation, then selects the ids to
+// keep and deletes the others, installation by installation.
 func (q *Queries) McpServerLogDeleteBeyondLimit(ctx context.Context, keepPerInstallation int64) (int64, error) {
 	result, err := q.db.Exec(ctx, mcpServerLogDeleteBeyondLimit, keepPerInstallation)
 	if err != nil {
@@ -62,11 +62,12 @@ type McpServerLogListByInstallationParams struct {
 	MaxRows         int32      `db:"max_rows" json:"max_rows"`
 }
 
-// McpServerLogListByInstallation returns one page of an installation's server logs,
-// newest first (created_at DESC, id DESC). The first page has a nil cursor;
-// the next passes the created_at and id of the previous page's last row.
-// The cursor is one row comparison on mcp_server_logs_installation_created_idx,
-// read backwards: no sort, and no page rescans the rows before it.
+// McpServerLogListByInstallation returns one page of an installation's server
+// logs, newest first (created_at DESC, id DESC). The first page has a nil
+// cursor; the next passes the created_at and id of the previous page's last
+// row. The cursor is one row comparison on
+// mcp_server_logs_installation_created_idx, read backwards: no sort, and no
+// page rescans the rows before it.
 func (q *Queries) McpServerLogListByInstallation(ctx context.Context, arg McpServerLogListByInstallationParams) ([]McpServerLog, error) {
 	rows, err := q.db.Query(ctx, mcpServerLogListByInstallation,
 		arg.InstallationID,

@@ -71,19 +71,20 @@ type Querier interface {
 	// mcp_oauth_tokens_installation_user_team_idx). id is used only on insert.
 	// The token values are ciphertext; stackdb never reads them.
 	McpOAuthTokenUpsert(ctx context.Context, arg McpOAuthTokenUpsertParams) (McpOAuthToken, error)
-	// McpRequestLogDeleteBeyondLimit keeps the newest keep_per_installation request logs of
-	// every installation and deletes the rest, in one set-based statement.
-	// DeployStack's cleanup worker counts per installation, then selects the
-	// ids to keep and deletes the others, installation by installation.
+	// McpRequestLogDeleteBeyondLimit keeps the newest keep_per_installation request
+	// logs of every installation and deletes the rest, in one set-based statement.
+	// DeployStack's cleanup worker counts per installation, then selects the ids to
+	// keep and deletes the others, installation by installation.
 	McpRequestLogDeleteBeyondLimit(ctx context.Context, keepPerInstallation int64) (int64, error)
 	// McpRequestLogInsertMany writes a satellite's batch of request logs with COPY
 	// (DeployStack: one multi-row INSERT per batch).
 	McpRequestLogInsertMany(ctx context.Context, arg []McpRequestLogInsertManyParams) (int64, error)
-	// McpRequestLogListByInstallation returns one page of an installation's request logs,
-	// newest first (created_at DESC, id DESC). The first page has a nil cursor;
-	// the next passes the created_at and id of the previous page's last row.
-	// The cursor is one row comparison on mcp_request_logs_installation_created_idx,
-	// read backwards: no sort, and no page rescans the rows before it.
+	// McpRequestLogListByInstallation returns one page of an installation's request
+	// logs, newest first (created_at DESC, id DESC). The first page has a nil
+	// cursor; the next passes the created_at and id of the previous page's last
+	// row. The cursor is one row comparison on
+	// mcp_request_logs_installation_created_idx, read backwards: no sort, and no
+	// page rescans the rows before it.
 	McpRequestLogListByInstallation(ctx context.Context, arg McpRequestLogListByInstallationParams) ([]McpRequestLog, error)
 	// McpServerDelete removes a server; its versions, installations and pending
 	// flows go with it (ON DELETE CASCADE).
@@ -163,19 +164,20 @@ type Querier interface {
 	// name and id of the previous page's last row. (NOT featured, name, id) is
 	// the key of mcp_servers_listing_idx, so the cursor is one index condition.
 	McpServerListPage(ctx context.Context, arg McpServerListPageParams) ([]McpServer, error)
-	// McpServerLogDeleteBeyondLimit keeps the newest keep_per_installation server logs of
-	// every installation and deletes the rest, in one set-based statement.
-	// DeployStack's cleanup worker counts per installation, then selects the
-	// ids to keep and deletes the others, installation by installation.
+	// McpServerLogDeleteBeyondLimit keeps the newest keep_per_installation server
+	// logs of every installation and deletes the rest, in one set-based statement.
+	// DeployStack's cleanup worker counts per installation, then selects the ids to
+	// keep and deletes the others, installation by installation.
 	McpServerLogDeleteBeyondLimit(ctx context.Context, keepPerInstallation int64) (int64, error)
 	// McpServerLogInsertMany writes a satellite's batch of server logs with COPY
 	// (DeployStack: one multi-row INSERT per batch).
 	McpServerLogInsertMany(ctx context.Context, arg []McpServerLogInsertManyParams) (int64, error)
-	// McpServerLogListByInstallation returns one page of an installation's server logs,
-	// newest first (created_at DESC, id DESC). The first page has a nil cursor;
-	// the next passes the created_at and id of the previous page's last row.
-	// The cursor is one row comparison on mcp_server_logs_installation_created_idx,
-	// read backwards: no sort, and no page rescans the rows before it.
+	// McpServerLogListByInstallation returns one page of an installation's server
+	// logs, newest first (created_at DESC, id DESC). The first page has a nil
+	// cursor; the next passes the created_at and id of the previous page's last
+	// row. The cursor is one row comparison on
+	// mcp_server_logs_installation_created_idx, read backwards: no sort, and no
+	// page rescans the rows before it.
 	McpServerLogListByInstallation(ctx context.Context, arg McpServerLogListByInstallationParams) ([]McpServerLog, error)
 	// McpServerSearch ranks the active servers a user may see (visibility as in
 	// McpServerListPage) against query, in web-search syntax: best match first
