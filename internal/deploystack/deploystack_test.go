@@ -183,10 +183,15 @@ type dbConstraint struct {
 }
 
 type dbIndex struct {
-	name      string
-	columns   []string // expression keys as pg_get_indexdef prints them
-	predicate string
+	name             string
+	columns          []string // expression keys as pg_get_indexdef prints them
+	predicate        string
+	nullsNotDistinct bool
 }
+
+// likeReal reports whether the index is unique as a real unique key is: on
+// every row, NULLs distinct.
+func (ix dbIndex) likeReal() bool { return ix.predicate == "" && !ix.nullsNotDistinct }
 
 type dbTable struct {
 	columns     map[string]dbColumn
@@ -275,7 +280,7 @@ func loadSchema(t *testing.T) dbSchema {
 		             FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS u(n, i)
 		             LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = u.n
 		             WHERE u.i <= x.indnkeyatts ORDER BY u.i),
-		       coalesce(pg_get_expr(x.indpred, x.indrelid), '')
+		       coalesce(pg_get_expr(x.indpred, x.indrelid), ''), x.indnullsnotdistinct
 		FROM pg_index x
 		JOIN pg_class i ON i.oid = x.indexrelid
 		JOIN pg_class c ON c.oid = x.indrelid
@@ -283,7 +288,7 @@ func loadSchema(t *testing.T) dbSchema {
 		ORDER BY c.relname, i.relname`)
 	require.NoError(t, err)
 	var ix dbIndex
-	_, err = pgx.ForEachRow(rows, []any{&table, &ix.name, &ix.columns, &ix.predicate}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&table, &ix.name, &ix.columns, &ix.predicate, &ix.nullsNotDistinct}, func() error {
 		s.tables[table].unique = append(s.tables[table].unique, ix)
 		return nil
 	})
@@ -470,22 +475,28 @@ func stricterKey(s deploystack.Stricter) string {
 // castSuffix is the type cast Postgres prints after a default's literal.
 var castSuffix = regexp.MustCompile(`::[a-z_ ]+(\[\])?$`)
 
-// literal matches a quoted SQL string literal.
-var literal = regexp.MustCompile(`'((?:[^']|'')*)'`)
-
-// valuesCheck returns the values the CHECK constraints on column alone
-// allow (the string literals they name), and the constraints' names.
-func valuesCheck(tb *dbTable, column string) (values, names []string) {
+// valuesCheck returns the CHECK constraints on column alone, by name, with
+// their definitions.
+func valuesCheck(tb *dbTable, column string) map[string]string {
+	checks := map[string]string{}
 	for _, k := range tb.constraints {
-		if k.kind != "c" || !slices.Equal(k.columns, []string{column}) {
-			continue
-		}
-		names = append(names, k.name)
-		for _, m := range literal.FindAllStringSubmatch(k.def, -1) {
-			values = append(values, strings.ReplaceAll(m[1], "''", "'"))
+		if k.kind == "c" && slices.Equal(k.columns, []string{column}) {
+			checks[k.name] = k.def
 		}
 	}
-	return values, names
+	return checks
+}
+
+// valuesCheckDefs returns the definitions, as pg_get_constraintdef prints
+// them, of a CHECK that allows exactly values in column (IN (...) and
+// = ANY (ARRAY[...]) print alike), with or without "IS NULL OR".
+func valuesCheckDefs(column string, values []string) []string {
+	var lits []string
+	for _, v := range values {
+		lits = append(lits, "'"+strings.ReplaceAll(v, "'", "''")+"'::text")
+	}
+	in := fmt.Sprintf("(%s = ANY (ARRAY[%s]))", column, strings.Join(lits, ", "))
+	return []string{"CHECK (" + in + ")", fmt.Sprintf("CHECK (((%s IS NULL) OR %s))", column, in)}
 }
 
 // TestEveryRealColumnHasANativeHome: the home of every real column of both
@@ -549,13 +560,20 @@ func checkColumn(t *testing.T, s dbSchema, l layout, ft factTable, fc factColumn
 		require.Empty(t, col.generated, "%s: a real column is stored, not generated", where)
 	}
 
-	values, names := valuesCheck(tb, column)
 	if w.kind == "values" {
-		require.NotEmpty(t, names, "%s: no CHECK on the column alone allows the documented values %v", where, fc.DocumentedValues)
-		if l.name == "postgres" {
-			require.Equal(t, fc.DocumentedValues, values, "%s: CHECK %v allows %v, want exactly the documented values", where, names, values)
-		} else {
-			require.Subset(t, values, fc.DocumentedValues, "%s: CHECK %v (%v) lacks values of the SQLite layout", where, names, values)
+		checks := valuesCheck(tb, column)
+		require.Len(t, checks, 1, "%s: want one CHECK on the column alone allowing the documented values %v, found %v",
+			where, fc.DocumentedValues, checks)
+		for name, def := range checks {
+			if l.name == "postgres" {
+				require.Contains(t, valuesCheckDefs(column, fc.DocumentedValues), def,
+					"%s: CHECK %s is %s, want one allowing exactly the documented values %v, in order", where, name, def, fc.DocumentedValues)
+			} else {
+				for _, v := range fc.DocumentedValues {
+					require.Contains(t, def, "'"+strings.ReplaceAll(v, "'", "''")+"'::text",
+						"%s: CHECK %s (%s) lacks %q of the SQLite layout", where, name, def, v)
+				}
+			}
 		}
 	}
 
@@ -606,7 +624,8 @@ func TestRealKeys(t *testing.T) {
 					i := slices.IndexFunc(tb.unique, func(ix dbIndex) bool { return sameColumns(ix.columns, cols) })
 					require.GreaterOrEqual(t, i, 0, "%s (%s): no unique index on (%s), the real unique key (%s)",
 						table, ft.Name, strings.Join(cols, ", "), strings.Join(key, ", "))
-					require.Empty(t, tb.unique[i].predicate, "%s: unique index %s is partial, the real key is not", table, tb.unique[i].name)
+					require.True(t, tb.unique[i].likeReal(), "%s: unique index %s is partial or NULLS NOT DISTINCT "+
+						"(%q), the real key is neither", table, tb.unique[i].name, tb.unique[i].predicate)
 				}
 			})
 		}
@@ -638,7 +657,8 @@ func TestNoConstraintTheFactsLack(t *testing.T) {
 			}
 			for _, fk := range ft.ForeignKeys {
 				_, cols := homes(t, ft.Name, []string{fk.Column})
-				real[key{table, deploystack.KindForeignKey, cols[0]}] = true
+				refTable, refCols := homes(t, fk.RefTable, []string{fk.RefColumn})
+				real[key{table, deploystack.KindForeignKey, cols[0] + "→" + refTable + "." + refCols[0]}] = true
 			}
 			for _, fc := range ft.Columns {
 				if len(fc.DocumentedValues) > 0 {
@@ -663,13 +683,14 @@ func TestNoConstraintTheFactsLack(t *testing.T) {
 		tb := s.tables[m.Name]
 		require.NotNil(t, tb, "table %s (home of %s) is not in the migrated schema", m.Name, m.Real)
 		for _, ix := range tb.unique {
-			if !real[key{m.Name, deploystack.KindUnique, strings.Join(slices.Sorted(slices.Values(ix.columns)), ",")}] || ix.predicate != "" {
+			if !real[key{m.Name, deploystack.KindUnique, strings.Join(slices.Sorted(slices.Values(ix.columns)), ",")}] || !ix.likeReal() {
 				need(m.Name, deploystack.KindUnique, "unique index "+ix.name, ix.columns, "")
 			}
 		}
 		for _, k := range tb.constraints {
 			switch {
-			case k.kind == "f" && !(len(k.columns) == 1 && real[key{m.Name, deploystack.KindForeignKey, k.columns[0]}]):
+			case k.kind == "f" && !(len(k.columns) == 1 && len(k.refColumns) == 1 &&
+				real[key{m.Name, deploystack.KindForeignKey, k.columns[0] + "→" + k.refTable + "." + k.refColumns[0]}]):
 				need(m.Name, deploystack.KindForeignKey, "foreign key "+k.name, k.columns, "")
 			case k.kind == "c" && !(len(k.columns) == 1 && real[key{m.Name, deploystack.KindCheck, k.columns[0]}]):
 				need(m.Name, deploystack.KindCheck, k.def, nil, k.name)
