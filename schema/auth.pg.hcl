@@ -101,7 +101,8 @@ table "users" {
 table "sessions" {
   schema = schema.public
   column "id" {
-    type = text
+    type    = text
+    comment = "secret: the session token the cookie carries"
   }
   column "user_id" {
     type = text
