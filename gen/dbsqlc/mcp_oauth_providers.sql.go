@@ -133,7 +133,7 @@ type McpOAuthProviderInsertParams struct {
 	IconUrl                 *string         `db:"icon_url" json:"icon_url"`
 	AuthServerPatterns      json.RawMessage `db:"auth_server_patterns" json:"auth_server_patterns"`
 	ClientID                string          `db:"client_id" json:"client_id"`
-	ClientSecret            *string         `db:"client_secret" json:"client_secret"`
+	ClientSecret            *string         `db:"client_secret" json:"-"`
 	AuthorizationEndpoint   string          `db:"authorization_endpoint" json:"authorization_endpoint"`
 	TokenEndpoint           string          `db:"token_endpoint" json:"token_endpoint"`
 	DefaultScopes           json.RawMessage `db:"default_scopes" json:"default_scopes"`

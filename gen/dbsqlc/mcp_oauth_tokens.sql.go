@@ -236,8 +236,8 @@ type McpOAuthTokenUpsertParams struct {
 	InstallationID string     `db:"installation_id" json:"installation_id"`
 	UserID         string     `db:"user_id" json:"user_id"`
 	TeamID         string     `db:"team_id" json:"team_id"`
-	AccessToken    string     `db:"access_token" json:"access_token"`
-	RefreshToken   *string    `db:"refresh_token" json:"refresh_token"`
+	AccessToken    string     `db:"access_token" json:"-"`
+	RefreshToken   *string    `db:"refresh_token" json:"-"`
 	TokenType      string     `db:"token_type" json:"token_type"`
 	ExpiresAt      *time.Time `db:"expires_at" json:"expires_at"`
 	Scope          *string    `db:"scope" json:"scope"`

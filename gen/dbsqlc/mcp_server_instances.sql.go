@@ -120,7 +120,7 @@ type McpServerInstanceInsertParams struct {
 	InstallationID string  `db:"installation_id" json:"installation_id"`
 	UserID         string  `db:"user_id" json:"user_id"`
 	InstancePath   *string `db:"instance_path" json:"instance_path"`
-	InstanceToken  *string `db:"instance_token" json:"instance_token"`
+	InstanceToken  *string `db:"instance_token" json:"-"`
 	Status         *string `db:"status" json:"status"`
 }
 
@@ -353,7 +353,7 @@ type McpServerInstanceUpdateStatusRow struct {
 	InstallationID        string     `db:"installation_id" json:"installation_id"`
 	UserID                string     `db:"user_id" json:"user_id"`
 	InstancePath          *string    `db:"instance_path" json:"instance_path"`
-	InstanceToken         *string    `db:"instance_token" json:"instance_token"`
+	InstanceToken         *string    `db:"instance_token" json:"-"`
 	Status                string     `db:"status" json:"status"`
 	StatusMessage         *string    `db:"status_message" json:"status_message"`
 	StatusUpdatedAt       *time.Time `db:"status_updated_at" json:"status_updated_at"`

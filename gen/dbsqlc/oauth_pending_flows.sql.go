@@ -132,10 +132,10 @@ type OAuthPendingFlowInsertParams struct {
 	ServerID                     string          `db:"server_id" json:"server_id"`
 	CreatedBy                    string          `db:"created_by" json:"created_by"`
 	InstallationID               *string         `db:"installation_id" json:"installation_id"`
-	OauthState                   string          `db:"oauth_state" json:"oauth_state"`
-	OauthCodeVerifier            string          `db:"oauth_code_verifier" json:"oauth_code_verifier"`
+	OauthState                   string          `db:"oauth_state" json:"-"`
+	OauthCodeVerifier            string          `db:"oauth_code_verifier" json:"-"`
 	OauthClientID                string          `db:"oauth_client_id" json:"oauth_client_id"`
-	OauthClientSecret            *string         `db:"oauth_client_secret" json:"oauth_client_secret"`
+	OauthClientSecret            *string         `db:"oauth_client_secret" json:"-"`
 	OauthProviderID              *string         `db:"oauth_provider_id" json:"oauth_provider_id"`
 	OauthTokenEndpoint           string          `db:"oauth_token_endpoint" json:"oauth_token_endpoint"`
 	OauthTokenEndpointAuthMethod string          `db:"oauth_token_endpoint_auth_method" json:"oauth_token_endpoint_auth_method"`
