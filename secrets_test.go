@@ -60,8 +60,9 @@ var notSecret = map[string]string{
 	"oauth_token_endpoint": "the OAuth provider's public token URL, copied into the installation or pending flow",
 	"token_endpoint_auth_method": "how a client authenticates at the token endpoint " +
 		"(client_secret_post, client_secret_basic, none): a method name",
-	"oauth_token_endpoint_auth_method": "the same method name, copied into the installation or pending flow",
-	"api_key_id":                       "mcp_client_activity: the id of the API key a client used (the key itself is never stored there)",
+	"oauth_token_endpoint_auth_method":            "the same method name, copied into the installation or pending flow",
+	"api_key_id":                                  "mcp_client_activity: the id of the API key a client used (the key itself is never stored there)",
+	"McpToolMetadataUpsertManyParams.TokenCounts": "the token_count of each tool, numbers",
 }
 
 // encryptedValueColumn is the column a table's is_encrypted flag refers to.

@@ -30,4 +30,12 @@ var StricterThanDeployStack = []Stricter{
 		Reason: "permissions is a JSON array of permission names (auth.ts); the application reads it as string[]"},
 	{Table: "satellite_registration_tokens", Kind: KindCheck, Name: "satellite_registration_tokens_permissions_is_array",
 		Reason: "permissions is jsonb typed string[] in satellites.ts ($type<string[]>)"},
+	{Table: "mcp_user_configurations", Kind: KindUnique, Columns: []string{"installation_id", "user_id"},
+		Reason: "one configuration per user and installation, as the index name mcp_user_configs_unique_user_installation says; the target of McpUserConfigurationUpsert"},
+	{Table: "mcp_tool_metadata", Kind: KindUnique, Columns: []string{"installation_id", "tool_name"},
+		Reason: "one row per tool of an installation, as the index name says; the target of McpToolMetadataUpsertMany"},
+	{Table: "mcp_oauth_tokens", Kind: KindUnique, Columns: []string{"installation_id", "user_id", "team_id"},
+		Reason: "one token per installation, user and team; the target of McpOAuthTokenUpsert"},
+	{Table: "mcp_oauth_providers", Kind: KindCheck, Name: "mcp_oauth_providers_auth_server_patterns_is_array",
+		Reason: "auth_server_patterns is a JSON array of URL patterns, which McpOAuthProviderGetByAuthServerURL unnests"},
 }
