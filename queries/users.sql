@@ -27,7 +27,7 @@ ORDER BY lower(email) = lower(@login) DESC, id
 LIMIT 1;
 
 -- name: UserGetByGithubID :one
-SELECT * FROM users WHERE github_id = @github_id;
+SELECT * FROM users WHERE github_id = @github_id::text;
 
 -- UserList is the admin list: every user with their role's name (nil: no
 -- role), by username.

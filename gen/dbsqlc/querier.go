@@ -243,7 +243,7 @@ type Querier interface {
 	// case (possible in imported data: the real unique key is on email as
 	// written), the oldest id wins.
 	UserGetByEmail(ctx context.Context, email string) (User, error)
-	UserGetByGithubID(ctx context.Context, githubID *string) (User, error)
+	UserGetByGithubID(ctx context.Context, githubID string) (User, error)
 	UserGetByID(ctx context.Context, id string) (User, error)
 	// UserGetByLogin is the email login: login is an email (any case) or a
 	// username. An email match wins over a username match; usernames are not

@@ -93,10 +93,10 @@ func (q *Queries) UserGetByEmail(ctx context.Context, email string) (User, error
 }
 
 const userGetByGithubID = `-- name: UserGetByGithubID :one
-SELECT id, username, email, auth_type, first_name, last_name, github_id, hashed_password, role_id, email_verified FROM users WHERE github_id = $1
+SELECT id, username, email, auth_type, first_name, last_name, github_id, hashed_password, role_id, email_verified FROM users WHERE github_id = $1::text
 `
 
-func (q *Queries) UserGetByGithubID(ctx context.Context, githubID *string) (User, error) {
+func (q *Queries) UserGetByGithubID(ctx context.Context, githubID string) (User, error) {
 	row := q.db.QueryRow(ctx, userGetByGithubID, githubID)
 	var i User
 	err := row.Scan(
