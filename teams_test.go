@@ -52,11 +52,19 @@ func TestTeamInsertWithOwner(t *testing.T) {
 		check  func(t *testing.T, err error)
 	}{
 		{"slug taken", dbsqlc.TeamInsertWithOwnerParams{ID: "team_2", Name: "Core 2", Slug: "core", OwnerID: owner, MembershipID: "mem_2"},
-			func(t *testing.T, err error) { require.True(t, stackdb.IsUniqueViolation(err, "teams_slug_key"), "%v", err) }},
+			func(t *testing.T, err error) {
+				require.True(t, stackdb.IsUniqueViolation(err, "teams_slug_key"), "%v", err)
+			}},
 		{"unknown owner", dbsqlc.TeamInsertWithOwnerParams{ID: "team_3", Name: "X", Slug: "x", OwnerID: "user_missing", MembershipID: "mem_3"},
-			func(t *testing.T, err error) { require.Error(t, err) }},
+			func(t *testing.T, err error) {
+				var cerr *stackdb.ConstraintError
+				require.ErrorAs(t, err, &cerr)
+				require.Equal(t, stackdb.ForeignKey, cerr.Kind, "%v", err)
+			}},
 		{"membership id taken", dbsqlc.TeamInsertWithOwnerParams{ID: "team_4", Name: "Y", Slug: "y", OwnerID: owner, MembershipID: "mem_core"},
-			func(t *testing.T, err error) { require.True(t, stackdb.IsUniqueViolation(err, "team_members_pkey"), "%v", err) }},
+			func(t *testing.T, err error) {
+				require.True(t, stackdb.IsUniqueViolation(err, "team_members_pkey"), "%v", err)
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
