@@ -200,17 +200,40 @@ func TestTeamCloudCredentialQueries(t *testing.T) {
 	teamID, owner := createTeam(t, pool)
 	otherTeam, _ := createTeam(t, pool)
 
-	c, err := q.TeamCloudCredentialInsert(ctx, dbsqlc.TeamCloudCredentialInsertParams{
+	prod := dbsqlc.TeamCloudCredentialInsertParams{
 		ID: "cred_1", TeamID: teamID, ProviderID: "aws", Name: "prod", Comment: new("main account"), Credentials: "ciphertext-1", CreatedBy: owner,
-	})
-	require.NoError(t, err)
-	require.Equal(t, "ciphertext-1", c.Credentials)
-	_, err = q.TeamCloudCredentialInsert(ctx, dbsqlc.TeamCloudCredentialInsertParams{ID: "cred_x", TeamID: teamID, ProviderID: "gcp", Name: "x", Credentials: "c", CreatedBy: owner})
-	requireConstraint(t, err, stackdb.Check, "team_cloud_credentials_provider_id_check")
-	insert(t, pool, `INSERT INTO team_cloud_credentials (id, team_id, provider_id, name, credentials, created_by, created_at)
-		VALUES ('cred_old', $1, 'render', 'old', 'c', $2, now() - interval '1 day')`, teamID, owner)
-
+	}
 	tests := []struct {
+		name   string
+		params dbsqlc.TeamCloudCredentialInsertParams
+		want   int64
+	}{
+		{"new", prod, 1},
+		{"name taken for the provider", dbsqlc.TeamCloudCredentialInsertParams{ID: "cred_dup", TeamID: teamID, ProviderID: "aws", Name: "prod", Credentials: "c", CreatedBy: owner}, 0},
+		{"same name, other provider", dbsqlc.TeamCloudCredentialInsertParams{ID: "cred_render", TeamID: teamID, ProviderID: "render", Name: "prod", Credentials: "c", CreatedBy: owner}, 1},
+		{"same name, other team", dbsqlc.TeamCloudCredentialInsertParams{ID: "cred_other", TeamID: otherTeam, ProviderID: "aws", Name: "prod", Credentials: "c", CreatedBy: owner}, 1},
+	}
+	for _, tt := range tests {
+		t.Run("insert "+tt.name, func(t *testing.T) {
+			n, err := q.TeamCloudCredentialInsert(ctx, tt.params)
+			require.NoError(t, err)
+			require.Equal(t, tt.want, n)
+			require.EqualValues(t, tt.want, countRows(t, pool, "team_cloud_credentials", "id = $1", tt.params.ID))
+		})
+	}
+	_, err := q.TeamCloudCredentialInsert(ctx, dbsqlc.TeamCloudCredentialInsertParams{ID: "cred_x", TeamID: teamID, ProviderID: "gcp", Name: "x", Credentials: "c", CreatedBy: owner})
+	requireConstraint(t, err, stackdb.Check, "team_cloud_credentials_provider_id_check")
+	// An older credential by another member.
+	member := createUser(t, pool)
+	insert(t, pool, `INSERT INTO team_cloud_credentials (id, team_id, provider_id, name, comment, credentials, created_by, created_at)
+		VALUES ('cred_old', $1, 'render', 'old 50%_off', 'Staging', 'c', $2, now() - interval '1 day')`, teamID, member)
+
+	c, err := q.TeamCloudCredentialGetByID(ctx, dbsqlc.TeamCloudCredentialGetByIDParams{ID: "cred_1", TeamID: teamID})
+	require.NoError(t, err)
+	require.Equal(t, dbsqlc.TeamCloudCredential{ID: "cred_1", TeamID: teamID, ProviderID: "aws", Name: "prod", Comment: new("main account"),
+		Credentials: "ciphertext-1", CreatedBy: owner, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}, c, "the ciphertext untouched")
+
+	scoped := []struct {
 		name   string
 		teamID string
 		found  bool
@@ -218,10 +241,10 @@ func TestTeamCloudCredentialQueries(t *testing.T) {
 		{"own team", teamID, true},
 		{"another team cannot reach it", otherTeam, false},
 	}
-	for _, tt := range tests {
+	for _, tt := range scoped {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := q.TeamCloudCredentialGetByID(ctx, dbsqlc.TeamCloudCredentialGetByIDParams{ID: "cred_1", TeamID: tt.teamID})
-			n, uerr := q.TeamCloudCredentialUpdate(ctx, dbsqlc.TeamCloudCredentialUpdateParams{ID: "cred_1", TeamID: tt.teamID, Name: new("renamed by " + tt.teamID)})
+			n, uerr := q.TeamCloudCredentialUpdate(ctx, dbsqlc.TeamCloudCredentialUpdateParams{ID: "cred_1", TeamID: tt.teamID, Name: new("renamed by " + tt.name)})
 			require.NoError(t, uerr)
 			if !tt.found {
 				require.ErrorIs(t, err, stackdb.ErrNotFound)
@@ -236,13 +259,48 @@ func TestTeamCloudCredentialQueries(t *testing.T) {
 
 	list, err := q.TeamCloudCredentialListByTeam(ctx, teamID)
 	require.NoError(t, err)
-	require.Equal(t, []string{"cred_1", "cred_old"}, []string{list[0].ID, list[1].ID}, "newest first")
-	require.Equal(t, "renamed by "+teamID, list[0].Name)
-	require.Equal(t, "main account", *list[0].Comment, "nil keeps the comment")
-	require.Equal(t, "ciphertext-1", list[0].Credentials, "nil keeps the credentials")
-	none, err := q.TeamCloudCredentialListByTeam(ctx, otherTeam)
+	require.Len(t, list, 3)
+	require.Equal(t, "cred_old", list[2].TeamCloudCredential.ID, "newest first")
+	byID := map[string]dbsqlc.TeamCloudCredentialListByTeamRow{}
+	for _, r := range list {
+		byID[r.TeamCloudCredential.ID] = r
+	}
+	first := byID["cred_1"]
+	require.Equal(t, "renamed by own team", first.TeamCloudCredential.Name)
+	require.Equal(t, "main account", *first.TeamCloudCredential.Comment, "nil keeps the comment")
+	require.Equal(t, "ciphertext-1", first.TeamCloudCredential.Credentials, "nil keeps the credentials")
+	require.Equal(t, owner, first.CreatorUsername, "the fixture's username is its id")
+	require.Equal(t, owner+"@example.com", first.CreatorEmail)
+	require.Equal(t, member, byID["cred_old"].CreatorUsername)
+	none, err := q.TeamCloudCredentialListByTeam(ctx, "team_missing")
 	require.NoError(t, err)
 	require.Empty(t, none)
+
+	search := []struct {
+		query string
+		max   int32
+		want  []string
+	}{
+		{"PROD", 10, []string{"cred_render"}}, // cred_1 was renamed
+		{"staging", 10, []string{"cred_old"}}, // the comment, any case
+		{"50%_", 10, []string{"cred_old"}},    // % and _ are literal
+		{"%", 10, []string{"cred_old"}},
+		{"_", 10, []string{"cred_old"}},
+		{"", 10, []string{"cred_old", "cred_render", "cred_1"}}, // by name: "old…", "prod", "renamed…"
+		{"", 2, []string{"cred_old", "cred_render"}},
+		{"nothing", 10, nil},
+	}
+	for _, tt := range search {
+		t.Run("search "+tt.query, func(t *testing.T) {
+			rows, err := q.TeamCloudCredentialListByTeamSearch(ctx, dbsqlc.TeamCloudCredentialListByTeamSearchParams{TeamID: teamID, Query: tt.query, MaxRows: tt.max})
+			require.NoError(t, err)
+			var ids []string
+			for _, r := range rows {
+				ids = append(ids, r.ID)
+			}
+			require.Equal(t, tt.want, ids)
+		})
+	}
 
 	n, err := q.TeamCloudCredentialDelete(ctx, dbsqlc.TeamCloudCredentialDeleteParams{ID: "cred_1", TeamID: otherTeam})
 	require.NoError(t, err)

@@ -184,6 +184,49 @@ func TestTeamUpdate(t *testing.T) {
 	require.Zero(t, n)
 }
 
+func TestTeamUpdateOwner(t *testing.T) {
+	t.Parallel()
+	ctx, pool, q := setup(t)
+	teamID, owner := createTeam(t, pool)
+	createTeamMember(t, pool, teamID, owner, "team_admin", 0)
+	heir := createUser(t, pool)
+	createTeamMember(t, pool, teamID, heir, "team_user", 0)
+	createTeamMember(t, pool, teamID, heir, "team_user", time.Minute) // a duplicate row
+	outsider := createUser(t, pool)
+	defaultTeam, defaultOwner := createTeam(t, pool)
+	insert(t, pool, `UPDATE teams SET is_default = true WHERE id = $1`, defaultTeam)
+	createTeamMember(t, pool, defaultTeam, heir, "team_user", 0)
+
+	refused := []struct {
+		name           string
+		teamID, heirID string
+	}{
+		{"not a member", teamID, outsider},
+		{"a default team", defaultTeam, heir},
+		{"no such team", "team_missing", heir},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := q.TeamUpdateOwner(ctx, dbsqlc.TeamUpdateOwnerParams{ID: tt.teamID, NewOwnerID: tt.heirID})
+			require.ErrorIs(t, err, stackdb.ErrNotFound)
+			require.Zero(t, countRows(t, pool, "team_members", "user_id = $1 AND role = 'team_admin'", tt.heirID), "nobody promoted")
+		})
+	}
+	d, err := q.TeamGetByID(ctx, defaultTeam)
+	require.NoError(t, err)
+	require.Equal(t, defaultOwner, d.OwnerID)
+
+	rec := &stmtRecorder{DB: pool}
+	team, err := stackdb.New(rec).TeamUpdateOwner(ctx, dbsqlc.TeamUpdateOwnerParams{ID: teamID, NewOwnerID: heir})
+	require.NoError(t, err)
+	require.Equal(t, 1, rec.calls, "owner and role in one round trip")
+	require.Equal(t, heir, team.OwnerID)
+	require.Equal(t, 2, countRows(t, pool, "team_members", "team_id = $1 AND user_id = $2 AND role = 'team_admin'", teamID, heir), "every row of the membership")
+	m, err := q.TeamMemberGetByTeamAndUser(ctx, dbsqlc.TeamMemberGetByTeamAndUserParams{TeamID: teamID, UserID: owner})
+	require.NoError(t, err)
+	require.Equal(t, "team_admin", m.Role, "the previous owner stays, as they were")
+}
+
 func TestTeamDelete(t *testing.T) {
 	t.Parallel()
 	ctx, pool, q := setup(t)

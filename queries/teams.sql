@@ -67,6 +67,22 @@ SET non_http_mcp_limit         = coalesce(sqlc.narg('non_http_mcp_limit'), non_h
     updated_at                 = now()
 WHERE id = @id;
 
+-- TeamUpdateOwner transfers a team to one of its members and makes them
+-- team_admin, in one statement. A default team is never transferred
+-- (DeployStack's rule). ErrNotFound: no such team, a default team, or the
+-- new owner is not a member. The previous owner keeps their membership and
+-- role.
+-- name: TeamUpdateOwner :one
+WITH promoted AS (
+    UPDATE team_members SET role = 'team_admin'
+    WHERE team_members.team_id = @id AND team_members.user_id = @new_owner_id
+      AND EXISTS (SELECT 1 FROM teams t WHERE t.id = @id AND NOT t.is_default)
+)
+UPDATE teams SET owner_id = @new_owner_id, updated_at = now()
+WHERE teams.id = @id AND NOT teams.is_default
+  AND EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = @id AND m.user_id = @new_owner_id)
+RETURNING *;
+
 -- TeamDelete removes the team with its memberships and everything else it
 -- owns (ON DELETE CASCADE).
 -- name: TeamDelete :execrows

@@ -174,10 +174,20 @@ type Querier interface {
 	// ciphertext (encrypted JSON), stored and returned untouched. Every query
 	// but the insert takes the team too, so one team never reaches another's
 	// credentials by id.
-	TeamCloudCredentialInsert(ctx context.Context, arg TeamCloudCredentialInsertParams) (TeamCloudCredential, error)
-	// TeamCloudCredentialListByTeam is a team's credentials, newest first
-	// (team_cloud_credentials_team_id_idx).
-	TeamCloudCredentialListByTeam(ctx context.Context, teamID string) ([]TeamCloudCredential, error)
+	// TeamCloudCredentialInsert adds a credential unless the team already has
+	// one of that provider with that name, in one statement (DeployStack: a
+	// check, then the insert); rows affected: 1 added, 0 name taken. There is no
+	// unique key: real data may hold such duplicates.
+	TeamCloudCredentialInsert(ctx context.Context, arg TeamCloudCredentialInsertParams) (int64, error)
+	// TeamCloudCredentialListByTeam is a team's credentials with their
+	// creator's username and email (the foreign key keeps the creator), newest
+	// first, in one query (team_cloud_credentials_team_id_idx).
+	TeamCloudCredentialListByTeam(ctx context.Context, teamID string) ([]TeamCloudCredentialListByTeamRow, error)
+	// TeamCloudCredentialListByTeamSearch is the credentials of a team whose
+	// name or comment contains query, case-insensitively (as the SQLite-era
+	// LIKE was), at most max_rows, by name. query is literal text: % and _ match
+	// themselves.
+	TeamCloudCredentialListByTeamSearch(ctx context.Context, arg TeamCloudCredentialListByTeamSearchParams) ([]TeamCloudCredential, error)
 	// TeamCloudCredentialUpdate changes the fields given (nil keeps the value).
 	TeamCloudCredentialUpdate(ctx context.Context, arg TeamCloudCredentialUpdateParams) (int64, error)
 	// TeamDelete removes the team with its memberships and everything else it
@@ -230,6 +240,12 @@ type Querier interface {
 	// TeamUpdateLimits changes the quotas and feature flags given (nil keeps the
 	// value), as the global administrator does.
 	TeamUpdateLimits(ctx context.Context, arg TeamUpdateLimitsParams) (int64, error)
+	// TeamUpdateOwner transfers a team to one of its members and makes them
+	// team_admin, in one statement. A default team is never transferred
+	// (DeployStack's rule). ErrNotFound: no such team, a default team, or the
+	// new owner is not a member. The previous owner keeps their membership and
+	// role.
+	TeamUpdateOwner(ctx context.Context, arg TeamUpdateOwnerParams) (Team, error)
 	// UserCount counts every user: the first to register becomes the global
 	// administrator.
 	UserCount(ctx context.Context) (int64, error)

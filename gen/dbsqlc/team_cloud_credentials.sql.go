@@ -52,11 +52,14 @@ func (q *Queries) TeamCloudCredentialGetByID(ctx context.Context, arg TeamCloudC
 	return i, err
 }
 
-const teamCloudCredentialInsert = `-- name: TeamCloudCredentialInsert :one
+const teamCloudCredentialInsert = `-- name: TeamCloudCredentialInsert :execrows
 
 INSERT INTO team_cloud_credentials (id, team_id, provider_id, name, comment, credentials, created_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
-RETURNING id, team_id, provider_id, name, comment, credentials, created_by, created_at, updated_at
+SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text
+WHERE NOT EXISTS (
+    SELECT 1 FROM team_cloud_credentials c
+    WHERE c.team_id = $2::text AND c.provider_id = $3::text AND c.name = $4::text
+)
 `
 
 type TeamCloudCredentialInsertParams struct {
@@ -73,8 +76,12 @@ type TeamCloudCredentialInsertParams struct {
 // ciphertext (encrypted JSON), stored and returned untouched. Every query
 // but the insert takes the team too, so one team never reaches another's
 // credentials by id.
-func (q *Queries) TeamCloudCredentialInsert(ctx context.Context, arg TeamCloudCredentialInsertParams) (TeamCloudCredential, error) {
-	row := q.db.QueryRow(ctx, teamCloudCredentialInsert,
+// TeamCloudCredentialInsert adds a credential unless the team already has
+// one of that provider with that name, in one statement (DeployStack: a
+// check, then the insert); rows affected: 1 added, 0 name taken. There is no
+// unique key: real data may hold such duplicates.
+func (q *Queries) TeamCloudCredentialInsert(ctx context.Context, arg TeamCloudCredentialInsertParams) (int64, error) {
+	result, err := q.db.Exec(ctx, teamCloudCredentialInsert,
 		arg.ID,
 		arg.TeamID,
 		arg.ProviderID,
@@ -83,29 +90,82 @@ func (q *Queries) TeamCloudCredentialInsert(ctx context.Context, arg TeamCloudCr
 		arg.Credentials,
 		arg.CreatedBy,
 	)
-	var i TeamCloudCredential
-	err := row.Scan(
-		&i.ID,
-		&i.TeamID,
-		&i.ProviderID,
-		&i.Name,
-		&i.Comment,
-		&i.Credentials,
-		&i.CreatedBy,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-	)
-	return i, err
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const teamCloudCredentialListByTeam = `-- name: TeamCloudCredentialListByTeam :many
-SELECT id, team_id, provider_id, name, comment, credentials, created_by, created_at, updated_at FROM team_cloud_credentials WHERE team_id = $1 ORDER BY created_at DESC, id
+SELECT team_cloud_credentials.id, team_cloud_credentials.team_id, team_cloud_credentials.provider_id, team_cloud_credentials.name, team_cloud_credentials.comment, team_cloud_credentials.credentials, team_cloud_credentials.created_by, team_cloud_credentials.created_at, team_cloud_credentials.updated_at, users.username AS creator_username, users.email AS creator_email
+FROM team_cloud_credentials
+JOIN users ON users.id = team_cloud_credentials.created_by
+WHERE team_cloud_credentials.team_id = $1
+ORDER BY team_cloud_credentials.created_at DESC, team_cloud_credentials.id
 `
 
-// TeamCloudCredentialListByTeam is a team's credentials, newest first
-// (team_cloud_credentials_team_id_idx).
-func (q *Queries) TeamCloudCredentialListByTeam(ctx context.Context, teamID string) ([]TeamCloudCredential, error) {
+type TeamCloudCredentialListByTeamRow struct {
+	TeamCloudCredential TeamCloudCredential `db:"team_cloud_credential" json:"team_cloud_credential"`
+	CreatorUsername     string              `db:"creator_username" json:"creator_username"`
+	CreatorEmail        string              `db:"creator_email" json:"creator_email"`
+}
+
+// TeamCloudCredentialListByTeam is a team's credentials with their
+// creator's username and email (the foreign key keeps the creator), newest
+// first, in one query (team_cloud_credentials_team_id_idx).
+func (q *Queries) TeamCloudCredentialListByTeam(ctx context.Context, teamID string) ([]TeamCloudCredentialListByTeamRow, error) {
 	rows, err := q.db.Query(ctx, teamCloudCredentialListByTeam, teamID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []TeamCloudCredentialListByTeamRow{}
+	for rows.Next() {
+		var i TeamCloudCredentialListByTeamRow
+		if err := rows.Scan(
+			&i.TeamCloudCredential.ID,
+			&i.TeamCloudCredential.TeamID,
+			&i.TeamCloudCredential.ProviderID,
+			&i.TeamCloudCredential.Name,
+			&i.TeamCloudCredential.Comment,
+			&i.TeamCloudCredential.Credentials,
+			&i.TeamCloudCredential.CreatedBy,
+			&i.TeamCloudCredential.CreatedAt,
+			&i.TeamCloudCredential.UpdatedAt,
+			&i.CreatorUsername,
+			&i.CreatorEmail,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const teamCloudCredentialListByTeamSearch = `-- name: TeamCloudCredentialListByTeamSearch :many
+SELECT id, team_id, provider_id, name, comment, credentials, created_by, created_at, updated_at FROM team_cloud_credentials
+WHERE team_id = $1
+  AND (name ILIKE '%' || replace(replace(replace($2::text, '\', '\\'), '%', '\%'), '_', '\_') || '%'
+       OR comment ILIKE '%' || replace(replace(replace($2::text, '\', '\\'), '%', '\%'), '_', '\_') || '%')
+ORDER BY name, id
+LIMIT $3
+`
+
+type TeamCloudCredentialListByTeamSearchParams struct {
+	TeamID  string `db:"team_id" json:"team_id"`
+	Query   string `db:"query" json:"query"`
+	MaxRows int32  `db:"max_rows" json:"max_rows"`
+}
+
+// TeamCloudCredentialListByTeamSearch is the credentials of a team whose
+// name or comment contains query, case-insensitively (as the SQLite-era
+// LIKE was), at most max_rows, by name. query is literal text: % and _ match
+// themselves.
+func (q *Queries) TeamCloudCredentialListByTeamSearch(ctx context.Context, arg TeamCloudCredentialListByTeamSearchParams) ([]TeamCloudCredential, error) {
+	rows, err := q.db.Query(ctx, teamCloudCredentialListByTeamSearch, arg.TeamID, arg.Query, arg.MaxRows)
 	if err != nil {
 		return nil, err
 	}

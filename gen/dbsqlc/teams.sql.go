@@ -353,3 +353,48 @@ func (q *Queries) TeamUpdateLimits(ctx context.Context, arg TeamUpdateLimitsPara
 	}
 	return result.RowsAffected(), nil
 }
+
+const teamUpdateOwner = `-- name: TeamUpdateOwner :one
+WITH promoted AS (
+    UPDATE team_members SET role = 'team_admin'
+    WHERE team_members.team_id = $2 AND team_members.user_id = $1
+      AND EXISTS (SELECT 1 FROM teams t WHERE t.id = $2 AND NOT t.is_default)
+)
+UPDATE teams SET owner_id = $1, updated_at = now()
+WHERE teams.id = $2 AND NOT teams.is_default
+  AND EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = $2 AND m.user_id = $1)
+RETURNING id, name, slug, description, owner_id, is_default, non_http_mcp_limit, mcp_server_limit, member_limit, allow_remote_mcp, allow_github_mcp, allow_private_github_repos, github_mcp_limit, created_at, updated_at
+`
+
+type TeamUpdateOwnerParams struct {
+	NewOwnerID string `db:"new_owner_id" json:"new_owner_id"`
+	ID         string `db:"id" json:"id"`
+}
+
+// TeamUpdateOwner transfers a team to one of its members and makes them
+// team_admin, in one statement. A default team is never transferred
+// (DeployStack's rule). ErrNotFound: no such team, a default team, or the
+// new owner is not a member. The previous owner keeps their membership and
+// role.
+func (q *Queries) TeamUpdateOwner(ctx context.Context, arg TeamUpdateOwnerParams) (Team, error) {
+	row := q.db.QueryRow(ctx, teamUpdateOwner, arg.NewOwnerID, arg.ID)
+	var i Team
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Slug,
+		&i.Description,
+		&i.OwnerID,
+		&i.IsDefault,
+		&i.NonHttpMcpLimit,
+		&i.McpServerLimit,
+		&i.MemberLimit,
+		&i.AllowRemoteMcp,
+		&i.AllowGithubMcp,
+		&i.AllowPrivateGithubRepos,
+		&i.GithubMcpLimit,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
