@@ -137,12 +137,41 @@ func TestGlobalSettingQueries(t *testing.T) {
 	require.Equal(t, "TLS", *up.Description)
 	require.Equal(t, 1, countRows(t, pool, "global_settings", "key = 'smtp.port'"))
 
+	updated, err := q.GlobalSettingUpdate(ctx, dbsqlc.GlobalSettingUpdateParams{Key: "smtp.port", Value: new("v1:cipher"), IsEncrypted: new(true)})
+	require.NoError(t, err)
+	require.Equal(t, "v1:cipher", updated.Value)
+	require.True(t, updated.IsEncrypted)
+	require.Equal(t, "number", updated.Type, "nil keeps the type")
+	require.Equal(t, "TLS", *updated.Description)
+	_, err = q.GlobalSettingUpdate(ctx, dbsqlc.GlobalSettingUpdateParams{Key: "missing", Value: new("x")})
+	require.ErrorIs(t, err, stackdb.ErrNotFound)
+
 	n, err = q.GlobalSettingDelete(ctx, "smtp.port")
 	require.NoError(t, err)
 	require.EqualValues(t, 1, n)
 	n, err = q.GlobalSettingDelete(ctx, "smtp.port")
 	require.NoError(t, err)
 	require.Zero(t, n)
+}
+
+func TestGlobalSettingListGrouped(t *testing.T) {
+	t.Parallel()
+	ctx, pool, _ := setup(t)
+	insert(t, pool, `INSERT INTO global_setting_groups (id, name, sort_order) VALUES ('smtp', 'SMTP', 2), ('global', 'Global', 1), ('github', 'GitHub', 2)`)
+	insert(t, pool, `INSERT INTO global_settings (key, value, group_id) VALUES
+		('smtp.port', '587', 'smtp'), ('smtp.host', 'h', 'smtp'), ('global.page_url', 'u', 'global'),
+		('github.client_id', 'c', 'github'), ('loose', 'x', NULL)`)
+
+	rec := &stmtRecorder{DB: pool}
+	settings, err := stackdb.New(rec).GlobalSettingListGrouped(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, rec.calls)
+	var keys []string
+	for _, s := range settings {
+		keys = append(keys, s.Key)
+	}
+	require.Equal(t, []string{"global.page_url", "github.client_id", "smtp.host", "smtp.port"}, keys,
+		"by group sort_order, then group name, then key; settings without a group are left out")
 }
 
 func TestGlobalSettingInsertManyIfMissing(t *testing.T) {

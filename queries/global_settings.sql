@@ -30,6 +30,30 @@ SELECT * FROM global_settings ORDER BY key;
 -- name: GlobalSettingListByGroup :many
 SELECT * FROM global_settings WHERE group_id = @group_id::text ORDER BY key;
 
+-- GlobalSettingListGrouped is every setting that belongs to a group, in the
+-- groups' order (sort_order, name), then by key: with GlobalSettingGroupList
+-- it is the settings page in two round trips (DeployStack: one query per
+-- group).
+-- name: GlobalSettingListGrouped :many
+SELECT global_settings.*
+FROM global_settings
+JOIN global_setting_groups g ON g.id = global_settings.group_id
+ORDER BY g.sort_order, g.name, g.id, global_settings.key;
+
+-- GlobalSettingUpdate changes the fields given (nil keeps the value) and
+-- returns the setting. A new value comes with its is_encrypted.
+-- name: GlobalSettingUpdate :one
+UPDATE global_settings
+SET name         = coalesce(sqlc.narg('name'), name),
+    value        = coalesce(sqlc.narg('value'), value),
+    is_encrypted = coalesce(sqlc.narg('is_encrypted'), is_encrypted),
+    type         = coalesce(sqlc.narg('type'), type),
+    description  = coalesce(sqlc.narg('description'), description),
+    group_id     = coalesce(sqlc.narg('group_id'), group_id),
+    updated_at   = now()
+WHERE key = @key
+RETURNING *;
+
 -- GlobalSettingUpdateValue changes a value only, as the settings page does.
 -- name: GlobalSettingUpdateValue :execrows
 UPDATE global_settings SET value = @value, updated_at = now() WHERE key = @key;

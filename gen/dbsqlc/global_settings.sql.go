@@ -197,6 +197,97 @@ func (q *Queries) GlobalSettingListByGroup(ctx context.Context, groupID string) 
 	return items, nil
 }
 
+const globalSettingListGrouped = `-- name: GlobalSettingListGrouped :many
+SELECT global_settings.key, global_settings.name, global_settings.value, global_settings.type, global_settings.description, global_settings.is_encrypted, global_settings.group_id, global_settings.created_at, global_settings.updated_at
+FROM global_settings
+JOIN global_setting_groups g ON g.id = global_settings.group_id
+ORDER BY g.sort_order, g.name, g.id, global_settings.key
+`
+
+// GlobalSettingListGrouped is every setting that belongs to a group, in the
+// groups' order (sort_order, name), then by key: with GlobalSettingGroupList
+// it is the settings page in two round trips (DeployStack: one query per
+// group).
+func (q *Queries) GlobalSettingListGrouped(ctx context.Context) ([]GlobalSetting, error) {
+	rows, err := q.db.Query(ctx, globalSettingListGrouped)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []GlobalSetting{}
+	for rows.Next() {
+		var i GlobalSetting
+		if err := rows.Scan(
+			&i.Key,
+			&i.Name,
+			&i.Value,
+			&i.Type,
+			&i.Description,
+			&i.IsEncrypted,
+			&i.GroupID,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const globalSettingUpdate = `-- name: GlobalSettingUpdate :one
+UPDATE global_settings
+SET name         = coalesce($1, name),
+    value        = coalesce($2, value),
+    is_encrypted = coalesce($3, is_encrypted),
+    type         = coalesce($4, type),
+    description  = coalesce($5, description),
+    group_id     = coalesce($6, group_id),
+    updated_at   = now()
+WHERE key = $7
+RETURNING key, name, value, type, description, is_encrypted, group_id, created_at, updated_at
+`
+
+type GlobalSettingUpdateParams struct {
+	Name        *string `db:"name" json:"name"`
+	Value       *string `db:"value" json:"-"`
+	IsEncrypted *bool   `db:"is_encrypted" json:"is_encrypted"`
+	Type        *string `db:"type" json:"type"`
+	Description *string `db:"description" json:"description"`
+	GroupID     *string `db:"group_id" json:"group_id"`
+	Key         string  `db:"key" json:"key"`
+}
+
+// GlobalSettingUpdate changes the fields given (nil keeps the value) and
+// returns the setting. A new value comes with its is_encrypted.
+func (q *Queries) GlobalSettingUpdate(ctx context.Context, arg GlobalSettingUpdateParams) (GlobalSetting, error) {
+	row := q.db.QueryRow(ctx, globalSettingUpdate,
+		arg.Name,
+		arg.Value,
+		arg.IsEncrypted,
+		arg.Type,
+		arg.Description,
+		arg.GroupID,
+		arg.Key,
+	)
+	var i GlobalSetting
+	err := row.Scan(
+		&i.Key,
+		&i.Name,
+		&i.Value,
+		&i.Type,
+		&i.Description,
+		&i.IsEncrypted,
+		&i.GroupID,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const globalSettingUpdateValue = `-- name: GlobalSettingUpdateValue :execrows
 UPDATE global_settings SET value = $1, updated_at = now() WHERE key = $2
 `

@@ -101,6 +101,14 @@ type Querier interface {
 	GlobalSettingInsertManyIfMissing(ctx context.Context, arg GlobalSettingInsertManyIfMissingParams) (int64, error)
 	GlobalSettingList(ctx context.Context) ([]GlobalSetting, error)
 	GlobalSettingListByGroup(ctx context.Context, groupID string) ([]GlobalSetting, error)
+	// GlobalSettingListGrouped is every setting that belongs to a group, in the
+	// groups' order (sort_order, name), then by key: with GlobalSettingGroupList
+	// it is the settings page in two round trips (DeployStack: one query per
+	// group).
+	GlobalSettingListGrouped(ctx context.Context) ([]GlobalSetting, error)
+	// GlobalSettingUpdate changes the fields given (nil keeps the value) and
+	// returns the setting. A new value comes with its is_encrypted.
+	GlobalSettingUpdate(ctx context.Context, arg GlobalSettingUpdateParams) (GlobalSetting, error)
 	// GlobalSettingUpdateValue changes a value only, as the settings page does.
 	GlobalSettingUpdateValue(ctx context.Context, arg GlobalSettingUpdateValueParams) (int64, error)
 	// GlobalSettingUpsert sets a setting, creating it if it is missing.
