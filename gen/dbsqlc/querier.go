@@ -10,21 +10,109 @@ import (
 )
 
 type Querier interface {
-	// AuditLogAppend adds an entry; id comes from the identity. created_at
-	// defaults to now(); pass it only to keep the original time (imports).
-	AuditLogAppend(ctx context.Context, arg AuditLogAppendParams) (AuditLog, error)
 	// AuditLogDeleteOlderThan is the retention sweep (BRIN index on created_at).
 	AuditLogDeleteOlderThan(ctx context.Context, before time.Time) (int64, error)
-	// AuditLogListByActor is AuditLogListByTeam for the entries of one actor
+	// AuditLogInsert adds an entry; id comes from the identity. created_at
+	// defaults to now(); pass it only to keep the original time (imports).
+	AuditLogInsert(ctx context.Context, arg AuditLogInsertParams) (AuditLog, error)
+	// AuditLogListByActorPage is AuditLogListByTeamPage for the entries of one actor
 	// (audit_logs_actor_user_id_created_at_idx).
-	AuditLogListByActor(ctx context.Context, arg AuditLogListByActorParams) ([]AuditLog, error)
-	// AuditLogListByTeam returns one page of a team's entries created in
+	AuditLogListByActorPage(ctx context.Context, arg AuditLogListByActorPageParams) ([]AuditLog, error)
+	// AuditLogListByTeamPage returns one page of a team's entries created in
 	// [created_from, created_to), newest first (created_at DESC, id DESC). The
 	// first page has a nil cursor; the next page passes the created_at and id of
 	// the previous page's last row. The cursor is one row comparison, so the
 	// whole keyset condition is an index condition on
 	// audit_logs_team_id_created_at_idx: no page rescans the rows before it.
-	AuditLogListByTeam(ctx context.Context, arg AuditLogListByTeamParams) ([]AuditLog, error)
+	AuditLogListByTeamPage(ctx context.Context, arg AuditLogListByTeamPageParams) ([]AuditLog, error)
+	AuthKeyDelete(ctx context.Context, id string) (int64, error)
+	AuthKeyGetByID(ctx context.Context, id string) (AuthKey, error)
+	// auth_keys is the legacy Lucia key table: DeployStack no longer reads or
+	// writes it, so stackdb only keeps its rows reachable.
+	AuthKeyInsert(ctx context.Context, arg AuthKeyInsertParams) (AuthKey, error)
+	// DeploymentCredentialDeleteByTeamAndSource removes the team's credential
+	// for source; with auth_type set, only a credential of that type
+	// (DeployStack's deleteInstallation).
+	DeploymentCredentialDeleteByTeamAndSource(ctx context.Context, arg DeploymentCredentialDeleteByTeamAndSourceParams) (int64, error)
+	DeploymentCredentialGetByTeamAndSource(ctx context.Context, arg DeploymentCredentialGetByTeamAndSourceParams) (DeploymentCredential, error)
+	// DeploymentCredentialListByTeam uses the unique key's prefix.
+	DeploymentCredentialListByTeam(ctx context.Context, teamID string) ([]DeploymentCredential, error)
+	// DeploymentCredentialUpsertInstallation stores a team's app installation
+	// for source: the credential becomes of auth_type installation; its tokens,
+	// if any, stay.
+	DeploymentCredentialUpsertInstallation(ctx context.Context, arg DeploymentCredentialUpsertInstallationParams) (DeploymentCredential, error)
+	// A team holds at most one credential per source
+	// (deployment_credentials_team_id_source_key): an OAuth token pair or an app
+	// installation. Tokens are the application's ciphertext, stored untouched.
+	// DeployStack reads the row, then updates or inserts; stackdb upserts in one
+	// statement.
+	// DeploymentCredentialUpsertOAuth stores a team's OAuth tokens for source:
+	// a new credential is of auth_type oauth; an existing one gets the new
+	// tokens, scopes and expiry and keeps its auth_type and installation.
+	DeploymentCredentialUpsertOAuth(ctx context.Context, arg DeploymentCredentialUpsertOAuthParams) (DeploymentCredential, error)
+	DeploymentSettingDeleteByServer(ctx context.Context, serverID string) (int64, error)
+	DeploymentSettingGetByServer(ctx context.Context, serverID string) (DeploymentSetting, error)
+	// A catalog server's deployment settings, one row per server
+	// (deployment_settings_server_id_key). webhook_secret is secret.
+	DeploymentSettingInsert(ctx context.Context, arg DeploymentSettingInsertParams) (DeploymentSetting, error)
+	DeploymentSettingUpdateAutoDeploy(ctx context.Context, arg DeploymentSettingUpdateAutoDeployParams) (int64, error)
+	// DeploymentSettingUpdateWebhook stores the registered webhook (nil clears
+	// it).
+	DeploymentSettingUpdateWebhook(ctx context.Context, arg DeploymentSettingUpdateWebhookParams) (int64, error)
+	EmailVerificationTokenDeleteByUser(ctx context.Context, userID string) (int64, error)
+	// EmailVerificationTokenDeleteExpired is the sweep.
+	EmailVerificationTokenDeleteExpired(ctx context.Context) (int64, error)
+	// EmailVerificationTokenGetValidByID returns the token if it has not expired.
+	EmailVerificationTokenGetValidByID(ctx context.Context, id string) (EmailVerificationToken, error)
+	// Tokens are stored as a hash of their secret (DeployStack: argon2, salted,
+	// so no lookup by hash). The link the user receives must carry the token's
+	// id next to the secret: the application fetches the token by id, verifies
+	// the secret against token_hash, then consumes it with UserUpdateEmailVerifiedByToken
+	// (one statement, once). DeployStack instead loads every valid token and
+	// verifies each hash until one matches.
+	// EmailVerificationTokenInsert issues a token and, in the same statement, deletes the
+	// user's earlier ones: a user holds at most one.
+	EmailVerificationTokenInsert(ctx context.Context, arg EmailVerificationTokenInsertParams) (EmailVerificationToken, error)
+	GlobalSettingDelete(ctx context.Context, key string) (int64, error)
+	// GlobalSettingGetByKey looks a setting up by its primary key.
+	GlobalSettingGetByKey(ctx context.Context, key string) (GlobalSetting, error)
+	// GlobalSettingGroupDelete fails with a foreign key error while settings
+	// still belong to the group.
+	GlobalSettingGroupDelete(ctx context.Context, id string) (int64, error)
+	GlobalSettingGroupGetByID(ctx context.Context, id string) (GlobalSettingGroup, error)
+	GlobalSettingGroupInsert(ctx context.Context, arg GlobalSettingGroupInsertParams) (GlobalSettingGroup, error)
+	GlobalSettingGroupList(ctx context.Context) ([]GlobalSettingGroup, error)
+	// GlobalSettingGroupUpdate changes the fields given (nil keeps the value).
+	GlobalSettingGroupUpdate(ctx context.Context, arg GlobalSettingGroupUpdateParams) (int64, error)
+	// GlobalSettingGroupUpsert creates a group or refreshes its name,
+	// description, icon and order: DeployStack re-registers its groups at every
+	// start.
+	GlobalSettingGroupUpsert(ctx context.Context, arg GlobalSettingGroupUpsertParams) (GlobalSettingGroup, error)
+	// A setting's value is text; when is_encrypted it is the application's
+	// ciphertext, which stackdb stores and returns untouched.
+	GlobalSettingInsert(ctx context.Context, arg GlobalSettingInsertParams) (GlobalSetting, error)
+	// GlobalSettingInsertManyIfMissing is the start-up initialisation of the
+	// defaults, in one statement: element i of every array is one setting. Keys
+	// that already exist are skipped, never overwritten (an administrator's
+	// value survives restarts); rows affected counts the settings inserted. An
+	// empty name, description or group id is NULL. All arrays must have the
+	// same length: ROWS FROM pads a shorter one with NULLs, and a NULL key,
+	// value, type or is_encrypted fails the insert with a not-null error.
+	GlobalSettingInsertManyIfMissing(ctx context.Context, arg GlobalSettingInsertManyIfMissingParams) (int64, error)
+	GlobalSettingList(ctx context.Context) ([]GlobalSetting, error)
+	GlobalSettingListByGroup(ctx context.Context, groupID string) ([]GlobalSetting, error)
+	// GlobalSettingListGrouped is every setting that belongs to a group, in the
+	// groups' order (sort_order, name), then by key: with GlobalSettingGroupList
+	// it is the settings page in two round trips (DeployStack: one query per
+	// group).
+	GlobalSettingListGrouped(ctx context.Context) ([]GlobalSetting, error)
+	// GlobalSettingUpdate changes the fields given (nil keeps the value) and
+	// returns the setting. A new value comes with its is_encrypted.
+	GlobalSettingUpdate(ctx context.Context, arg GlobalSettingUpdateParams) (GlobalSetting, error)
+	// GlobalSettingUpdateValue changes a value only, as the settings page does.
+	GlobalSettingUpdateValue(ctx context.Context, arg GlobalSettingUpdateValueParams) (int64, error)
+	// GlobalSettingUpsert sets a setting, creating it if it is missing.
+	GlobalSettingUpsert(ctx context.Context, arg GlobalSettingUpsertParams) (GlobalSetting, error)
 	// IdentitySequencesReset moves the sequence of every identity column past
 	// the largest id of its table, so inserts without an id do not collide with
 	// rows inserted with explicit ids. A sequence never moves backwards: it also
@@ -240,11 +328,44 @@ type Querier interface {
 	// (oauth_pending_flows_state_idx), without consuming it.
 	OAuthPendingFlowGetByState(ctx context.Context, oauthState string) (OAuthPendingFlow, error)
 	OAuthPendingFlowInsert(ctx context.Context, arg OAuthPendingFlowInsertParams) (OAuthPendingFlow, error)
-	RoleCreate(ctx context.Context, arg RoleCreateParams) (Role, error)
+	PasswordResetTokenDeleteByUser(ctx context.Context, userID string) (int64, error)
+	// PasswordResetTokenDeleteExpired is the sweep.
+	PasswordResetTokenDeleteExpired(ctx context.Context) (int64, error)
+	// PasswordResetTokenGetValidByID returns the token if it has not expired.
+	PasswordResetTokenGetValidByID(ctx context.Context, id string) (PasswordResetToken, error)
+	// Tokens are stored as a hash of their secret (DeployStack: argon2, salted,
+	// so no lookup by hash). The link the user receives must carry the token's
+	// id next to the secret: the application fetches the token by id, verifies
+	// the secret against token_hash, then consumes it with UserUpdatePasswordByResetToken
+	// (one statement, once). DeployStack instead loads every valid token and
+	// verifies each hash until one matches.
+	// PasswordResetTokenInsert issues a token and, in the same statement, deletes the
+	// user's earlier ones: a user holds at most one.
+	PasswordResetTokenInsert(ctx context.Context, arg PasswordResetTokenInsertParams) (PasswordResetToken, error)
+	// RoleDelete fails with a foreign key error while users still hold the role.
 	RoleDelete(ctx context.Context, id string) (int64, error)
 	RoleGetByID(ctx context.Context, id string) (Role, error)
+	// RoleInsert adds a role; permissions default to none ([]).
+	RoleInsert(ctx context.Context, arg RoleInsertParams) (Role, error)
 	RoleList(ctx context.Context) ([]Role, error)
+	// RoleUpdate changes the fields given (nil keeps the value).
 	RoleUpdate(ctx context.Context, arg RoleUpdateParams) (int64, error)
+	// SessionDelete signs one session out.
+	SessionDelete(ctx context.Context, id string) (int64, error)
+	// SessionDeleteByUser signs a user out everywhere (sessions_user_id_idx).
+	SessionDeleteByUser(ctx context.Context, userID string) (int64, error)
+	// SessionDeleteExpired is the sweep (sessions_expires_at_idx).
+	SessionDeleteExpired(ctx context.Context) (int64, error)
+	// SessionGetValidByID is the check every authenticated request makes: the
+	// session if it has not expired, with its user and the permissions of the
+	// user's role (nil: no role), in one round trip on the primary keys.
+	// ErrNotFound: unknown or expired (SessionDeleteExpired sweeps those).
+	SessionGetValidByID(ctx context.Context, id string) (SessionGetValidByIDRow, error)
+	// SessionInsert signs a user in until expires_at.
+	SessionInsert(ctx context.Context, arg SessionInsertParams) (Session, error)
+	// SessionUpdateExpiresAt extends (or shortens) a session that is still
+	// valid; an expired one stays expired.
+	SessionUpdateExpiresAt(ctx context.Context, arg SessionUpdateExpiresAtParams) (int64, error)
 	// StatsIndexes reports each index's size and scans, in the same schemas as
 	// StatsTables. An index is unused when it was never scanned and enforces no
 	// constraint (primary key, unique, exclusion): dropping it changes no
@@ -262,6 +383,153 @@ type Querier interface {
 	// plugin_*). pg_catalog is named because sqlc resolves unqualified names in
 	// public only.
 	StatsTables(ctx context.Context, includeAll bool) ([]StatsTablesRow, error)
+	TeamCloudCredentialDelete(ctx context.Context, arg TeamCloudCredentialDeleteParams) (int64, error)
+	TeamCloudCredentialGetByID(ctx context.Context, arg TeamCloudCredentialGetByIDParams) (TeamCloudCredential, error)
+	// A team's cloud provider credentials. credentials is the application's
+	// ciphertext (encrypted JSON), stored and returned untouched. Every query
+	// but the insert takes the team too, so one team never reaches another's
+	// credentials by id.
+	// TeamCloudCredentialInsert adds a credential unless the team already has
+	// one of that provider with that name, in one statement (DeployStack: a
+	// check, then the insert); rows affected: 1 added, 0 name taken. There is no
+	// unique key: real data may hold such duplicates.
+	TeamCloudCredentialInsert(ctx context.Context, arg TeamCloudCredentialInsertParams) (int64, error)
+	// TeamCloudCredentialListByTeam is a team's credentials with their
+	// creator's username and email (the foreign key keeps the creator), newest
+	// first, in one query (team_cloud_credentials_team_id_idx).
+	TeamCloudCredentialListByTeam(ctx context.Context, teamID string) ([]TeamCloudCredentialListByTeamRow, error)
+	// TeamCloudCredentialListByTeamSearch is the credentials of a team whose
+	// name or comment contains query, case-insensitively (as the SQLite-era
+	// LIKE was), at most max_rows, by name. query is literal text: % and _ match
+	// themselves.
+	TeamCloudCredentialListByTeamSearch(ctx context.Context, arg TeamCloudCredentialListByTeamSearchParams) ([]TeamCloudCredential, error)
+	// TeamCloudCredentialUpdate changes the fields given (nil keeps the value).
+	TeamCloudCredentialUpdate(ctx context.Context, arg TeamCloudCredentialUpdateParams) (int64, error)
+	// TeamDelete removes the team with its memberships and everything else it
+	// owns (ON DELETE CASCADE).
+	TeamDelete(ctx context.Context, id string) (int64, error)
+	TeamGetByID(ctx context.Context, id string) (Team, error)
+	TeamGetBySlug(ctx context.Context, slug string) (Team, error)
+	// TeamGetDefaultByOwner is the user's default team, the one created at
+	// registration (teams_owner_id_idx). Should there be several, the oldest.
+	TeamGetDefaultByOwner(ctx context.Context, ownerID string) (Team, error)
+	// TeamInsertWithOwner creates a team and makes its owner a team_admin, in
+	// one statement (DeployStack: two inserts). The limits take their defaults.
+	// The membership's foreign key is checked at the end of the statement, when
+	// the team exists; if either insert fails, neither row stays.
+	TeamInsertWithOwner(ctx context.Context, arg TeamInsertWithOwnerParams) (Team, error)
+	TeamList(ctx context.Context) ([]Team, error)
+	// TeamListByUser is every team the user belongs to with their role in it,
+	// in one query (DeployStack: the teams, then one membership per team). A
+	// user listed twice in a team (real data has duplicate memberships) gets the
+	// team once, as team_admin if any of the rows says so.
+	TeamListByUser(ctx context.Context, userID string) ([]TeamListByUserRow, error)
+	// TeamMemberCountByTeam counts a team's distinct members (member_limit).
+	TeamMemberCountByTeam(ctx context.Context, teamID string) (int64, error)
+	// TeamMemberCountByUser counts the distinct teams a user belongs to.
+	TeamMemberCountByUser(ctx context.Context, userID string) (int64, error)
+	// TeamMemberDeleteByTeamAndUser removes the user from the team (every row
+	// of the membership).
+	TeamMemberDeleteByTeamAndUser(ctx context.Context, arg TeamMemberDeleteByTeamAndUserParams) (int64, error)
+	// TeamMemberGetByTeamAndUser is the user's membership of the team, for
+	// permission checks: the team_admin row if there is one, else the oldest.
+	TeamMemberGetByTeamAndUser(ctx context.Context, arg TeamMemberGetByTeamAndUserParams) (TeamMember, error)
+	// team_members has no unique key in DeployStack and real data holds the same
+	// user twice in a team. Every query here treats (team_id, user_id) as one
+	// membership whatever the number of rows: the effective role is team_admin
+	// if any row says so, the join time the earliest. Updates and deletes by
+	// (team_id, user_id) touch every row of the pair.
+	// TeamMemberInsert adds a user to a team unless they already are a member,
+	// in one statement; rows affected: 1 added, 0 already a member. Check
+	// member_limit with TeamMemberCountByTeam in the same transaction.
+	TeamMemberInsert(ctx context.Context, arg TeamMemberInsertParams) (int64, error)
+	// TeamMemberListByTeam is a team's members with the user fields a member
+	// list shows, in one query, each user once, by join time.
+	TeamMemberListByTeam(ctx context.Context, teamID string) ([]TeamMemberListByTeamRow, error)
+	// TeamMemberUpdateRole sets the user's role in the team on every row of the
+	// membership; rows affected 0: not a member.
+	TeamMemberUpdateRole(ctx context.Context, arg TeamMemberUpdateRoleParams) (int64, error)
+	// TeamUpdate changes the fields given (nil keeps the value) and returns the
+	// team.
+	TeamUpdate(ctx context.Context, arg TeamUpdateParams) (Team, error)
+	// TeamUpdateLimits changes the quotas and feature flags given (nil keeps the
+	// value), as the global administrator does.
+	TeamUpdateLimits(ctx context.Context, arg TeamUpdateLimitsParams) (int64, error)
+	// TeamUpdateOwner transfers a team to one of its members and makes them
+	// team_admin, in one statement. A default team is never transferred
+	// (DeployStack's rule). ErrNotFound: no such team, a default team, or the
+	// new owner is not a member. The previous owner keeps their membership and
+	// role.
+	TeamUpdateOwner(ctx context.Context, arg TeamUpdateOwnerParams) (Team, error)
+	// UserCount counts every user: the first to register becomes the global
+	// administrator.
+	UserCount(ctx context.Context) (int64, error)
+	// UserCountByRole counts the users of each role (role_id nil: users without
+	// one), e.g. to refuse removing the last global administrator.
+	UserCountByRole(ctx context.Context) ([]UserCountByRoleRow, error)
+	// UserDelete removes the user with their sessions, keys, tokens, teams they
+	// own and memberships (ON DELETE CASCADE); audit entries keep a NULL actor.
+	UserDelete(ctx context.Context, id string) (int64, error)
+	// UserGetByEmail matches case-insensitively. Should two rows differ only in
+	// case (possible in imported data: the real unique key is on email as
+	// written), the oldest id wins.
+	UserGetByEmail(ctx context.Context, email string) (User, error)
+	UserGetByGithubID(ctx context.Context, githubID string) (User, error)
+	UserGetByID(ctx context.Context, id string) (User, error)
+	// UserGetByLogin is the email login: login is an email (any case) or a
+	// username. An email match wins over a username match; usernames are not
+	// unique, so among equals the oldest id wins.
+	UserGetByLogin(ctx context.Context, login string) (User, error)
+	// DeployStack lowercases every email it writes and looks up; stackdb does the
+	// same in SQL, so a caller cannot forget. Lookups match lower(email)
+	// (users_lower_email_idx), so rows imported with other cases are found too.
+	UserInsert(ctx context.Context, arg UserInsertParams) (User, error)
+	// UserList is the admin list: every user with their role's name (nil: no
+	// role), by username.
+	UserList(ctx context.Context) ([]UserListRow, error)
+	UserListByRole(ctx context.Context, roleID string) ([]User, error)
+	UserPreferenceDeleteByUserAndKey(ctx context.Context, arg UserPreferenceDeleteByUserAndKeyParams) (int64, error)
+	UserPreferenceGetByUserAndKey(ctx context.Context, arg UserPreferenceGetByUserAndKeyParams) (UserPreference, error)
+	// user_preferences has no unique key in DeployStack (its
+	// user_preferences_unique_user_key index is not unique), so real data may
+	// hold a key twice for a user. Reads take the newest row of a key; writes
+	// touch every row of it. Values are text, as DeployStack stores them.
+	// UserPreferenceInsertMany stores a new user's defaults in one statement:
+	// element i of each array is one preference.
+	UserPreferenceInsertMany(ctx context.Context, arg UserPreferenceInsertManyParams) (int64, error)
+	// UserPreferenceListByUser is every preference of the user, each key once
+	// (the newest row), by key.
+	UserPreferenceListByUser(ctx context.Context, userID string) ([]UserPreference, error)
+	// UserPreferenceUpsert sets a preference in one statement: it updates every
+	// row of the key, or inserts one (with id) when there is none, and returns
+	// the row. With no unique key there is no ON CONFLICT: two first writes of
+	// the same key racing may both insert, as in DeployStack; reads then take
+	// the newest.
+	UserPreferenceUpsert(ctx context.Context, arg UserPreferenceUpsertParams) (UserPreferenceUpsertRow, error)
+	UserUpdateEmailVerified(ctx context.Context, arg UserUpdateEmailVerifiedParams) (int64, error)
+	// UserUpdateEmailVerifiedByToken consumes an email verification token and
+	// marks its user verified, in one statement: the token is deleted only if it
+	// has not expired, so it verifies once, whoever races for it. The caller
+	// checks the secret against the token's hash first
+	// (EmailVerificationTokenGetValidByID). ErrNotFound: no such valid token.
+	UserUpdateEmailVerifiedByToken(ctx context.Context, tokenID string) (User, error)
+	// UserUpdateGithubID links a GitHub account to an existing user (sign-in
+	// with GitHub under a known email).
+	UserUpdateGithubID(ctx context.Context, arg UserUpdateGithubIDParams) (int64, error)
+	// UserUpdatePassword stores a new password hash (the caller hashes).
+	UserUpdatePassword(ctx context.Context, arg UserUpdatePasswordParams) (int64, error)
+	// UserUpdatePasswordByResetToken consumes a password reset token, stores
+	// the new hash and signs the user out everywhere, in one statement. Only an
+	// unexpired token of an email_signup user is consumed (others stay, as in
+	// DeployStack); it resets once, whoever races for it. The caller checks the
+	// secret against the token's hash first (PasswordResetTokenGetValidByID).
+	// ErrNotFound: no such valid token.
+	UserUpdatePasswordByResetToken(ctx context.Context, arg UserUpdatePasswordByResetTokenParams) (User, error)
+	// UserUpdateProfile changes the fields given (nil keeps the value) and
+	// returns the user; the email is lowercased.
+	UserUpdateProfile(ctx context.Context, arg UserUpdateProfileParams) (User, error)
+	// UserUpdateRole assigns a role (nil: none).
+	UserUpdateRole(ctx context.Context, arg UserUpdateRoleParams) (int64, error)
 }
 
 var _ Querier = (*Queries)(nil)
