@@ -205,7 +205,7 @@ func TestUserUpdates(t *testing.T) {
 			return q.UserUpdateRole(ctx, dbsqlc.UserUpdateRoleParams{ID: id, RoleID: &other})
 		}, func(t *testing.T, u dbsqlc.User) { require.Equal(t, other, *u.RoleID) }},
 		{"password", func(id string) (int64, error) {
-			return q.UserUpdatePassword(ctx, dbsqlc.UserUpdatePasswordParams{ID: id, HashedPassword: "new-hash"})
+			return q.UserUpdatePassword(ctx, dbsqlc.UserUpdatePasswordParams{ID: id, HashedPassword: new("new-hash")})
 		}, func(t *testing.T, u dbsqlc.User) { require.Equal(t, "new-hash", *u.HashedPassword) }},
 		{"email verified", func(id string) (int64, error) {
 			return q.UserUpdateEmailVerified(ctx, dbsqlc.UserUpdateEmailVerifiedParams{ID: id, EmailVerified: true})
@@ -523,7 +523,7 @@ func TestUserUpdatePasswordByResetToken(t *testing.T) {
 	token := createAuthToken(t, pool, "password_reset_tokens", userID, time.Hour)
 
 	rec := &stmtRecorder{DB: pool}
-	u, err := stackdb.New(rec).UserUpdatePasswordByResetToken(ctx, dbsqlc.UserUpdatePasswordByResetTokenParams{TokenID: token, HashedPassword: "new-hash"})
+	u, err := stackdb.New(rec).UserUpdatePasswordByResetToken(ctx, dbsqlc.UserUpdatePasswordByResetTokenParams{TokenID: token, HashedPassword: new("new-hash")})
 	require.NoError(t, err)
 	require.Equal(t, 1, rec.calls, "one round trip")
 	require.Equal(t, userID, u.ID)
@@ -532,7 +532,7 @@ func TestUserUpdatePasswordByResetToken(t *testing.T) {
 	require.Zero(t, countRows(t, pool, "sessions", "user_id = $1", userID), "the user is signed out everywhere")
 	require.Equal(t, 1, countRows(t, pool, "sessions", "id = $1", kept), "others stay signed in")
 
-	_, err = q.UserUpdatePasswordByResetToken(ctx, dbsqlc.UserUpdatePasswordByResetTokenParams{TokenID: token, HashedPassword: "again"})
+	_, err = q.UserUpdatePasswordByResetToken(ctx, dbsqlc.UserUpdatePasswordByResetTokenParams{TokenID: token, HashedPassword: new("again")})
 	require.ErrorIs(t, err, stackdb.ErrNotFound, "a token resets once")
 
 	tests := []struct {
@@ -549,7 +549,7 @@ func TestUserUpdatePasswordByResetToken(t *testing.T) {
 			insert(t, pool, `INSERT INTO users (id, username, email, auth_type, hashed_password) VALUES ($1, $1, $1 || '@example.com', $2, 'old')`, id, tt.authType)
 			session := createSession(t, pool, id, time.Hour)
 			tok := createAuthToken(t, pool, "password_reset_tokens", id, tt.ttl)
-			_, err := q.UserUpdatePasswordByResetToken(ctx, dbsqlc.UserUpdatePasswordByResetTokenParams{TokenID: tok, HashedPassword: "new"})
+			_, err := q.UserUpdatePasswordByResetToken(ctx, dbsqlc.UserUpdatePasswordByResetTokenParams{TokenID: tok, HashedPassword: new("new")})
 			require.ErrorIs(t, err, stackdb.ErrNotFound)
 			user, err := q.UserGetByID(ctx, id)
 			require.NoError(t, err)
@@ -577,7 +577,7 @@ func TestAuthTokenConsumedOnceUnderRace(t *testing.T) {
 			return err
 		}},
 		{"reset password", func() error {
-			_, err := q.UserUpdatePasswordByResetToken(ctx, dbsqlc.UserUpdatePasswordByResetTokenParams{TokenID: reset, HashedPassword: "h"})
+			_, err := q.UserUpdatePasswordByResetToken(ctx, dbsqlc.UserUpdatePasswordByResetTokenParams{TokenID: reset, HashedPassword: new("h")})
 			return err
 		}},
 	}

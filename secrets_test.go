@@ -63,6 +63,10 @@ var notSecret = map[string]string{
 	"oauth_token_endpoint_auth_method":            "the same method name, copied into the installation or pending flow",
 	"api_key_id":                                  "mcp_client_activity: the id of the API key a client used (the key itself is never stored there)",
 	"McpToolMetadataUpsertManyParams.TokenCounts": "the token_count of each tool, numbers",
+	"UserUpdatePasswordByResetTokenParams.TokenID": "the reset token row's id, not its secret: the caller verifies " +
+		"the secret against token_hash (PasswordResetTokenGetValidByID) before consuming the row by id",
+	"GlobalSettingInsertManyIfMissingParams.Values": "the application's default values, which are public in its " +
+		"source; an unnest array sqlc cannot tie to the column. Secret values are set through GlobalSettingUpdateValue, whose Value is hidden",
 }
 
 // encryptedValueColumn is the column a table's is_encrypted flag refers to.

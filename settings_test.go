@@ -350,7 +350,7 @@ func TestDeploymentCredentialQueries(t *testing.T) {
 	expires := time.Now().Add(8 * time.Hour).Truncate(time.Microsecond)
 
 	oauth, err := q.DeploymentCredentialUpsertOAuth(ctx, dbsqlc.DeploymentCredentialUpsertOAuthParams{
-		ID: "dc_1", TeamID: teamID, Source: "github", AccessTokenEncrypted: "enc-access", RefreshTokenEncrypted: new("enc-refresh"),
+		ID: "dc_1", TeamID: teamID, Source: "github", AccessTokenEncrypted: new("enc-access"), RefreshTokenEncrypted: new("enc-refresh"),
 		Scopes: []string{"repo"}, ExpiresAt: &expires,
 	})
 	require.NoError(t, err)
@@ -368,7 +368,7 @@ func TestDeploymentCredentialQueries(t *testing.T) {
 	require.Equal(t, "enc-access", *inst.AccessTokenEncrypted, "the tokens stay")
 
 	again, err := q.DeploymentCredentialUpsertOAuth(ctx, dbsqlc.DeploymentCredentialUpsertOAuthParams{
-		ID: "dc_ignored", TeamID: teamID, Source: "github", AccessTokenEncrypted: "enc-access-2", Scopes: []string{},
+		ID: "dc_ignored", TeamID: teamID, Source: "github", AccessTokenEncrypted: new("enc-access-2"), Scopes: []string{},
 	})
 	require.NoError(t, err)
 	require.Equal(t, "dc_1", again.ID)
@@ -379,11 +379,11 @@ func TestDeploymentCredentialQueries(t *testing.T) {
 	require.Equal(t, "inst-9", *again.InstallationID, "and the installation")
 	require.Equal(t, 1, countRows(t, pool, "deployment_credentials", "team_id = $1", teamID))
 
-	_, err = q.DeploymentCredentialUpsertOAuth(ctx, dbsqlc.DeploymentCredentialUpsertOAuthParams{ID: "dc_bad", TeamID: teamID, Source: "svn", AccessTokenEncrypted: "x", Scopes: []string{}})
+	_, err = q.DeploymentCredentialUpsertOAuth(ctx, dbsqlc.DeploymentCredentialUpsertOAuthParams{ID: "dc_bad", TeamID: teamID, Source: "svn", AccessTokenEncrypted: new("x"), Scopes: []string{}})
 	requireConstraint(t, err, stackdb.Check, "deployment_credentials_source_check")
 	_, err = q.DeploymentCredentialUpsertInstallation(ctx, dbsqlc.DeploymentCredentialUpsertInstallationParams{ID: "dc_2", TeamID: otherTeam, Source: "gitlab", InstallationID: "i"})
 	require.NoError(t, err)
-	_, err = q.DeploymentCredentialUpsertOAuth(ctx, dbsqlc.DeploymentCredentialUpsertOAuthParams{ID: "dc_3", TeamID: teamID, Source: "docker", AccessTokenEncrypted: "d", Scopes: []string{}})
+	_, err = q.DeploymentCredentialUpsertOAuth(ctx, dbsqlc.DeploymentCredentialUpsertOAuthParams{ID: "dc_3", TeamID: teamID, Source: "docker", AccessTokenEncrypted: new("d"), Scopes: []string{}})
 	require.NoError(t, err)
 
 	got, err := q.DeploymentCredentialGetByTeamAndSource(ctx, dbsqlc.DeploymentCredentialGetByTeamAndSourceParams{TeamID: teamID, Source: "github"})

@@ -9,7 +9,7 @@
 -- tokens, scopes and expiry and keeps its auth_type and installation.
 -- name: DeploymentCredentialUpsertOAuth :one
 INSERT INTO deployment_credentials (id, team_id, source, access_token_encrypted, refresh_token_encrypted, scopes, expires_at)
-VALUES (@id, @team_id, @source, @access_token_encrypted::text, sqlc.narg('refresh_token_encrypted'), @scopes::text[], sqlc.narg('expires_at'))
+VALUES (@id, @team_id, @source, @access_token_encrypted, sqlc.narg('refresh_token_encrypted'), @scopes::text[], sqlc.narg('expires_at'))
 ON CONFLICT (team_id, source) DO UPDATE
 SET access_token_encrypted  = excluded.access_token_encrypted,
     refresh_token_encrypted = excluded.refresh_token_encrypted,

@@ -6,13 +6,17 @@
 -- TeamCloudCredentialInsert adds a credential unless the team already has
 -- one of that provider with that name, in one statement (DeployStack: a
 -- check, then the insert); rows affected: 1 added, 0 name taken. There is no
--- unique key: real data may hold such duplicates.
+-- unique key: real data may hold such duplicates. credentials is selected
+-- bare (no cast) so that sqlc ties it to its column and it keeps json:"-".
 -- name: TeamCloudCredentialInsert :execrows
+WITH candidate (id, team_id, provider_id, name, comment, created_by) AS (
+    VALUES (@id::text, @team_id::text, @provider_id::text, @name::text, sqlc.narg('comment')::text, @created_by::text)
+)
 INSERT INTO team_cloud_credentials (id, team_id, provider_id, name, comment, credentials, created_by)
-SELECT @id::text, @team_id::text, @provider_id::text, @name::text, sqlc.narg('comment')::text, @credentials::text, @created_by::text
+SELECT id, team_id, provider_id, name, comment, @credentials, created_by FROM candidate
 WHERE NOT EXISTS (
     SELECT 1 FROM team_cloud_credentials c
-    WHERE c.team_id = @team_id::text AND c.provider_id = @provider_id::text AND c.name = @name::text
+    WHERE c.team_id = candidate.team_id AND c.provider_id = candidate.provider_id AND c.name = candidate.name
 );
 
 -- name: TeamCloudCredentialGetByID :one

@@ -66,7 +66,7 @@ UPDATE users SET role_id = sqlc.narg('role_id') WHERE id = @id;
 
 -- UserUpdatePassword stores a new password hash (the caller hashes).
 -- name: UserUpdatePassword :execrows
-UPDATE users SET hashed_password = @hashed_password::text WHERE id = @id;
+UPDATE users SET hashed_password = @hashed_password WHERE id = @id;
 
 -- name: UserUpdateEmailVerified :execrows
 UPDATE users SET email_verified = @email_verified WHERE id = @id;
@@ -112,7 +112,7 @@ WITH token AS (
 ), signed_out AS (
     DELETE FROM sessions USING token WHERE sessions.user_id = token.user_id
 )
-UPDATE users SET hashed_password = @hashed_password::text
+UPDATE users SET hashed_password = @hashed_password
 FROM token
 WHERE users.id = token.user_id
 RETURNING users.*;

@@ -157,7 +157,7 @@ func (q *Queries) DeploymentCredentialUpsertInstallation(ctx context.Context, ar
 const deploymentCredentialUpsertOAuth = `-- name: DeploymentCredentialUpsertOAuth :one
 
 INSERT INTO deployment_credentials (id, team_id, source, access_token_encrypted, refresh_token_encrypted, scopes, expires_at)
-VALUES ($1, $2, $3, $4::text, $5, $6::text[], $7)
+VALUES ($1, $2, $3, $4, $5, $6::text[], $7)
 ON CONFLICT (team_id, source) DO UPDATE
 SET access_token_encrypted  = excluded.access_token_encrypted,
     refresh_token_encrypted = excluded.refresh_token_encrypted,
@@ -171,7 +171,7 @@ type DeploymentCredentialUpsertOAuthParams struct {
 	ID                    string     `db:"id" json:"id"`
 	TeamID                string     `db:"team_id" json:"team_id"`
 	Source                string     `db:"source" json:"source"`
-	AccessTokenEncrypted  string     `db:"access_token_encrypted" json:"access_token_encrypted"`
+	AccessTokenEncrypted  *string    `db:"access_token_encrypted" json:"-"`
 	RefreshTokenEncrypted *string    `db:"refresh_token_encrypted" json:"-"`
 	Scopes                []string   `db:"scopes" json:"scopes"`
 	ExpiresAt             *time.Time `db:"expires_at" json:"expires_at"`

@@ -392,7 +392,8 @@ type Querier interface {
 	// TeamCloudCredentialInsert adds a credential unless the team already has
 	// one of that provider with that name, in one statement (DeployStack: a
 	// check, then the insert); rows affected: 1 added, 0 name taken. There is no
-	// unique key: real data may hold such duplicates.
+	// unique key: real data may hold such duplicates. credentials is selected
+	// bare (no cast) so that sqlc ties it to its column and it keeps json:"-".
 	TeamCloudCredentialInsert(ctx context.Context, arg TeamCloudCredentialInsertParams) (int64, error)
 	// TeamCloudCredentialListByTeam is a team's credentials with their
 	// creator's username and email (the foreign key keeps the creator), newest

@@ -54,21 +54,24 @@ func (q *Queries) TeamCloudCredentialGetByID(ctx context.Context, arg TeamCloudC
 
 const teamCloudCredentialInsert = `-- name: TeamCloudCredentialInsert :execrows
 
+WITH candidate (id, team_id, provider_id, name, comment, created_by) AS (
+    VALUES ($2::text, $3::text, $4::text, $5::text, $6::text, $7::text)
+)
 INSERT INTO team_cloud_credentials (id, team_id, provider_id, name, comment, credentials, created_by)
-SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text
+SELECT id, team_id, provider_id, name, comment, $1, created_by FROM candidate
 WHERE NOT EXISTS (
     SELECT 1 FROM team_cloud_credentials c
-    WHERE c.team_id = $2::text AND c.provider_id = $3::text AND c.name = $4::text
+    WHERE c.team_id = candidate.team_id AND c.provider_id = candidate.provider_id AND c.name = candidate.name
 )
 `
 
 type TeamCloudCredentialInsertParams struct {
+	Credentials string  `db:"credentials" json:"-"`
 	ID          string  `db:"id" json:"id"`
 	TeamID      string  `db:"team_id" json:"team_id"`
 	ProviderID  string  `db:"provider_id" json:"provider_id"`
 	Name        string  `db:"name" json:"name"`
 	Comment     *string `db:"comment" json:"comment"`
-	Credentials string  `db:"credentials" json:"credentials"`
 	CreatedBy   string  `db:"created_by" json:"created_by"`
 }
 
@@ -79,15 +82,16 @@ type TeamCloudCredentialInsertParams struct {
 // TeamCloudCredentialInsert adds a credential unless the team already has
 // one of that provider with that name, in one statement (DeployStack: a
 // check, then the insert); rows affected: 1 added, 0 name taken. There is no
-// unique key: real data may hold such duplicates.
+// unique key: real data may hold such duplicates. credentials is selected
+// bare (no cast) so that sqlc ties it to its column and it keeps json:"-".
 func (q *Queries) TeamCloudCredentialInsert(ctx context.Context, arg TeamCloudCredentialInsertParams) (int64, error) {
 	result, err := q.db.Exec(ctx, teamCloudCredentialInsert,
+		arg.Credentials,
 		arg.ID,
 		arg.TeamID,
 		arg.ProviderID,
 		arg.Name,
 		arg.Comment,
-		arg.Credentials,
 		arg.CreatedBy,
 	)
 	if err != nil {

@@ -369,12 +369,12 @@ func (q *Queries) UserUpdateGithubID(ctx context.Context, arg UserUpdateGithubID
 }
 
 const userUpdatePassword = `-- name: UserUpdatePassword :execrows
-UPDATE users SET hashed_password = $1::text WHERE id = $2
+UPDATE users SET hashed_password = $1 WHERE id = $2
 `
 
 type UserUpdatePasswordParams struct {
-	HashedPassword string `db:"hashed_password" json:"hashed_password"`
-	ID             string `db:"id" json:"id"`
+	HashedPassword *string `db:"hashed_password" json:"-"`
+	ID             string  `db:"id" json:"id"`
 }
 
 // UserUpdatePassword stores a new password hash (the caller hashes).
@@ -395,15 +395,15 @@ WITH token AS (
 ), signed_out AS (
     DELETE FROM sessions USING token WHERE sessions.user_id = token.user_id
 )
-UPDATE users SET hashed_password = $1::text
+UPDATE users SET hashed_password = $1
 FROM token
 WHERE users.id = token.user_id
 RETURNING users.id, users.username, users.email, users.auth_type, users.first_name, users.last_name, users.github_id, users.hashed_password, users.role_id, users.email_verified
 `
 
 type UserUpdatePasswordByResetTokenParams struct {
-	HashedPassword string `db:"hashed_password" json:"hashed_password"`
-	TokenID        string `db:"token_id" json:"token_id"`
+	HashedPassword *string `db:"hashed_password" json:"-"`
+	TokenID        string  `db:"token_id" json:"token_id"`
 }
 
 // UserUpdatePasswordByResetToken consumes a password reset token, stores
