@@ -82,12 +82,11 @@ func (g *gen) genSatellites() {
 			g.users[createdBy].id, s.created, max(s.created+g.r.Int64N(day), s.hbTo))
 
 		// The registration token the satellite registered with (ISO-8601 times).
-		made := s.created - g.between(minute, 2*day)
-		tokType := typ
-		var tokTeam any = teamID
-		g.t.satelliteRegistrationTokens.add(g.nanoid(), tokType, tokTeam, g.argon2(), g.tokenPrefix(tokType),
+		valid := pick(g, []int64{hour, day, 7 * day})
+		made := s.created - g.between(minute, valid)
+		g.t.satelliteRegistrationTokens.add(g.nanoid(), typ, teamID, g.argon2(), g.tokenPrefix(typ),
 			g.users[createdBy].id, `["satellite:register"]`, int64(1), isoTime(s.created, g.r.Int64N(1000)), s.id,
-			isoTime(made+pick(g, []int64{hour, day, 7 * day}), g.r.Int64N(1000)), isoTime(made, g.r.Int64N(1000)))
+			isoTime(made+valid, g.r.Int64N(1000)), isoTime(made, g.r.Int64N(1000)))
 	}
 	for i := range nGlobal {
 		region := regions[i%len(regions)]
@@ -190,6 +189,9 @@ func (g *gen) genProcesses() {
 			g.procs = append(g.procs, p)
 			in.procs = append(in.procs, len(g.procs)-1)
 			s.procs = append(s.procs, len(g.procs)-1)
+			if r == runs-1 && (st == "running" || st == "starting") {
+				s.running++
+			}
 			g.t.satelliteProcesses.add(p.id, s.id, in.id, g.servers[in.server].slug+"-"+t.slug, pid, port, st, health, perf,
 				t.id, errMsg, started, stopped, start, end)
 			start = end + g.between(minute, day)
