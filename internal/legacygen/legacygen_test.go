@@ -282,16 +282,24 @@ func TestEveryColumnWritten(t *testing.T) {
 
 // TestValueSets checks that every value of every closed value set of the
 // real schema (enum and documented_values) appears, and nothing else, in
-// the smallest file and in the fixture.
+// the smallest files of several seeds and in the fixture.
 func TestValueSets(t *testing.T) {
 	t.Parallel()
-	small, _ := generate(t, MinRows, 5)
-	sdb, err := legacy.Open(small)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = sdb.Close() })
-	fdb, _ := openFixture(t)
+	f := realFacts(t)
+	dbs := map[string]*sql.DB{}
+	dbs["fixture"], _ = openFixture(t)
+	for seed := range int64(8) {
+		path, st := generate(t, MinRows, seed)
+		for tbl, n := range st.Tables {
+			require.Positive(t, n, "seed %d: %s", seed, tbl)
+		}
+		db, err := legacy.Open(path)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = db.Close() })
+		dbs[fmt.Sprintf("seed %d", seed)] = db
+	}
 	sets := 0
-	for _, ft := range realFacts(t).Tables {
+	for _, ft := range f.Tables {
 		for _, c := range ft.Columns {
 			set := slices.Concat(c.Enum, c.DocumentedValues)
 			if len(set) == 0 {
@@ -299,7 +307,7 @@ func TestValueSets(t *testing.T) {
 			}
 			sets++
 			slices.Sort(set)
-			for name, db := range map[string]*sql.DB{"small": sdb, "fixture": fdb} {
+			for name, db := range dbs {
 				require.Equal(t, set, distinct(t, db, ft.Name, c.Name), "%s: %s.%s", name, ft.Name, c.Name)
 			}
 		}

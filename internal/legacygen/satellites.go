@@ -48,6 +48,7 @@ func (g *gen) genSatellites() {
 				s.hbTo = 0 // never connected
 			}
 		}
+		s.hbTo = min(s.hbTo, winEnd-1)
 		if s.hbTo <= s.hbFrom {
 			s.hbTo = 0
 		}
@@ -102,7 +103,9 @@ func (g *gen) genSatellites() {
 			p = 0.5
 			nShared++
 		}
-		for k := 0; k < 2 && (g.chance(p) || nShared == 1 && k == 0); k++ {
+		// The first two shared teams run one at least: every file has a
+		// satellite of each status.
+		for k := 0; k < 2 && (g.chance(p) || nShared <= 2 && k == 0); k++ {
 			s := &satellite{id: g.uuid(), team: ti}
 			from := max(t.created+hour, satFrom)
 			s.created = g.between(from, max(from+1, winEnd-3*day))

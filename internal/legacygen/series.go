@@ -338,11 +338,11 @@ func (g *gen) genJobs(n int64) {
 	for i := int64(0); i < n; {
 		at := int64(g.growth(i, n, from, to))
 		// Every batch status appears, even among few jobs.
-		if few := batches < len(batchStatus.vals) && i%7 == 0; (few || g.chance(0.02)) && n-i > 3 {
+		if few := batches < len(batchStatus.vals) && i >= int64(batches)*n/8; (few || g.chance(0.02)) && n-i > 3 {
 			// A batch: a registry sync of many servers at once.
 			batches++
 			bs := g.value(batchStatus)
-			size := min(n-i, int64(5+g.r.IntN(60)))
+			size := min((n-i)/2, int64(5+g.r.IntN(60)))
 			if few {
 				size = min(n-i, int64(2+g.r.IntN(5)))
 			}
