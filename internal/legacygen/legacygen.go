@@ -115,7 +115,7 @@ func Generate(ctx context.Context, path string, opts Options) (st Stats, err err
 		"PRAGMA synchronous=OFF",
 		"PRAGMA foreign_keys=OFF",
 		"PRAGMA temp_store=MEMORY",
-		"PRAGMA cache_size=-524288", // 512 MiB: the random text keys of the big tables
+		"PRAGMA cache_size=-65536", // 64 MiB
 	} {
 		if _, err := conn.ExecContext(ctx, p); err != nil {
 			return Stats{}, fmt.Errorf("legacygen: %s: %w", p, err)
