@@ -25,6 +25,16 @@ type Querier interface {
 	// whole keyset condition is an index condition on
 	// audit_logs_team_id_created_at_idx: no page rescans the rows before it.
 	AuditLogListByTeam(ctx context.Context, arg AuditLogListByTeamParams) ([]AuditLog, error)
+	DynamicOAuthClientDelete(ctx context.Context, clientID string) (int64, error)
+	DynamicOAuthClientDeleteExpired(ctx context.Context) (int64, error)
+	// DynamicOAuthClientGetByIDValid returns the client only while it has not
+	// expired (expires_at NULL: never expires).
+	DynamicOAuthClientGetByIDValid(ctx context.Context, clientID string) (DynamicOAuthClient, error)
+	// Clients registered through RFC 7591 dynamic client registration
+	// (DeployStack: routes/oauth2/register.ts; client ids 'dyn_...'). A client
+	// with an expires_at in the past is gone for every lookup, and the sweep
+	// deletes it.
+	DynamicOAuthClientInsert(ctx context.Context, arg DynamicOAuthClientInsertParams) (DynamicOAuthClient, error)
 	// IdentitySequencesReset moves the sequence of every identity column past
 	// the largest id of its table, so inserts without an id do not collide with
 	// rows inserted with explicit ids. A sequence never moves backwards: it also
@@ -33,6 +43,196 @@ type Querier interface {
 	// step with the identity columns of the schema
 	// (TestIdentitySequencesResetCoversEveryIdentity).
 	IdentitySequencesReset(ctx context.Context) (int64, error)
+	JobBatchGetByID(ctx context.Context, id string) (QueueJobBatch, error)
+	// Job batches (DeployStack: queueJobBatches). A batch's counters, status and
+	// completed_at are kept by the job queries (JobComplete, JobFail,
+	// JobRetryStuck) in the statement that finishes each of its jobs: pending
+	// until the first job finishes, processing until completed_jobs +
+	// failed_jobs reaches total_jobs, then completed, or failed if any job
+	// failed. total_jobs must be the number of jobs inserted with the batch's id.
+	JobBatchInsert(ctx context.Context, arg JobBatchInsertParams) (QueueJobBatch, error)
+	// JobClaim takes up to max_jobs due pending jobs, the longest due first (as
+	// DeployStack's poller orders them, then by id), and marks them processing:
+	// attempts + 1, updated_at = now() (the claim time JobRetryStuck goes by).
+	// Jobs another claimer holds in its open transaction are skipped, so
+	// concurrent workers never receive the same job. The jobs are returned in
+	// claim order; attempts is the fence JobComplete and JobFail need.
+	JobClaim(ctx context.Context, maxJobs int32) ([]JobClaimRow, error)
+	// JobComplete records a processing job's result (nil = NULL) and, in the
+	// same statement, counts it in its batch: the batch is processing until
+	// completed_jobs + failed_jobs reaches total_jobs, then completed, or failed
+	// if any of its jobs failed (DeployStack's rule), with completed_at set.
+	// attempts is the value JobClaim returned: it fences off a worker whose job
+	// was taken back by JobRetryStuck and claimed again. ErrNotFound when the
+	// job is not processing under this attempt; then nothing changes.
+	JobComplete(ctx context.Context, arg JobCompleteParams) (JobCompleteRow, error)
+	// JobDeleteFinished deletes the completed and failed jobs last updated (for
+	// a finished job: when it finished) more than older_than_seconds ago, and,
+	// in the same statement, the batches whose last jobs it deleted
+	// (DeployStack's cleanupOldJobsWorker deletes by created_at whatever the
+	// status, then every batch without jobs, in two statements). A batch that
+	// has no jobs yet is left alone. It returns both counts.
+	JobDeleteFinished(ctx context.Context, olderThanSeconds float64) (JobDeleteFinishedRow, error)
+	// JobFail records a processing job's error; attempts fences as in
+	// JobComplete. While attempts < max_attempts the job goes back to pending,
+	// due 2^attempts seconds from now (DeployStack's backoff: 2 s after the
+	// first attempt, 4 s after the second, ...). Otherwise it fails for good
+	// (completed_at = now(): finished), and only then is it counted in its
+	// batch's failed_jobs, in the same statement; the batch fails once all its
+	// jobs are done. It returns the job as updated; ErrNotFound when it is not
+	// processing under this attempt, and then nothing changes.
+	JobFail(ctx context.Context, arg JobFailParams) (JobFailRow, error)
+	JobGetByID(ctx context.Context, id string) (QueueJob, error)
+	// The job queue (DeployStack: queueJobs; services/jobQueueService.ts and
+	// jobProcessorService.ts). Every query runs on the DBTX it is given, so a
+	// job inserted in the caller's transaction commits or rolls back with the
+	// caller's work, and no worker sees it before the commit.
+	//
+	// Lifecycle: pending -> (JobClaim) processing -> (JobComplete) completed, or
+	// (JobFail) pending again after a backoff of 2^attempts seconds while
+	// attempts < max_attempts, else failed. A job of a batch is counted in its
+	// batch (completed_jobs / failed_jobs) by the statement that finishes it, so
+	// batch progress never reads the batch's jobs.
+	// JobInsert adds a pending job, due at scheduled_for (nil = now()).
+	JobInsert(ctx context.Context, arg JobInsertParams) (QueueJob, error)
+	// JobInsertMany adds one pending job per element of the parallel arrays
+	// ids, types and payloads (of equal length; otherwise a NOT NULL violation
+	// refuses them all), with the same max_attempts, due time (nil = now()) and
+	// batch (nil = none). It returns the number of jobs added.
+	JobInsertMany(ctx context.Context, arg JobInsertManyParams) (int64, error)
+	// JobRetryStuck takes back the jobs processing since before now() -
+	// timeout_seconds (their worker is presumed dead): back to pending and due
+	// at once while attempts < max_attempts, else failed, with error
+	// 'processing timed out'; the failed ones are counted in their batches in
+	// the same statement. Jobs locked by a transaction that is finishing them
+	// are skipped. It returns the number of jobs taken back.
+	JobRetryStuck(ctx context.Context, timeoutSeconds float64) (int64, error)
+	OAuthAccessTokenDeleteExpired(ctx context.Context) (int64, error)
+	// OAuthAccessTokenGetByIDValid returns the token only while it has not
+	// expired.
+	OAuthAccessTokenGetByIDValid(ctx context.Context, id string) (OAuthAccessToken, error)
+	// OAuthAccessTokenGetByTokenHashValid returns the token with this hash
+	// only while it has not expired.
+	OAuthAccessTokenGetByTokenHashValid(ctx context.Context, tokenHash string) (OAuthAccessToken, error)
+	// OAuth access tokens (DeployStack: services/oauth/tokenService.ts). The
+	// table has no revoked flag: a token is valid while its row exists and has
+	// not expired, and revoking deletes it, as DeployStack's revokeAccessToken
+	// does.
+	//
+	// Lookups: DeployStack stores a salted argon2 hash, so it finds a token by
+	// the id embedded in the token (OAuthAccessTokenGetByIDValid) and verifies
+	// the hash itself. An application that stores a deterministic hash
+	// (SHA-256 of the 512-bit random token; a slow hash buys nothing for a
+	// random secret) finds it by hash instead, through the unique index
+	// (OAuthAccessTokenGetByTokenHashValid).
+	OAuthAccessTokenInsert(ctx context.Context, arg OAuthAccessTokenInsertParams) (OAuthAccessToken, error)
+	// OAuthAccessTokenRevoke deletes one token; it counts the tokens revoked
+	// (0: unknown or already revoked).
+	OAuthAccessTokenRevoke(ctx context.Context, id string) (int64, error)
+	// OAuthAccessTokenRevokeByUserClient deletes every token the client holds
+	// for the user, in every team.
+	OAuthAccessTokenRevokeByUserClient(ctx context.Context, arg OAuthAccessTokenRevokeByUserClientParams) (int64, error)
+	// OAuthAuthorizationCodeClaim exchanges a code at the token endpoint: in
+	// one statement it checks the code is issued (no placeholder), unused,
+	// unexpired, of this client and redirect_uri, and that code_verifier
+	// matches the stored PKCE challenge (S256: base64url(sha256(verifier))
+	// without padding; plain: the verifier itself; any other method never
+	// matches), then marks it used and returns it. Two concurrent claims of
+	// one code: the row lock lets one through, the other re-checks used and
+	// finds nothing. ErrNotFound for every failure, and then nothing changes
+	// (as in DeployStack, a wrong verifier does not burn the code).
+	OAuthAuthorizationCodeClaim(ctx context.Context, arg OAuthAuthorizationCodeClaimParams) (OAuthAuthorizationCode, error)
+	// OAuthAuthorizationCodeDeleteExpired is the expiry sweep (DeployStack's
+	// cleanupExpiredAuthorizationCodes); it counts the rows deleted.
+	OAuthAuthorizationCodeDeleteExpired(ctx context.Context) (int64, error)
+	// OAuthAuthorizationCodeGetByIDValid returns an authorization request
+	// (for the consent page) only while it is unused and unexpired.
+	OAuthAuthorizationCodeGetByIDValid(ctx context.Context, id string) (OAuthAuthorizationCode, error)
+	// Authorization requests and codes (DeployStack:
+	// services/oauth/authorizationService.ts). A row is first an authorization
+	// request waiting for the user's consent, holding a placeholder code
+	// 'pending_<random>' (DeployStack's convention, which keeps code unique);
+	// on approval the real code replaces the placeholder; the token endpoint
+	// then claims the code exactly once, checking PKCE in the same statement.
+	// OAuthAuthorizationCodeInsert stores an authorization request and, in the
+	// same statement, deletes the user's expired requests for the client (as
+	// DeployStack does, in two round trips).
+	OAuthAuthorizationCodeInsert(ctx context.Context, arg OAuthAuthorizationCodeInsertParams) (OAuthAuthorizationCode, error)
+	// OAuthAuthorizationCodeUpdateCode issues the code of an approved request:
+	// it replaces the placeholder, only once (a request whose code was issued
+	// already is not found) and only while the request is valid. ErrNotFound
+	// otherwise.
+	OAuthAuthorizationCodeUpdateCode(ctx context.Context, arg OAuthAuthorizationCodeUpdateCodeParams) (OAuthAuthorizationCode, error)
+	// OAuthAuthorizationCodeUpdateTeam sets the team the user chose for a
+	// request that is still valid; it counts the requests changed.
+	OAuthAuthorizationCodeUpdateTeam(ctx context.Context, arg OAuthAuthorizationCodeUpdateTeamParams) (int64, error)
+	OAuthClientDelete(ctx context.Context, clientID string) (int64, error)
+	// OAuthClientGetByClientIDActive returns the client with this client_id
+	// only while it is active: a deactivated client is not found, so no flow
+	// can start or finish for it.
+	OAuthClientGetByClientIDActive(ctx context.Context, clientID string) (OAuthClient, error)
+	// Registered OAuth clients of DeployStack's own OAuth server. Dynamically
+	// registered (RFC 7591) clients live in dynamic_oauth_clients.
+	OAuthClientInsert(ctx context.Context, arg OAuthClientInsertParams) (OAuthClient, error)
+	OAuthClientListByTeam(ctx context.Context, teamID *string) ([]OAuthClient, error)
+	// OAuthClientUpdateActive activates or deactivates a client; it counts the
+	// clients changed (0: unknown client_id).
+	OAuthClientUpdateActive(ctx context.Context, arg OAuthClientUpdateActiveParams) (int64, error)
+	OAuthRefreshTokenDeleteExpired(ctx context.Context) (int64, error)
+	// OAuthRefreshTokenGetByTokenHashValid returns the token with this hash
+	// only while it is unused and unexpired.
+	OAuthRefreshTokenGetByTokenHashValid(ctx context.Context, tokenHash string) (OAuthRefreshToken, error)
+	// OAuth refresh tokens (DeployStack: services/oauth/tokenService.ts). A
+	// refresh token is valid while unused and unexpired; refreshing marks it
+	// used (kept, so a replayed token is recognised) and issues a new pair.
+	//
+	// Lookups: DeployStack stores a salted argon2 hash and, on every refresh,
+	// reads all unused tokens of the client and verifies each hash in turn
+	// (OAuthRefreshTokenListByClientValid keeps that path working). Storing a
+	// deterministic hash (SHA-256 of the random token) instead lets the
+	// database find the token by hash through the unique index, and rotate it
+	// in one statement (OAuthRefreshTokenRotate).
+	OAuthRefreshTokenInsert(ctx context.Context, arg OAuthRefreshTokenInsertParams) (OAuthRefreshToken, error)
+	// OAuthRefreshTokenListByClientValid is DeployStack's refresh lookup for
+	// argon2 hashes: every unused, unexpired token of the client.
+	OAuthRefreshTokenListByClientValid(ctx context.Context, clientID string) ([]OAuthRefreshToken, error)
+	// OAuthRefreshTokenRevoke marks one token used, only while it is valid;
+	// it counts the tokens revoked (0: unknown, used or expired). It is the
+	// "mark used" step of DeployStack's argon2 refresh path.
+	OAuthRefreshTokenRevoke(ctx context.Context, id string) (int64, error)
+	// OAuthRefreshTokenRevokeByUserClient deletes every refresh token the
+	// client holds for the user, in every team.
+	OAuthRefreshTokenRevokeByUserClient(ctx context.Context, arg OAuthRefreshTokenRevokeByUserClientParams) (int64, error)
+	// OAuthRefreshTokenRotate exchanges a refresh token for a new access and
+	// refresh token pair in one statement: it marks the presented token used
+	// (found by hash, and only while it is valid and was issued to client_id)
+	// and inserts the new pair for the same user, team and client, the access
+	// token with scope. A token that is unknown, used, expired or another
+	// client's inserts nothing and returns no row (ErrNotFound). Concurrent
+	// rotations of one token: the row lock lets exactly one through; the
+	// others re-check used and find nothing. A failed insert (a duplicate id
+	// or hash) fails the whole statement: the presented token stays valid.
+	OAuthRefreshTokenRotate(ctx context.Context, arg OAuthRefreshTokenRotateParams) (OAuthRefreshTokenRotateRow, error)
+	// OAuthTeamConsentGetByUserTeamClientActive returns the active consent of
+	// (user, team, client), the most recently granted if there are several.
+	OAuthTeamConsentGetByUserTeamClientActive(ctx context.Context, arg OAuthTeamConsentGetByUserTeamClientActiveParams) (OAuthTeamConsent, error)
+	// OAuthTeamConsentRevoke withdraws the consent of (user, team, client) and,
+	// in the same statement, deletes the access and refresh tokens the client
+	// holds for the user in that team, so revoking takes effect at once. It
+	// returns how many of each it revoked.
+	OAuthTeamConsentRevoke(ctx context.Context, arg OAuthTeamConsentRevokeParams) (OAuthTeamConsentRevokeRow, error)
+	// OAuthTeamConsentUpdateLastUsed stamps last_used_at on the active consent
+	// of (user, team, client); it counts the rows stamped.
+	OAuthTeamConsentUpdateLastUsed(ctx context.Context, arg OAuthTeamConsentUpdateLastUsedParams) (int64, error)
+	// A user's consent that a client acts for one of the user's teams.
+	// DeployStack's index oauth_team_consents_unique_user_team_client is not
+	// unique, and real data may hold several rows for one (user, team,
+	// client): the queries treat them as one consent, so no ON CONFLICT.
+	// OAuthTeamConsentUpsert grants (or re-grants, with the new scope) the
+	// consent: it updates the rows of (user, team, client) or, when there are
+	// none, inserts one, and returns it. Two first grants for one triple at the
+	// same moment may both insert, as in DeployStack; the queries below cope.
+	OAuthTeamConsentUpsert(ctx context.Context, arg OAuthTeamConsentUpsertParams) (OAuthTeamConsentUpsertRow, error)
 	RoleCreate(ctx context.Context, arg RoleCreateParams) (Role, error)
 	RoleDelete(ctx context.Context, id string) (int64, error)
 	RoleGetByID(ctx context.Context, id string) (Role, error)
