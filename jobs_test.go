@@ -937,6 +937,141 @@ func TestJobDeleteFinished(t *testing.T) {
 }
 
 // ---------------------------------------------------------------------------
+// batch administration and statistics
+
+func TestJobListByBatch(t *testing.T) {
+	t.Parallel()
+	ctx, pool, q := setup(t)
+	batch := createJobBatch(t, q, 3)
+	ids := createJobs(t, q, 3, 3, &batch.ID, nil)
+	createJobs(t, q, 2, 3, nil, nil)
+	other := createJobBatch(t, q, 1)
+	createJobs(t, q, 1, 3, &other.ID, nil)
+	// created_at orders them, not the id.
+	execSQL(t, pool, `UPDATE queue_jobs SET created_at = now() - interval '1 hour' WHERE id = $1`, ids[2])
+
+	jobs, err := q.JobListByBatch(ctx, batch.ID)
+	require.NoError(t, err)
+	got := []string{}
+	for _, j := range jobs {
+		got = append(got, j.ID)
+	}
+	require.Equal(t, []string{ids[2], ids[0], ids[1]}, got)
+
+	jobs, err = q.JobListByBatch(ctx, "batch_missing")
+	require.NoError(t, err)
+	require.Empty(t, jobs)
+}
+
+func TestJobCountByStatus(t *testing.T) {
+	t.Parallel()
+	ctx, pool, q := setup(t)
+
+	got, err := q.JobCountByStatus(ctx, nil)
+	require.NoError(t, err)
+	require.Equal(t, dbsqlc.JobCountByStatusRow{}, got, "an empty queue")
+
+	batch := createJobBatch(t, q, 4)
+	set := func(ids []string, status string) {
+		execSQL(t, pool, `UPDATE queue_jobs SET status = $2::job_status WHERE id = ANY($1)`, ids, status)
+	}
+	b := createJobs(t, q, 4, 3, &batch.ID, nil)
+	set(b[:1], "processing")
+	set(b[1:2], "failed")
+	execSQL(t, pool, `UPDATE queue_jobs SET status = 'completed', created_at = now() - interval '3 seconds', completed_at = now() - interval '1 second' WHERE id = $1`, b[2])
+	rest := createJobs(t, q, 3, 3, nil, nil)
+	execSQL(t, pool, `UPDATE queue_jobs SET status = 'completed', created_at = now() - interval '5 seconds', completed_at = now() - interval '1 second' WHERE id = $1`, rest[0])
+	// Completed but without completed_at (imported): counted, not timed.
+	execSQL(t, pool, `UPDATE queue_jobs SET status = 'completed', completed_at = NULL WHERE id = $1`, rest[1])
+
+	for _, tt := range []struct {
+		name  string
+		batch *string
+		want  dbsqlc.JobCountByStatusRow
+	}{
+		{"all", nil, dbsqlc.JobCountByStatusRow{Pending: 2, Processing: 1, Completed: 3, Failed: 1, AvgDurationMs: 3000}},
+		{"one batch", &batch.ID, dbsqlc.JobCountByStatusRow{Pending: 1, Processing: 1, Completed: 1, Failed: 1, AvgDurationMs: 2000}},
+		{"unknown batch", new("batch_missing"), dbsqlc.JobCountByStatusRow{}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := q.JobCountByStatus(ctx, tt.batch)
+			require.NoError(t, err)
+			require.InDelta(t, tt.want.AvgDurationMs, got.AvgDurationMs, 0.001)
+			got.AvgDurationMs = tt.want.AvgDurationMs
+			require.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestJobCancelRetryByBatch(t *testing.T) {
+	t.Parallel()
+	ctx, _, q := setup(t)
+
+	batch := createJobBatch(t, q, 4)
+	ids := createJobs(t, q, 4, 1, &batch.ID, new(jobIn(-time.Minute)))
+	otherBatch := createJobBatch(t, q, 1)
+	otherJob := createJobs(t, q, 1, 1, &otherBatch.ID, nil)[0]
+	// ids[0] completes, ids[1] is being processed, ids[2:] are pending.
+	require.Equal(t, ids[:2], claimJobs(t, q, 2))
+	_, err := q.JobComplete(ctx, dbsqlc.JobCompleteParams{ID: ids[0], Attempts: 1})
+	require.NoError(t, err)
+
+	n, err := q.JobCancelByBatch(ctx, batch.ID)
+	require.NoError(t, err)
+	require.EqualValues(t, 2, n, "the pending jobs")
+	for _, id := range ids[2:] {
+		job := getJob(t, q, id)
+		require.Equal(t, dbsqlc.JobStatusFailed, job.Status)
+		require.Equal(t, new("Cancelled by administrator"), job.Error)
+	}
+	require.Equal(t, dbsqlc.JobStatusProcessing, getJob(t, q, ids[1]).Status, "a running job runs on")
+	require.Equal(t, dbsqlc.JobStatusPending, getJob(t, q, otherJob).Status, "other batches untouched")
+	b := getJobBatch(t, q, batch.ID)
+	require.Equal(t, [2]int32{1, 2}, [2]int32{b.CompletedJobs, b.FailedJobs}, "the cancelled jobs count as failed")
+	require.Equal(t, dbsqlc.JobStatusProcessing, b.Status, "one job still runs")
+
+	_, err = q.JobFail(ctx, dbsqlc.JobFailParams{ID: ids[1], Attempts: 1, Error: "boom"})
+	require.NoError(t, err)
+	b = getJobBatch(t, q, batch.ID)
+	require.Equal(t, dbsqlc.JobStatusFailed, b.Status, "done, with failures")
+	require.NotNil(t, b.CompletedAt)
+	n, err = q.JobCancelByBatch(ctx, batch.ID)
+	require.NoError(t, err)
+	require.Zero(t, n, "nothing pending is left")
+	require.Equal(t, b, getJobBatch(t, q, batch.ID), "and the batch is unchanged")
+
+	n, err = q.JobRetryFailedByBatch(ctx, batch.ID)
+	require.NoError(t, err)
+	require.EqualValues(t, 3, n)
+	for _, id := range ids[1:] {
+		job := getJob(t, q, id)
+		require.Equal(t, dbsqlc.JobStatusPending, job.Status)
+		require.Zero(t, job.Attempts)
+		require.Nil(t, job.Error)
+		require.Nil(t, job.CompletedAt)
+	}
+	b = getJobBatch(t, q, batch.ID)
+	require.Equal(t, [2]int32{1, 0}, [2]int32{b.CompletedJobs, b.FailedJobs})
+	require.Equal(t, dbsqlc.JobStatusProcessing, b.Status)
+	require.Nil(t, b.CompletedAt)
+
+	claimed := claimJobs(t, q, 10)
+	require.ElementsMatch(t, append(slices.Clone(ids[1:]), otherJob), claimed, "retried jobs are claimable at once")
+	for _, id := range ids[1:] {
+		_, err := q.JobComplete(ctx, dbsqlc.JobCompleteParams{ID: id, Attempts: 1})
+		require.NoError(t, err)
+	}
+	b = getJobBatch(t, q, batch.ID)
+	require.Equal(t, dbsqlc.JobStatusCompleted, b.Status, "all four completed in the end")
+	require.EqualValues(t, 4, b.CompletedJobs)
+
+	n, err = q.JobRetryFailedByBatch(ctx, batch.ID)
+	require.NoError(t, err)
+	require.Zero(t, n)
+	require.Equal(t, b, getJobBatch(t, q, batch.ID), "nothing to retry leaves the batch as it is")
+}
+
+// ---------------------------------------------------------------------------
 // plans
 
 // seedJobsForPlans fills the queue as it looks at work, so the planner has
@@ -990,6 +1125,26 @@ func TestJobQueriesUseIndexes(t *testing.T) {
 		require.NotNil(t, scan, "plan:\n%s", plan.Text())
 		// The timeout bounds the scan rather than filtering every processing job.
 		require.Contains(t, scan["Index Cond"], "updated_at <", "plan:\n%s", plan.Text())
+	})
+
+	t.Run("a batch's jobs", func(t *testing.T) {
+		for name, query := range map[string]func(q dbsqlc.Querier) error{
+			"list": func(q dbsqlc.Querier) error {
+				_, err := q.JobListByBatch(ctx, "batch_x")
+				return err
+			},
+			"cancel": func(q dbsqlc.Querier) error {
+				_, err := q.JobCancelByBatch(ctx, "batch_x")
+				return err
+			},
+			"count": func(q dbsqlc.Querier) error {
+				_, err := q.JobCountByStatus(ctx, new("batch_x"))
+				return err
+			},
+		} {
+			plan := explainQuery(t, tx, query)
+			require.Contains(t, plan.Indexes(), "jobs_batch_id_idx", "%s; plan:\n%s", name, plan.Text())
+		}
 	})
 
 	t.Run("batch progress touches the batch by key", func(t *testing.T) {

@@ -178,3 +178,68 @@ WITH deleted AS (
     RETURNING b.id
 )
 SELECT (SELECT count(*) FROM deleted) AS jobs, (SELECT count(*) FROM emptied) AS batches;
+
+-- JobListByBatch returns a batch's jobs in the order they were created
+-- (DeployStack's getJobsByBatchId).
+-- name: JobListByBatch :many
+SELECT * FROM queue_jobs WHERE batch_id = @batch_id::text ORDER BY created_at, id;
+
+-- JobCountByStatus counts the jobs of each status, of one batch or (nil)
+-- of all, with the mean time from creation to completion of the completed
+-- ones in milliseconds (0 when none): DeployStack's getJobStats and the
+-- counts of getBatchProgress, in one statement instead of three.
+-- name: JobCountByStatus :one
+SELECT count(*) FILTER (WHERE status = 'pending')    AS pending,
+       count(*) FILTER (WHERE status = 'processing') AS processing,
+       count(*) FILTER (WHERE status = 'completed')  AS completed,
+       count(*) FILTER (WHERE status = 'failed')     AS failed,
+       coalesce(avg(extract(epoch FROM completed_at - created_at) * 1000)
+                FILTER (WHERE status = 'completed' AND completed_at IS NOT NULL), 0)::float8 AS avg_duration_ms
+FROM queue_jobs
+WHERE sqlc.narg('batch_id')::text IS NULL OR batch_id = sqlc.narg('batch_id')::text;
+
+-- JobCancelByBatch fails a batch's pending jobs with error 'Cancelled by
+-- administrator' (DeployStack's cancelBatchJobs) and counts them in the
+-- batch's failed_jobs in the same statement, which DeployStack does not,
+-- so the batch still finishes. Processing jobs run on. It returns the
+-- number of jobs cancelled.
+-- name: JobCancelByBatch :one
+WITH cancelled AS (
+    UPDATE queue_jobs j
+    SET status = 'failed', error = 'Cancelled by administrator', completed_at = now(), updated_at = now()
+    WHERE j.batch_id = @batch_id::text AND j.status = 'pending'
+    RETURNING j.id
+), batch AS (
+    UPDATE queue_job_batches b
+    SET failed_jobs = b.failed_jobs + c.n,
+        status = CASE
+            WHEN b.completed_jobs + b.failed_jobs + c.n < b.total_jobs THEN 'processing'
+            ELSE 'failed'
+        END::job_status,
+        completed_at = CASE
+            WHEN b.completed_jobs + b.failed_jobs + c.n < b.total_jobs THEN b.completed_at
+            ELSE now()
+        END
+    FROM (SELECT count(*)::int AS n FROM cancelled) c
+    WHERE b.id = @batch_id::text AND c.n > 0
+)
+SELECT count(*) FROM cancelled;
+
+-- JobRetryFailedByBatch puts a batch's failed jobs back to pending, due at
+-- once, with attempts and error reset (DeployStack's retryFailedBatchJobs),
+-- and takes them off the batch's failed_jobs in the same statement, so the
+-- batch is processing again until they finish. It returns the number of
+-- jobs retried.
+-- name: JobRetryFailedByBatch :one
+WITH retried AS (
+    UPDATE queue_jobs j
+    SET status = 'pending', scheduled_for = now(), attempts = 0, error = NULL, completed_at = NULL, updated_at = now()
+    WHERE j.batch_id = @batch_id::text AND j.status = 'failed'
+    RETURNING j.id
+), batch AS (
+    UPDATE queue_job_batches b
+    SET failed_jobs = greatest(b.failed_jobs - r.n, 0), status = 'processing', completed_at = NULL
+    FROM (SELECT count(*)::int AS n FROM retried) r
+    WHERE b.id = @batch_id::text AND r.n > 0
+)
+SELECT count(*) FROM retried;

@@ -51,6 +51,12 @@ type Querier interface {
 	// failed_jobs reaches total_jobs, then completed, or failed if any job
 	// failed. total_jobs must be the number of jobs inserted with the batch's id.
 	JobBatchInsert(ctx context.Context, arg JobBatchInsertParams) (QueueJobBatch, error)
+	// JobCancelByBatch fails a batch's pending jobs with error 'Cancelled by
+	// administrator' (DeployStack's cancelBatchJobs) and counts them in the
+	// batch's failed_jobs in the same statement, which DeployStack does not,
+	// so the batch still finishes. Processing jobs run on. It returns the
+	// number of jobs cancelled.
+	JobCancelByBatch(ctx context.Context, batchID string) (int64, error)
 	// JobClaim takes up to max_jobs due pending jobs, the longest due first (as
 	// DeployStack's poller orders them, then by id), and marks them processing:
 	// attempts + 1, updated_at = now() (the claim time JobRetryStuck goes by).
@@ -66,6 +72,11 @@ type Querier interface {
 	// was taken back by JobRetryStuck and claimed again. ErrNotFound when the
 	// job is not processing under this attempt; then nothing changes.
 	JobComplete(ctx context.Context, arg JobCompleteParams) (JobCompleteRow, error)
+	// JobCountByStatus counts the jobs of each status, of one batch or (nil)
+	// of all, with the mean time from creation to completion of the completed
+	// ones in milliseconds (0 when none): DeployStack's getJobStats and the
+	// counts of getBatchProgress, in one statement instead of three.
+	JobCountByStatus(ctx context.Context, batchID *string) (JobCountByStatusRow, error)
 	// JobDeleteFinished deletes the completed and failed jobs last updated (for
 	// a finished job: when it finished) more than older_than_seconds ago, and,
 	// in the same statement, the batches whose last jobs it deleted
@@ -100,6 +111,15 @@ type Querier interface {
 	// refuses them all), with the same max_attempts, due time (nil = now()) and
 	// batch (nil = none). It returns the number of jobs added.
 	JobInsertMany(ctx context.Context, arg JobInsertManyParams) (int64, error)
+	// JobListByBatch returns a batch's jobs in the order they were created
+	// (DeployStack's getJobsByBatchId).
+	JobListByBatch(ctx context.Context, batchID string) ([]QueueJob, error)
+	// JobRetryFailedByBatch puts a batch's failed jobs back to pending, due at
+	// once, with attempts and error reset (DeployStack's retryFailedBatchJobs),
+	// and takes them off the batch's failed_jobs in the same statement, so the
+	// batch is processing again until they finish. It returns the number of
+	// jobs retried.
+	JobRetryFailedByBatch(ctx context.Context, batchID string) (int64, error)
 	// JobRetryStuck takes back the jobs processing since before now() -
 	// timeout_seconds (their worker is presumed dead): back to pending and due
 	// at once while attempts < max_attempts, else failed, with error

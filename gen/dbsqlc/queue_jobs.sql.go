@@ -11,6 +11,41 @@ import (
 	"time"
 )
 
+const jobCancelByBatch = `-- name: JobCancelByBatch :one
+WITH cancelled AS (
+    UPDATE queue_jobs j
+    SET status = 'failed', error = 'Cancelled by administrator', completed_at = now(), updated_at = now()
+    WHERE j.batch_id = $1::text AND j.status = 'pending'
+    RETURNING j.id
+), batch AS (
+    UPDATE queue_job_batches b
+    SET failed_jobs = b.failed_jobs + c.n,
+        status = CASE
+            WHEN b.completed_jobs + b.failed_jobs + c.n < b.total_jobs THEN 'processing'
+            ELSE 'failed'
+        END::job_status,
+        completed_at = CASE
+            WHEN b.completed_jobs + b.failed_jobs + c.n < b.total_jobs THEN b.completed_at
+            ELSE now()
+        END
+    FROM (SELECT count(*)::int AS n FROM cancelled) c
+    WHERE b.id = $1::text AND c.n > 0
+)
+SELECT count(*) FROM cancelled
+`
+
+// JobCancelByBatch fails a batch's pending jobs with error 'Cancelled by
+// administrator' (DeployStack's cancelBatchJobs) and counts them in the
+// batch's failed_jobs in the same statement, which DeployStack does not,
+// so the batch still finishes. Processing jobs run on. It returns the
+// number of jobs cancelled.
+func (q *Queries) JobCancelByBatch(ctx context.Context, batchID string) (int64, error) {
+	row := q.db.QueryRow(ctx, jobCancelByBatch, batchID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const jobClaim = `-- name: JobClaim :many
 WITH next AS (
     SELECT id FROM queue_jobs
@@ -154,6 +189,42 @@ func (q *Queries) JobComplete(ctx context.Context, arg JobCompleteParams) (JobCo
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.CompletedAt,
+	)
+	return i, err
+}
+
+const jobCountByStatus = `-- name: JobCountByStatus :one
+SELECT count(*) FILTER (WHERE status = 'pending')    AS pending,
+       count(*) FILTER (WHERE status = 'processing') AS processing,
+       count(*) FILTER (WHERE status = 'completed')  AS completed,
+       count(*) FILTER (WHERE status = 'failed')     AS failed,
+       coalesce(avg(extract(epoch FROM completed_at - created_at) * 1000)
+                FILTER (WHERE status = 'completed' AND completed_at IS NOT NULL), 0)::float8 AS avg_duration_ms
+FROM queue_jobs
+WHERE $1::text IS NULL OR batch_id = $1::text
+`
+
+type JobCountByStatusRow struct {
+	Pending       int64   `db:"pending" json:"pending"`
+	Processing    int64   `db:"processing" json:"processing"`
+	Completed     int64   `db:"completed" json:"completed"`
+	Failed        int64   `db:"failed" json:"failed"`
+	AvgDurationMs float64 `db:"avg_duration_ms" json:"avg_duration_ms"`
+}
+
+// JobCountByStatus counts the jobs of each status, of one batch or (nil)
+// of all, with the mean time from creation to completion of the completed
+// ones in milliseconds (0 when none): DeployStack's getJobStats and the
+// counts of getBatchProgress, in one statement instead of three.
+func (q *Queries) JobCountByStatus(ctx context.Context, batchID *string) (JobCountByStatusRow, error) {
+	row := q.db.QueryRow(ctx, jobCountByStatus, batchID)
+	var i JobCountByStatusRow
+	err := row.Scan(
+		&i.Pending,
+		&i.Processing,
+		&i.Completed,
+		&i.Failed,
+		&i.AvgDurationMs,
 	)
 	return i, err
 }
@@ -389,6 +460,73 @@ func (q *Queries) JobInsertMany(ctx context.Context, arg JobInsertManyParams) (i
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const jobListByBatch = `-- name: JobListByBatch :many
+SELECT id, type, payload, status, scheduled_for, attempts, max_attempts, error, result, batch_id, created_at, updated_at, completed_at FROM queue_jobs WHERE batch_id = $1::text ORDER BY created_at, id
+`
+
+// JobListByBatch returns a batch's jobs in the order they were created
+// (DeployStack's getJobsByBatchId).
+func (q *Queries) JobListByBatch(ctx context.Context, batchID string) ([]QueueJob, error) {
+	rows, err := q.db.Query(ctx, jobListByBatch, batchID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []QueueJob{}
+	for rows.Next() {
+		var i QueueJob
+		if err := rows.Scan(
+			&i.ID,
+			&i.Type,
+			&i.Payload,
+			&i.Status,
+			&i.ScheduledFor,
+			&i.Attempts,
+			&i.MaxAttempts,
+			&i.Error,
+			&i.Result,
+			&i.BatchID,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.CompletedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const jobRetryFailedByBatch = `-- name: JobRetryFailedByBatch :one
+WITH retried AS (
+    UPDATE queue_jobs j
+    SET status = 'pending', scheduled_for = now(), attempts = 0, error = NULL, completed_at = NULL, updated_at = now()
+    WHERE j.batch_id = $1::text AND j.status = 'failed'
+    RETURNING j.id
+), batch AS (
+    UPDATE queue_job_batches b
+    SET failed_jobs = greatest(b.failed_jobs - r.n, 0), status = 'processing', completed_at = NULL
+    FROM (SELECT count(*)::int AS n FROM retried) r
+    WHERE b.id = $1::text AND r.n > 0
+)
+SELECT count(*) FROM retried
+`
+
+// JobRetryFailedByBatch puts a batch's failed jobs back to pending, due at
+// once, with attempts and error reset (DeployStack's retryFailedBatchJobs),
+// and takes them off the batch's failed_jobs in the same statement, so the
+// batch is processing again until they finish. It returns the number of
+// jobs retried.
+func (q *Queries) JobRetryFailedByBatch(ctx context.Context, batchID string) (int64, error) {
+	row := q.db.QueryRow(ctx, jobRetryFailedByBatch, batchID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
 }
 
 const jobRetryStuck = `-- name: JobRetryStuck :one
