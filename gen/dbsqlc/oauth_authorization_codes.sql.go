@@ -22,7 +22,7 @@ RETURNING id, user_id, team_id, client_id, redirect_uri, scope, state, code_chal
 `
 
 type OAuthAuthorizationCodeClaimParams struct {
-	Code         string `db:"code" json:"code"`
+	Code         string `db:"code" json:"-"`
 	ClientID     string `db:"client_id" json:"client_id"`
 	RedirectUri  string `db:"redirect_uri" json:"redirect_uri"`
 	CodeVerifier string `db:"code_verifier" json:"code_verifier"`
@@ -130,7 +130,7 @@ type OAuthAuthorizationCodeInsertParams struct {
 	State               string    `db:"state" json:"state"`
 	CodeChallenge       string    `db:"code_challenge" json:"code_challenge"`
 	CodeChallengeMethod string    `db:"code_challenge_method" json:"code_challenge_method"`
-	Code                string    `db:"code" json:"code"`
+	Code                string    `db:"code" json:"-"`
 	Resource            *string   `db:"resource" json:"resource"`
 	ExpiresAt           time.Time `db:"expires_at" json:"expires_at"`
 }
@@ -186,7 +186,7 @@ RETURNING id, user_id, team_id, client_id, redirect_uri, scope, state, code_chal
 `
 
 type OAuthAuthorizationCodeUpdateCodeParams struct {
-	Code string `db:"code" json:"code"`
+	Code string `db:"code" json:"-"`
 	ID   string `db:"id" json:"id"`
 }
 

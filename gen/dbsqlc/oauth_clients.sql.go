@@ -59,7 +59,7 @@ RETURNING id, client_id, client_secret_hash, client_name, redirect_uris, scope, 
 type OAuthClientInsertParams struct {
 	ID               string          `db:"id" json:"id"`
 	ClientID         string          `db:"client_id" json:"client_id"`
-	ClientSecretHash *string         `db:"client_secret_hash" json:"client_secret_hash"`
+	ClientSecretHash *string         `db:"client_secret_hash" json:"-"`
 	ClientName       string          `db:"client_name" json:"client_name"`
 	RedirectUris     json.RawMessage `db:"redirect_uris" json:"redirect_uris"`
 	Scope            string          `db:"scope" json:"scope"`
