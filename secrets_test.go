@@ -63,6 +63,13 @@ var notSecret = map[string]string{
 	"oauth_token_endpoint_auth_method":            "the same method name, copied into the installation or pending flow",
 	"api_key_id":                                  "mcp_client_activity: the id of the API key a client used (the key itself is never stored there)",
 	"McpToolMetadataUpsertManyParams.TokenCounts": "the token_count of each tool, numbers",
+	"access_token_id":                             "the primary key of an access token row (the token itself is only stored hashed)",
+	"refresh_token_id":                            "the primary key of a refresh token row (the token itself is only stored hashed)",
+	"OAuthTeamConsentRevokeRow.AccessTokens":      "how many access tokens the revoke deleted, a number",
+	"OAuthTeamConsentRevokeRow.RefreshTokens":     "how many refresh tokens the revoke deleted, a number",
+	"OAuthAuthorizationCodeClaimParams.CodeVerifier": "the PKCE verifier the client presents once at the token endpoint: " +
+		"an input compared in SQL with the stored S256 challenge, never stored and never part of a returned row; sqlc cannot tie " +
+		"it to a column. The application builds this struct from the request and must not log it",
 	"UserUpdatePasswordByResetTokenParams.TokenID": "the reset token row's id, not its secret: the caller verifies " +
 		"the secret against token_hash (PasswordResetTokenGetValidByID) before consuming the row by id",
 	"GlobalSettingInsertManyIfMissingParams.Values": "the application's default values, which are public in its " +
