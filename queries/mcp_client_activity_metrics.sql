@@ -27,7 +27,7 @@ WITH sums AS (
     SELECT bucket_timestamp, sum(request_count) AS request_count, sum(tool_call_count) AS tool_call_count,
            sum(active_client_count) AS active_client_count
     FROM mcp_client_activity_metrics
-    WHERE user_id = @user_id AND team_id = @team_id AND bucket_interval = @bucket_interval
+    WHERE user_id = @user_id AND team_id = @team_id AND bucket_interval = @bucket_interval::bucket_interval
       AND bucket_timestamp >= @since AND bucket_timestamp <= @until
       AND (sqlc.narg('satellite_id')::text IS NULL OR satellite_id = sqlc.narg('satellite_id')::text)
       AND (sqlc.narg('auth_identifier')::text IS NULL OR auth_identifier = sqlc.narg('auth_identifier')::text)
@@ -38,10 +38,10 @@ SELECT g.bucket_timestamp::timestamptz AS bucket_timestamp,
        coalesce(s.tool_call_count, 0)::bigint AS tool_call_count,
        coalesce(s.active_client_count, 0)::bigint AS active_client_count
 FROM generate_series(
-         date_bin(CASE WHEN @bucket_interval = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END,
+         date_bin(CASE WHEN @bucket_interval::bucket_interval = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END,
                   @since::timestamptz, timestamptz 'epoch'),
          @until::timestamptz,
-         CASE WHEN @bucket_interval = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END
+         CASE WHEN @bucket_interval::bucket_interval = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END
      ) AS g(bucket_timestamp)
 LEFT JOIN sums s ON s.bucket_timestamp = g.bucket_timestamp
 WHERE g.bucket_timestamp >= @since::timestamptz
@@ -55,7 +55,7 @@ WITH sums AS (
     SELECT bucket_timestamp, sum(request_count) AS request_count, sum(tool_call_count) AS tool_call_count,
            sum(active_client_count) AS active_client_count
     FROM mcp_client_activity_metrics
-    WHERE team_id = @team_id AND bucket_interval = @bucket_interval
+    WHERE team_id = @team_id AND bucket_interval = @bucket_interval::bucket_interval
       AND bucket_timestamp >= @since AND bucket_timestamp <= @until
     GROUP BY bucket_timestamp
 )
@@ -64,10 +64,10 @@ SELECT g.bucket_timestamp::timestamptz AS bucket_timestamp,
        coalesce(s.tool_call_count, 0)::bigint AS tool_call_count,
        coalesce(s.active_client_count, 0)::bigint AS active_client_count
 FROM generate_series(
-         date_bin(CASE WHEN @bucket_interval = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END,
+         date_bin(CASE WHEN @bucket_interval::bucket_interval = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END,
                   @since::timestamptz, timestamptz 'epoch'),
          @until::timestamptz,
-         CASE WHEN @bucket_interval = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END
+         CASE WHEN @bucket_interval::bucket_interval = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END
      ) AS g(bucket_timestamp)
 LEFT JOIN sums s ON s.bucket_timestamp = g.bucket_timestamp
 WHERE g.bucket_timestamp >= @since::timestamptz
@@ -81,7 +81,7 @@ WITH sums AS (
     SELECT bucket_timestamp, sum(request_count) AS request_count, sum(tool_call_count) AS tool_call_count,
            sum(active_client_count) AS active_client_count
     FROM mcp_client_activity_metrics
-    WHERE satellite_id = @satellite_id AND bucket_interval = @bucket_interval
+    WHERE satellite_id = @satellite_id AND bucket_interval = @bucket_interval::bucket_interval
       AND bucket_timestamp >= @since AND bucket_timestamp <= @until
     GROUP BY bucket_timestamp
 )
@@ -90,10 +90,10 @@ SELECT g.bucket_timestamp::timestamptz AS bucket_timestamp,
        coalesce(s.tool_call_count, 0)::bigint AS tool_call_count,
        coalesce(s.active_client_count, 0)::bigint AS active_client_count
 FROM generate_series(
-         date_bin(CASE WHEN @bucket_interval = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END,
+         date_bin(CASE WHEN @bucket_interval::bucket_interval = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END,
                   @since::timestamptz, timestamptz 'epoch'),
          @until::timestamptz,
-         CASE WHEN @bucket_interval = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END
+         CASE WHEN @bucket_interval::bucket_interval = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END
      ) AS g(bucket_timestamp)
 LEFT JOIN sums s ON s.bucket_timestamp = g.bucket_timestamp
 WHERE g.bucket_timestamp >= @since::timestamptz

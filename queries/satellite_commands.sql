@@ -30,7 +30,7 @@ INSERT INTO satellite_commands (id, satellite_id, command_type, priority, payloa
 SELECT gen_random_uuid()::text, s.id, @command_type, @priority, @payload, s.team_id,
        sqlc.narg('correlation_id'), sqlc.narg('created_by')
 FROM satellites s
-WHERE s.team_id = @team_id AND s.status = 'active'
+WHERE s.team_id = @team_id::text AND s.status = 'active'
 RETURNING *;
 
 -- SatelliteCommandClaim is the satellite's poll: up to max_commands of its

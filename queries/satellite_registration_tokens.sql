@@ -31,7 +31,7 @@ WHERE token_hash = @token_hash AND NOT used AND expires_at > now();
 -- gets ErrNotFound).
 -- name: SatelliteRegistrationTokenClaim :one
 UPDATE satellite_registration_tokens
-SET used = true, used_at = now(), used_by_satellite_id = @satellite_id
+SET used = true, used_at = now(), used_by_satellite_id = @satellite_id::text
 WHERE id = @id AND NOT used AND expires_at > now()
 RETURNING *;
 

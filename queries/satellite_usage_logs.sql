@@ -8,7 +8,7 @@ INSERT INTO satellite_usage_logs (id, satellite_id, user_id, team_id, process_id
                                   response_size_bytes, user_agent, ip_address, "timestamp")
 VALUES (@id, @satellite_id, @user_id, @team_id, @process_id, @request_method, @request_path, @tool_name,
         @duration_ms, @status_code, @error_message, @request_size_bytes, @response_size_bytes, @user_agent,
-        @ip_address, @logged_at);
+        @ip_address, @timestamp);
 
 -- SatelliteUsageLogListBySatellite lists a satellite's logs in [since,
 -- until), newest first, on satellite_usage_logs_satellite_timestamp_idx.

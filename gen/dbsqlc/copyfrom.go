@@ -44,7 +44,7 @@ func (r iteratorForSatelliteUsageLogInsertMany) Values() ([]interface{}, error) 
 		r.rows[0].ResponseSizeBytes,
 		r.rows[0].UserAgent,
 		r.rows[0].IpAddress,
-		r.rows[0].LoggedAt,
+		r.rows[0].Timestamp,
 	}, nil
 }
 

@@ -88,7 +88,7 @@ WITH sums AS (
     SELECT bucket_timestamp, sum(request_count) AS request_count, sum(tool_call_count) AS tool_call_count,
            sum(active_client_count) AS active_client_count
     FROM mcp_client_activity_metrics
-    WHERE satellite_id = $4 AND bucket_interval = $1
+    WHERE satellite_id = $4 AND bucket_interval = $1::bucket_interval
       AND bucket_timestamp >= $2 AND bucket_timestamp <= $3
     GROUP BY bucket_timestamp
 )
@@ -97,10 +97,10 @@ SELECT g.bucket_timestamp::timestamptz AS bucket_timestamp,
        coalesce(s.tool_call_count, 0)::bigint AS tool_call_count,
        coalesce(s.active_client_count, 0)::bigint AS active_client_count
 FROM generate_series(
-         date_bin(CASE WHEN $1 = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END,
+         date_bin(CASE WHEN $1::bucket_interval = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END,
                   $2::timestamptz, timestamptz 'epoch'),
          $3::timestamptz,
-         CASE WHEN $1 = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END
+         CASE WHEN $1::bucket_interval = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END
      ) AS g(bucket_timestamp)
 LEFT JOIN sums s ON s.bucket_timestamp = g.bucket_timestamp
 WHERE g.bucket_timestamp >= $2::timestamptz
@@ -108,10 +108,10 @@ ORDER BY g.bucket_timestamp
 `
 
 type McpClientActivityMetricListSeriesBySatelliteParams struct {
-	BucketInterval interface{} `db:"bucket_interval" json:"bucket_interval"`
-	Since          time.Time   `db:"since" json:"since"`
-	Until          time.Time   `db:"until" json:"until"`
-	SatelliteID    string      `db:"satellite_id" json:"satellite_id"`
+	BucketInterval BucketInterval `db:"bucket_interval" json:"bucket_interval"`
+	Since          time.Time      `db:"since" json:"since"`
+	Until          time.Time      `db:"until" json:"until"`
+	SatelliteID    string         `db:"satellite_id" json:"satellite_id"`
 }
 
 type McpClientActivityMetricListSeriesBySatelliteRow struct {
@@ -159,7 +159,7 @@ WITH sums AS (
     SELECT bucket_timestamp, sum(request_count) AS request_count, sum(tool_call_count) AS tool_call_count,
            sum(active_client_count) AS active_client_count
     FROM mcp_client_activity_metrics
-    WHERE team_id = $4 AND bucket_interval = $1
+    WHERE team_id = $4 AND bucket_interval = $1::bucket_interval
       AND bucket_timestamp >= $2 AND bucket_timestamp <= $3
     GROUP BY bucket_timestamp
 )
@@ -168,10 +168,10 @@ SELECT g.bucket_timestamp::timestamptz AS bucket_timestamp,
        coalesce(s.tool_call_count, 0)::bigint AS tool_call_count,
        coalesce(s.active_client_count, 0)::bigint AS active_client_count
 FROM generate_series(
-         date_bin(CASE WHEN $1 = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END,
+         date_bin(CASE WHEN $1::bucket_interval = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END,
                   $2::timestamptz, timestamptz 'epoch'),
          $3::timestamptz,
-         CASE WHEN $1 = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END
+         CASE WHEN $1::bucket_interval = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END
      ) AS g(bucket_timestamp)
 LEFT JOIN sums s ON s.bucket_timestamp = g.bucket_timestamp
 WHERE g.bucket_timestamp >= $2::timestamptz
@@ -179,10 +179,10 @@ ORDER BY g.bucket_timestamp
 `
 
 type McpClientActivityMetricListSeriesByTeamParams struct {
-	BucketInterval interface{} `db:"bucket_interval" json:"bucket_interval"`
-	Since          time.Time   `db:"since" json:"since"`
-	Until          time.Time   `db:"until" json:"until"`
-	TeamID         string      `db:"team_id" json:"team_id"`
+	BucketInterval BucketInterval `db:"bucket_interval" json:"bucket_interval"`
+	Since          time.Time      `db:"since" json:"since"`
+	Until          time.Time      `db:"until" json:"until"`
+	TeamID         string         `db:"team_id" json:"team_id"`
 }
 
 type McpClientActivityMetricListSeriesByTeamRow struct {
@@ -230,7 +230,7 @@ WITH sums AS (
     SELECT bucket_timestamp, sum(request_count) AS request_count, sum(tool_call_count) AS tool_call_count,
            sum(active_client_count) AS active_client_count
     FROM mcp_client_activity_metrics
-    WHERE user_id = $4 AND team_id = $5 AND bucket_interval = $1
+    WHERE user_id = $4 AND team_id = $5 AND bucket_interval = $1::bucket_interval
       AND bucket_timestamp >= $2 AND bucket_timestamp <= $3
       AND ($6::text IS NULL OR satellite_id = $6::text)
       AND ($7::text IS NULL OR auth_identifier = $7::text)
@@ -241,10 +241,10 @@ SELECT g.bucket_timestamp::timestamptz AS bucket_timestamp,
        coalesce(s.tool_call_count, 0)::bigint AS tool_call_count,
        coalesce(s.active_client_count, 0)::bigint AS active_client_count
 FROM generate_series(
-         date_bin(CASE WHEN $1 = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END,
+         date_bin(CASE WHEN $1::bucket_interval = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END,
                   $2::timestamptz, timestamptz 'epoch'),
          $3::timestamptz,
-         CASE WHEN $1 = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END
+         CASE WHEN $1::bucket_interval = '15m'::bucket_interval THEN interval '15 minutes' ELSE interval '1 hour' END
      ) AS g(bucket_timestamp)
 LEFT JOIN sums s ON s.bucket_timestamp = g.bucket_timestamp
 WHERE g.bucket_timestamp >= $2::timestamptz
@@ -252,13 +252,13 @@ ORDER BY g.bucket_timestamp
 `
 
 type McpClientActivityMetricListSeriesByUserParams struct {
-	BucketInterval interface{} `db:"bucket_interval" json:"bucket_interval"`
-	Since          time.Time   `db:"since" json:"since"`
-	Until          time.Time   `db:"until" json:"until"`
-	UserID         string      `db:"user_id" json:"user_id"`
-	TeamID         string      `db:"team_id" json:"team_id"`
-	SatelliteID    *string     `db:"satellite_id" json:"satellite_id"`
-	AuthIdentifier *string     `db:"auth_identifier" json:"auth_identifier"`
+	BucketInterval BucketInterval `db:"bucket_interval" json:"bucket_interval"`
+	Since          time.Time      `db:"since" json:"since"`
+	Until          time.Time      `db:"until" json:"until"`
+	UserID         string         `db:"user_id" json:"user_id"`
+	TeamID         string         `db:"team_id" json:"team_id"`
+	SatelliteID    *string        `db:"satellite_id" json:"satellite_id"`
+	AuthIdentifier *string        `db:"auth_identifier" json:"auth_identifier"`
 }
 
 type McpClientActivityMetricListSeriesByUserRow struct {

@@ -320,7 +320,7 @@ INSERT INTO satellite_commands (id, satellite_id, command_type, priority, payloa
 SELECT gen_random_uuid()::text, s.id, $1, $2, $3, s.team_id,
        $4, $5
 FROM satellites s
-WHERE s.team_id = $6 AND s.status = 'active'
+WHERE s.team_id = $6::text AND s.status = 'active'
 RETURNING id, satellite_id, command_type, priority, payload, status, target_team_id, correlation_id, retry_count, max_retries, error_message, result, created_by, created_at, updated_at
 `
 
@@ -330,7 +330,7 @@ type SatelliteCommandInsertManyByTeamParams struct {
 	Payload       json.RawMessage `db:"payload" json:"payload"`
 	CorrelationID *string         `db:"correlation_id" json:"correlation_id"`
 	CreatedBy     *string         `db:"created_by" json:"created_by"`
-	TeamID        *string         `db:"team_id" json:"team_id"`
+	TeamID        string          `db:"team_id" json:"team_id"`
 }
 
 // SatelliteCommandInsertManyByTeam queues one command for every active

@@ -13,14 +13,14 @@ import (
 
 const satelliteRegistrationTokenClaim = `-- name: SatelliteRegistrationTokenClaim :one
 UPDATE satellite_registration_tokens
-SET used = true, used_at = now(), used_by_satellite_id = $1
+SET used = true, used_at = now(), used_by_satellite_id = $1::text
 WHERE id = $2 AND NOT used AND expires_at > now()
 RETURNING id, token_type, team_id, token_hash, token_prefix, created_by, permissions, used, used_at, used_by_satellite_id, expires_at, created_at
 `
 
 type SatelliteRegistrationTokenClaimParams struct {
-	SatelliteID *string `db:"satellite_id" json:"satellite_id"`
-	ID          string  `db:"id" json:"id"`
+	SatelliteID string `db:"satellite_id" json:"satellite_id"`
+	ID          string `db:"id" json:"id"`
 }
 
 // SatelliteRegistrationTokenClaim marks a token used by the satellite it

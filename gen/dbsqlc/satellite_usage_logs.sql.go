@@ -65,7 +65,7 @@ type SatelliteUsageLogInsertManyParams struct {
 	ResponseSizeBytes *int32    `db:"response_size_bytes" json:"response_size_bytes"`
 	UserAgent         *string   `db:"user_agent" json:"user_agent"`
 	IpAddress         *string   `db:"ip_address" json:"ip_address"`
-	LoggedAt          time.Time `db:"logged_at" json:"logged_at"`
+	Timestamp         time.Time `db:"timestamp" json:"timestamp"`
 }
 
 const satelliteUsageLogListBySatellite = `-- name: SatelliteUsageLogListBySatellite :many
