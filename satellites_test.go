@@ -233,7 +233,9 @@ func TestSatelliteInsertGetUpdateDelete(t *testing.T) {
 		{"by id", func() (dbsqlc.Satellite, error) { return q.SatelliteGetByID(ctx, "sat_missing") }},
 		{"by name", func() (dbsqlc.Satellite, error) { return q.SatelliteGetByName(ctx, "missing") }},
 		{"by key prefix", func() (dbsqlc.Satellite, error) { return q.SatelliteGetByAPIKeyPrefix(ctx, "nope") }},
-		{"update", func() (dbsqlc.Satellite, error) { return q.SatelliteUpdate(ctx, dbsqlc.SatelliteUpdateParams{ID: "sat_missing"}) }},
+		{"update", func() (dbsqlc.Satellite, error) {
+			return q.SatelliteUpdate(ctx, dbsqlc.SatelliteUpdateParams{ID: "sat_missing"})
+		}},
 		{"update status", func() (dbsqlc.Satellite, error) {
 			return q.SatelliteUpdateStatus(ctx, dbsqlc.SatelliteUpdateStatusParams{ID: "sat_missing", Status: dbsqlc.SatelliteStatusActive})
 		}},
