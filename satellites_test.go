@@ -865,6 +865,7 @@ func TestSatelliteHeartbeatDeleteBeyondLimit(t *testing.T) {
 func TestSatelliteHeartbeatUsesIndex(t *testing.T) {
 	t.Parallel()
 	_, pool, _ := setup(t)
+	tx := noSeqscanTx(t, pool) // one transaction: each would hold a connection until the test ends
 	for _, tc := range []struct {
 		name   string
 		sorted bool // the index gives the order
@@ -884,7 +885,6 @@ func TestSatelliteHeartbeatUsesIndex(t *testing.T) {
 			return err
 		}},
 	} {
-		tx := noSeqscanTx(t, pool)
 		plan := explainQuery(t, tx, tc.query)
 		require.Contains(t, plan.Indexes(), "satellite_heartbeats_satellite_timestamp_idx", "%s\n%s", tc.name, plan.Text())
 		if tc.sorted {
@@ -975,6 +975,7 @@ func TestSatelliteUsageLogUsesIndex(t *testing.T) {
 	t.Parallel()
 	_, pool, _ := setup(t)
 	now := time.Now()
+	tx := noSeqscanTx(t, pool) // one transaction: each would hold a connection until the test ends
 	for _, tc := range []struct {
 		name, index string
 		query       func(q dbsqlc.Querier) error
@@ -996,7 +997,6 @@ func TestSatelliteUsageLogUsesIndex(t *testing.T) {
 			return err
 		}},
 	} {
-		tx := noSeqscanTx(t, pool)
 		plan := explainQuery(t, tx, tc.query)
 		require.Contains(t, plan.Indexes(), tc.index, "%s\n%s", tc.name, plan.Text())
 	}
