@@ -544,6 +544,14 @@ func TestSatelliteCommandClaimUsesIndex(t *testing.T) {
 	require.NotContains(t, planValues(claimable, "Node Type"), "Sort",
 		"the pending commands come in priority order from the index\n%s", plan.Text())
 	require.Contains(t, plan.Text(), "LockRows")
+
+	// pgx prepares the poll, so Postgres may settle on its generic plan:
+	// that one uses the index too.
+	rec := &stmtRecorder{DB: tx}
+	_, err := stackdb.New(rec).SatelliteCommandClaim(t.Context(), dbsqlc.SatelliteCommandClaimParams{SatelliteID: "sat", MaxCommands: 10})
+	require.NoError(t, err)
+	generic := explainGeneric(t, tx, rec)
+	require.Contains(t, generic.Indexes(), "satellite_commands_pending_idx", generic.Text())
 }
 
 func TestSatelliteCommandResults(t *testing.T) {
