@@ -60,13 +60,17 @@ var notSecret = map[string]string{
 	"oauth_token_endpoint": "the OAuth provider's public token URL, copied into the installation or pending flow",
 	"token_endpoint_auth_method": "how a client authenticates at the token endpoint " +
 		"(client_secret_post, client_secret_basic, none): a method name",
-	"oauth_token_endpoint_auth_method":            "the same method name, copied into the installation or pending flow",
-	"api_key_id":                                  "mcp_client_activity: the id of the API key a client used (the key itself is never stored there)",
-	"McpToolMetadataUpsertManyParams.TokenCounts": "the token_count of each tool, numbers",
-	"access_token_id":                             "the primary key of an access token row (the token itself is only stored hashed)",
-	"refresh_token_id":                            "the primary key of a refresh token row (the token itself is only stored hashed)",
-	"OAuthTeamConsentRevokeRow.AccessTokens":      "how many access tokens the revoke deleted, a number",
-	"OAuthTeamConsentRevokeRow.RefreshTokens":     "how many refresh tokens the revoke deleted, a number",
+	"oauth_token_endpoint_auth_method":             "the same method name, copied into the installation or pending flow",
+	"api_key_id":                                   "mcp_client_activity: the id of the API key a client used (the key itself is never stored there)",
+	"McpToolMetadataUpsertManyParams.TokenCounts":  "the token_count of each tool, numbers",
+	"OAuthRefreshTokenRotateParams.AccessTokenID":  "the id of the new access token row, not the token (stored hashed)",
+	"OAuthRefreshTokenRotateRow.AccessTokenID":     "the id of the new access token row, not the token (stored hashed)",
+	"OAuthRefreshTokenRotateParams.RefreshTokenID": "the id of the new refresh token row, not the token (stored hashed)",
+	"OAuthRefreshTokenRotateRow.RefreshTokenID":    "the id of the new refresh token row, not the token (stored hashed)",
+	"api_key_prefix": "satellites: the public part of the API key before its last '.', the lookup key; " +
+		"the secret part follows it and only its argon2 hash is stored",
+	"OAuthTeamConsentRevokeRow.AccessTokens":  "how many access tokens the revoke deleted, a number",
+	"OAuthTeamConsentRevokeRow.RefreshTokens": "how many refresh tokens the revoke deleted, a number",
 	"OAuthAuthorizationCodeClaimParams.CodeVerifier": "the PKCE verifier the client presents once at the token endpoint: " +
 		"an input compared in SQL with the stored S256 challenge, never stored and never part of a returned row; sqlc cannot tie " +
 		"it to a column. The application builds this struct from the request and must not log it",

@@ -93,3 +93,53 @@ func (r iteratorForMcpServerLogInsertMany) Err() error {
 func (q *Queries) McpServerLogInsertMany(ctx context.Context, arg []McpServerLogInsertManyParams) (int64, error) {
 	return q.db.CopyFrom(ctx, []string{"mcp_server_logs"}, []string{"id", "installation_id", "team_id", "log_type", "log_level", "message", "metadata", "created_at"}, &iteratorForMcpServerLogInsertMany{rows: arg})
 }
+
+// iteratorForSatelliteUsageLogInsertMany implements pgx.CopyFromSource.
+type iteratorForSatelliteUsageLogInsertMany struct {
+	rows                 []SatelliteUsageLogInsertManyParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForSatelliteUsageLogInsertMany) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForSatelliteUsageLogInsertMany) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].SatelliteID,
+		r.rows[0].UserID,
+		r.rows[0].TeamID,
+		r.rows[0].ProcessID,
+		r.rows[0].RequestMethod,
+		r.rows[0].RequestPath,
+		r.rows[0].ToolName,
+		r.rows[0].DurationMs,
+		r.rows[0].StatusCode,
+		r.rows[0].ErrorMessage,
+		r.rows[0].RequestSizeBytes,
+		r.rows[0].ResponseSizeBytes,
+		r.rows[0].UserAgent,
+		r.rows[0].IpAddress,
+		r.rows[0].Timestamp,
+	}, nil
+}
+
+func (r iteratorForSatelliteUsageLogInsertMany) Err() error {
+	return nil
+}
+
+// Usage logs are append-only (events mcp.tool.executed), and date_partition is
+// generated from "timestamp" and never written.
+// SatelliteUsageLogInsertMany writes a batch of usage logs with COPY.
+func (q *Queries) SatelliteUsageLogInsertMany(ctx context.Context, arg []SatelliteUsageLogInsertManyParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"satellite_usage_logs"}, []string{"id", "satellite_id", "user_id", "team_id", "process_id", "request_method", "request_path", "tool_name", "duration_ms", "status_code", "error_message", "request_size_bytes", "response_size_bytes", "user_agent", "ip_address", "timestamp"}, &iteratorForSatelliteUsageLogInsertMany{rows: arg})
+}

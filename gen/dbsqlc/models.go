@@ -1322,6 +1322,7 @@ type Satellite struct {
 	CreatedBy     string          `db:"created_by" json:"created_by"`
 	CreatedAt     time.Time       `db:"created_at" json:"created_at"`
 	UpdatedAt     time.Time       `db:"updated_at" json:"updated_at"`
+	ApiKeyPrefix  *string         `db:"api_key_prefix" json:"api_key_prefix"`
 }
 
 type SatelliteCommand struct {

@@ -226,6 +226,50 @@ type Querier interface {
 	McpCategoryList(ctx context.Context) ([]McpCategory, error)
 	// McpCategoryUpdate replaces a category's fields.
 	McpCategoryUpdate(ctx context.Context, arg McpCategoryUpdateParams) (McpCategory, error)
+	// McpClientActivityDeleteByUser removes a user's activity (user deletion).
+	McpClientActivityDeleteByUser(ctx context.Context, userID string) (int64, error)
+	// McpClientActivityListByTeam lists a team's clients active since since,
+	// most recent first, on mcp_activity_team_activity_idx.
+	McpClientActivityListByTeam(ctx context.Context, arg McpClientActivityListByTeamParams) ([]McpClientActivity, error)
+	// McpClientActivityListByUser lists a user's clients in a team, most
+	// recent first.
+	McpClientActivityListByUser(ctx context.Context, arg McpClientActivityListByUserParams) ([]McpClientActivity, error)
+	// McpClientActivityMetricDeleteBefore is the retention sweep (buckets
+	// starting before before), on mcp_activity_metrics_time_idx.
+	McpClientActivityMetricDeleteBefore(ctx context.Context, before time.Time) (int64, error)
+	// McpClientActivityMetricDeleteByUser removes a user's buckets (user
+	// deletion).
+	McpClientActivityMetricDeleteByUser(ctx context.Context, userID string) (int64, error)
+	// McpClientActivityMetricIncrement adds one activity event to its 15m and
+	// its 1h bucket in one statement: both rows are inserted or incremented
+	// (ON CONFLICT on the real unique bucket key), where DeployStack makes one
+	// statement per bucket size. Bucket starts are activity_at floored to the
+	// bucket size in UTC (DeployStack: floor(epoch s / size) * size).
+	// active_client_count is 1, as DeployStack writes it. It reports 2.
+	McpClientActivityMetricIncrement(ctx context.Context, arg McpClientActivityMetricIncrementParams) (int64, error)
+	// McpClientActivityMetricListSeriesBySatellite is one satellite's series
+	// (all users and teams), filled the same way, on
+	// mcp_activity_metrics_satellite_idx.
+	McpClientActivityMetricListSeriesBySatellite(ctx context.Context, arg McpClientActivityMetricListSeriesBySatelliteParams) ([]McpClientActivityMetricListSeriesBySatelliteRow, error)
+	// McpClientActivityMetricListSeriesByTeam is the team's series (all users
+	// and satellites), filled like McpClientActivityMetricListSeriesByUser, on
+	// mcp_activity_metrics_team_idx.
+	McpClientActivityMetricListSeriesByTeam(ctx context.Context, arg McpClientActivityMetricListSeriesByTeamParams) ([]McpClientActivityMetricListSeriesByTeamRow, error)
+	// McpClientActivityMetricListSeriesByUser is the dashboard series
+	// (McpClientActivityMetricsService.queryBuckets): a user's buckets in a
+	// team from since to until, summed over satellites and clients (or one
+	// satellite / auth_identifier), oldest first, with the empty buckets
+	// filled with zeros here rather than in the application. Reads
+	// mcp_activity_metrics_lookup_idx.
+	McpClientActivityMetricListSeriesByUser(ctx context.Context, arg McpClientActivityMetricListSeriesByUserParams) ([]McpClientActivityMetricListSeriesByUserRow, error)
+	// McpClientActivityUpsert records an mcp.client.activity event: the first
+	// event of a (user, team, auth_identifier, satellite) inserts the row, later
+	// ones add to its counters atomically (ON CONFLICT on the unique
+	// mcp_activity_unique_user_team_auth_satellite), where DeployStack reads the
+	// counters and writes them back. last_activity_at only moves forward; nil
+	// session, user agent and address keep the old values. inserted says which
+	// happened.
+	McpClientActivityUpsert(ctx context.Context, arg McpClientActivityUpsertParams) (McpClientActivityUpsertRow, error)
 	McpOAuthProviderDelete(ctx context.Context, id string) (int64, error)
 	// McpOAuthProviderGetByAuthServerURL returns the first enabled provider (by
 	// name) one of whose auth_server_patterns, case-insensitive regular
@@ -570,6 +614,196 @@ type Querier interface {
 	RoleList(ctx context.Context) ([]Role, error)
 	// RoleUpdate changes the fields given (nil keeps the value).
 	RoleUpdate(ctx context.Context, arg RoleUpdateParams) (int64, error)
+	// SatelliteCommandAck records the satellite's "acknowledged" report; it is
+	// idempotent (a claimed command is already acknowledged). A command of
+	// another satellite, or one already executing or finished, is ErrNotFound.
+	SatelliteCommandAck(ctx context.Context, arg SatelliteCommandAckParams) (SatelliteCommand, error)
+	// SatelliteCommandClaim is the satellite's poll: up to max_commands of its
+	// pending commands, immediate > high > normal > low, oldest first, set to
+	// acknowledged and returned in that order. Commands another poller holds
+	// are skipped (SKIP LOCKED), never returned twice. A satellite that is not
+	// active gets none, as in DeployStack. One statement on
+	// satellite_commands_pending_idx, where DeployStack reads the satellite and
+	// then the commands.
+	SatelliteCommandClaim(ctx context.Context, arg SatelliteCommandClaimParams) ([]SatelliteCommandClaimRow, error)
+	// SatelliteCommandComplete records success and its result. A finished
+	// command stays finished (ErrNotFound), where DeployStack overwrites it.
+	SatelliteCommandComplete(ctx context.Context, arg SatelliteCommandCompleteParams) (SatelliteCommand, error)
+	SatelliteCommandCountBySatellite(ctx context.Context, satelliteID string) (int64, error)
+	// SatelliteCommandFail records failure with its error and optional result.
+	SatelliteCommandFail(ctx context.Context, arg SatelliteCommandFailParams) (SatelliteCommand, error)
+	SatelliteCommandGetByID(ctx context.Context, id string) (SatelliteCommand, error)
+	// The command queue: the backend inserts, the satellite claims (polls) and
+	// reports results. Claimed commands are acknowledged in the same statement,
+	// so a second poller never receives them; SatelliteCommandRetryStale puts
+	// commands whose satellite went silent back in the queue.
+	SatelliteCommandInsert(ctx context.Context, arg SatelliteCommandInsertParams) (SatelliteCommand, error)
+	// SatelliteCommandInsertManyByTeam queues one command for every active
+	// satellite of a team (createCommandForTeamSatellites).
+	SatelliteCommandInsertManyByTeam(ctx context.Context, arg SatelliteCommandInsertManyByTeamParams) ([]SatelliteCommand, error)
+	// SatelliteCommandInsertManyGlobal queues one command for every active
+	// global satellite in one statement (createCommandForAllGlobalSatellites);
+	// ids are generated here.
+	SatelliteCommandInsertManyGlobal(ctx context.Context, arg SatelliteCommandInsertManyGlobalParams) ([]SatelliteCommand, error)
+	// SatelliteCommandListByCorrelation lists the commands of one fan-out.
+	SatelliteCommandListByCorrelation(ctx context.Context, correlationID string) ([]SatelliteCommand, error)
+	// SatelliteCommandListBySatellitePage is a page of a satellite's commands,
+	// newest first (manage/commands).
+	SatelliteCommandListBySatellitePage(ctx context.Context, arg SatelliteCommandListBySatellitePageParams) ([]SatelliteCommand, error)
+	// SatelliteCommandRetryStale handles commands claimed (acknowledged or
+	// executing) but not reported on since stale_before: back to pending with
+	// retry_count + 1 while retry_count < max_retries, otherwise failed. It
+	// returns the commands it changed.
+	SatelliteCommandRetryStale(ctx context.Context, staleBefore time.Time) ([]SatelliteCommand, error)
+	// SatelliteCommandUpdateExecuting records the "executing" report.
+	SatelliteCommandUpdateExecuting(ctx context.Context, arg SatelliteCommandUpdateExecutingParams) (SatelliteCommand, error)
+	SatelliteDelete(ctx context.Context, id string) (int64, error)
+	// SatelliteGetByAPIKeyPrefix is satellite authentication in one index probe
+	// (satellites_api_key_prefix_key); the caller then argon2-verifies the one
+	// api_key_hash it returns. DeployStack instead reads every satellite and
+	// verifies each hash until one matches.
+	//
+	// What the application changes: the API key becomes
+	// "deploystack_satellite_api_<type>_<key id>.<secret>" (nanoid has no "."),
+	// registration stores api_key_prefix = the key up to its last "." and the
+	// hash of the whole key, and authentication looks the prefix up here. A key
+	// without "." is an old one: verify it against SatelliteListWithoutAPIKeyPrefix
+	// until the satellite re-registers.
+	SatelliteGetByAPIKeyPrefix(ctx context.Context, apiKeyPrefix string) (Satellite, error)
+	SatelliteGetByID(ctx context.Context, id string) (Satellite, error)
+	// SatelliteGetByIDWithStatus is the status page (GET
+	// /api/satellites/:id/status) in one statement: the satellite, its process
+	// counts and the system metrics of its newest heartbeat; DeployStack makes
+	// three queries.
+	SatelliteGetByIDWithStatus(ctx context.Context, id string) (SatelliteGetByIDWithStatusRow, error)
+	// SatelliteGetByName finds the satellite a registration re-registers;
+	// names are not unique in DeployStack, so it takes the oldest.
+	SatelliteGetByName(ctx context.Context, name string) (Satellite, error)
+	SatelliteHeartbeatCountBySatellite(ctx context.Context, satelliteID string) (int64, error)
+	// SatelliteHeartbeatDeleteBeyondLimit is the retention sweep: it keeps the
+	// newest global_keep heartbeats of each global satellite and team_keep of
+	// each team satellite, in one statement. Per satellite, one index probe
+	// finds the oldest heartbeat to keep, and an index range below it is
+	// deleted; DeployStack counts and windows each satellite separately.
+	SatelliteHeartbeatDeleteBeyondLimit(ctx context.Context, arg SatelliteHeartbeatDeleteBeyondLimitParams) (int64, error)
+	// Heartbeats are written by SatelliteUpdateHeartbeat (queries/heartbeat.sql).
+	// SatelliteHeartbeatGetLatestBySatellite is the satellite's newest
+	// heartbeat (the status page's system metrics): one probe of
+	// satellite_heartbeats_satellite_timestamp_idx.
+	SatelliteHeartbeatGetLatestBySatellite(ctx context.Context, satelliteID string) (SatelliteHeartbeat, error)
+	// SatelliteHeartbeatListBySatellitePage is a page of a satellite's
+	// heartbeats, newest first (manage/heartbeats).
+	SatelliteHeartbeatListBySatellitePage(ctx context.Context, arg SatelliteHeartbeatListBySatellitePageParams) ([]SatelliteHeartbeat, error)
+	// SatelliteHeartbeatListLatest is the newest heartbeat of every satellite
+	// that has one, one index probe per satellite.
+	SatelliteHeartbeatListLatest(ctx context.Context) ([]SatelliteHeartbeat, error)
+	// SatelliteInsert registers a new satellite (POST /api/satellites/register).
+	// It starts inactive until an admin activates it, as in DeployStack.
+	// api_key_prefix is the public part of the new API key (see
+	// SatelliteGetByAPIKeyPrefix).
+	SatelliteInsert(ctx context.Context, arg SatelliteInsertParams) (Satellite, error)
+	SatelliteListByTeam(ctx context.Context, teamID string) ([]Satellite, error)
+	SatelliteListGlobal(ctx context.Context) ([]Satellite, error)
+	// SatelliteListWithoutAPIKeyPrefix is the fallback scan for old API keys:
+	// only the satellites registered before api_key_prefix existed.
+	SatelliteListWithoutAPIKeyPrefix(ctx context.Context) ([]SatelliteListWithoutAPIKeyPrefixRow, error)
+	// SatelliteProcessDeleteByTeam removes a team's processes (user deletion).
+	SatelliteProcessDeleteByTeam(ctx context.Context, teamID string) (int64, error)
+	// SatelliteProcessFail records mcp.server.crashed: failed and unhealthy,
+	// with the error.
+	SatelliteProcessFail(ctx context.Context, arg SatelliteProcessFailParams) (SatelliteProcess, error)
+	SatelliteProcessGetByID(ctx context.Context, id string) (SatelliteProcess, error)
+	// Processes are upserted by SatelliteUpdateHeartbeat (queries/heartbeat.sql)
+	// and moved through their states by the satellite's events. Every update is
+	// scoped to the reporting satellite, where DeployStack's events match the id
+	// alone.
+	SatelliteProcessInsert(ctx context.Context, arg SatelliteProcessInsertParams) (SatelliteProcess, error)
+	// SatelliteProcessListBySatellite lists a satellite's processes, all or
+	// those in status.
+	SatelliteProcessListBySatellite(ctx context.Context, arg SatelliteProcessListBySatelliteParams) ([]SatelliteProcess, error)
+	// SatelliteProcessListByTeam lists a team's processes, all or those in
+	// status.
+	SatelliteProcessListByTeam(ctx context.Context, arg SatelliteProcessListByTeamParams) ([]SatelliteProcess, error)
+	// SatelliteProcessUpdateRunning records mcp.server.started / respawned /
+	// restarted: running and healthy with the new pid, started now, any old
+	// error cleared.
+	SatelliteProcessUpdateRunning(ctx context.Context, arg SatelliteProcessUpdateRunningParams) (SatelliteProcess, error)
+	// SatelliteProcessUpdateStopped records mcp.server.dormant: stopped,
+	// health unknown.
+	SatelliteProcessUpdateStopped(ctx context.Context, arg SatelliteProcessUpdateStoppedParams) (SatelliteProcess, error)
+	// SatelliteRegistrationTokenClaim marks a token used by the satellite it
+	// registered, atomically: only an unused, unexpired token is claimed, so
+	// two registrations racing for one token cannot both succeed (the loser
+	// gets ErrNotFound).
+	SatelliteRegistrationTokenClaim(ctx context.Context, arg SatelliteRegistrationTokenClaimParams) (SatelliteRegistrationToken, error)
+	// SatelliteRegistrationTokenDeleteExpired is the cleanup sweep.
+	SatelliteRegistrationTokenDeleteExpired(ctx context.Context, before time.Time) (int64, error)
+	// SatelliteRegistrationTokenGetValidByHash is the lookup for an
+	// application that stores a deterministic hash (e.g. SHA-256) of the
+	// token: one probe of the unique token_hash index; used or expired tokens
+	// are ErrNotFound.
+	SatelliteRegistrationTokenGetValidByHash(ctx context.Context, tokenHash string) (SatelliteRegistrationToken, error)
+	// Registration tokens pair a new satellite with the backend. token_hash is
+	// the argon2 hash of the whole token, token_prefix its fixed scope prefix
+	// ("deploystack_satellite_global_" / "deploystack_satellite_team_").
+	SatelliteRegistrationTokenInsert(ctx context.Context, arg SatelliteRegistrationTokenInsertParams) (SatelliteRegistrationToken, error)
+	// SatelliteRegistrationTokenList lists tokens, newest first, all or of one
+	// type and/or team (getActiveTokens).
+	SatelliteRegistrationTokenList(ctx context.Context, arg SatelliteRegistrationTokenListParams) ([]SatelliteRegistrationToken, error)
+	// SatelliteRegistrationTokenListValidByPrefix is DeployStack's lookup:
+	// the unused, unexpired tokens of a prefix, to verify the presented token
+	// against (argon2 hashes are salted, so the hash cannot be looked up).
+	SatelliteRegistrationTokenListValidByPrefix(ctx context.Context, tokenPrefix string) ([]SatelliteRegistrationToken, error)
+	// SatelliteRegistrationTokenRevoke deletes an unused token, as DeployStack
+	// does; a used one stays as the record of its registration.
+	SatelliteRegistrationTokenRevoke(ctx context.Context, id string) (int64, error)
+	// SatelliteUpdate changes what an admin may edit (manage/update); nil
+	// leaves a field as it is.
+	SatelliteUpdate(ctx context.Context, arg SatelliteUpdateParams) (Satellite, error)
+	// The satellite heartbeat (POST /api/satellites/:id/heartbeat): one
+	// statement, so one round trip and one transaction, where DeployStack makes
+	// 3 + 2 per reported process.
+	// SatelliteUpdateHeartbeat records a heartbeat: it marks the satellite
+	// active with last_heartbeat = now() (and satellite_url / mcp_status when
+	// given), inserts the heartbeat row with the process counts derived from
+	// processes, and upserts every reported process.
+	//
+	// processes is the heartbeat body's "processes" array as sent, a JSON array
+	// of {"id", "server_name", "status", "health_status", "performance_metrics"}
+	// (NULL or [] for none); an unknown status is an error and nothing is
+	// written. A process id that exists on another satellite is left alone (no
+	// hijacking); a new process takes the satellite's team, and a new process on
+	// a global satellite (which has no team) is skipped, where DeployStack fails
+	// on the foreign key. A process id reported twice counts once (the last
+	// report wins). processes_upserted says how many processes were written.
+	// An unknown satellite writes nothing and is ErrNotFound.
+	SatelliteUpdateHeartbeat(ctx context.Context, arg SatelliteUpdateHeartbeatParams) (SatelliteUpdateHeartbeatRow, error)
+	// SatelliteUpdateRegistration re-registers an existing satellite (one of
+	// the same name, with a new token): new scope, capabilities and API key,
+	// back to inactive.
+	SatelliteUpdateRegistration(ctx context.Context, arg SatelliteUpdateRegistrationParams) (Satellite, error)
+	// SatelliteUpdateStatus sets the status (manage/status: an admin activates
+	// a new satellite or puts it in maintenance).
+	SatelliteUpdateStatus(ctx context.Context, arg SatelliteUpdateStatusParams) (Satellite, error)
+	// SatelliteUsageLogDeleteBeyondLimit keeps the newest keep logs of each
+	// satellite, in one statement: per satellite one index probe finds the
+	// oldest log to keep, and the index range below it is deleted.
+	SatelliteUsageLogDeleteBeyondLimit(ctx context.Context, keep int32) (int64, error)
+	// SatelliteUsageLogDeleteByTeam removes a team's logs (user deletion).
+	SatelliteUsageLogDeleteByTeam(ctx context.Context, teamID string) (int64, error)
+	// Usage logs are append-only (events mcp.tool.executed), and date_partition is
+	// generated from "timestamp" and never written.
+	// SatelliteUsageLogInsertMany writes a batch of usage logs with COPY.
+	SatelliteUsageLogInsertMany(ctx context.Context, arg []SatelliteUsageLogInsertManyParams) (int64, error)
+	// SatelliteUsageLogListBySatellite lists a satellite's logs in [since,
+	// until), newest first, on satellite_usage_logs_satellite_timestamp_idx.
+	SatelliteUsageLogListBySatellite(ctx context.Context, arg SatelliteUsageLogListBySatelliteParams) ([]SatelliteUsageLog, error)
+	// SatelliteUsageLogListByTeam lists a team's logs in [since, until),
+	// newest first.
+	SatelliteUsageLogListByTeam(ctx context.Context, arg SatelliteUsageLogListByTeamParams) ([]SatelliteUsageLog, error)
+	// SatelliteUsageLogListByUser lists a user's logs in [since, until),
+	// newest first.
+	SatelliteUsageLogListByUser(ctx context.Context, arg SatelliteUsageLogListByUserParams) ([]SatelliteUsageLog, error)
 	// SessionDelete signs one session out.
 	SessionDelete(ctx context.Context, id string) (int64, error)
 	// SessionDeleteByUser signs a user out everywhere (sessions_user_id_idx).

@@ -13,6 +13,7 @@ type Addition struct {
 // neither a real column's home nor listed here.
 var Additions = []Addition{
 	{Table: "mcp_servers", Column: "search", Reason: "generated tsvector (name A, description B, tags C) for ranked full-text search through a GIN index; derived, nothing to import"},
+	{Table: "satellites", Column: "api_key_prefix", Reason: "public part of the satellite API key, unique and indexed, so that authentication is one index probe (SatelliteGetByAPIKeyPrefix) instead of argon2-verifying every satellite's hash; NULL until the satellite re-registers"},
 }
 
 // OwnTable is a stackdb table that holds no DeployStack table, and why it

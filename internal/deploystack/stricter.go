@@ -38,4 +38,8 @@ var StricterThanDeployStack = []Stricter{
 		Reason: "one token per installation, user and team; the target of McpOAuthTokenUpsert"},
 	{Table: "mcp_oauth_providers", Kind: KindCheck, Name: "mcp_oauth_providers_auth_server_patterns_is_array",
 		Reason: "auth_server_patterns is a JSON array of URL patterns, which McpOAuthProviderGetByAuthServerURL unnests"},
+	{Table: "satellites", Kind: KindUnique, Columns: []string{"api_key_prefix"},
+		Reason: "stackdb's own column (Additions): one satellite per key prefix, the authentication lookup; NULL for imported rows"},
+	{Table: "mcp_client_activity", Kind: KindUnique, Columns: []string{"user_id", "team_id", "auth_identifier", "satellite_id"},
+		Reason: "one activity row per client, as the index name mcp_activity_unique_user_team_auth_satellite says; the target of McpClientActivityUpsert"},
 }
