@@ -1313,6 +1313,7 @@ type Satellite struct {
 	Status        SatelliteStatus `db:"status" json:"status"`
 	Capabilities  json.RawMessage `db:"capabilities" json:"capabilities"`
 	ApiKeyHash    string          `db:"api_key_hash" json:"-"`
+	ApiKeyPrefix  *string         `db:"api_key_prefix" json:"api_key_prefix"`
 	LastHeartbeat *time.Time      `db:"last_heartbeat" json:"last_heartbeat"`
 	SystemInfo    json.RawMessage `db:"system_info" json:"system_info"`
 	SatelliteUrl  string          `db:"satellite_url" json:"satellite_url"`
@@ -1322,7 +1323,6 @@ type Satellite struct {
 	CreatedBy     string          `db:"created_by" json:"created_by"`
 	CreatedAt     time.Time       `db:"created_at" json:"created_at"`
 	UpdatedAt     time.Time       `db:"updated_at" json:"updated_at"`
-	ApiKeyPrefix  *string         `db:"api_key_prefix" json:"api_key_prefix"`
 }
 
 type SatelliteCommand struct {

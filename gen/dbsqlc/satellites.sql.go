@@ -24,7 +24,7 @@ func (q *Queries) SatelliteDelete(ctx context.Context, id string) (int64, error)
 }
 
 const satelliteGetByAPIKeyPrefix = `-- name: SatelliteGetByAPIKeyPrefix :one
-SELECT id, name, satellite_type, team_id, status, capabilities, api_key_hash, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at, api_key_prefix FROM satellites WHERE api_key_prefix = $1::text
+SELECT id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at FROM satellites WHERE api_key_prefix = $1::text
 `
 
 // SatelliteGetByAPIKeyPrefix is satellite authentication in one index probe
@@ -49,6 +49,7 @@ func (q *Queries) SatelliteGetByAPIKeyPrefix(ctx context.Context, apiKeyPrefix s
 		&i.Status,
 		&i.Capabilities,
 		&i.ApiKeyHash,
+		&i.ApiKeyPrefix,
 		&i.LastHeartbeat,
 		&i.SystemInfo,
 		&i.SatelliteUrl,
@@ -58,13 +59,12 @@ func (q *Queries) SatelliteGetByAPIKeyPrefix(ctx context.Context, apiKeyPrefix s
 		&i.CreatedBy,
 		&i.CreatedAt,
 		&i.UpdatedAt,
-		&i.ApiKeyPrefix,
 	)
 	return i, err
 }
 
 const satelliteGetByID = `-- name: SatelliteGetByID :one
-SELECT id, name, satellite_type, team_id, status, capabilities, api_key_hash, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at, api_key_prefix FROM satellites WHERE id = $1
+SELECT id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at FROM satellites WHERE id = $1
 `
 
 func (q *Queries) SatelliteGetByID(ctx context.Context, id string) (Satellite, error) {
@@ -78,6 +78,7 @@ func (q *Queries) SatelliteGetByID(ctx context.Context, id string) (Satellite, e
 		&i.Status,
 		&i.Capabilities,
 		&i.ApiKeyHash,
+		&i.ApiKeyPrefix,
 		&i.LastHeartbeat,
 		&i.SystemInfo,
 		&i.SatelliteUrl,
@@ -87,7 +88,6 @@ func (q *Queries) SatelliteGetByID(ctx context.Context, id string) (Satellite, e
 		&i.CreatedBy,
 		&i.CreatedAt,
 		&i.UpdatedAt,
-		&i.ApiKeyPrefix,
 	)
 	return i, err
 }
@@ -133,7 +133,7 @@ func (q *Queries) SatelliteGetByIDWithStatus(ctx context.Context, id string) (Sa
 }
 
 const satelliteGetByName = `-- name: SatelliteGetByName :one
-SELECT id, name, satellite_type, team_id, status, capabilities, api_key_hash, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at, api_key_prefix FROM satellites WHERE name = $1 ORDER BY created_at, id LIMIT 1
+SELECT id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at FROM satellites WHERE name = $1 ORDER BY created_at, id LIMIT 1
 `
 
 // SatelliteGetByName finds the satellite a registration re-registers;
@@ -149,6 +149,7 @@ func (q *Queries) SatelliteGetByName(ctx context.Context, name string) (Satellit
 		&i.Status,
 		&i.Capabilities,
 		&i.ApiKeyHash,
+		&i.ApiKeyPrefix,
 		&i.LastHeartbeat,
 		&i.SystemInfo,
 		&i.SatelliteUrl,
@@ -158,7 +159,6 @@ func (q *Queries) SatelliteGetByName(ctx context.Context, name string) (Satellit
 		&i.CreatedBy,
 		&i.CreatedAt,
 		&i.UpdatedAt,
-		&i.ApiKeyPrefix,
 	)
 	return i, err
 }
@@ -168,7 +168,7 @@ INSERT INTO satellites (id, name, satellite_type, team_id, status, capabilities,
                         system_info, config, created_by)
 VALUES ($1, $2, $3, $4, 'inactive', $5, $6,
         $7, $8, '{}'::jsonb, $9)
-RETURNING id, name, satellite_type, team_id, status, capabilities, api_key_hash, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at, api_key_prefix
+RETURNING id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at
 `
 
 type SatelliteInsertParams struct {
@@ -208,6 +208,7 @@ func (q *Queries) SatelliteInsert(ctx context.Context, arg SatelliteInsertParams
 		&i.Status,
 		&i.Capabilities,
 		&i.ApiKeyHash,
+		&i.ApiKeyPrefix,
 		&i.LastHeartbeat,
 		&i.SystemInfo,
 		&i.SatelliteUrl,
@@ -217,13 +218,12 @@ func (q *Queries) SatelliteInsert(ctx context.Context, arg SatelliteInsertParams
 		&i.CreatedBy,
 		&i.CreatedAt,
 		&i.UpdatedAt,
-		&i.ApiKeyPrefix,
 	)
 	return i, err
 }
 
 const satelliteListByTeam = `-- name: SatelliteListByTeam :many
-SELECT id, name, satellite_type, team_id, status, capabilities, api_key_hash, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at, api_key_prefix FROM satellites WHERE team_id = $1::text ORDER BY created_at, id
+SELECT id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at FROM satellites WHERE team_id = $1::text ORDER BY created_at, id
 `
 
 func (q *Queries) SatelliteListByTeam(ctx context.Context, teamID string) ([]Satellite, error) {
@@ -243,6 +243,7 @@ func (q *Queries) SatelliteListByTeam(ctx context.Context, teamID string) ([]Sat
 			&i.Status,
 			&i.Capabilities,
 			&i.ApiKeyHash,
+			&i.ApiKeyPrefix,
 			&i.LastHeartbeat,
 			&i.SystemInfo,
 			&i.SatelliteUrl,
@@ -252,7 +253,6 @@ func (q *Queries) SatelliteListByTeam(ctx context.Context, teamID string) ([]Sat
 			&i.CreatedBy,
 			&i.CreatedAt,
 			&i.UpdatedAt,
-			&i.ApiKeyPrefix,
 		); err != nil {
 			return nil, err
 		}
@@ -265,7 +265,7 @@ func (q *Queries) SatelliteListByTeam(ctx context.Context, teamID string) ([]Sat
 }
 
 const satelliteListGlobal = `-- name: SatelliteListGlobal :many
-SELECT id, name, satellite_type, team_id, status, capabilities, api_key_hash, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at, api_key_prefix FROM satellites WHERE satellite_type = 'global' ORDER BY created_at, id
+SELECT id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at FROM satellites WHERE satellite_type = 'global' ORDER BY created_at, id
 `
 
 func (q *Queries) SatelliteListGlobal(ctx context.Context) ([]Satellite, error) {
@@ -285,6 +285,7 @@ func (q *Queries) SatelliteListGlobal(ctx context.Context) ([]Satellite, error) 
 			&i.Status,
 			&i.Capabilities,
 			&i.ApiKeyHash,
+			&i.ApiKeyPrefix,
 			&i.LastHeartbeat,
 			&i.SystemInfo,
 			&i.SatelliteUrl,
@@ -294,7 +295,6 @@ func (q *Queries) SatelliteListGlobal(ctx context.Context) ([]Satellite, error) 
 			&i.CreatedBy,
 			&i.CreatedAt,
 			&i.UpdatedAt,
-			&i.ApiKeyPrefix,
 		); err != nil {
 			return nil, err
 		}
@@ -359,7 +359,7 @@ SET name          = coalesce($1, name),
     config        = coalesce($4, config),
     updated_at    = now()
 WHERE id = $5
-RETURNING id, name, satellite_type, team_id, status, capabilities, api_key_hash, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at, api_key_prefix
+RETURNING id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at
 `
 
 type SatelliteUpdateParams struct {
@@ -389,6 +389,7 @@ func (q *Queries) SatelliteUpdate(ctx context.Context, arg SatelliteUpdateParams
 		&i.Status,
 		&i.Capabilities,
 		&i.ApiKeyHash,
+		&i.ApiKeyPrefix,
 		&i.LastHeartbeat,
 		&i.SystemInfo,
 		&i.SatelliteUrl,
@@ -398,7 +399,6 @@ func (q *Queries) SatelliteUpdate(ctx context.Context, arg SatelliteUpdateParams
 		&i.CreatedBy,
 		&i.CreatedAt,
 		&i.UpdatedAt,
-		&i.ApiKeyPrefix,
 	)
 	return i, err
 }
@@ -414,7 +414,7 @@ SET satellite_type = $1,
     system_info    = $6,
     updated_at     = now()
 WHERE id = $7
-RETURNING id, name, satellite_type, team_id, status, capabilities, api_key_hash, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at, api_key_prefix
+RETURNING id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at
 `
 
 type SatelliteUpdateRegistrationParams struct {
@@ -449,6 +449,7 @@ func (q *Queries) SatelliteUpdateRegistration(ctx context.Context, arg Satellite
 		&i.Status,
 		&i.Capabilities,
 		&i.ApiKeyHash,
+		&i.ApiKeyPrefix,
 		&i.LastHeartbeat,
 		&i.SystemInfo,
 		&i.SatelliteUrl,
@@ -458,13 +459,12 @@ func (q *Queries) SatelliteUpdateRegistration(ctx context.Context, arg Satellite
 		&i.CreatedBy,
 		&i.CreatedAt,
 		&i.UpdatedAt,
-		&i.ApiKeyPrefix,
 	)
 	return i, err
 }
 
 const satelliteUpdateStatus = `-- name: SatelliteUpdateStatus :one
-UPDATE satellites SET status = $1, updated_at = now() WHERE id = $2 RETURNING id, name, satellite_type, team_id, status, capabilities, api_key_hash, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at, api_key_prefix
+UPDATE satellites SET status = $1, updated_at = now() WHERE id = $2 RETURNING id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at
 `
 
 type SatelliteUpdateStatusParams struct {
@@ -485,6 +485,7 @@ func (q *Queries) SatelliteUpdateStatus(ctx context.Context, arg SatelliteUpdate
 		&i.Status,
 		&i.Capabilities,
 		&i.ApiKeyHash,
+		&i.ApiKeyPrefix,
 		&i.LastHeartbeat,
 		&i.SystemInfo,
 		&i.SatelliteUrl,
@@ -494,7 +495,6 @@ func (q *Queries) SatelliteUpdateStatus(ctx context.Context, arg SatelliteUpdate
 		&i.CreatedBy,
 		&i.CreatedAt,
 		&i.UpdatedAt,
-		&i.ApiKeyPrefix,
 	)
 	return i, err
 }
