@@ -122,7 +122,11 @@ table "mcp_client_activity" {
   index "mcp_activity_session_idx" {
     columns = [column.current_session_id]
   }
+  // Unique in stackdb (not in DeployStack, which reads then writes): the
+  // key McpClientActivityUpsert increments on. The importer reports
+  // duplicates of it.
   index "mcp_activity_unique_user_team_auth_satellite" {
+    unique  = true
     columns = [column.user_id, column.team_id, column.auth_identifier, column.satellite_id]
   }
 }
@@ -195,6 +199,10 @@ table "mcp_client_activity_metrics" {
   }
   index "mcp_activity_metrics_time_idx" {
     columns = [column.bucket_timestamp]
+  }
+  // stackdb: McpClientActivityMetricListSeriesByTeam.
+  index "mcp_activity_metrics_team_idx" {
+    columns = [column.team_id, column.bucket_interval, column.bucket_timestamp]
   }
   index "mcp_activity_metrics_satellite_idx" {
     columns = [column.satellite_id, column.bucket_timestamp]

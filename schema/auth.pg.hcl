@@ -95,13 +95,28 @@ table "users" {
     unique  = true
     columns = [column.github_id]
   }
+  // stackdb: UserGetByEmail and UserGetByLogin match lower(email), as
+  // DeployStack lowercases every email it writes and looks up. Not unique:
+  // users_email_key is the real constraint, and rows written before
+  // lowercasing may differ in case only.
+  index "users_lower_email_idx" {
+    on {
+      expr = "lower(email)"
+    }
+  }
+  // stackdb: UserGetByLogin matches the username too. Not unique: the real
+  // username has no unique key.
+  index "users_username_idx" {
+    columns = [column.username]
+  }
 }
 
 // DeployStack: authSession.
 table "sessions" {
   schema = schema.public
   column "id" {
-    type = text
+    type    = text
+    comment = "secret: the session token the cookie carries"
   }
   column "user_id" {
     type = text
@@ -117,6 +132,15 @@ table "sessions" {
     columns     = [column.user_id]
     ref_columns = [table.users.column.id]
     on_delete   = CASCADE
+  }
+  // stackdb: SessionDeleteByUser (sign out everywhere, password reset) and
+  // the cascade from users.
+  index "sessions_user_id_idx" {
+    columns = [column.user_id]
+  }
+  // stackdb: SessionDeleteExpired, the periodic sweep.
+  index "sessions_expires_at_idx" {
+    columns = [column.expires_at]
   }
 }
 
@@ -178,6 +202,11 @@ table "email_verification_tokens" {
     ref_columns = [table.users.column.id]
     on_delete   = CASCADE
   }
+  // stackdb: the insert replaces the user's earlier tokens, and the cascade
+  // from users.
+  index "email_verification_tokens_user_id_idx" {
+    columns = [column.user_id]
+  }
 }
 
 // DeployStack: passwordResetTokens.
@@ -206,5 +235,10 @@ table "password_reset_tokens" {
     columns     = [column.user_id]
     ref_columns = [table.users.column.id]
     on_delete   = CASCADE
+  }
+  // stackdb: the insert replaces the user's earlier tokens, and the cascade
+  // from users.
+  index "password_reset_tokens_user_id_idx" {
+    columns = [column.user_id]
   }
 }

@@ -305,6 +305,16 @@ table "mcp_servers" {
     type = timestamptz
     null = true
   }
+  // stackdb: the full-text search document, kept by Postgres: name (weight
+  // A), description (B), tags (C). Stored, so ranking reads it instead of
+  // recomputing it per row; DeployStack searches with LIKE '%term%' instead.
+  column "search" {
+    type = tsvector
+    as {
+      expr = "setweight(to_tsvector('english'::regconfig, name), 'A') || setweight(to_tsvector('english'::regconfig, description), 'B') || setweight(jsonb_to_tsvector('english'::regconfig, COALESCE(tags, '[]'::jsonb), '[\"string\"]'::jsonb), 'C')"
+      type = STORED
+    }
+  }
   primary_key {
     columns = [column.id]
   }
@@ -353,6 +363,25 @@ table "mcp_servers" {
   }
   index "mcp_servers_repository_url_idx" {
     columns = [column.repository_url]
+  }
+  // stackdb: ranked full-text search (McpServerSearch, McpServerListPage).
+  index "mcp_servers_search_idx" {
+    type    = GIN
+    columns = [column.search]
+  }
+  // stackdb: keyset pages in the catalog's order, featured first, then by
+  // name (McpServerListPage). NOT featured sorts featured first ascending,
+  // so one row comparison walks the index.
+  index "mcp_servers_listing_idx" {
+    on {
+      expr = "(NOT featured)"
+    }
+    on {
+      column = column.name
+    }
+    on {
+      column = column.id
+    }
   }
   // The values DeployStack documents for visibility.
   check "mcp_servers_visibility_check" {

@@ -67,6 +67,12 @@ table "mcp_oauth_providers" {
   index "mcp_oauth_providers_enabled_idx" {
     columns = [column.enabled]
   }
+  // stackdb: DeployStack parses the patterns as a JSON array of regular
+  // expressions and skips a provider whose value is not one;
+  // McpOAuthProviderGetByAuthServerURL reads them in SQL.
+  check "mcp_oauth_providers_auth_server_patterns_is_array" {
+    expr = "jsonb_typeof(auth_server_patterns) = 'array'"
+  }
   // The values DeployStack documents for token_endpoint_auth_method.
   check "mcp_oauth_providers_token_endpoint_auth_method_check" {
     expr = "token_endpoint_auth_method IN ('client_secret_post', 'client_secret_basic', 'none')"
@@ -394,7 +400,11 @@ table "mcp_user_configurations" {
   index "mcp_user_configs_installation_idx" {
     columns = [column.installation_id]
   }
+  // stackdb: unique, as its name says (DeployStack's is not): one
+  // configuration per user and installation, the conflict target of
+  // McpUserConfigurationUpsert. The importer reports duplicates.
   index "mcp_user_configs_unique_user_installation" {
+    unique  = true
     columns = [column.installation_id, column.user_id]
   }
 }
@@ -457,7 +467,11 @@ table "mcp_tool_metadata" {
   index "mcp_tool_metadata_team_idx" {
     columns = [column.team_id]
   }
+  // stackdb: unique, as its name says (DeployStack's is not): one row per
+  // tool of an installation, the conflict target of
+  // McpToolMetadataUpsertMany. The importer reports duplicates.
   index "mcp_tool_metadata_unique_installation_tool" {
+    unique  = true
     columns = [column.installation_id, column.tool_name]
   }
   index "mcp_tool_metadata_disabled_idx" {
@@ -525,8 +539,16 @@ table "mcp_oauth_tokens" {
     ref_columns = [table.teams.column.id]
     on_delete   = CASCADE
   }
+  // stackdb: unique (DeployStack's is not): one token set per user and
+  // installation, the conflict target of McpOAuthTokenUpsert. The importer
+  // reports duplicates.
   index "mcp_oauth_tokens_installation_user_team_idx" {
+    unique  = true
     columns = [column.installation_id, column.user_id, column.team_id]
+  }
+  // stackdb: the refresh worker's and the sweep's range scans.
+  index "mcp_oauth_tokens_expires_at_idx" {
+    columns = [column.expires_at]
   }
 }
 
@@ -573,8 +595,11 @@ table "mcp_server_logs" {
     ref_columns = [table.teams.column.id]
     on_delete   = CASCADE
   }
+  // stackdb: id added as the tie-breaker (DeployStack's index is
+  // (installation_id, created_at)): keyset pages newest first and the
+  // keep-newest-N sweep read it in order, without a sort.
   index "mcp_server_logs_installation_created_idx" {
-    columns = [column.installation_id, column.created_at]
+    columns = [column.installation_id, column.created_at, column.id]
   }
   index "mcp_server_logs_team_idx" {
     columns = [column.team_id]
@@ -647,8 +672,11 @@ table "mcp_request_logs" {
     ref_columns = [table.users.column.id]
     on_delete   = SET_NULL
   }
+  // stackdb: id added as the tie-breaker (DeployStack's index is
+  // (installation_id, created_at)): keyset pages newest first and the
+  // keep-newest-N sweep read it in order, without a sort.
   index "mcp_request_logs_installation_created_idx" {
-    columns = [column.installation_id, column.created_at]
+    columns = [column.installation_id, column.created_at, column.id]
   }
   index "mcp_request_logs_team_idx" {
     columns = [column.team_id]

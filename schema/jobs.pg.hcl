@@ -125,4 +125,18 @@ table "queue_jobs" {
   index "jobs_batch_id_idx" {
     columns = [column.batch_id]
   }
+  // stackdb: JobClaim takes the due pending jobs in (scheduled_for, id)
+  // order. Holding only the pending jobs, in exactly that order, the LIMIT
+  // reads just the rows it claims, however many finished jobs the table
+  // keeps.
+  index "queue_jobs_claim_idx" {
+    columns = [column.scheduled_for, column.id]
+    where   = "status = 'pending'::job_status"
+  }
+  // stackdb: JobRetryStuck finds the jobs processing since before a cutoff;
+  // a processing job's updated_at is the time it was claimed.
+  index "queue_jobs_processing_idx" {
+    columns = [column.updated_at]
+    where   = "status = 'processing'::job_status"
+  }
 }

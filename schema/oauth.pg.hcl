@@ -111,6 +111,15 @@ table "oauth_access_tokens" {
     unique  = true
     columns = [column.token_hash]
   }
+  // stackdb: revoking a user's tokens of a client (and of a team, when a
+  // consent is revoked), and deleting a user's tokens when the user goes.
+  index "oauth_access_tokens_user_client_idx" {
+    columns = [column.user_id, column.client_id]
+  }
+  // stackdb: the expiry sweep.
+  index "oauth_access_tokens_expires_at_idx" {
+    columns = [column.expires_at]
+  }
 }
 
 table "oauth_refresh_tokens" {
@@ -157,6 +166,15 @@ table "oauth_refresh_tokens" {
   index "oauth_refresh_tokens_token_hash_key" {
     unique  = true
     columns = [column.token_hash]
+  }
+  // stackdb: revoking a user's tokens of a client (and of a team, when a
+  // consent is revoked), and deleting a user's tokens when the user goes.
+  index "oauth_refresh_tokens_user_client_idx" {
+    columns = [column.user_id, column.client_id]
+  }
+  // stackdb: the expiry sweep.
+  index "oauth_refresh_tokens_expires_at_idx" {
+    columns = [column.expires_at]
   }
 }
 

@@ -66,6 +66,14 @@ table "satellites" {
   column "api_key_hash" {
     type = text
   }
+  // stackdb addition: the public part of the API key (the key up to its
+  // last "."), stored at registration beside the argon2 hash so that
+  // authentication is one index probe instead of verifying every hash.
+  // NULL for satellites registered before the application stored it.
+  column "api_key_prefix" {
+    type = text
+    null = true
+  }
   column "last_heartbeat" {
     type = timestamptz
     null = true
@@ -128,6 +136,11 @@ table "satellites" {
   }
   index "satellites_unique_team_name" {
     columns = [column.team_id, column.name]
+  }
+  // stackdb: SatelliteGetByAPIKeyPrefix.
+  index "satellites_api_key_prefix_key" {
+    unique  = true
+    columns = [column.api_key_prefix]
   }
 }
 
@@ -307,6 +320,12 @@ table "satellite_commands" {
   }
   index "satellite_commands_target_team_idx" {
     columns = [column.target_team_id]
+  }
+  // stackdb: SatelliteCommandClaim reads a satellite's pending commands in
+  // priority order (the enum's order: immediate first) without a sort.
+  index "satellite_commands_pending_idx" {
+    columns = [column.satellite_id, column.priority, column.created_at, column.id]
+    where   = "(status = 'pending'::command_status)"
   }
 }
 

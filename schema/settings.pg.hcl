@@ -133,6 +133,10 @@ table "team_cloud_credentials" {
   check "team_cloud_credentials_provider_id_check" {
     expr = "provider_id IN ('render', 'aws')"
   }
+  // stackdb: TeamCloudCredentialListByTeam and the cascade from teams.
+  index "team_cloud_credentials_team_id_idx" {
+    columns = [column.team_id]
+  }
 }
 
 // DeployStack: deploymentCredentials.

@@ -71,6 +71,10 @@ table "teams" {
     unique  = true
     columns = [column.slug]
   }
+  // stackdb: TeamGetDefaultByOwner and the cascade from users.
+  index "teams_owner_id_idx" {
+    columns = [column.owner_id]
+  }
 }
 
 // DeployStack: teamMemberships.
@@ -108,6 +112,16 @@ table "team_members" {
   // The values DeployStack documents for role.
   check "team_members_role_check" {
     expr = "role IN ('team_admin', 'team_user')"
+  }
+  // stackdb: a team's members and one member's role (TeamMemberListByTeam,
+  // TeamMemberGetByTeamAndUser, ...). Not unique: real data holds duplicate
+  // memberships.
+  index "team_members_team_id_user_id_idx" {
+    columns = [column.team_id, column.user_id]
+  }
+  // stackdb: a user's teams (TeamListByUser) and the cascade from users.
+  index "team_members_user_id_idx" {
+    columns = [column.user_id]
   }
 }
 

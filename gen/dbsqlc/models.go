@@ -850,7 +850,7 @@ type AuthKey struct {
 	ID             string     `db:"id" json:"id"`
 	UserID         string     `db:"user_id" json:"user_id"`
 	PrimaryKey     string     `db:"primary_key" json:"primary_key"`
-	HashedPassword *string    `db:"hashed_password" json:"hashed_password"`
+	HashedPassword *string    `db:"hashed_password" json:"-"`
 	Expires        *time.Time `db:"expires" json:"expires"`
 }
 
@@ -859,8 +859,8 @@ type DeploymentCredential struct {
 	TeamID                string     `db:"team_id" json:"team_id"`
 	Source                string     `db:"source" json:"source"`
 	AuthType              string     `db:"auth_type" json:"auth_type"`
-	AccessTokenEncrypted  *string    `db:"access_token_encrypted" json:"access_token_encrypted"`
-	RefreshTokenEncrypted *string    `db:"refresh_token_encrypted" json:"refresh_token_encrypted"`
+	AccessTokenEncrypted  *string    `db:"access_token_encrypted" json:"-"`
+	RefreshTokenEncrypted *string    `db:"refresh_token_encrypted" json:"-"`
 	InstallationID        *string    `db:"installation_id" json:"installation_id"`
 	AccountLogin          *string    `db:"account_login" json:"account_login"`
 	AccountID             *string    `db:"account_id" json:"account_id"`
@@ -875,7 +875,7 @@ type DeploymentSetting struct {
 	ServerID          string    `db:"server_id" json:"server_id"`
 	AutoDeployEnabled bool      `db:"auto_deploy_enabled" json:"auto_deploy_enabled"`
 	WebhookID         *string   `db:"webhook_id" json:"webhook_id"`
-	WebhookSecret     *string   `db:"webhook_secret" json:"webhook_secret"`
+	WebhookSecret     *string   `db:"webhook_secret" json:"-"`
 	CreatedAt         time.Time `db:"created_at" json:"created_at"`
 	UpdatedAt         time.Time `db:"updated_at" json:"updated_at"`
 }
@@ -897,7 +897,7 @@ type DynamicOAuthClient struct {
 type EmailVerificationToken struct {
 	ID        string    `db:"id" json:"id"`
 	UserID    string    `db:"user_id" json:"user_id"`
-	TokenHash string    `db:"token_hash" json:"token_hash"`
+	TokenHash string    `db:"token_hash" json:"-"`
 	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
 	CreatedAt time.Time `db:"created_at" json:"created_at"`
 }
@@ -975,7 +975,7 @@ type McpOAuthProvider struct {
 	IconUrl                 *string         `db:"icon_url" json:"icon_url"`
 	AuthServerPatterns      json.RawMessage `db:"auth_server_patterns" json:"auth_server_patterns"`
 	ClientID                string          `db:"client_id" json:"client_id"`
-	ClientSecret            *string         `db:"client_secret" json:"client_secret"`
+	ClientSecret            *string         `db:"client_secret" json:"-"`
 	AuthorizationEndpoint   string          `db:"authorization_endpoint" json:"authorization_endpoint"`
 	TokenEndpoint           string          `db:"token_endpoint" json:"token_endpoint"`
 	DefaultScopes           json.RawMessage `db:"default_scopes" json:"default_scopes"`
@@ -991,8 +991,8 @@ type McpOAuthToken struct {
 	InstallationID string     `db:"installation_id" json:"installation_id"`
 	UserID         string     `db:"user_id" json:"user_id"`
 	TeamID         string     `db:"team_id" json:"team_id"`
-	AccessToken    string     `db:"access_token" json:"access_token"`
-	RefreshToken   *string    `db:"refresh_token" json:"refresh_token"`
+	AccessToken    string     `db:"access_token" json:"-"`
+	RefreshToken   *string    `db:"refresh_token" json:"-"`
 	TokenType      string     `db:"token_type" json:"token_type"`
 	ExpiresAt      *time.Time `db:"expires_at" json:"expires_at"`
 	Scope          *string    `db:"scope" json:"scope"`
@@ -1081,6 +1081,7 @@ type McpServer struct {
 	CreatedAt                   time.Time       `db:"created_at" json:"created_at"`
 	UpdatedAt                   time.Time       `db:"updated_at" json:"updated_at"`
 	LastSyncAt                  *time.Time      `db:"last_sync_at" json:"last_sync_at"`
+	Search                      pgtype.TSVector `db:"search" json:"search"`
 }
 
 type McpServerInstallation struct {
@@ -1094,12 +1095,12 @@ type McpServerInstallation struct {
 	TeamEnv                      json.RawMessage `db:"team_env" json:"team_env"`
 	TeamHeaders                  json.RawMessage `db:"team_headers" json:"team_headers"`
 	TeamUrlQueryParams           json.RawMessage `db:"team_url_query_params" json:"team_url_query_params"`
-	OauthState                   *string         `db:"oauth_state" json:"oauth_state"`
-	OauthCodeVerifier            *string         `db:"oauth_code_verifier" json:"oauth_code_verifier"`
+	OauthState                   *string         `db:"oauth_state" json:"-"`
+	OauthCodeVerifier            *string         `db:"oauth_code_verifier" json:"-"`
 	OauthPending                 bool            `db:"oauth_pending" json:"oauth_pending"`
 	OauthPendingExpiresAt        *time.Time      `db:"oauth_pending_expires_at" json:"oauth_pending_expires_at"`
 	OauthClientID                *string         `db:"oauth_client_id" json:"oauth_client_id"`
-	OauthClientSecret            *string         `db:"oauth_client_secret" json:"oauth_client_secret"`
+	OauthClientSecret            *string         `db:"oauth_client_secret" json:"-"`
 	OauthProviderID              *string         `db:"oauth_provider_id" json:"oauth_provider_id"`
 	OauthTokenEndpoint           *string         `db:"oauth_token_endpoint" json:"oauth_token_endpoint"`
 	OauthTokenEndpointAuthMethod *string         `db:"oauth_token_endpoint_auth_method" json:"oauth_token_endpoint_auth_method"`
@@ -1115,7 +1116,7 @@ type McpServerInstance struct {
 	InstallationID        string     `db:"installation_id" json:"installation_id"`
 	UserID                string     `db:"user_id" json:"user_id"`
 	InstancePath          *string    `db:"instance_path" json:"instance_path"`
-	InstanceToken         *string    `db:"instance_token" json:"instance_token"`
+	InstanceToken         *string    `db:"instance_token" json:"-"`
 	Status                string     `db:"status" json:"status"`
 	StatusMessage         *string    `db:"status_message" json:"status_message"`
 	StatusUpdatedAt       *time.Time `db:"status_updated_at" json:"status_updated_at"`
@@ -1194,7 +1195,7 @@ type OAuthAuthorizationCode struct {
 	State               string    `db:"state" json:"state"`
 	CodeChallenge       string    `db:"code_challenge" json:"code_challenge"`
 	CodeChallengeMethod string    `db:"code_challenge_method" json:"code_challenge_method"`
-	Code                string    `db:"code" json:"code"`
+	Code                string    `db:"code" json:"-"`
 	Resource            *string   `db:"resource" json:"resource"`
 	Used                bool      `db:"used" json:"used"`
 	CreatedAt           time.Time `db:"created_at" json:"created_at"`
@@ -1204,7 +1205,7 @@ type OAuthAuthorizationCode struct {
 type OAuthClient struct {
 	ID               string          `db:"id" json:"id"`
 	ClientID         string          `db:"client_id" json:"client_id"`
-	ClientSecretHash *string         `db:"client_secret_hash" json:"client_secret_hash"`
+	ClientSecretHash *string         `db:"client_secret_hash" json:"-"`
 	ClientName       string          `db:"client_name" json:"client_name"`
 	RedirectUris     json.RawMessage `db:"redirect_uris" json:"redirect_uris"`
 	Scope            string          `db:"scope" json:"scope"`
@@ -1221,10 +1222,10 @@ type OAuthPendingFlow struct {
 	ServerID                     string          `db:"server_id" json:"server_id"`
 	CreatedBy                    string          `db:"created_by" json:"created_by"`
 	InstallationID               *string         `db:"installation_id" json:"installation_id"`
-	OauthState                   string          `db:"oauth_state" json:"oauth_state"`
-	OauthCodeVerifier            string          `db:"oauth_code_verifier" json:"oauth_code_verifier"`
+	OauthState                   string          `db:"oauth_state" json:"-"`
+	OauthCodeVerifier            string          `db:"oauth_code_verifier" json:"-"`
 	OauthClientID                string          `db:"oauth_client_id" json:"oauth_client_id"`
-	OauthClientSecret            *string         `db:"oauth_client_secret" json:"oauth_client_secret"`
+	OauthClientSecret            *string         `db:"oauth_client_secret" json:"-"`
 	OauthProviderID              *string         `db:"oauth_provider_id" json:"oauth_provider_id"`
 	OauthTokenEndpoint           string          `db:"oauth_token_endpoint" json:"oauth_token_endpoint"`
 	OauthTokenEndpointAuthMethod string          `db:"oauth_token_endpoint_auth_method" json:"oauth_token_endpoint_auth_method"`
@@ -1261,7 +1262,7 @@ type OAuthTeamConsent struct {
 type PasswordResetToken struct {
 	ID        string    `db:"id" json:"id"`
 	UserID    string    `db:"user_id" json:"user_id"`
-	TokenHash string    `db:"token_hash" json:"token_hash"`
+	TokenHash string    `db:"token_hash" json:"-"`
 	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
 	CreatedAt time.Time `db:"created_at" json:"created_at"`
 }
@@ -1311,7 +1312,8 @@ type Satellite struct {
 	TeamID        *string         `db:"team_id" json:"team_id"`
 	Status        SatelliteStatus `db:"status" json:"status"`
 	Capabilities  json.RawMessage `db:"capabilities" json:"capabilities"`
-	ApiKeyHash    string          `db:"api_key_hash" json:"api_key_hash"`
+	ApiKeyHash    string          `db:"api_key_hash" json:"-"`
+	ApiKeyPrefix  *string         `db:"api_key_prefix" json:"api_key_prefix"`
 	LastHeartbeat *time.Time      `db:"last_heartbeat" json:"last_heartbeat"`
 	SystemInfo    json.RawMessage `db:"system_info" json:"system_info"`
 	SatelliteUrl  string          `db:"satellite_url" json:"satellite_url"`
@@ -1377,7 +1379,7 @@ type SatelliteRegistrationToken struct {
 	ID                string          `db:"id" json:"id"`
 	TokenType         SatelliteType   `db:"token_type" json:"token_type"`
 	TeamID            *string         `db:"team_id" json:"team_id"`
-	TokenHash         string          `db:"token_hash" json:"token_hash"`
+	TokenHash         string          `db:"token_hash" json:"-"`
 	TokenPrefix       string          `db:"token_prefix" json:"token_prefix"`
 	CreatedBy         string          `db:"created_by" json:"created_by"`
 	Permissions       json.RawMessage `db:"permissions" json:"permissions"`
@@ -1409,6 +1411,7 @@ type SatelliteUsageLog struct {
 }
 
 type Session struct {
+	// secret: the session token the cookie carries
 	ID        string    `db:"id" json:"-"`
 	UserID    string    `db:"user_id" json:"user_id"`
 	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
@@ -1438,7 +1441,7 @@ type TeamCloudCredential struct {
 	ProviderID  string    `db:"provider_id" json:"provider_id"`
 	Name        string    `db:"name" json:"name"`
 	Comment     *string   `db:"comment" json:"comment"`
-	Credentials string    `db:"credentials" json:"credentials"`
+	Credentials string    `db:"credentials" json:"-"`
 	CreatedBy   string    `db:"created_by" json:"created_by"`
 	CreatedAt   time.Time `db:"created_at" json:"created_at"`
 	UpdatedAt   time.Time `db:"updated_at" json:"updated_at"`

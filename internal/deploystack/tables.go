@@ -1,9 +1,13 @@
 // Package deploystack records DeployStack's real data model
 // (deploystackio/deploystack, services/backend/src/db/schema-tables) and
 // where each of its tables and columns lives in stackdb: the one place the
-// real name → stackdb name mapping is written down. The importers read it;
-// TestEveryRealColumnHasAHome checks it against the facts in
-// testdata/deploystack and against the migrated schema.
+// real name → stackdb name mapping is written down. The importers read it.
+// deploystack_test.go checks it against the facts in testdata/deploystack
+// (every real table and column of both layouts has a home, and nothing
+// else is mapped) and against the migrated schema (each home has the native
+// type, nullability, default, value set and keys the facts imply; every
+// stackdb column is a home or in Additions; every constraint DeployStack
+// lacks is in StricterThanDeployStack).
 package deploystack
 
 // Table is one real table and its home.

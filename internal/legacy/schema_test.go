@@ -26,6 +26,7 @@ type facts struct {
 			NotNull    bool    `json:"notNull"`
 			PrimaryKey bool    `json:"primaryKey"`
 			Default    *string `json:"default"`
+			Time       string  `json:"time"`
 		} `json:"columns"`
 		ForeignKeys []struct {
 			Column, RefTable, RefColumn, OnDelete, OnUpdate string
@@ -220,4 +221,32 @@ func TestSchemaBookkeeping(t *testing.T) {
 	require.NoError(t, err)
 	_, err = db.Exec(`INSERT INTO __plugin_migrations (plugin_id, table_name, schema_hash) VALUES ('example-plugin', 'example_entities', 'def')`)
 	require.ErrorContains(t, err, "UNIQUE constraint failed")
+}
+
+func TestTimeMarks(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, map[string]string{
+		"authSession.expires_at":                 Millis,
+		"satelliteRegistrationTokens.used_at":    ISO8601,
+		"satelliteRegistrationTokens.expires_at": ISO8601,
+		"satelliteRegistrationTokens.created_at": ISO8601,
+	}, TimeMarks())
+
+	// The marks agree with the facts: milliseconds and ISO text where they
+	// say so, and seconds everywhere else.
+	f := loadFacts(t)
+	marks := TimeMarks()
+	for _, ft := range f.Tables {
+		for _, c := range ft.Columns {
+			mark := marks[ft.Name+"."+c.Name]
+			switch {
+			case strings.Contains(c.Time, "MILLISECONDS"):
+				require.Equal(t, Millis, mark, "%s.%s", ft.Name, c.Name)
+			case strings.Contains(c.Time, "ISO-8601"):
+				require.Equal(t, ISO8601, mark, "%s.%s", ft.Name, c.Name)
+			default:
+				require.Empty(t, mark, "%s.%s", ft.Name, c.Name)
+			}
+		}
+	}
 }

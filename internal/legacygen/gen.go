@@ -69,6 +69,7 @@ type satellite struct {
 	hbFrom  int64
 	hbTo    int64 // 0: never connected
 	procs   []int
+	running int // processes running at the end of the file
 }
 
 type process struct {

@@ -41,7 +41,10 @@ func (g *gen) genInstallations() {
 		}
 		for j := range k {
 			si := globalServers[g.r.IntN(len(globalServers))]
-			if len(own) > 0 && (j == 0 || g.chance(0.4)) {
+			switch {
+			case j < len(own): // a team installs the servers it added
+				si = own[j]
+			case len(own) > 0 && g.chance(0.4):
 				si = own[g.r.IntN(len(own))]
 			}
 			s := g.servers[si]

@@ -11,7 +11,8 @@
 //     text, new Date().toISOString(): "2025-06-01T12:34:56.789Z");
 //     satelliteUsageLogs.date_partition is the UTC day of its timestamp
 //     ("YYYY-MM-DD"); __drizzle_migrations.applied_at is seconds too;
-//   - every point in time lies in [winStart, winEnd) UTC;
+//   - every point in time lies in [winStart, winEnd) UTC, except expiries
+//     (sessions, tokens), which may lie up to 31 days later;
 //   - JSON documents are TEXT, compact, in the shapes the backend writes
 //     (heartbeat system_metrics, command payloads, JSON-schema arrays of the
 //     catalog, …), or NULL where the column is nullable;
@@ -49,9 +50,10 @@ type Options struct {
 	Rows int
 	// Seed seeds the generator: the same Seed and Rows give the same rows.
 	Seed int64
-	// Defects adds the defects real DeployStack files hold (see Defects):
-	// values outside a value set, dangling references, duplicates where
-	// stackdb is stricter than DeployStack. Off, the file is clean.
+	// Defects adds the defects real DeployStack files hold (the Defect*
+	// kinds): values outside a value set, dangling references, duplicates
+	// where stackdb is stricter than DeployStack, invalid JSON. Off, the
+	// file is clean.
 	Defects bool
 }
 
@@ -59,8 +61,8 @@ type Options struct {
 type Stats struct {
 	Tables map[string]int64
 	Total  int64
-	// Defects counts the injected defects per kind (see Defects); empty
-	// unless Options.Defects.
+	// Defects counts the injected defects per kind (DefectDuplicate, …);
+	// empty unless Options.Defects.
 	Defects map[string]int
 }
 
@@ -115,7 +117,7 @@ func Generate(ctx context.Context, path string, opts Options) (st Stats, err err
 		"PRAGMA synchronous=OFF",
 		"PRAGMA foreign_keys=OFF",
 		"PRAGMA temp_store=MEMORY",
-		"PRAGMA cache_size=-524288", // 512 MiB: the random text keys of the big tables
+		"PRAGMA cache_size=-65536", // 64 MiB
 	} {
 		if _, err := conn.ExecContext(ctx, p); err != nil {
 			return Stats{}, fmt.Errorf("legacygen: %s: %w", p, err)

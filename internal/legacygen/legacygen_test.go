@@ -282,16 +282,24 @@ func TestEveryColumnWritten(t *testing.T) {
 
 // TestValueSets checks that every value of every closed value set of the
 // real schema (enum and documented_values) appears, and nothing else, in
-// the smallest file and in the fixture.
+// the smallest files of several seeds and in the fixture.
 func TestValueSets(t *testing.T) {
 	t.Parallel()
-	small, _ := generate(t, MinRows, 5)
-	sdb, err := legacy.Open(small)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = sdb.Close() })
-	fdb, _ := openFixture(t)
+	f := realFacts(t)
+	dbs := map[string]*sql.DB{}
+	dbs["fixture"], _ = openFixture(t)
+	for seed := range int64(8) {
+		path, st := generate(t, MinRows, seed)
+		for tbl, n := range st.Tables {
+			require.Positive(t, n, "seed %d: %s", seed, tbl)
+		}
+		db, err := legacy.Open(path)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = db.Close() })
+		dbs[fmt.Sprintf("seed %d", seed)] = db
+	}
 	sets := 0
-	for _, ft := range realFacts(t).Tables {
+	for _, ft := range f.Tables {
 		for _, c := range ft.Columns {
 			set := slices.Concat(c.Enum, c.DocumentedValues)
 			if len(set) == 0 {
@@ -299,7 +307,7 @@ func TestValueSets(t *testing.T) {
 			}
 			sets++
 			slices.Sort(set)
-			for name, db := range map[string]*sql.DB{"small": sdb, "fixture": fdb} {
+			for name, db := range dbs {
 				require.Equal(t, set, distinct(t, db, ft.Name, c.Name), "%s: %s.%s", name, ft.Name, c.Name)
 			}
 		}
@@ -347,6 +355,7 @@ func TestForeignKeysAndConsistency(t *testing.T) {
 		"one latest version per server":                    `SELECT count(*) FROM mcpServers s WHERE (SELECT count(*) FROM mcpServerVersions v WHERE v.server_id = s.id AND v.is_latest = 1) != 1`,
 		"team satellites have a team":                      `SELECT count(*) FROM satellites WHERE (satellite_type = 'team') != (team_id IS NOT NULL)`,
 		"token types match the satellite":                  `SELECT count(*) FROM satelliteRegistrationTokens r JOIN satellites s ON s.id = r.used_by_satellite_id WHERE r.token_type != s.satellite_type OR r.team_id IS NOT s.team_id OR r.used != 1`,
+		"registration tokens used before expiry":           `SELECT count(*) FROM satelliteRegistrationTokens WHERE used_at > expires_at OR created_at >= expires_at OR (used = 1) != (used_at IS NOT NULL)`,
 		"team owner is an admin member":                    `SELECT count(*) FROM teams t WHERE NOT EXISTS (SELECT 1 FROM teamMemberships m WHERE m.team_id = t.id AND m.user_id = t.owner_id AND m.role = 'team_admin')`,
 		"every user has one default team":                  `SELECT count(*) FROM authUser u WHERE (SELECT count(*) FROM teams t WHERE t.owner_id = u.id AND t.is_default = 1) != 1`,
 		"github users have a github id, others a password": `SELECT count(*) FROM authUser WHERE (auth_type = 'github') != (github_id IS NOT NULL) OR (auth_type = 'email_signup') != (hashed_password IS NOT NULL)`,

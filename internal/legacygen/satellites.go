@@ -48,6 +48,7 @@ func (g *gen) genSatellites() {
 				s.hbTo = 0 // never connected
 			}
 		}
+		s.hbTo = min(s.hbTo, winEnd-1)
 		if s.hbTo <= s.hbFrom {
 			s.hbTo = 0
 		}
@@ -82,12 +83,11 @@ func (g *gen) genSatellites() {
 			g.users[createdBy].id, s.created, max(s.created+g.r.Int64N(day), s.hbTo))
 
 		// The registration token the satellite registered with (ISO-8601 times).
-		made := s.created - g.between(minute, 2*day)
-		tokType := typ
-		var tokTeam any = teamID
-		g.t.satelliteRegistrationTokens.add(g.nanoid(), tokType, tokTeam, g.argon2(), g.tokenPrefix(tokType),
+		valid := pick(g, []int64{hour, day, 7 * day})
+		made := s.created - g.between(minute, valid)
+		g.t.satelliteRegistrationTokens.add(g.nanoid(), typ, teamID, g.argon2(), g.tokenPrefix(typ),
 			g.users[createdBy].id, `["satellite:register"]`, int64(1), isoTime(s.created, g.r.Int64N(1000)), s.id,
-			isoTime(made+pick(g, []int64{hour, day, 7 * day}), g.r.Int64N(1000)), isoTime(made, g.r.Int64N(1000)))
+			isoTime(made+valid, g.r.Int64N(1000)), isoTime(made, g.r.Int64N(1000)))
 	}
 	for i := range nGlobal {
 		region := regions[i%len(regions)]
@@ -103,7 +103,9 @@ func (g *gen) genSatellites() {
 			p = 0.5
 			nShared++
 		}
-		for k := 0; k < 2 && (g.chance(p) || nShared == 1 && k == 0); k++ {
+		// The first two shared teams run one at least: every file has a
+		// satellite of each status.
+		for k := 0; k < 2 && (g.chance(p) || nShared <= 2 && k == 0); k++ {
 			s := &satellite{id: g.uuid(), team: ti}
 			from := max(t.created+hour, satFrom)
 			s.created = g.between(from, max(from+1, winEnd-3*day))
@@ -190,6 +192,9 @@ func (g *gen) genProcesses() {
 			g.procs = append(g.procs, p)
 			in.procs = append(in.procs, len(g.procs)-1)
 			s.procs = append(s.procs, len(g.procs)-1)
+			if r == runs-1 && (st == "running" || st == "starting") {
+				s.running++
+			}
 			g.t.satelliteProcesses.add(p.id, s.id, in.id, g.servers[in.server].slug+"-"+t.slug, pid, port, st, health, perf,
 				t.id, errMsg, started, stopped, start, end)
 			start = end + g.between(minute, day)

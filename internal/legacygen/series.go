@@ -65,7 +65,7 @@ func (g *gen) genHeartbeats(n int64) {
 		step := max(1, min(30, (s.hbTo-s.hbFrom)/max(c, 1)))
 		boot := s.hbTo - int64(c)*step - g.r.Int64N(10*day)
 		boot = max(boot, s.created)
-		procs := int64(len(s.procs))
+		procs := int64(s.running)
 		for j := range c {
 			at := s.hbTo - (c-1-j)*step
 			if g.chance(0.001) {
@@ -201,8 +201,9 @@ func (g *gen) genActivity(nAct, nMetrics int64) {
 	const q, h = 15 * minute, hour
 	for _, a := range g.activity {
 		u, t, s := g.users[a.user], g.teams[a.team], g.sats[a.sat]
-		// Two thirds of the rows are 15-minute buckets.
-		c := int64(float64(nMetrics) * 0.6 * a.weight / total)
+		// About two thirds of the rows are 15-minute buckets; the 1-hour rows
+		// sum them.
+		c := int64(float64(nMetrics) * 0.46 * a.weight / total)
 		b0, b1 := a.first/q, a.last/q
 		c = max(1, min(c, b1-b0+1))
 		gap := max(1, (b1-b0+1)/c)
@@ -337,11 +338,11 @@ func (g *gen) genJobs(n int64) {
 	for i := int64(0); i < n; {
 		at := int64(g.growth(i, n, from, to))
 		// Every batch status appears, even among few jobs.
-		if few := batches < len(batchStatus.vals) && i%7 == 0; (few || g.chance(0.02)) && n-i > 3 {
+		if few := batches < len(batchStatus.vals) && i >= int64(batches)*n/8; (few || g.chance(0.02)) && n-i > 3 {
 			// A batch: a registry sync of many servers at once.
 			batches++
 			bs := g.value(batchStatus)
-			size := min(n-i, int64(5+g.r.IntN(60)))
+			size := min((n-i)/2, int64(5+g.r.IntN(60)))
 			if few {
 				size = min(n-i, int64(2+g.r.IntN(5)))
 			}
