@@ -518,7 +518,10 @@ func (l *loader) processRow(tr *tableRun) bool {
 			h := l.keyHash(r.key)
 			if _, dup := u.set[h]; dup {
 				why := fmt.Sprintf("an earlier row has the same value, and %s requires it to be unique", u.name)
-				if u.stricter {
+				switch {
+				case u.stricter && u.why != "":
+					why += " (stackdb is stricter here than DeployStack, whose SQLite layout has no such unique key: " + u.why + ")"
+				case u.stricter:
 					why += " (stackdb is stricter here than DeployStack, whose SQLite layout has no such unique key)"
 				}
 				tr.defect(u.cols, DefectDuplicate, why)

@@ -3,6 +3,7 @@ package importer
 import (
 	"bufio"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -247,6 +248,18 @@ func unimportedTables() []string {
 		}
 	}
 	return append(out, stackdbTables...)
+}
+
+// stricterReason is why stackdb has a unique key on table (cols) that
+// DeployStack lacks, as deploystack.StricterThanDeployStack says; "" when
+// it is not listed.
+func stricterReason(table string, cols []string) string {
+	for _, s := range deploystack.StricterThanDeployStack {
+		if s.Table == table && s.Kind == deploystack.KindUnique && slices.Equal(s.Columns, cols) {
+			return s.Reason
+		}
+	}
+	return ""
 }
 
 // Mapping returns a copy of the table and column mapping, for display and

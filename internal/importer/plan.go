@@ -66,7 +66,8 @@ type uniqueIndex struct {
 	nullsNotDistinct bool
 	track            bool // false: SQLite guarantees uniqueness (rowid alias) and nothing references it
 	referenced       bool
-	stricter         bool // the legacy table has no such unique key: stackdb is stricter than DeployStack
+	stricter         bool   // the legacy table has no such unique key: stackdb is stricter than DeployStack
+	why              string // then: why stackdb has it (deploystack.StricterThanDeployStack), if listed
 	set              map[[2]uint64]struct{}
 	rejected         map[[2]uint64]struct{} // keys of rejected rows, for the orphans' reason
 }
@@ -469,6 +470,12 @@ func bindUniques(l *legacyDB, tp *tablePlan, tt *targetTable) []string {
 			problems = append(problems, fmt.Sprintf("unique index %s on %s has a WHERE clause or an expression; the importer cannot check it before loading", u.name, tp.displayTarget()))
 			continue
 		}
+		if !slices.ContainsFunc(u.cols, func(name string) bool { return tp.colIndex(name) >= 0 }) {
+			// Only columns the legacy layout lacks (satellites.api_key_prefix):
+			// their default in every row, which Postgres checks when it
+			// builds the index.
+			continue
+		}
 		ui := &uniqueIndex{name: u.name, table: tp, nullsNotDistinct: u.nullsNotDistinct, track: true}
 		for _, c := range u.cols {
 			i := tp.colIndex(c)
@@ -487,6 +494,9 @@ func bindUniques(l *legacyDB, tp *tablePlan, tt *targetTable) []string {
 				legacyCols[k] = tp.cols[i].legacy
 			}
 			ui.stricter = !lt.hasUnique(legacyCols)
+		}
+		if ui.stricter {
+			ui.why = stricterReason(tp.target, u.cols)
 		}
 		if len(ui.cols) == 1 && lt != nil && lt.rowidAlias(tp.cols[ui.cols[0]].legacy) && tp.cols[ui.cols[0]].kind == kInt64 {
 			ui.track = false // SQLite's rowid: unique and integer by construction
