@@ -19,8 +19,8 @@ import (
 // the live Postgres schema reports it (see convert.go). This file adds only
 // what the target type cannot tell:
 //   - which legacy columns are points in time (isTime: the *_at columns and
-//     a few others), and their unit: epoch seconds unless listed in
-//     timeUnits (milliseconds, or ISO-8601 text);
+//     a few others), and their unit: epoch seconds unless legacy.Schema
+//     marks them (milliseconds, or ISO-8601 text: legacy.TimeMarks);
 //   - the legacy columns that are not copied because the target derives
 //     them (a generated column), with the rule that checks the legacy value
 //     against what the target derives, so that nothing is lost silently.
@@ -39,7 +39,7 @@ import (
 type TimeUnit int
 
 // The units of legacy timestamps: INTEGER epoch seconds (drizzle's mode
-// timestamp), except the columns listed in timeUnits.
+// timestamp), except the columns legacy.Schema marks (timeUnit).
 const (
 	NoUnit  TimeUnit = iota // not a timestamp
 	Seconds                 // Unix epoch seconds
@@ -84,13 +84,17 @@ type TableMapping struct {
 	Columns []ColumnMapping
 }
 
-// timeUnits lists the legacy points in time that are not epoch seconds
-// (testdata/deploystack/sqlite_tables.json, notes).
-var timeUnits = map[string]TimeUnit{
-	"authSession.expires_at":                 Millis, // Date.now() + 30 days
-	"satelliteRegistrationTokens.used_at":    ISO8601,
-	"satelliteRegistrationTokens.expires_at": ISO8601,
-	"satelliteRegistrationTokens.created_at": ISO8601,
+// timeUnit is the unit of the legacy point in time table.column that is
+// not epoch seconds, as legacy.Schema marks it ("-- ms", "-- iso8601");
+// NoUnit for the others.
+func timeUnit(marks map[string]string, key string) TimeUnit {
+	switch marks[key] {
+	case legacy.Millis:
+		return Millis // authSession.expires_at: Date.now() + 30 days
+	case legacy.ISO8601:
+		return ISO8601 // satelliteRegistrationTokens' three times
+	}
+	return NoUnit
 }
 
 // isTime reports whether a legacy column holds a point in time: the real
@@ -128,26 +132,27 @@ var skippedTables = map[string]string{
 // mapping lists every legacy application table, in the order of the legacy
 // schema. The load order comes from the target's foreign keys.
 var mapping = sync.OnceValue(func() []TableMapping {
-	m, err := buildMapping(legacy.Schema, deploystack.Lookup)
+	m, err := buildMapping()
 	if err != nil {
 		panic("importer: " + err.Error()) // the embedded schema and the real model disagree: a build defect, caught by the tests
 	}
 	return m
 })
 
-// buildMapping maps every table of the legacy DDL through lookup.
-func buildMapping(ddl string, lookup func(string) (deploystack.Table, bool)) ([]TableMapping, error) {
-	layout, err := legacyLayout(ddl)
+// buildMapping maps every table of legacy.Schema through deploystack.Tables.
+func buildMapping() ([]TableMapping, error) {
+	layout, err := legacyLayout(legacy.Schema)
 	if err != nil {
 		return nil, err
 	}
 	var out []TableMapping
 	var problems []string
+	marks := legacy.TimeMarks()
 	for _, lt := range layout {
 		if _, skipped := skippedTables[lt.name]; skipped {
 			continue
 		}
-		real, ok := lookup(lt.name)
+		real, ok := deploystack.Lookup(lt.name)
 		if !ok {
 			problems = append(problems, fmt.Sprintf("legacy table %s has no home in deploystack.Tables", lt.name))
 			continue
@@ -169,8 +174,8 @@ func buildMapping(ddl string, lookup func(string) (deploystack.Table, bool)) ([]
 			switch d, derived := derivedColumns[key]; {
 			case derived:
 				cm.DayOf = d.DayOf
-			case timeUnits[key] != NoUnit:
-				cm.Unit = timeUnits[key]
+			case timeUnit(marks, key) != NoUnit:
+				cm.Unit = timeUnit(marks, key)
 			case isTime(name):
 				cm.Unit = Seconds
 			}
