@@ -28,7 +28,7 @@ func TestImportGeneratedFile(t *testing.T) {
 	t.Parallel()
 	path, st := generatedFile(t, legacygen.Options{Rows: 5000, Seed: 7})
 	url := stackdbtest.URL(t)
-	rep, err := runImport(t, path, url, func(o *importer.Options) { o.Map = providerMaps })
+	rep, err := runImport(t, path, url)
 	require.NoError(t, err, "%v", rep.Defects)
 	require.True(t, rep.Committed)
 	require.Empty(t, rep.Defects)
@@ -49,22 +49,13 @@ func TestImportGeneratedFile(t *testing.T) {
 	}
 }
 
-// providerMaps map the cloud providers legacygen writes beyond the real
-// documented set (render, aws), which stackdb CHECKs, until it keeps to it.
-var providerMaps = []importer.ValueMap{
-	{Table: "teamCloudCredentials", Column: "provider_id", From: "gcp", To: "aws"},
-	{Table: "teamCloudCredentials", Column: "provider_id", From: "azure", To: "aws"},
-	{Table: "teamCloudCredentials", Column: "provider_id", From: "hetzner", To: "render"},
-	{Table: "teamCloudCredentials", Column: "provider_id", From: "digitalocean", To: "render"},
-}
-
 // TestImportGeneratedDefects: the defects legacygen injects, as real files
 // hold them, are each reported.
 func TestImportGeneratedDefects(t *testing.T) {
 	t.Parallel()
 	path, st := generatedFile(t, legacygen.Options{Rows: 2000, Seed: 5, Defects: true})
 	url := stackdbtest.URL(t)
-	rep, err := runImport(t, path, url, func(o *importer.Options) { o.Map = providerMaps })
+	rep, err := runImport(t, path, url)
 	require.ErrorIs(t, err, importer.ErrDefects)
 	classes := map[importer.DefectClass]int{}
 	for _, d := range rep.Defects {

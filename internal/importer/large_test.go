@@ -35,7 +35,6 @@ func TestLargeImport(t *testing.T) {
 	last := began
 	rep, err := runImport(t, path, url, func(o *importer.Options) {
 		o.BatchSize = 100_000
-		o.Map = providerMaps
 		o.Progress = func(e importer.ProgressEvent) {
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
