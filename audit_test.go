@@ -19,12 +19,15 @@ import (
 // ---------------------------------------------------------------------------
 // Fixtures
 
-func appendAudit(t *testing.T, q dbsqlc.Querier, p dbsqlc.AuditLogAppendParams) dbsqlc.AuditLog {
+// auditTime is now+d at the microsecond, the precision Postgres keeps.
+func auditTime(d time.Duration) time.Time { return time.Now().Add(d).Truncate(time.Microsecond) }
+
+func createAuditLog(t *testing.T, q dbsqlc.Querier, p dbsqlc.AuditLogInsertParams) dbsqlc.AuditLog {
 	t.Helper()
 	if p.Action == "" {
 		p.Action = "test.action"
 	}
-	e, err := q.AuditLogAppend(t.Context(), p)
+	e, err := q.AuditLogInsert(t.Context(), p)
 	require.NoError(t, err)
 	return e
 }
@@ -32,16 +35,14 @@ func appendAudit(t *testing.T, q dbsqlc.Querier, p dbsqlc.AuditLogAppendParams) 
 // ---------------------------------------------------------------------------
 // audit_logs
 
-func TestAuditLogAppend(t *testing.T) {
+func TestAuditLogInsert(t *testing.T) {
 	t.Parallel()
-	ctx, _, q := setup(t)
-	role := createRole(t, q, "member")
-	alice := createUser(t, q, role.ID, "alice@example.com")
-	team := createTeam(t, q, alice.ID, "Core", "core")
+	ctx, pool, q := setup(t)
+	teamID, aliceID := createTeam(t, pool)
 
-	full, err := q.AuditLogAppend(ctx, dbsqlc.AuditLogAppendParams{
-		ActorUserID: &alice.ID,
-		TeamID:      &team.ID,
+	full, err := q.AuditLogInsert(ctx, dbsqlc.AuditLogInsertParams{
+		ActorUserID: &aliceID,
+		TeamID:      &teamID,
 		Action:      "team.member.add",
 		TargetType:  new("user"),
 		TargetID:    new("user_bob"),
@@ -53,8 +54,8 @@ func TestAuditLogAppend(t *testing.T) {
 	require.Positive(t, full.ID, "the id comes from the identity")
 	require.Equal(t, dbsqlc.AuditLog{
 		ID:          full.ID,
-		ActorUserID: &alice.ID,
-		TeamID:      &team.ID,
+		ActorUserID: &aliceID,
+		TeamID:      &teamID,
 		Action:      "team.member.add",
 		TargetType:  new("user"),
 		TargetID:    new("user_bob"),
@@ -66,21 +67,24 @@ func TestAuditLogAppend(t *testing.T) {
 	require.JSONEq(t, `{"role": "team_user"}`, string(full.Metadata))
 	require.WithinDuration(t, time.Now(), full.CreatedAt, time.Minute, "created_at defaults to now()")
 
-	minimal, err := q.AuditLogAppend(ctx, dbsqlc.AuditLogAppendParams{Action: "system.start"})
+	minimal, err := q.AuditLogInsert(ctx, dbsqlc.AuditLogInsertParams{Action: "system.start"})
 	require.NoError(t, err)
 	require.Greater(t, minimal.ID, full.ID, "identity ids increase")
 	require.Equal(t, dbsqlc.AuditLog{ID: minimal.ID, Action: "system.start", CreatedAt: minimal.CreatedAt}, minimal,
 		"nil pointers and nil metadata are NULL")
 	require.Nil(t, minimal.Metadata)
 
-	past := in(-72 * time.Hour)
-	imported := appendAudit(t, q, dbsqlc.AuditLogAppendParams{Action: "legacy.import", CreatedAt: &past})
+	past := auditTime(-72 * time.Hour)
+	imported := createAuditLog(t, q, dbsqlc.AuditLogInsertParams{Action: "legacy.import", CreatedAt: &past})
 	require.True(t, past.Equal(imported.CreatedAt), "an explicit created_at is kept: %v", imported.CreatedAt)
 
-	_, err = q.AuditLogAppend(ctx, dbsqlc.AuditLogAppendParams{Action: "x", ActorUserID: new("user_missing")})
-	requireConstraintError(t, err, stackdb.ForeignKey, "audit_logs", "audit_logs_actor_user_id_fkey", "user_missing")
-	_, err = q.AuditLogAppend(ctx, dbsqlc.AuditLogAppendParams{Action: "x", TeamID: new("team_missing")})
-	requireConstraintError(t, err, stackdb.ForeignKey, "audit_logs", "audit_logs_team_id_fkey", "team_missing")
+	_, err = q.AuditLogInsert(ctx, dbsqlc.AuditLogInsertParams{Action: "x", ActorUserID: new("user_missing")})
+	requireConstraint(t, err, stackdb.ForeignKey, "audit_logs_actor_user_id_fkey")
+	require.NotContains(t, err.Error(), "user_missing", "errors never name the offending value")
+	_, err = q.AuditLogInsert(ctx, dbsqlc.AuditLogInsertParams{Action: "x", TeamID: new("team_missing")})
+	requireConstraint(t, err, stackdb.ForeignKey, "audit_logs_team_id_fkey")
+	require.NotContains(t, err.Error(), "team_missing")
+	require.Equal(t, 3, countRows(t, pool, "audit_logs", "true"), "refused entries leave nothing")
 }
 
 // auditPager runs one page of a keyset listing.
@@ -88,7 +92,7 @@ type auditPager func(ctx context.Context, q dbsqlc.Querier, from, to time.Time, 
 
 func auditPagerByTeam(teamID string) auditPager {
 	return func(ctx context.Context, q dbsqlc.Querier, from, to time.Time, cursorAt *time.Time, cursorID *int64, max int32) ([]dbsqlc.AuditLog, error) {
-		return q.AuditLogListByTeam(ctx, dbsqlc.AuditLogListByTeamParams{
+		return q.AuditLogListByTeamPage(ctx, dbsqlc.AuditLogListByTeamPageParams{
 			TeamID: teamID, CreatedFrom: from, CreatedTo: to, CursorCreatedAt: cursorAt, CursorID: cursorID, MaxRows: max,
 		})
 	}
@@ -96,7 +100,7 @@ func auditPagerByTeam(teamID string) auditPager {
 
 func auditPagerByActor(userID string) auditPager {
 	return func(ctx context.Context, q dbsqlc.Querier, from, to time.Time, cursorAt *time.Time, cursorID *int64, max int32) ([]dbsqlc.AuditLog, error) {
-		return q.AuditLogListByActor(ctx, dbsqlc.AuditLogListByActorParams{
+		return q.AuditLogListByActorPage(ctx, dbsqlc.AuditLogListByActorPageParams{
 			ActorUserID: userID, CreatedFrom: from, CreatedTo: to, CursorCreatedAt: cursorAt, CursorID: cursorID, MaxRows: max,
 		})
 	}
@@ -128,12 +132,9 @@ func walkAudit(t *testing.T, q dbsqlc.Querier, page auditPager, from, to time.Ti
 
 func TestAuditLogListKeyset(t *testing.T) {
 	t.Parallel()
-	ctx, _, q := setup(t)
-	role := createRole(t, q, "member")
-	alice := createUser(t, q, role.ID, "alice@example.com")
-	bob := createUser(t, q, role.ID, "bob@example.com")
-	core := createTeam(t, q, alice.ID, "Core", "core")
-	other := createTeam(t, q, bob.ID, "Other", "other")
+	ctx, pool, q := setup(t)
+	coreID, aliceID := createTeam(t, pool)
+	otherID, bobID := createTeam(t, pool)
 
 	base := time.Now().Truncate(time.Second).Add(-time.Hour)
 	from, to := base, base.Add(10*time.Second)
@@ -160,8 +161,8 @@ func TestAuditLogListKeyset(t *testing.T) {
 
 	var wantTeam, wantActor []dbsqlc.AuditLog
 	for i, s := range specs {
-		e := appendAudit(t, q, dbsqlc.AuditLogAppendParams{
-			ActorUserID: &alice.ID, TeamID: &core.ID, Action: fmt.Sprintf("core.%d", i), CreatedAt: at(s.at),
+		e := createAuditLog(t, q, dbsqlc.AuditLogInsertParams{
+			ActorUserID: &aliceID, TeamID: &coreID, Action: fmt.Sprintf("core.%d", i), CreatedAt: at(s.at),
 		})
 		if s.inRange {
 			wantTeam = append(wantTeam, e)
@@ -169,15 +170,15 @@ func TestAuditLogListKeyset(t *testing.T) {
 		}
 		// Noise at the same instants: another team by alice (only in
 		// alice's actor listing), and core by bob (only in core's listing).
-		e = appendAudit(t, q, dbsqlc.AuditLogAppendParams{ActorUserID: &alice.ID, TeamID: &other.ID, CreatedAt: at(s.at)})
+		e = createAuditLog(t, q, dbsqlc.AuditLogInsertParams{ActorUserID: &aliceID, TeamID: &otherID, CreatedAt: at(s.at)})
 		if s.inRange {
 			wantActor = append(wantActor, e)
 		}
-		e = appendAudit(t, q, dbsqlc.AuditLogAppendParams{ActorUserID: &bob.ID, TeamID: &core.ID, CreatedAt: at(s.at)})
+		e = createAuditLog(t, q, dbsqlc.AuditLogInsertParams{ActorUserID: &bobID, TeamID: &coreID, CreatedAt: at(s.at)})
 		if s.inRange {
 			wantTeam = append(wantTeam, e)
 		}
-		appendAudit(t, q, dbsqlc.AuditLogAppendParams{TeamID: &other.ID, CreatedAt: at(s.at)})
+		createAuditLog(t, q, dbsqlc.AuditLogInsertParams{TeamID: &otherID, CreatedAt: at(s.at)})
 	}
 	newestFirst := func(a, b dbsqlc.AuditLog) int {
 		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
@@ -196,11 +197,11 @@ func TestAuditLogListKeyset(t *testing.T) {
 		want  []dbsqlc.AuditLog
 		check func(t *testing.T, e dbsqlc.AuditLog)
 	}{
-		{"by team", auditPagerByTeam(core.ID), wantTeam, func(t *testing.T, e dbsqlc.AuditLog) {
-			require.Equal(t, core.ID, *e.TeamID)
+		{"by team", auditPagerByTeam(coreID), wantTeam, func(t *testing.T, e dbsqlc.AuditLog) {
+			require.Equal(t, coreID, *e.TeamID)
 		}},
-		{"by actor", auditPagerByActor(alice.ID), wantActor, func(t *testing.T, e dbsqlc.AuditLog) {
-			require.Equal(t, alice.ID, *e.ActorUserID)
+		{"by actor", auditPagerByActor(aliceID), wantActor, func(t *testing.T, e dbsqlc.AuditLog) {
+			require.Equal(t, aliceID, *e.ActorUserID)
 		}},
 	}
 	for _, tt := range tests {
@@ -261,23 +262,21 @@ func TestAuditLogListKeyset(t *testing.T) {
 func TestAuditLogListUsesIndexes(t *testing.T) {
 	t.Parallel()
 	ctx, pool, q := setup(t)
-	role := createRole(t, q, "member")
-	alice := createUser(t, q, role.ID, "alice@example.com")
-	team := createTeam(t, q, alice.ID, "Core", "core")
+	teamID, aliceID := createTeam(t, pool)
 	for range 30 {
-		appendAudit(t, q, dbsqlc.AuditLogAppendParams{ActorUserID: &alice.ID, TeamID: &team.ID})
+		createAuditLog(t, q, dbsqlc.AuditLogInsertParams{ActorUserID: &aliceID, TeamID: &teamID})
 	}
 	tx := noSeqscanTx(t, pool)
 	execSQL(t, tx, "ANALYZE audit_logs")
-	from, to := in(-time.Hour), in(time.Hour)
+	from, to := auditTime(-time.Hour), auditTime(time.Hour)
 
 	tests := []struct {
 		name  string
 		page  auditPager
 		index string
 	}{
-		{"by team", auditPagerByTeam(team.ID), "audit_logs_team_id_created_at_idx"},
-		{"by actor", auditPagerByActor(alice.ID), "audit_logs_actor_user_id_created_at_idx"},
+		{"by team", auditPagerByTeam(teamID), "audit_logs_team_id_created_at_idx"},
+		{"by actor", auditPagerByActor(aliceID), "audit_logs_actor_user_id_created_at_idx"},
 	}
 	for _, tt := range tests {
 		for _, first := range []bool{true, false} {
@@ -305,20 +304,18 @@ func TestAuditLogListUsesIndexes(t *testing.T) {
 // Deleting a user keeps their audit entries with the actor cleared.
 func TestAuditLogUserDeleteClearsActor(t *testing.T) {
 	t.Parallel()
-	ctx, _, q := setup(t)
-	role := createRole(t, q, "member")
-	owner := createUser(t, q, role.ID, "owner@example.com")
-	leaver := createUser(t, q, role.ID, "leaver@example.com")
-	team := createTeam(t, q, owner.ID, "Core", "core")
-	byLeaver := appendAudit(t, q, dbsqlc.AuditLogAppendParams{ActorUserID: &leaver.ID, TeamID: &team.ID, Action: "leaver.did"})
-	byOwner := appendAudit(t, q, dbsqlc.AuditLogAppendParams{ActorUserID: &owner.ID, TeamID: &team.ID, Action: "owner.did"})
+	ctx, pool, q := setup(t)
+	teamID, ownerID := createTeam(t, pool)
+	leaverID := createUser(t, pool)
+	byLeaver := createAuditLog(t, q, dbsqlc.AuditLogInsertParams{ActorUserID: &leaverID, TeamID: &teamID, Action: "leaver.did"})
+	byOwner := createAuditLog(t, q, dbsqlc.AuditLogInsertParams{ActorUserID: &ownerID, TeamID: &teamID, Action: "owner.did"})
 
-	n, err := q.UserDelete(ctx, leaver.ID)
+	n, err := q.UserDelete(ctx, leaverID)
 	require.NoError(t, err)
 	require.EqualValues(t, 1, n)
 
-	rows, err := q.AuditLogListByTeam(ctx, dbsqlc.AuditLogListByTeamParams{
-		TeamID: team.ID, CreatedFrom: in(-time.Hour), CreatedTo: in(time.Hour), MaxRows: 10,
+	rows, err := q.AuditLogListByTeamPage(ctx, dbsqlc.AuditLogListByTeamPageParams{
+		TeamID: teamID, CreatedFrom: auditTime(-time.Hour), CreatedTo: auditTime(time.Hour), MaxRows: 10,
 	})
 	require.NoError(t, err)
 	cleared := byLeaver
@@ -326,9 +323,56 @@ func TestAuditLogUserDeleteClearsActor(t *testing.T) {
 	require.ElementsMatch(t, []dbsqlc.AuditLog{cleared, byOwner}, rows,
 		"the entry stays with actor_user_id NULL; others are untouched")
 
-	left, err := q.AuditLogListByActor(ctx, dbsqlc.AuditLogListByActorParams{
-		ActorUserID: leaver.ID, CreatedFrom: in(-time.Hour), CreatedTo: in(time.Hour), MaxRows: 10,
+	left, err := q.AuditLogListByActorPage(ctx, dbsqlc.AuditLogListByActorPageParams{
+		ActorUserID: leaverID, CreatedFrom: auditTime(-time.Hour), CreatedTo: auditTime(time.Hour), MaxRows: 10,
 	})
 	require.NoError(t, err)
 	require.Empty(t, left)
+}
+
+// Deleting a team keeps its audit entries with the team cleared.
+func TestAuditLogTeamDeleteClearsTeam(t *testing.T) {
+	t.Parallel()
+	ctx, pool, q := setup(t)
+	teamID, ownerID := createTeam(t, pool)
+	e := createAuditLog(t, q, dbsqlc.AuditLogInsertParams{ActorUserID: &ownerID, TeamID: &teamID, Action: "team.delete"})
+
+	n, err := q.TeamDelete(ctx, teamID)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n)
+	rows, err := q.AuditLogListByActorPage(ctx, dbsqlc.AuditLogListByActorPageParams{
+		ActorUserID: ownerID, CreatedFrom: auditTime(-time.Hour), CreatedTo: auditTime(time.Hour), MaxRows: 10,
+	})
+	require.NoError(t, err)
+	e.TeamID = nil
+	require.Equal(t, []dbsqlc.AuditLog{e}, rows)
+	require.Equal(t, 1, countRows(t, pool, "audit_logs", "team_id IS NULL"))
+}
+
+func TestAuditLogDeleteOlderThan(t *testing.T) {
+	t.Parallel()
+	ctx, pool, q := setup(t)
+	cutoff := auditTime(-24 * time.Hour)
+	for _, d := range []time.Duration{-48 * time.Hour, -time.Hour, -time.Microsecond} {
+		createAuditLog(t, q, dbsqlc.AuditLogInsertParams{Action: "old", CreatedAt: new(cutoff.Add(d))})
+	}
+	onCutoff := createAuditLog(t, q, dbsqlc.AuditLogInsertParams{Action: "on cutoff", CreatedAt: &cutoff})
+	recent := createAuditLog(t, q, dbsqlc.AuditLogInsertParams{Action: "recent"})
+
+	tests := []struct {
+		name string
+		want int64
+	}{
+		{"deletes what is older", 3},
+		{"a second sweep finds nothing", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, err := q.AuditLogDeleteOlderThan(ctx, cutoff)
+			require.NoError(t, err)
+			require.Equal(t, tt.want, n)
+			require.Equal(t, 2, countRows(t, pool, "audit_logs", "id IN ($1, $2)", onCutoff.ID, recent.ID), "the cutoff is exclusive")
+			require.Equal(t, 2, countRows(t, pool, "audit_logs", "true"))
+		})
+	}
 }

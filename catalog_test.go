@@ -1,12 +1,9 @@
 package stackdb_test
 
 import (
-	"cmp"
 	"encoding/json"
-	"fmt"
-	"slices"
+	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -14,623 +11,464 @@ import (
 	"github.com/deploystack/stackdb/gen/dbsqlc"
 )
 
-// ---------------------------------------------------------------------------
-// Catalog fixtures
-
-func newCatalogCategory(t *testing.T, q dbsqlc.Querier, name string, sortOrder int32) dbsqlc.McpCategory {
+// mcpServerParams is the smallest valid McpServerInsert: a global, active,
+// stdio server named name, created by a new user. Tests change fields.
+func mcpServerParams(t *testing.T, db stackdb.DB, name string) dbsqlc.McpServerInsertParams {
 	t.Helper()
-	c, err := q.McpCategoryCreate(t.Context(), dbsqlc.McpCategoryCreateParams{ID: newID("cat"), Name: name, SortOrder: sortOrder})
-	require.NoError(t, err)
-	return c
+	id := newID("srv")
+	return dbsqlc.McpServerInsertParams{
+		ID: id, Name: name, Slug: id, Description: "a server", Language: "typescript", Runtime: "node",
+		Visibility: "global", CreatedBy: createUser(t, db), TransportType: dbsqlc.TransportTypeStdio,
+		Status: "active", Source: dbsqlc.McpServerSourceManual,
+	}
 }
 
-// newCatalogServer creates a server from p, filling what p leaves empty: a
-// unique id (also the slug), a description matching no test query, and
-// language, runtime, status and visibility.
-func newCatalogServer(t *testing.T, q dbsqlc.Querier, p dbsqlc.McpServerCreateParams) dbsqlc.McpServer {
+// insertMcpServer inserts p through McpServerInsert.
+func insertMcpServer(t *testing.T, q dbsqlc.Querier, p dbsqlc.McpServerInsertParams) dbsqlc.McpServer {
 	t.Helper()
-	if p.ID == "" {
-		p.ID = newID("srv")
-	}
-	if p.Slug == "" {
-		p.Slug = p.ID
-	}
-	if p.Name == "" {
-		p.Name = "Server " + p.ID
-	}
-	if p.Description == "" {
-		p.Description = "Placeholder."
-	}
-	if p.Language == "" {
-		p.Language = "typescript"
-	}
-	if p.Runtime == "" {
-		p.Runtime = "node"
-	}
-	if p.Status == "" {
-		p.Status = dbsqlc.McpServerStatusActive
-	}
-	if p.Visibility == "" {
-		p.Visibility = dbsqlc.McpServerVisibilityGlobal
-	}
-	s, err := q.McpServerCreate(t.Context(), p)
+	s, err := q.McpServerInsert(t.Context(), p)
 	require.NoError(t, err)
 	return s
 }
 
-func catalogSearchIDs(rows []dbsqlc.McpServerSearchRow) []string {
-	ids := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i] = r.McpServer.ID
+func insertMcpCategory(t *testing.T, q dbsqlc.Querier, name string, sortOrder int32) dbsqlc.McpCategory {
+	t.Helper()
+	c, err := q.McpCategoryInsert(t.Context(), dbsqlc.McpCategoryInsertParams{ID: newID("cat"), Name: name, SortOrder: sortOrder})
+	require.NoError(t, err)
+	return c
+}
+
+func mcpServerIDs(servers []dbsqlc.McpServer) []string {
+	ids := make([]string, len(servers))
+	for i, s := range servers {
+		ids[i] = s.ID
 	}
 	return ids
 }
 
-// ---------------------------------------------------------------------------
-// mcp_categories
+func mcpPtr[T any](v T) *T { return &v }
 
-func TestCatalogCategoryCRUD(t *testing.T) {
-	t.Parallel()
-	ctx, _, q := setup(t)
-
-	created, err := q.McpCategoryCreate(ctx, dbsqlc.McpCategoryCreateParams{
-		ID: "cat_db", Name: "Databases", Description: new("SQL and NoSQL"), Icon: new("database"), SortOrder: 2,
-	})
-	require.NoError(t, err)
-	require.Equal(t, dbsqlc.McpCategory{
-		ID: "cat_db", Name: "Databases", Description: new("SQL and NoSQL"), Icon: new("database"), SortOrder: 2,
-		CreatedAt: created.CreatedAt,
-	}, created)
-	require.WithinDuration(t, time.Now(), created.CreatedAt, time.Minute)
-
-	got, err := q.McpCategoryGetByID(ctx, "cat_db")
-	require.NoError(t, err)
-	require.Equal(t, created, got)
-	_, err = q.McpCategoryGetByID(ctx, "cat_missing")
-	require.ErrorIs(t, err, stackdb.ErrNotFound)
-
-	_, err = q.McpCategoryCreate(ctx, dbsqlc.McpCategoryCreateParams{ID: "cat_db2", Name: "Databases"})
-	requireConstraintError(t, err, stackdb.Unique, "mcp_categories", "mcp_categories_name_key")
-
-	t.Run("partial update", func(t *testing.T) {
-		n, err := q.McpCategoryUpdate(ctx, dbsqlc.McpCategoryUpdateParams{ID: "cat_db", Name: new("Data stores")})
-		require.NoError(t, err)
-		require.EqualValues(t, 1, n)
-		got, err := q.McpCategoryGetByID(ctx, "cat_db")
-		require.NoError(t, err)
-		want := created
-		want.Name = "Data stores"
-		require.Equal(t, want, got, "only the name changes")
-
-		n, err = q.McpCategoryUpdate(ctx, dbsqlc.McpCategoryUpdateParams{ID: "cat_db", Icon: new("db"), SortOrder: new(int32(0))})
-		require.NoError(t, err)
-		require.EqualValues(t, 1, n)
-		got, err = q.McpCategoryGetByID(ctx, "cat_db")
-		require.NoError(t, err)
-		want.Icon, want.SortOrder = new("db"), 0
-		require.Equal(t, want, got, "zero is a value, not unchanged")
-
-		n, err = q.McpCategoryUpdate(ctx, dbsqlc.McpCategoryUpdateParams{ID: "cat_missing", Name: new("x")})
-		require.NoError(t, err)
-		require.EqualValues(t, 0, n)
-	})
-
-	t.Run("delete", func(t *testing.T) {
-		used := newCatalogCategory(t, q, "Used", 1)
-		srv := newCatalogServer(t, q, dbsqlc.McpServerCreateParams{CategoryID: &used.ID})
-		_, err := q.McpCategoryDelete(ctx, used.ID)
-		requireConstraintError(t, err, stackdb.ForeignKey, "mcp_servers", "mcp_servers_category_id_fkey")
-		_, err = q.McpServerGetByID(ctx, srv.ID)
-		require.NoError(t, err, "the refused delete leaves the server")
-
-		n, err := q.McpCategoryDelete(ctx, "cat_db")
-		require.NoError(t, err)
-		require.EqualValues(t, 1, n)
-		n, err = q.McpCategoryDelete(ctx, "cat_db")
-		require.NoError(t, err)
-		require.EqualValues(t, 0, n)
-		_, err = q.McpCategoryGetByID(ctx, "cat_db")
-		require.ErrorIs(t, err, stackdb.ErrNotFound)
-		_, err = q.McpCategoryGetByID(ctx, used.ID)
-		require.NoError(t, err, "only the named category is deleted")
-	})
-}
-
-func TestCatalogCategoryList(t *testing.T) {
-	t.Parallel()
-	ctx, _, q := setup(t)
-
-	cats, err := q.McpCategoryList(ctx)
-	require.NoError(t, err)
-	require.NotNil(t, cats)
-	require.Empty(t, cats)
-
-	// Created in an order that is neither the sort order nor the names'.
-	for _, c := range []struct {
-		name  string
-		order int32
-	}{{"Zeta", 1}, {"Beta", 2}, {"Alpha", 2}, {"Omega", 0}, {"Gamma", 1}} {
-		newCatalogCategory(t, q, c.name, c.order)
-	}
-	cats, err = q.McpCategoryList(ctx)
-	require.NoError(t, err)
-	var names []string
-	for _, c := range cats {
-		names = append(names, c.Name)
-	}
-	require.Equal(t, []string{"Omega", "Gamma", "Zeta", "Alpha", "Beta"}, names, "by sort_order, then name")
-}
-
-// ---------------------------------------------------------------------------
-// mcp_servers
-
-func TestCatalogServerCreateGet(t *testing.T) {
-	t.Parallel()
-	ctx, _, q := setup(t)
-	role := createRole(t, q, "member")
-	user := createUser(t, q, role.ID, "author@example.com")
-	team := createTeam(t, q, user.ID, "Core", "core")
-	cat := newCatalogCategory(t, q, "Dev tools", 0)
-
-	created, err := q.McpServerCreate(ctx, dbsqlc.McpServerCreateParams{
-		ID: "srv_gh", Name: "GitHub", Slug: "github", Description: "Repositories and pull requests.",
-		LongDescription: new("Long text."), GithubUrl: new("https://github.com/example/gh"),
-		Language: "go", Runtime: "binary", Status: dbsqlc.McpServerStatusMaintenance,
-		Visibility: dbsqlc.McpServerVisibilityTeam, OwnerTeamID: &team.ID, CategoryID: &cat.ID,
-		Tags:                 json.RawMessage(`["vcs","git"]`),
-		EnvironmentVariables: json.RawMessage(`[{"name":"GITHUB_TOKEN","required":true}]`),
-		Metadata:             json.RawMessage(`{"stars":5}`),
-		Featured:             true, CreatedBy: &user.ID,
-	})
-	require.NoError(t, err)
-	require.WithinDuration(t, time.Now(), created.CreatedAt, time.Minute)
-	require.Equal(t, created.CreatedAt, created.UpdatedAt)
-	require.JSONEq(t, `["vcs","git"]`, string(created.Tags))
-	require.JSONEq(t, `[{"name":"GITHUB_TOKEN","required":true}]`, string(created.EnvironmentVariables))
-	require.JSONEq(t, `{"stars":5}`, string(created.Metadata))
-	require.Equal(t, dbsqlc.McpServer{
-		ID: "srv_gh", Name: "GitHub", Slug: "github", Description: "Repositories and pull requests.",
-		LongDescription: new("Long text."), GithubUrl: new("https://github.com/example/gh"),
-		Language: "go", Runtime: "binary", Status: dbsqlc.McpServerStatusMaintenance,
-		Visibility: dbsqlc.McpServerVisibilityTeam, OwnerTeamID: &team.ID, CategoryID: &cat.ID,
-		Tags: created.Tags, EnvironmentVariables: created.EnvironmentVariables, Metadata: created.Metadata,
-		Featured: true, CreatedBy: &user.ID, CreatedAt: created.CreatedAt, UpdatedAt: created.UpdatedAt,
-		Search: created.Search,
-	}, created)
-	require.Equal(t, "'git':8C 'github':1A 'pull':4B 'repositori':2B 'request':5B 'vcs':6C", created.Search.String(),
-		"the generated search document weights name A, description B, tags C")
-
-	minimal := newCatalogServer(t, q, dbsqlc.McpServerCreateParams{})
-	require.JSONEq(t, `[]`, string(minimal.Tags), "nil tags store an empty array")
-	require.Nil(t, minimal.EnvironmentVariables)
-	require.Nil(t, minimal.Metadata)
-	require.Nil(t, minimal.CategoryID)
-	require.False(t, minimal.Featured)
-
-	bySlug, err := q.McpServerGetBySlug(ctx, "github")
-	require.NoError(t, err)
-	require.Equal(t, created, bySlug)
-	byID, err := q.McpServerGetByID(ctx, "srv_gh")
-	require.NoError(t, err)
-	require.Equal(t, created, byID)
-
-	_, err = q.McpServerGetBySlug(ctx, "GitHub")
-	require.ErrorIs(t, err, stackdb.ErrNotFound, "slugs match exactly")
-	_, err = q.McpServerGetByID(ctx, "srv_missing")
-	require.ErrorIs(t, err, stackdb.ErrNotFound)
-}
-
-func TestCatalogServerConstraints(t *testing.T) {
-	t.Parallel()
-	ctx, _, q := setup(t)
-	existing := newCatalogServer(t, q, dbsqlc.McpServerCreateParams{Slug: "taken"})
-
-	tests := []struct {
-		name       string
-		params     dbsqlc.McpServerCreateParams
-		kind       stackdb.ConstraintKind
-		constraint string
-	}{
-		{"duplicate slug", dbsqlc.McpServerCreateParams{Slug: "taken"}, stackdb.Unique, "mcp_servers_slug_key"},
-		{"tags not an array", dbsqlc.McpServerCreateParams{Tags: json.RawMessage(`{"a":1}`)}, stackdb.Check, "mcp_servers_tags_is_array"},
-		{"env vars not an array", dbsqlc.McpServerCreateParams{EnvironmentVariables: json.RawMessage(`{"A":"1"}`)}, stackdb.Check, "mcp_servers_environment_variables_is_array"},
-		{"metadata not an object", dbsqlc.McpServerCreateParams{Metadata: json.RawMessage(`[1]`)}, stackdb.Check, "mcp_servers_metadata_is_object"},
-		{"unknown category", dbsqlc.McpServerCreateParams{CategoryID: new("cat_missing")}, stackdb.ForeignKey, "mcp_servers_category_id_fkey"},
-		{"unknown owner team", dbsqlc.McpServerCreateParams{OwnerTeamID: new("team_missing")}, stackdb.ForeignKey, "mcp_servers_owner_team_id_fkey"},
-		{"unknown creator", dbsqlc.McpServerCreateParams{CreatedBy: new("user_missing")}, stackdb.ForeignKey, "mcp_servers_created_by_fkey"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := tt.params
-			p.ID = newID("srv")
-			if p.Slug == "" {
-				p.Slug = p.ID
-			}
-			p.Name, p.Description, p.Language, p.Runtime = "X", "Y", "go", "binary"
-			p.Status, p.Visibility = dbsqlc.McpServerStatusActive, dbsqlc.McpServerVisibilityGlobal
-			_, err := q.McpServerCreate(ctx, p)
-			requireConstraintError(t, err, tt.kind, "mcp_servers", tt.constraint)
-			_, err = q.McpServerGetByID(ctx, p.ID)
-			require.ErrorIs(t, err, stackdb.ErrNotFound)
-		})
-	}
-
-	// Updates are checked too.
-	_, err := q.McpServerUpdate(ctx, dbsqlc.McpServerUpdateParams{ID: existing.ID, Tags: json.RawMessage(`"solo"`)})
-	requireConstraintError(t, err, stackdb.Check, "mcp_servers", "mcp_servers_tags_is_array")
-}
-
-func TestCatalogServerUpdate(t *testing.T) {
+func TestMcpCategory(t *testing.T) {
 	t.Parallel()
 	ctx, pool, q := setup(t)
-	cat := newCatalogCategory(t, q, "Chat", 0)
 
-	tests := []struct {
-		name   string
-		params dbsqlc.McpServerUpdateParams
-		want   func(*dbsqlc.McpServer)
-	}{
-		{"nothing but updated_at", dbsqlc.McpServerUpdateParams{}, func(*dbsqlc.McpServer) {}},
-		{"name and slug", dbsqlc.McpServerUpdateParams{Name: new("Renamed"), Slug: new("renamed")},
-			func(s *dbsqlc.McpServer) { s.Name, s.Slug = "Renamed", "renamed" }},
-		{"status and visibility", dbsqlc.McpServerUpdateParams{Status: new(dbsqlc.McpServerStatusDeprecated), Visibility: new(dbsqlc.McpServerVisibilityTeam)},
-			func(s *dbsqlc.McpServer) {
-				s.Status, s.Visibility = dbsqlc.McpServerStatusDeprecated, dbsqlc.McpServerVisibilityTeam
-			}},
-		{"category, featured off", dbsqlc.McpServerUpdateParams{CategoryID: &cat.ID, Featured: new(false)},
-			func(s *dbsqlc.McpServer) { s.CategoryID, s.Featured = &cat.ID, false }},
-		{"jsonb documents", dbsqlc.McpServerUpdateParams{
-			Tags: json.RawMessage(`["new"]`), EnvironmentVariables: json.RawMessage(`[]`), Metadata: json.RawMessage(`{"v":2}`),
-		}, func(s *dbsqlc.McpServer) {
-			s.Tags, s.EnvironmentVariables, s.Metadata = json.RawMessage(`["new"]`), json.RawMessage(`[]`), json.RawMessage(`{"v": 2}`)
-		}},
-		{"texts", dbsqlc.McpServerUpdateParams{
-			Description: new("New description."), LongDescription: new("More."), GithubUrl: new("https://example.com"),
-			Language: new("python"), Runtime: new("python3"),
-		}, func(s *dbsqlc.McpServer) {
-			s.Description, s.LongDescription, s.GithubUrl = "New description.", new("More."), new("https://example.com")
-			s.Language, s.Runtime = "python", "python3"
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			srv := newCatalogServer(t, q, dbsqlc.McpServerCreateParams{
-				Tags: json.RawMessage(`["old"]`), Metadata: json.RawMessage(`{"v":1}`), Featured: true,
-				LongDescription: new("Old."),
-			})
-			past := time.Now().Add(-time.Hour).Truncate(time.Microsecond)
-			_, err := pool.Exec(ctx, "UPDATE mcp_servers SET created_at = $1, updated_at = $1 WHERE id = $2", past, srv.ID)
-			require.NoError(t, err)
-			before, err := q.McpServerGetByID(ctx, srv.ID)
-			require.NoError(t, err)
+	tools := insertMcpCategory(t, q, "Tools", 2)
+	data := insertMcpCategory(t, q, "Data", 1)
+	apis := insertMcpCategory(t, q, "APIs", 2)
 
-			p := tt.params
-			p.ID = srv.ID
-			n, err := q.McpServerUpdate(ctx, p)
-			require.NoError(t, err)
-			require.EqualValues(t, 1, n)
-
-			got, err := q.McpServerGetByID(ctx, srv.ID)
-			require.NoError(t, err)
-			require.True(t, got.UpdatedAt.After(past), "updated_at is bumped")
-			require.WithinDuration(t, time.Now(), got.UpdatedAt, time.Minute)
-			want := before
-			tt.want(&want)
-			want.UpdatedAt = got.UpdatedAt
-			want.Search = got.Search // derived; TestCatalogSearch* cover it
-			require.Equal(t, want, got)
-		})
-	}
-
-	n, err := q.McpServerUpdate(ctx, dbsqlc.McpServerUpdateParams{ID: "srv_missing", Name: new("x")})
+	list, err := q.McpCategoryList(ctx)
 	require.NoError(t, err)
-	require.EqualValues(t, 0, n)
+	require.Equal(t, []string{data.ID, apis.ID, tools.ID}, []string{list[0].ID, list[1].ID, list[2].ID}, "sort_order, then name")
 
-	t.Run("the search document follows the update", func(t *testing.T) {
-		srv := newCatalogServer(t, q, dbsqlc.McpServerCreateParams{Name: "Oldname"})
-		_, err := q.McpServerUpdate(ctx, dbsqlc.McpServerUpdateParams{ID: srv.ID, Name: new("Freshname")})
-		require.NoError(t, err)
-		rows, err := q.McpServerSearch(ctx, dbsqlc.McpServerSearchParams{Query: "freshname", MaxRows: 10})
-		require.NoError(t, err)
-		require.Equal(t, []string{srv.ID}, catalogSearchIDs(rows))
-		rows, err = q.McpServerSearch(ctx, dbsqlc.McpServerSearchParams{Query: "oldname", MaxRows: 10})
-		require.NoError(t, err)
-		require.Empty(t, rows)
-	})
-}
+	_, err = q.McpCategoryInsert(ctx, dbsqlc.McpCategoryInsertParams{ID: newID("cat"), Name: "Tools"})
+	require.True(t, stackdb.IsUniqueViolation(err, "mcp_categories_name_key"), "%v", err)
 
-func TestCatalogServerDelete(t *testing.T) {
-	t.Parallel()
-	ctx, _, q := setup(t)
-	a := newCatalogServer(t, q, dbsqlc.McpServerCreateParams{})
-	b := newCatalogServer(t, q, dbsqlc.McpServerCreateParams{})
+	got, err := q.McpCategoryGetByID(ctx, tools.ID)
+	require.NoError(t, err)
+	require.Equal(t, tools, got)
 
-	n, err := q.McpServerDelete(ctx, a.ID)
+	updated, err := q.McpCategoryUpdate(ctx, dbsqlc.McpCategoryUpdateParams{ID: tools.ID, Name: "Dev tools", Description: mcpPtr("build"), SortOrder: 0})
+	require.NoError(t, err)
+	require.Equal(t, "Dev tools", updated.Name)
+	require.Equal(t, "build", *updated.Description)
+	require.Equal(t, int32(0), updated.SortOrder)
+
+	for name, err := range map[string]error{
+		"get": func() error { _, err := q.McpCategoryGetByID(ctx, "missing"); return err }(),
+		"update": func() error {
+			_, err := q.McpCategoryUpdate(ctx, dbsqlc.McpCategoryUpdateParams{ID: "missing", Name: "x"})
+			return err
+		}(),
+	} {
+		require.ErrorIs(t, err, stackdb.ErrNotFound, name)
+	}
+
+	// A category in use is kept (ON DELETE NO ACTION), as in DeployStack.
+	p := mcpServerParams(t, pool, "uses data")
+	p.CategoryID = &data.ID
+	insertMcpServer(t, q, p)
+	_, err = q.McpCategoryDelete(ctx, data.ID)
+	var cerr *stackdb.ConstraintError
+	require.ErrorAs(t, err, &cerr)
+	require.Equal(t, stackdb.ForeignKey, cerr.Kind)
+
+	n, err := q.McpCategoryDelete(ctx, apis.ID)
 	require.NoError(t, err)
 	require.EqualValues(t, 1, n)
-	n, err = q.McpServerDelete(ctx, a.ID)
+	n, err = q.McpCategoryDelete(ctx, apis.ID)
 	require.NoError(t, err)
 	require.EqualValues(t, 0, n)
-	_, err = q.McpServerGetBySlug(ctx, a.Slug)
-	require.ErrorIs(t, err, stackdb.ErrNotFound)
-	_, err = q.McpServerGetByID(ctx, b.ID)
-	require.NoError(t, err, "only the named server is deleted")
 }
 
-func TestCatalogServerListFeatured(t *testing.T) {
+func TestMcpServerInsertGetUpdateDelete(t *testing.T) {
 	t.Parallel()
 	ctx, pool, q := setup(t)
 
-	rows, err := q.McpServerListFeatured(ctx)
-	require.NoError(t, err)
-	require.NotNil(t, rows)
-	require.Empty(t, rows)
+	p := mcpServerParams(t, pool, "Weather")
+	p.Tags = json.RawMessage(`["forecast","climate"]`)
+	p.TemplateArgs = json.RawMessage(`["-y","@weather/mcp"]`)
+	p.GithubStars = mcpPtr[int32](42)
+	server := insertMcpServer(t, q, p)
+	require.Equal(t, "unknown", server.HealthStatus, "default")
+	require.JSONEq(t, `["-y","@weather/mcp"]`, string(server.TemplateArgs))
+	require.Nil(t, server.Remotes)
 
-	for _, s := range []struct {
-		name     string
-		featured bool
-	}{{"Zed", true}, {"Alpha", false}, {"Mid", true}, {"Beta", true}, {"Omega", false}} {
-		newCatalogServer(t, q, dbsqlc.McpServerCreateParams{Name: s.name, Featured: s.featured})
-	}
-	rows, err = q.McpServerListFeatured(ctx)
+	byID, err := q.McpServerGetByID(ctx, server.ID)
 	require.NoError(t, err)
-	var names []string
-	for _, r := range rows {
-		require.True(t, r.Featured)
-		names = append(names, r.Name)
-	}
-	require.Equal(t, []string{"Beta", "Mid", "Zed"}, names, "featured only, by name")
+	require.Equal(t, server, byID)
+	bySlug, err := q.McpServerGetBySlug(ctx, server.Slug)
+	require.NoError(t, err)
+	require.Equal(t, server, bySlug)
 
-	tx := noSeqscanTx(t, pool)
-	rec := &stmtRecorder{DB: tx}
-	_, err = stackdb.New(rec).McpServerListFeatured(ctx)
+	dup := mcpServerParams(t, pool, "Other")
+	dup.Slug = server.Slug
+	_, err = q.McpServerInsert(ctx, dup)
+	require.True(t, stackdb.IsUniqueViolation(err, "mcp_servers_slug_key"), "%v", err)
+
+	bad := mcpServerParams(t, pool, "Bad")
+	bad.Visibility = "private"
+	_, err = q.McpServerInsert(ctx, bad)
+	var cerr *stackdb.ConstraintError
+	require.ErrorAs(t, err, &cerr)
+	require.Equal(t, "mcp_servers_visibility_check", cerr.Constraint)
+
+	// A partial update: the fields given change, the others stay.
+	updated, err := q.McpServerUpdate(ctx, dbsqlc.McpServerUpdateParams{
+		ID: server.ID, Description: mcpPtr("forecasts"), Featured: mcpPtr(true), Tags: json.RawMessage(`["rain"]`),
+	})
 	require.NoError(t, err)
-	plan := explain(t, tx, rec)
-	require.Contains(t, plan.Indexes(), "mcp_servers_featured_idx", "plan:\n%s", plan)
+	require.Equal(t, "forecasts", updated.Description)
+	require.True(t, updated.Featured)
+	require.JSONEq(t, `["rain"]`, string(updated.Tags))
+	require.Equal(t, server.Name, updated.Name)
+	require.Equal(t, server.GithubStars, updated.GithubStars)
+	require.JSONEq(t, string(server.TemplateArgs), string(updated.TemplateArgs))
+	require.True(t, updated.UpdatedAt.After(server.UpdatedAt) || updated.UpdatedAt.Equal(server.UpdatedAt))
+	require.NotEqual(t, server.Search, updated.Search, "the search document follows the row")
+
+	n, err := q.McpServerUpdateHealth(ctx, dbsqlc.McpServerUpdateHealthParams{ID: server.ID, HealthStatus: "offline", HealthCheckError: mcpPtr("timeout")})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n)
+	got, err := q.McpServerGetByID(ctx, server.ID)
+	require.NoError(t, err)
+	require.Equal(t, "offline", got.HealthStatus)
+	require.Equal(t, "timeout", *got.HealthCheckError)
+	require.NotNil(t, got.LastHealthCheckAt)
+
+	_, err = q.McpServerUpdateHealth(ctx, dbsqlc.McpServerUpdateHealthParams{ID: server.ID, HealthStatus: "sick"})
+	require.ErrorAs(t, err, &cerr)
+	require.Equal(t, "mcp_servers_health_status_check", cerr.Constraint)
+
+	for name, err := range map[string]error{
+		"get by id":   func() error { _, err := q.McpServerGetByID(ctx, "missing"); return err }(),
+		"get by slug": func() error { _, err := q.McpServerGetBySlug(ctx, "missing"); return err }(),
+		"update": func() error {
+			_, err := q.McpServerUpdate(ctx, dbsqlc.McpServerUpdateParams{ID: "missing"})
+			return err
+		}(),
+	} {
+		require.ErrorIs(t, err, stackdb.ErrNotFound, name)
+	}
+
+	_, err = q.McpServerVersionInsert(ctx, dbsqlc.McpServerVersionInsertParams{ID: newID("ver"), ServerID: server.ID, Version: "1.0.0"})
+	require.NoError(t, err)
+	n, err = q.McpServerDelete(ctx, server.ID)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n)
+	require.Zero(t, countRows(t, pool, "mcp_server_versions", "server_id = $1", server.ID), "versions cascade")
+	n, err = q.McpServerDelete(ctx, server.ID)
+	require.NoError(t, err)
+	require.EqualValues(t, 0, n)
+	n, err = q.McpServerUpdateHealth(ctx, dbsqlc.McpServerUpdateHealthParams{ID: server.ID, HealthStatus: "online"})
+	require.NoError(t, err)
+	require.EqualValues(t, 0, n)
 }
 
-// ---------------------------------------------------------------------------
-// McpServerSearch
-
-func TestCatalogSearchRanking(t *testing.T) {
-	t.Parallel()
-	ctx, _, q := setup(t)
-
-	nameHit := newCatalogServer(t, q, dbsqlc.McpServerCreateParams{
-		Name: "GitHub", Description: "Repositories and pull requests.", Tags: json.RawMessage(`["vcs"]`),
-	})
-	// Mentions the word four times: with ts_rank_cd it would outrank the
-	// name match.
-	descHit := newCatalogServer(t, q, dbsqlc.McpServerCreateParams{
-		Name: "Repo Helper", Description: "Talks to GitHub: GitHub issues, GitHub actions and GitHub gists.",
-		Tags: json.RawMessage(`["vcs"]`),
-	})
-	tagHit := newCatalogServer(t, q, dbsqlc.McpServerCreateParams{
-		Name: "Code Review", Description: "Reviews pull requests.", Tags: json.RawMessage(`["github","review"]`),
-	})
-	miss := newCatalogServer(t, q, dbsqlc.McpServerCreateParams{
-		Name: "Slack", Description: "Team chat.", Tags: json.RawMessage(`["chat"]`),
-	})
-
-	rows, err := q.McpServerSearch(ctx, dbsqlc.McpServerSearchParams{Query: "github", MaxRows: 10})
-	require.NoError(t, err)
-	require.Equal(t, []string{nameHit.ID, descHit.ID, tagHit.ID}, catalogSearchIDs(rows),
-		"name match, then description-only, then tag-only; the non-matching server is left out")
-	require.Greater(t, rows[0].Rank, rows[1].Rank)
-	require.Greater(t, rows[1].Rank, rows[2].Rank)
-	require.Greater(t, rows[2].Rank, float32(0))
-	require.Equal(t, nameHit, rows[0].McpServer, "search rows carry the whole server")
-
-	tests := []struct {
-		query string
-		want  []string
-	}{
-		{"GITHUB", []string{nameHit.ID, descHit.ID, tagHit.ID}},       // case-insensitive
-		{"repository", []string{nameHit.ID}},                          // stemmed: Repositories
-		{"github -review", []string{nameHit.ID, descHit.ID}},          // exclusion (tag and stemmed "Reviews")
-		{`"pull requests"`, []string{tagHit.ID, nameHit.ID}},          // phrase; equal rank, by name
-		{"chat or gists", []string{miss.ID, descHit.ID}},              // either word; "chat" twice outranks "gists" once
-		{"github slack", []string{}},                                  // all words required
-		{"kubernetes", []string{}},                                    // nothing matches
-		{"git", []string{}},                                           // whole words, no prefix matching
-		{"", []string{tagHit.ID, nameHit.ID, descHit.ID, miss.ID}},    // no lexemes: everything by name
-		{"   ", []string{tagHit.ID, nameHit.ID, descHit.ID, miss.ID}}, // blank
-		{"the", []string{tagHit.ID, nameHit.ID, descHit.ID, miss.ID}}, // stop words only
-	}
-	for _, tt := range tests {
-		t.Run(tt.query, func(t *testing.T) {
-			rows, err := q.McpServerSearch(ctx, dbsqlc.McpServerSearchParams{Query: tt.query, MaxRows: 10})
-			require.NoError(t, err)
-			require.NotNil(t, rows)
-			require.Equal(t, tt.want, catalogSearchIDs(rows))
-		})
-	}
-
-	rows, err = q.McpServerSearch(ctx, dbsqlc.McpServerSearchParams{Query: "", MaxRows: 10})
-	require.NoError(t, err)
-	for _, r := range rows {
-		require.Zero(t, r.Rank, "an empty query ranks nothing")
-	}
+// catalogFixture is a small catalog: two global servers (one featured) and
+// one team server in each of two teams.
+type catalogFixture struct {
+	teamA, teamB              string
+	category                  string
+	alpha, beta, gamma, delta dbsqlc.McpServer // alpha featured; gamma team A, delta team B
+	inactive                  dbsqlc.McpServer // global, deprecated
 }
 
-func TestCatalogSearchFilters(t *testing.T) {
-	t.Parallel()
-	ctx, _, q := setup(t)
-	catA := newCatalogCategory(t, q, "A", 0)
-	catB := newCatalogCategory(t, q, "B", 1)
-
-	// Every server mentions "database", so the query alone keeps them all.
-	mk := func(name string, cat *string, status dbsqlc.McpServerStatus, tags string) string {
-		return newCatalogServer(t, q, dbsqlc.McpServerCreateParams{
-			Name: name, Description: "A database server.", CategoryID: cat, Status: status, Tags: json.RawMessage(tags),
-		}).ID
-	}
-	s1 := mk("One", &catA.ID, dbsqlc.McpServerStatusActive, `["db","sql"]`)
-	s2 := mk("Two", &catB.ID, dbsqlc.McpServerStatusActive, `["db"]`)
-	s3 := mk("Three", &catA.ID, dbsqlc.McpServerStatusDeprecated, `["sql"]`)
-	s4 := mk("Four", nil, dbsqlc.McpServerStatusMaintenance, `["db","sql","cloud"]`)
-	// Matches every filter below but not the query "database".
-	newCatalogServer(t, q, dbsqlc.McpServerCreateParams{
-		Name: "Decoy", CategoryID: &catA.ID, Tags: json.RawMessage(`["db","sql"]`),
-	})
-
-	tests := []struct {
-		name   string
-		params dbsqlc.McpServerSearchParams
-		want   []string // by name: all ranks are equal
-	}{
-		{"no filter", dbsqlc.McpServerSearchParams{}, []string{s4, s1, s3, s2}},
-		{"category", dbsqlc.McpServerSearchParams{CategoryID: &catA.ID}, []string{s1, s3}},
-		{"other category", dbsqlc.McpServerSearchParams{CategoryID: &catB.ID}, []string{s2}},
-		{"unknown category", dbsqlc.McpServerSearchParams{CategoryID: new("cat_missing")}, []string{}},
-		{"status active", dbsqlc.McpServerSearchParams{Status: new(dbsqlc.McpServerStatusActive)}, []string{s1, s2}},
-		{"status deprecated", dbsqlc.McpServerSearchParams{Status: new(dbsqlc.McpServerStatusDeprecated)}, []string{s3}},
-		{"one tag", dbsqlc.McpServerSearchParams{Tags: json.RawMessage(`["db"]`)}, []string{s4, s1, s2}},
-		{"all of two tags", dbsqlc.McpServerSearchParams{Tags: json.RawMessage(`["sql","db"]`)}, []string{s4, s1}},
-		{"unknown tag", dbsqlc.McpServerSearchParams{Tags: json.RawMessage(`["nope"]`)}, []string{}},
-		{"empty tag list", dbsqlc.McpServerSearchParams{Tags: json.RawMessage(`[]`)}, []string{s4, s1, s3, s2}},
-		{"category, status and tag", dbsqlc.McpServerSearchParams{
-			CategoryID: &catA.ID, Status: new(dbsqlc.McpServerStatusActive), Tags: json.RawMessage(`["sql"]`),
-		}, []string{s1}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := tt.params
-			p.Query, p.MaxRows = "database", 100
-			rows, err := q.McpServerSearch(ctx, p)
-			require.NoError(t, err)
-			require.Equal(t, tt.want, catalogSearchIDs(rows))
-		})
-	}
-
-	t.Run("filters without a query", func(t *testing.T) {
-		rows, err := q.McpServerSearch(ctx, dbsqlc.McpServerSearchParams{CategoryID: &catA.ID, Tags: json.RawMessage(`["sql"]`), MaxRows: 100})
-		require.NoError(t, err)
-		var names []string
-		for _, r := range rows {
-			names = append(names, r.McpServer.Name)
-		}
-		require.Equal(t, []string{"Decoy", "One", "Three"}, names)
-	})
-}
-
-// catalogSearchAll walks McpServerSearch page by page, as a client would.
-func catalogSearchAll(t *testing.T, q dbsqlc.Querier, p dbsqlc.McpServerSearchParams, pageSize int32, between func(page int)) ([]dbsqlc.McpServerSearchRow, int) {
+func newCatalogFixture(t *testing.T, db stackdb.DB, q dbsqlc.Querier) catalogFixture {
 	t.Helper()
-	var all []dbsqlc.McpServerSearchRow
-	p.MaxRows = pageSize
-	for page := 1; ; page++ {
-		rows, err := q.McpServerSearch(t.Context(), p)
-		require.NoError(t, err)
-		require.LessOrEqual(t, len(rows), int(pageSize))
-		all = append(all, rows...)
-		if len(rows) < int(pageSize) {
-			return all, page
-		}
-		last := rows[len(rows)-1]
-		p.AfterRank, p.AfterName, p.AfterID = &last.Rank, &last.McpServer.Name, &last.McpServer.ID
-		if between != nil {
-			between(page)
-		}
-		require.Less(t, page, 1000, "pagination does not end")
-	}
+	var f catalogFixture
+	f.teamA, _ = createTeam(t, db)
+	f.teamB, _ = createTeam(t, db)
+	f.category = insertMcpCategory(t, q, "Weather", 0).ID
+
+	p := mcpServerParams(t, db, "Alpha weather")
+	p.Featured, p.CategoryID, p.Language, p.Runtime = true, &f.category, "python", "python"
+	p.Tags = json.RawMessage(`["maps"]`)
+	f.alpha = insertMcpServer(t, q, p)
+
+	p = mcpServerParams(t, db, "Beta")
+	p.Description, p.TransportType = "weather alerts over http", dbsqlc.TransportTypeHttp
+	f.beta = insertMcpServer(t, q, p)
+
+	p = mcpServerParams(t, db, "Gamma")
+	p.Visibility, p.OwnerTeamID = "team", &f.teamA
+	p.Tags = json.RawMessage(`["weather"]`)
+	f.gamma = insertMcpServer(t, q, p)
+
+	p = mcpServerParams(t, db, "Delta")
+	p.Visibility, p.OwnerTeamID = "team", &f.teamB
+	f.delta = insertMcpServer(t, q, p)
+
+	p = mcpServerParams(t, db, "Epsilon weather")
+	p.Status = "deprecated"
+	f.inactive = insertMcpServer(t, q, p)
+	return f
 }
 
-func TestCatalogSearchKeysetPagination(t *testing.T) {
+func TestMcpServerListPage(t *testing.T) {
 	t.Parallel()
-	ctx, _, q := setup(t)
+	ctx, pool, q := setup(t)
+	f := newCatalogFixture(t, pool, q)
 
-	// Many ties: equal ranks with different names, and equal ranks with
-	// equal names, where only the id orders them.
-	create := func(n int, name func(i int) string, desc, tags string) {
-		for i := range n {
-			newCatalogServer(t, q, dbsqlc.McpServerCreateParams{Name: name(i), Description: desc, Tags: json.RawMessage(tags)})
-		}
-	}
-	same := func(name string) func(int) string { return func(int) string { return name } }
-	numbered := func(prefix string) func(int) string {
-		return func(i int) string { return fmt.Sprintf("%s %c", prefix, 'A'+(i*7)%26) }
-	}
-	create(6, same("Weather"), "Forecasts.", `[]`)
-	create(6, numbered("Weather Station"), "Forecasts.", `[]`)
-	create(6, numbered("Data Feed"), "Live weather data.", `[]`)
-	create(5, numbered("Sensor"), "Readings.", `["weather"]`)
-	create(3, numbered("Unrelated"), "Other things.", `["misc"]`)
-
-	for _, query := range []string{"weather", ""} {
-		full, err := q.McpServerSearch(ctx, dbsqlc.McpServerSearchParams{Query: query, MaxRows: 1000})
-		require.NoError(t, err)
-		wantLen := map[string]int{"weather": 23, "": 26}[query]
-		require.Len(t, full, wantLen)
-		require.True(t, slices.IsSortedFunc(full, func(a, b dbsqlc.McpServerSearchRow) int {
-			return cmp.Or(cmp.Compare(b.Rank, a.Rank), cmp.Compare(a.McpServer.Name, b.McpServer.Name), cmp.Compare(a.McpServer.ID, b.McpServer.ID))
-		}), "rank DESC, name, id")
-
-		for _, size := range []int32{1, 2, 4, 5, 7, 23, 26, 100} {
-			t.Run(fmt.Sprintf("query %q, page size %d", query, size), func(t *testing.T) {
-				got, pages := catalogSearchAll(t, q, dbsqlc.McpServerSearchParams{Query: query}, size, nil)
-				require.Equal(t, catalogSearchIDs(full), catalogSearchIDs(got), "every result exactly once, in order")
-				require.Equal(t, len(full)/int(size)+1, pages)
-			})
-		}
-	}
-
-	t.Run("rows added mid-walk before the cursor are not repeated", func(t *testing.T) {
-		before, err := q.McpServerSearch(ctx, dbsqlc.McpServerSearchParams{Query: "weather", MaxRows: 1000})
-		require.NoError(t, err)
-		got, _ := catalogSearchAll(t, q, dbsqlc.McpServerSearchParams{Query: "weather"}, 4, func(page int) {
-			if page == 1 {
-				// Outranks everything, so it lands on page 1, already read:
-				// OFFSET would shift every later row and repeat one.
-				newCatalogServer(t, q, dbsqlc.McpServerCreateParams{Name: "Weather", Description: "Weather, weather."})
+	for _, tc := range []struct {
+		name string
+		args dbsqlc.McpServerListPageParams
+		want []dbsqlc.McpServer
+	}{
+		{"admin sees all, featured first then by name", dbsqlc.McpServerListPageParams{SeeAll: true},
+			[]dbsqlc.McpServer{f.alpha, f.beta, f.delta, f.inactive, f.gamma}},
+		{"a member of team A sees the global servers and team A's", dbsqlc.McpServerListPageParams{TeamIds: []string{f.teamA}},
+			[]dbsqlc.McpServer{f.alpha, f.beta, f.inactive, f.gamma}},
+		{"no team: global only", dbsqlc.McpServerListPageParams{TeamIds: []string{}},
+			[]dbsqlc.McpServer{f.alpha, f.beta, f.inactive}},
+		{"visibility team", dbsqlc.McpServerListPageParams{SeeAll: true, Visibility: mcpPtr("team")},
+			[]dbsqlc.McpServer{f.delta, f.gamma}},
+		{"owner team", dbsqlc.McpServerListPageParams{SeeAll: true, OwnerTeamID: &f.teamB}, []dbsqlc.McpServer{f.delta}},
+		{"category", dbsqlc.McpServerListPageParams{SeeAll: true, CategoryID: &f.category}, []dbsqlc.McpServer{f.alpha}},
+		{"status", dbsqlc.McpServerListPageParams{SeeAll: true, Status: mcpPtr("deprecated")}, []dbsqlc.McpServer{f.inactive}},
+		{"featured", dbsqlc.McpServerListPageParams{SeeAll: true, Featured: mcpPtr(true)}, []dbsqlc.McpServer{f.alpha}},
+		{"not featured", dbsqlc.McpServerListPageParams{SeeAll: true, Featured: mcpPtr(false)},
+			[]dbsqlc.McpServer{f.beta, f.delta, f.inactive, f.gamma}},
+		{"language", dbsqlc.McpServerListPageParams{SeeAll: true, Language: mcpPtr("python")}, []dbsqlc.McpServer{f.alpha}},
+		{"runtime", dbsqlc.McpServerListPageParams{SeeAll: true, Runtime: mcpPtr("python")}, []dbsqlc.McpServer{f.alpha}},
+		{"transport", dbsqlc.McpServerListPageParams{SeeAll: true, TransportType: mcpPtr(dbsqlc.TransportTypeHttp)}, []dbsqlc.McpServer{f.beta}},
+		{"text in name, description or tags", dbsqlc.McpServerListPageParams{SeeAll: true, Query: mcpPtr("weather")},
+			[]dbsqlc.McpServer{f.alpha, f.beta, f.inactive, f.gamma}},
+		{"text and visibility", dbsqlc.McpServerListPageParams{TeamIds: []string{f.teamB}, Query: mcpPtr("weather")},
+			[]dbsqlc.McpServer{f.alpha, f.beta, f.inactive}},
+		{"stemmed text", dbsqlc.McpServerListPageParams{SeeAll: true, Query: mcpPtr("alert")}, []dbsqlc.McpServer{f.beta}},
+		{"nothing matches", dbsqlc.McpServerListPageParams{SeeAll: true, Query: mcpPtr("spreadsheet")}, []dbsqlc.McpServer{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.args.MaxRows = 100
+			if tc.args.TeamIds == nil {
+				tc.args.TeamIds = []string{}
 			}
+			got, err := q.McpServerListPage(ctx, tc.args)
+			require.NoError(t, err)
+			require.Equal(t, mcpServerIDs(tc.want), mcpServerIDs(got))
 		})
-		require.Equal(t, catalogSearchIDs(before), catalogSearchIDs(got))
+	}
+
+	t.Run("pages walk the whole list once", func(t *testing.T) {
+		all := []string{f.alpha.ID, f.beta.ID, f.delta.ID, f.inactive.ID, f.gamma.ID}
+		var walked []string
+		args := dbsqlc.McpServerListPageParams{SeeAll: true, TeamIds: []string{}, MaxRows: 2}
+		for range 10 {
+			page, err := q.McpServerListPage(ctx, args)
+			require.NoError(t, err)
+			if len(page) == 0 {
+				break
+			}
+			walked = append(walked, mcpServerIDs(page)...)
+			last := page[len(page)-1]
+			args.CursorFeatured, args.CursorName, args.CursorID = &last.Featured, &last.Name, &last.ID
+		}
+		require.Equal(t, all, walked)
 	})
 }
 
-func TestCatalogSearchUsesIndexes(t *testing.T) {
+func TestMcpServerSearch(t *testing.T) {
 	t.Parallel()
 	ctx, pool, q := setup(t)
-	for i := range 30 {
-		tags := `["misc"]`
-		if i%5 == 0 {
-			tags = `["weather","misc"]`
-		}
-		desc := "Other things."
-		if i%3 == 0 {
-			desc = "Weather data."
-		}
-		newCatalogServer(t, q, dbsqlc.McpServerCreateParams{Description: desc, Tags: json.RawMessage(tags)})
-	}
-	tx := noSeqscanTx(t, pool)
-	execSQL(t, tx, "ANALYZE mcp_servers")
+	f := newCatalogFixture(t, pool, q)
 
-	tests := []struct {
-		name    string
-		params  dbsqlc.McpServerSearchParams
-		rows    int
-		index   string
-		noIndex string
+	for _, tc := range []struct {
+		name string
+		args dbsqlc.McpServerSearchParams
+		want []string
 	}{
-		{"full-text predicate", dbsqlc.McpServerSearchParams{Query: "weather"}, 14, "mcp_servers_search_idx", "mcp_servers_tags_idx"},
-		{"tag containment", dbsqlc.McpServerSearchParams{Tags: json.RawMessage(`["weather"]`)}, 6, "mcp_servers_tags_idx", "mcp_servers_search_idx"},
-		{"next page", dbsqlc.McpServerSearchParams{
-			Query: "weather", AfterRank: new(float32(1)), AfterName: new(""), AfterID: new(""),
-		}, 14, "mcp_servers_search_idx", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rec := &stmtRecorder{DB: tx}
-			p := tt.params
-			p.MaxRows = 100
-			rows, err := stackdb.New(rec).McpServerSearch(ctx, p)
+		// alpha has the word in its name (A), beta in its description (B),
+		// gamma in its tags (C); the deprecated one is left out.
+		{"ranked by where the word is", dbsqlc.McpServerSearchParams{SeeAll: true, Query: "weather"},
+			[]string{f.alpha.ID, f.beta.ID, f.gamma.ID}},
+		{"visibility", dbsqlc.McpServerSearchParams{TeamIds: []string{f.teamB}, Query: "weather"},
+			[]string{f.alpha.ID, f.beta.ID}},
+		{"web search syntax", dbsqlc.McpServerSearchParams{SeeAll: true, Query: "weather -maps"},
+			[]string{f.beta.ID, f.gamma.ID}},
+		{"limit", dbsqlc.McpServerSearchParams{SeeAll: true, Query: "weather", MaxRows: 1}, []string{f.alpha.ID}},
+		{"no match", dbsqlc.McpServerSearchParams{SeeAll: true, Query: "spreadsheet"}, []string{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.args.MaxRows == 0 {
+				tc.args.MaxRows = 10
+			}
+			if tc.args.TeamIds == nil {
+				tc.args.TeamIds = []string{}
+			}
+			rows, err := q.McpServerSearch(ctx, tc.args)
 			require.NoError(t, err)
-			require.Len(t, rows, tt.rows)
-			plan := explain(t, tx, rec)
-			require.Contains(t, plan.Indexes(), tt.index, "plan:\n%s", plan)
-			if tt.noIndex != "" {
-				require.NotContains(t, plan.Indexes(), tt.noIndex, "an unset filter costs nothing; plan:\n%s", plan)
+			got := []string{}
+			for i, r := range rows {
+				got = append(got, r.McpServer.ID)
+				require.Positive(t, r.Rank)
+				if i > 0 {
+					require.GreaterOrEqual(t, rows[i-1].Rank, r.Rank, "best first")
+				}
+			}
+			require.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestMcpServerListAutoInstall(t *testing.T) {
+	t.Parallel()
+	ctx, pool, q := setup(t)
+	teamID, _ := createTeam(t, pool)
+
+	var want []string
+	for _, tc := range []struct {
+		visibility, status string
+		auto, listed       bool
+	}{
+		{"global", "active", true, true},
+		{"global", "active", false, false},
+		{"global", "deprecated", true, false},
+		{"team", "active", true, false},
+	} {
+		p := mcpServerParams(t, pool, newID("auto"))
+		p.Visibility, p.Status, p.AutoInstallNewDefaultTeam = tc.visibility, tc.status, tc.auto
+		if tc.visibility == "team" {
+			p.OwnerTeamID = &teamID
+		}
+		s := insertMcpServer(t, q, p)
+		if tc.listed {
+			want = append(want, s.ID)
+		}
+	}
+	got, err := q.McpServerListAutoInstall(ctx)
+	require.NoError(t, err)
+	require.Equal(t, want, mcpServerIDs(got))
+}
+
+func TestMcpServerVersion(t *testing.T) {
+	t.Parallel()
+	ctx, pool, q := setup(t)
+	server, other := createMcpServer(t, pool), createMcpServer(t, pool)
+
+	insertVersion := func(serverID, version string, latest, stable bool, age string) dbsqlc.McpServerVersion {
+		v, err := q.McpServerVersionInsert(ctx, dbsqlc.McpServerVersionInsertParams{
+			ID: newID("ver"), ServerID: serverID, Version: version, IsLatest: latest, IsStable: stable,
+		})
+		require.NoError(t, err)
+		execSQL(t, pool, "UPDATE mcp_server_versions SET created_at = now() - $2::interval WHERE id = $1", v.ID, age)
+		return v
+	}
+	v1 := insertVersion(server, "1.0.0", true, true, "3 days")
+	v2 := insertVersion(server, "1.1.0", false, true, "2 days")
+	v3 := insertVersion(server, "2.0.0-rc1", false, false, "1 day")
+	foreign := insertVersion(other, "9.9.9", true, true, "1 day")
+
+	list, err := q.McpServerVersionListByServer(ctx, server)
+	require.NoError(t, err)
+	require.Equal(t, []string{v3.ID, v2.ID, v1.ID}, []string{list[0].ID, list[1].ID, list[2].ID})
+
+	latest, err := q.McpServerVersionGetLatestByServer(ctx, server)
+	require.NoError(t, err)
+	require.Equal(t, v1.ID, latest.ID)
+	stable, err := q.McpServerVersionGetStableByServer(ctx, server)
+	require.NoError(t, err)
+	require.Equal(t, v2.ID, stable.ID, "the newest stable one")
+
+	n, err := q.McpServerVersionUpdateLatest(ctx, dbsqlc.McpServerVersionUpdateLatestParams{ServerID: server, VersionID: v3.ID})
+	require.NoError(t, err)
+	require.EqualValues(t, 3, n)
+	latest, err = q.McpServerVersionGetLatestByServer(ctx, server)
+	require.NoError(t, err)
+	require.Equal(t, v3.ID, latest.ID)
+	require.Equal(t, 1, countRows(t, pool, "mcp_server_versions", "server_id = $1 AND is_latest", server), "one latest")
+
+	// Another server's version changes nothing, on either server.
+	n, err = q.McpServerVersionUpdateLatest(ctx, dbsqlc.McpServerVersionUpdateLatestParams{ServerID: server, VersionID: foreign.ID})
+	require.NoError(t, err)
+	require.EqualValues(t, 0, n)
+	require.Equal(t, 1, countRows(t, pool, "mcp_server_versions", "server_id = $1 AND is_latest AND id = $2", server, v3.ID))
+	require.Equal(t, 1, countRows(t, pool, "mcp_server_versions", "id = $1 AND is_latest", foreign.ID))
+
+	n, err = q.McpServerVersionDelete(ctx, v3.ID)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n)
+	_, err = q.McpServerVersionGetLatestByServer(ctx, server)
+	require.ErrorIs(t, err, stackdb.ErrNotFound)
+	_, err = q.McpServerVersionGetStableByServer(ctx, createMcpServer(t, pool))
+	require.ErrorIs(t, err, stackdb.ErrNotFound)
+	n, err = q.McpServerVersionDelete(ctx, v3.ID)
+	require.NoError(t, err)
+	require.EqualValues(t, 0, n)
+}
+
+// TestCatalogIndexes proves the catalog's hot reads use their indexes, on a
+// catalog of a few thousand servers so that the planner's choice is the one
+// it makes in production.
+func TestCatalogIndexes(t *testing.T) {
+	t.Parallel()
+	_, pool, q := setup(t)
+	f := newCatalogFixture(t, pool, q)
+	execSQL(t, pool, `INSERT INTO mcp_servers (id, name, slug, description, language, runtime, created_by, visibility, owner_team_id, tags)
+		SELECT 'filler_' || n, 'Filler ' || n, 'filler-' || n, 'tool number ' || n, 'go', 'go', $1,
+		       CASE WHEN n % 3 = 0 THEN 'team' ELSE 'global' END, CASE WHEN n % 3 = 0 THEN $2 END, '["misc"]'
+		FROM generate_series(1, 3000) n`, f.alpha.CreatedBy, f.teamB)
+	// VACUUM, as autovacuum would: it also merges the GIN index's pending
+	// list, whose scan the planner otherwise charges every search.
+	execSQL(t, pool, "VACUUM ANALYZE mcp_servers")
+
+	for _, tc := range []struct {
+		name   string
+		query  func(q dbsqlc.Querier) error
+		index  string
+		sorted bool // the index gives the order: no Sort node
+	}{
+		{"server by slug", func(q dbsqlc.Querier) error { _, err := q.McpServerGetBySlug(t.Context(), f.alpha.Slug); return err },
+			"mcp_servers_slug_key", false},
+		{"list page after a cursor", func(q dbsqlc.Querier) error {
+			_, err := q.McpServerListPage(t.Context(), dbsqlc.McpServerListPageParams{
+				SeeAll: true, TeamIds: []string{}, MaxRows: 20,
+				CursorFeatured: &f.alpha.Featured, CursorName: &f.alpha.Name, CursorID: &f.alpha.ID,
+			})
+			return err
+		}, "mcp_servers_listing_idx", true},
+		{"list page with text", func(q dbsqlc.Querier) error {
+			_, err := q.McpServerListPage(t.Context(), dbsqlc.McpServerListPageParams{
+				TeamIds: []string{f.teamA}, MaxRows: 20, Query: mcpPtr("weather"),
+			})
+			return err
+		}, "mcp_servers_search_idx", false},
+		{"ranked search", func(q dbsqlc.Querier) error {
+			_, err := q.McpServerSearch(t.Context(), dbsqlc.McpServerSearchParams{TeamIds: []string{f.teamA}, Query: "weather", MaxRows: 10})
+			return err
+		}, "mcp_servers_search_idx", false},
+		{"versions by server", func(q dbsqlc.Querier) error {
+			_, err := q.McpServerVersionListByServer(t.Context(), f.alpha.ID)
+			return err
+		},
+			"mcp_server_versions_server_idx", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tx := noSeqscanTx(t, pool)
+			plan := explainQuery(t, tx, tc.query)
+			require.Contains(t, plan.Indexes(), tc.index, plan.Text())
+			if tc.sorted {
+				require.Nil(t, plan.Node("Node Type", "Sort"), plan.Text())
+				require.Contains(t, strings.Join(plan.IndexConds(), " "), "ROW(", "the cursor is an index condition: %s", plan.Text())
 			}
 		})
 	}

@@ -35,7 +35,7 @@ func Example() {
 	defer pool.Close()
 	q := stackdb.New(pool)
 
-	role, err := q.RoleCreate(ctx, dbsqlc.RoleCreateParams{
+	role, err := q.RoleInsert(ctx, dbsqlc.RoleInsertParams{
 		ID:          "role_member",
 		Name:        "member",
 		Permissions: json.RawMessage(`["teams.read"]`),
@@ -44,12 +44,12 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	_, err = q.UserCreate(ctx, dbsqlc.UserCreateParams{
+	_, err = q.UserInsert(ctx, dbsqlc.UserInsertParams{
 		ID:       "user_alice",
 		Username: "alice",
-		Email:    "alice@example.com",
-		AuthType: dbsqlc.AuthTypeEmailSignup,
-		RoleID:   role.ID,
+		Email:    "Alice@Example.com", // stored lowercased
+		AuthType: "email_signup",
+		RoleID:   &role.ID,
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -62,7 +62,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println("found:", user.ID, user.Email, user.RoleID)
+	fmt.Println("found:", user.ID, user.Email, *user.RoleID)
 
 	// A missing row is stackdb.ErrNotFound, not pgx.ErrNoRows.
 	_, err = q.UserGetByEmail(ctx, "bob@example.com")
@@ -70,12 +70,11 @@ func Example() {
 
 	// A refused write is a *stackdb.ConstraintError naming the constraint,
 	// never the offending value.
-	_, err = q.UserCreate(ctx, dbsqlc.UserCreateParams{
+	_, err = q.UserInsert(ctx, dbsqlc.UserInsertParams{
 		ID:       "user_alice2",
 		Username: "alice2",
-		Email:    "alice@example.com",
-		AuthType: dbsqlc.AuthTypeEmailSignup,
-		RoleID:   role.ID,
+		Email:    "ALICE@example.com",
+		AuthType: "email_signup",
 	})
 	fmt.Println("email taken:", stackdb.IsUniqueViolation(err, "users_email_key"))
 	fmt.Println(err)
@@ -106,13 +105,13 @@ func ExampleInTx() {
 
 	// Sign-up: the role and the user are created together or not at all.
 	err = stackdb.InTx(ctx, pool, func(tx pgx.Tx, q dbsqlc.Querier) error {
-		role, err := q.RoleCreate(ctx, dbsqlc.RoleCreateParams{ID: "role_owner", Name: "owner", Permissions: json.RawMessage(`[]`)})
+		role, err := q.RoleInsert(ctx, dbsqlc.RoleInsertParams{ID: "role_owner", Name: "owner", Permissions: json.RawMessage(`[]`)})
 		if err != nil {
 			return err
 		}
-		_, err = q.UserCreate(ctx, dbsqlc.UserCreateParams{
+		_, err = q.UserInsert(ctx, dbsqlc.UserInsertParams{
 			ID: "user_carol", Username: "carol", Email: "carol@example.com",
-			AuthType: dbsqlc.AuthTypeEmailSignup, RoleID: role.ID,
+			AuthType: "email_signup", RoleID: &role.ID,
 		})
 		return err
 	})
@@ -121,8 +120,8 @@ func ExampleInTx() {
 	// fn returns an error after creating a team: the team is rolled back.
 	errQuota := errors.New("team quota exceeded")
 	err = stackdb.InTx(ctx, pool, func(tx pgx.Tx, q dbsqlc.Querier) error {
-		if _, err := q.TeamCreate(ctx, dbsqlc.TeamCreateParams{
-			ID: "team_ops", Name: "Ops", Slug: "ops", OwnerID: "user_carol",
+		if _, err := q.TeamInsertWithOwner(ctx, dbsqlc.TeamInsertWithOwnerParams{
+			ID: "team_ops", Name: "Ops", Slug: "ops", OwnerID: "user_carol", MembershipID: "mem_ops",
 		}); err != nil {
 			return err
 		}
@@ -141,6 +140,8 @@ func ExampleInTx() {
 	q := stackdb.New(pool)
 	_, err = q.TeamGetBySlug(ctx, "ops")
 	fmt.Println("team rolled back:", errors.Is(err, stackdb.ErrNotFound))
+	teams, err := q.TeamListByUser(ctx, "user_carol")
+	fmt.Println("carol's teams:", len(teams), err)
 	user, err := q.UserGetByID(ctx, "user_carol")
 	fmt.Println("user committed:", user.Email, err)
 
@@ -148,6 +149,7 @@ func ExampleInTx() {
 	// sign-up: <nil>
 	// create team: true
 	// team rolled back: true
+	// carol's teams: 0 <nil>
 	// user committed: carol@example.com <nil>
 }
 

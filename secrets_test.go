@@ -1,6 +1,7 @@
 package stackdb_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"go/ast"
@@ -32,10 +33,13 @@ import (
 // `secret: ...` column comment, without editing this file.
 
 // secretNamePattern matches the column and parameter names that hold a
-// secret: password and token hashes, client secrets, tokens and codes,
-// ciphertext.
+// secret: password and token hashes, client secrets, tokens, authorization
+// codes and PKCE verifiers, the state of a pending OAuth flow (it finds the
+// flow's verifier and client secret on callback), ciphertext, credentials
+// documents.
 var secretNamePattern = regexp.MustCompile(
-	`_hash$|^hash$|^hashed_|secret|token|password|passwd|api_?key|private_key|encrypted|auth(orization)?_code|code_verifier`)
+	`_hash$|^hash$|^hashed_|secret|token|password|passwd|api_?key|private_key|encrypted|` +
+		`^code$|auth(orization)?_code|code_verifier|^oauth_state$|^credentials$`)
 
 // secretMarker starts the comment of a column that holds a secret under a
 // name secretNamePattern does not catch (COMMENT ON COLUMN, `comment` in HCL).
@@ -44,14 +48,36 @@ const secretMarker = "secret:"
 // notSecret lists the names secretNamePattern matches that hold no secret,
 // each with the reason. A key "Type.Field" exempts one field of one
 // generated struct; a plain key exempts a column or parameter name
-// everywhere.
+// everywhere (and must be a column of the schema).
 var notSecret = map[string]string{
-	"access_token_id":  "the primary key of an oauth_access_tokens row, an id issued next to the token, not the token",
-	"refresh_token_id": "the primary key of an oauth_refresh_tokens row, an id issued next to the token, not the token",
-	"is_encrypted":     "a flag; it makes the row's value column secret (see encryptedValueColumn)",
-	"GlobalSettingInitDefaultsParams.Values": "the application's default setting values, public in its source code " +
-		"(a secret is set later with GlobalSettingUpdateValue, whose Value is hidden); sqlc cannot tag an unnest " +
-		"array parameter, which has no table, so this field keeps its JSON tag",
+	"is_encrypted": "a flag; it makes the row's value column secret (see encryptedValueColumn)",
+	"token_prefix": "satellite_registration_tokens: the token's public prefix (deploystack_satellite_<global|team>_), " +
+		"which the token list shows and the lookup narrows by; the secret part follows it",
+	"token_type": "the kind of token: satellite_registration_tokens' global or team, mcp_oauth_tokens' Bearer; " +
+		"no part of the token",
+	"token_count":          "mcp_tool_metadata: how many LLM tokens a tool's description costs, a number",
+	"token_endpoint":       "mcp_oauth_providers: the provider's public token URL",
+	"oauth_token_endpoint": "the OAuth provider's public token URL, copied into the installation or pending flow",
+	"token_endpoint_auth_method": "how a client authenticates at the token endpoint " +
+		"(client_secret_post, client_secret_basic, none): a method name",
+	"oauth_token_endpoint_auth_method":             "the same method name, copied into the installation or pending flow",
+	"api_key_id":                                   "mcp_client_activity: the id of the API key a client used (the key itself is never stored there)",
+	"McpToolMetadataUpsertManyParams.TokenCounts":  "the token_count of each tool, numbers",
+	"OAuthRefreshTokenRotateParams.AccessTokenID":  "the id of the new access token row, not the token (stored hashed)",
+	"OAuthRefreshTokenRotateRow.AccessTokenID":     "the id of the new access token row, not the token (stored hashed)",
+	"OAuthRefreshTokenRotateParams.RefreshTokenID": "the id of the new refresh token row, not the token (stored hashed)",
+	"OAuthRefreshTokenRotateRow.RefreshTokenID":    "the id of the new refresh token row, not the token (stored hashed)",
+	"api_key_prefix": "satellites: the public part of the API key before its last '.', the lookup key; " +
+		"the secret part follows it and only its argon2 hash is stored",
+	"OAuthTeamConsentRevokeRow.AccessTokens":  "how many access tokens the revoke deleted, a number",
+	"OAuthTeamConsentRevokeRow.RefreshTokens": "how many refresh tokens the revoke deleted, a number",
+	"OAuthAuthorizationCodeClaimParams.CodeVerifier": "the PKCE verifier the client presents once at the token endpoint: " +
+		"an input compared in SQL with the stored S256 challenge, never stored and never part of a returned row; sqlc cannot tie " +
+		"it to a column. The application builds this struct from the request and must not log it",
+	"UserUpdatePasswordByResetTokenParams.TokenID": "the reset token row's id, not its secret: the caller verifies " +
+		"the secret against token_hash (PasswordResetTokenGetValidByID) before consuming the row by id",
+	"GlobalSettingInsertManyIfMissingParams.Values": "the application's default values, which are public in its " +
+		"source; an unnest array sqlc cannot tie to the column. Secret values are set through GlobalSettingUpdateValue, whose Value is hidden",
 }
 
 // encryptedValueColumn is the column a table's is_encrypted flag refers to.
@@ -119,14 +145,20 @@ func secretName(name string) bool {
 	return secretNamePattern.MatchString(name)
 }
 
-// jsonHiddenColumns returns the columns sqlc.yaml's overrides give
-// `json:"-"`.
-func jsonHiddenColumns(t *testing.T) map[tableColumn]bool {
+// sqlcConfig is what the test reads of sqlc.yaml: the columns its
+// overrides give `json:"-"`, and its rename: map.
+type sqlcConfig struct {
+	hidden  map[tableColumn]bool
+	renames map[string]string
+}
+
+func loadSQLCConfig(t *testing.T) sqlcConfig {
 	t.Helper()
 	var cfg struct {
 		SQL []struct {
 			Gen struct {
 				Go struct {
+					Rename    map[string]string `yaml:"rename"`
 					Overrides []struct {
 						Column      string `yaml:"column"`
 						GoStructTag string `yaml:"go_struct_tag"`
@@ -139,18 +171,19 @@ func jsonHiddenColumns(t *testing.T) map[tableColumn]bool {
 	require.NoError(t, err)
 	require.NoError(t, yaml.Unmarshal(raw, &cfg))
 	require.NotEmpty(t, cfg.SQL)
-	hidden := map[tableColumn]bool{}
+	c := sqlcConfig{hidden: map[tableColumn]bool{}, renames: map[string]string{}}
 	for _, sql := range cfg.SQL {
+		maps.Copy(c.renames, sql.Gen.Go.Rename)
 		for _, o := range sql.Gen.Go.Overrides {
 			if o.Column == "" || reflect.StructTag(o.GoStructTag).Get("json") != "-" {
 				continue
 			}
 			parts := strings.Split(strings.TrimPrefix(o.Column, "public."), ".")
 			require.Len(t, parts, 2, "override column %q: want table.column", o.Column)
-			hidden[tableColumn{parts[0], parts[1]}] = true
+			c.hidden[tableColumn{parts[0], parts[1]}] = true
 		}
 	}
-	return hidden
+	return c
 }
 
 // TestSecretColumnsHaveJSONOverride: sqlc.yaml hides exactly the secret
@@ -158,7 +191,7 @@ func jsonHiddenColumns(t *testing.T) map[tableColumn]bool {
 func TestSecretColumnsHaveJSONOverride(t *testing.T) {
 	t.Parallel()
 	schema := loadSchemaColumns(t)
-	hidden := jsonHiddenColumns(t)
+	hidden := loadSQLCConfig(t).hidden
 	require.NotEmpty(t, schema.secrets)
 	for c, why := range schema.secrets {
 		require.True(t, hidden[c], "secret column %s (%s) has no override in sqlc.yaml: add\n"+
@@ -169,9 +202,19 @@ func TestSecretColumnsHaveJSONOverride(t *testing.T) {
 		require.True(t, secret, "sqlc.yaml hides %s, which the schema does not mark secret: "+
 			"give the column a %q comment, or drop the override", c, secretMarker)
 	}
+	columns := map[string]bool{}
+	for _, names := range schema.tables {
+		for _, name := range names {
+			columns[name] = true
+		}
+	}
 	for name := range notSecret {
-		require.True(t, strings.Contains(name, ".") || secretNamePattern.MatchString(name),
+		if strings.Contains(name, ".") {
+			continue // a field exemption: TestModelsNeverSerialiseSecrets checks it
+		}
+		require.True(t, secretNamePattern.MatchString(name),
 			"notSecret[%q] exempts a name secretNamePattern does not match: drop it", name)
+		require.True(t, columns[name], "notSecret[%q] exempts a name no column of the schema has: drop it", name)
 	}
 	var found []string
 	for c, why := range schema.secrets {
@@ -184,16 +227,18 @@ func TestSecretColumnsHaveJSONOverride(t *testing.T) {
 // models lists the table models of gen/dbsqlc: one per table, found by its
 // columns (TestModelsNeverSerialiseSecrets fails on a table without one).
 var models = []any{
-	dbsqlc.AuditLog{}, dbsqlc.GlobalSetting{}, dbsqlc.GlobalSettingGroup{}, dbsqlc.McpCategory{},
-	dbsqlc.McpServer{}, dbsqlc.McpServerInstallation{}, dbsqlc.McpToolExecution{}, dbsqlc.OAuthAccessToken{},
-	dbsqlc.OAuthClient{}, dbsqlc.OAuthRefreshToken{}, dbsqlc.QueueJob{}, dbsqlc.QueueJobBatch{},
-	dbsqlc.Role{}, dbsqlc.Satellite{}, dbsqlc.SatelliteHeartbeat{}, dbsqlc.SatelliteProcess{},
-	dbsqlc.Session{}, dbsqlc.Team{}, dbsqlc.TeamMember{}, dbsqlc.TeamMetric{}, dbsqlc.User{},
-}
-
-// notData lists the exported structs of gen/dbsqlc that hold no row.
-var notData = map[string]string{
-	"Queries": "holds the connection, no exported field",
+	dbsqlc.AuditLog{}, dbsqlc.AuthKey{}, dbsqlc.DeploymentCredential{}, dbsqlc.DeploymentSetting{},
+	dbsqlc.DynamicOAuthClient{}, dbsqlc.EmailVerificationToken{}, dbsqlc.GlobalSetting{},
+	dbsqlc.GlobalSettingGroup{}, dbsqlc.McpCategory{}, dbsqlc.McpClientActivity{},
+	dbsqlc.McpClientActivityMetric{}, dbsqlc.McpOAuthProvider{}, dbsqlc.McpOAuthToken{}, dbsqlc.McpRequestLog{},
+	dbsqlc.McpServer{}, dbsqlc.McpServerInstallation{}, dbsqlc.McpServerInstance{}, dbsqlc.McpServerLog{},
+	dbsqlc.McpServerVersion{}, dbsqlc.McpToolMetadata{}, dbsqlc.McpUserConfiguration{},
+	dbsqlc.OAuthAccessToken{}, dbsqlc.OAuthAuthorizationCode{}, dbsqlc.OAuthClient{}, dbsqlc.OAuthPendingFlow{},
+	dbsqlc.OAuthRefreshToken{}, dbsqlc.OAuthTeamConsent{}, dbsqlc.PasswordResetToken{}, dbsqlc.QueueJob{},
+	dbsqlc.QueueJobBatch{}, dbsqlc.Role{}, dbsqlc.Satellite{}, dbsqlc.SatelliteCommand{},
+	dbsqlc.SatelliteHeartbeat{}, dbsqlc.SatelliteProcess{}, dbsqlc.SatelliteRegistrationToken{},
+	dbsqlc.SatelliteUsageLog{}, dbsqlc.Session{}, dbsqlc.Team{}, dbsqlc.TeamCloudCredential{},
+	dbsqlc.TeamMember{}, dbsqlc.User{}, dbsqlc.UserPreference{},
 }
 
 // TestModelsNeverSerialiseSecrets marshals every struct of gen/dbsqlc with
@@ -202,6 +247,7 @@ var notData = map[string]string{
 func TestModelsNeverSerialiseSecrets(t *testing.T) {
 	t.Parallel()
 	schema := loadSchemaColumns(t)
+	cfg := loadSQLCConfig(t)
 	src := parseGenerated(t)
 
 	// The tables each struct's fields come from: a model's own table; the
@@ -211,7 +257,7 @@ func TestModelsNeverSerialiseSecrets(t *testing.T) {
 	isModel := map[reflect.Type]bool{}
 	for _, m := range models {
 		typ := reflect.TypeOf(m)
-		table := modelTable(t, typ, schema)
+		table := modelTable(t, typ, schema, cfg.renames)
 		require.NotContains(t, modelOf, table, "two models for table %s", table)
 		modelOf[table], isModel[typ] = typ, true
 		tablesOf[typ] = []string{table}
@@ -230,11 +276,10 @@ func TestModelsNeverSerialiseSecrets(t *testing.T) {
 				tables = append(tables, table)
 			}
 		}
-		// Catalog reads (queries/stats.sql) name no table of the schema;
-		// their fields are still checked against the secret name patterns.
-		if len(tables) == 0 {
-			require.Contains(t, sql, "pg_catalog.", "Queries.%s names no table", method.Name)
-		}
+		// A query that names no table of the schema (the catalog reads of
+		// queries/stats.sql) still has its fields checked against the
+		// secret name patterns.
+		require.NotEmpty(t, strings.TrimSpace(sql), "Queries.%s: no SQL found in its body", method.Name)
 		var types []reflect.Type
 		for j := range method.Type.NumIn() {
 			types = append(types, method.Type.In(j))
@@ -246,7 +291,7 @@ func TestModelsNeverSerialiseSecrets(t *testing.T) {
 			for typ.Kind() == reflect.Slice || typ.Kind() == reflect.Pointer {
 				typ = typ.Elem()
 			}
-			if typ.Kind() != reflect.Struct || typ.PkgPath() != querier.PkgPath() || isModel[typ] {
+			if typ.Kind() != reflect.Struct || typ.PkgPath() != querier.PkgPath() || isModel[typ] || !hasData(typ) {
 				continue
 			}
 			tablesOf[typ] = append(tablesOf[typ], tables...)
@@ -256,8 +301,8 @@ func TestModelsNeverSerialiseSecrets(t *testing.T) {
 	// Every exported struct of the package is marshalled, so a new one
 	// cannot slip past.
 	for _, name := range src.structs {
-		if _, ok := notData[name]; ok {
-			continue
+		if src.dataless[name] {
+			continue // Queries, a :batch query's results: no exported field holds a value
 		}
 		if enum, ok := strings.CutPrefix(name, "Null"); ok && slices.Contains(src.enums, enum) {
 			continue // sqlc's nullable enum wrapper: an enum value, no column (we use pointers)
@@ -304,7 +349,9 @@ func TestModelsNeverSerialiseSecrets(t *testing.T) {
 				if pr.secret {
 					require.NotEmpty(t, pr.needle, "secret field %s (%s) has a type the probe cannot recognise", pr.path, pr.why)
 					require.NotContains(t, string(out), pr.needle, "json.Marshal emits secret field %s (%s): "+
-						"give its column `json:\"-\"` in sqlc.yaml", pr.path, pr.why)
+						"give its column `json:\"-\"` in sqlc.yaml (sqlc tags the fields it traces to the column; "+
+						"an array or computed parameter it cannot trace: name it for no secret column, or, when it "+
+						"holds no secret, exempt \"Type.Field\" in notSecret with the reason)", pr.path, pr.why)
 				} else if pr.needle != "" {
 					require.Contains(t, string(out), pr.needle, "json.Marshal leaves out field %s, which is no secret", pr.path)
 				}
@@ -313,24 +360,72 @@ func TestModelsNeverSerialiseSecrets(t *testing.T) {
 	}
 }
 
-// modelTable returns the table whose columns are the model's db tags.
-func modelTable(t *testing.T, typ reflect.Type, schema schemaColumns) string {
+// modelTable returns the table sqlc generated the model from, by sqlc's
+// naming: the singular of the table's name, renamed by sqlc.yaml's rename:
+// or in CamelCase. Two tables with the same columns
+// (email_verification_tokens, password_reset_tokens) are told apart so.
+func modelTable(t *testing.T, typ reflect.Type, schema schemaColumns, renames map[string]string) string {
 	t.Helper()
+	var found []string
+	for table := range schema.tables {
+		if slices.Contains(modelNames(table, renames), typ.Name()) {
+			found = append(found, table)
+		}
+	}
+	require.Len(t, found, 1, "model %s: want exactly one table named for it (sqlc's singular of the table, "+
+		"or a rename: in sqlc.yaml), found %v", typ.Name(), found)
 	var cols []string
 	for i := range typ.NumField() {
 		cols = append(cols, typ.Field(i).Tag.Get("db"))
 	}
-	for table, tableCols := range schema.tables {
-		if slices.Equal(cols, tableCols) {
-			return table
+	require.Equal(t, schema.tables[found[0]], cols, "model %s has not the columns of table %s", typ.Name(), found[0])
+	return found[0]
+}
+
+// modelNames returns the names sqlc may give the model of table: for each
+// singular the name may have, the rename: sqlc.yaml gives it, or its words
+// in CamelCase (with sqlc's initialism ID).
+func modelNames(table string, renames map[string]string) []string {
+	singulars := []string{table}
+	for _, rule := range []struct{ plural, singular string }{{"ies", "y"}, {"ses", "s"}, {"xes", "x"}, {"ches", "ch"},
+		{"shes", "sh"}, {"s", ""}, {"a", "um"}} {
+		if stem, ok := strings.CutSuffix(table, rule.plural); ok {
+			singulars = append(singulars, stem+rule.singular)
 		}
 	}
-	t.Fatalf("model %s (columns %v) matches no table", typ.Name(), cols)
-	return ""
+	var names []string
+	for _, s := range singulars {
+		if rename, ok := renames[s]; ok {
+			names = append(names, rename)
+			continue
+		}
+		var name strings.Builder
+		for _, word := range strings.Split(s, "_") {
+			if word == "id" {
+				name.WriteString("ID")
+			} else if word != "" {
+				name.WriteString(strings.ToUpper(word[:1]) + word[1:])
+			}
+		}
+		names = append(names, name.String())
+	}
+	return names
+}
+
+// hasData reports whether the struct has an exported field: the ones
+// without (Queries, a :batch query's …BatchResults) hold no row.
+func hasData(typ reflect.Type) bool {
+	for i := range typ.NumField() {
+		if typ.Field(i).IsExported() {
+			return true
+		}
+	}
+	return false
 }
 
 type generatedSource struct {
 	structs    []string          // exported struct type names
+	dataless   map[string]bool   // those of them without an exported field
 	enums      []string          // exported string types
 	methodText map[string]string // Queries method: its SQL and string literals
 }
@@ -346,7 +441,7 @@ func parseGenerated(t *testing.T) generatedSource {
 	fset := token.NewFileSet()
 	var parsed []*ast.File
 	consts := map[string]string{}
-	src := generatedSource{methodText: map[string]string{}}
+	src := generatedSource{methodText: map[string]string{}, dataless: map[string]bool{}}
 	for _, file := range files {
 		f, err := parser.ParseFile(fset, file, nil, parser.SkipObjectResolution)
 		require.NoError(t, err)
@@ -362,8 +457,12 @@ func parseGenerated(t *testing.T) generatedSource {
 					if !spec.Name.IsExported() {
 						continue
 					}
-					if _, ok := spec.Type.(*ast.StructType); ok {
+					if st, ok := spec.Type.(*ast.StructType); ok {
 						src.structs = append(src.structs, spec.Name.Name)
+						src.dataless[spec.Name.Name] = !slices.ContainsFunc(st.Fields.List, func(f *ast.Field) bool {
+							return slices.ContainsFunc(f.Names, (*ast.Ident).IsExported) ||
+								len(f.Names) == 0 // an embedded struct: a sqlc.embed model
+						})
 					}
 					if ident, ok := spec.Type.(*ast.Ident); ok && ident.Name == "string" {
 						src.enums = append(src.enums, spec.Name.Name)
@@ -485,6 +584,16 @@ func (p *prober) setValue(v reflect.Value, name string) string {
 	case v.Type() == reflect.TypeFor[json.RawMessage]():
 		s := "v-" + name + "-secretprobe"
 		v.Set(reflect.ValueOf(json.RawMessage(strconv.Quote(s))))
+		return s
+	case v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8:
+		// bytea: encoding/json writes base64.
+		b := []byte("v-" + name + "-secretprobe")
+		v.Set(reflect.ValueOf(b).Convert(v.Type()))
+		return base64.StdEncoding.EncodeToString(b)
+	case v.Kind() == reflect.Interface && v.NumMethod() == 0:
+		// A column sqlc could not type (interface{}): a string goes in.
+		s := "v-" + name + "-secretprobe"
+		v.Set(reflect.ValueOf(s))
 		return s
 	}
 	switch v.Kind() {

@@ -1,34 +1,27 @@
--- name: GlobalSettingGroupCreate :one
-INSERT INTO global_setting_groups (id, name, description, icon, sort_order)
-VALUES (@id, @name, sqlc.narg('description'), sqlc.narg('icon'), @sort_order)
+-- A setting's value is text; when is_encrypted it is the application's
+-- ciphertext, which stackdb stores and returns untouched.
+
+-- name: GlobalSettingInsert :one
+INSERT INTO global_settings (key, name, value, type, description, is_encrypted, group_id)
+VALUES (@key, sqlc.narg('name'), @value, @type, sqlc.narg('description'), @is_encrypted, sqlc.narg('group_id'))
 RETURNING *;
 
--- name: GlobalSettingGroupGet :one
-SELECT * FROM global_setting_groups WHERE id = @id;
-
--- name: GlobalSettingGroupList :many
-SELECT * FROM global_setting_groups ORDER BY sort_order, name, id;
-
--- name: GlobalSettingGroupUpdate :execrows
-UPDATE global_setting_groups
-SET name        = coalesce(sqlc.narg('name'), name),
-    description = coalesce(sqlc.narg('description'), description),
-    icon        = coalesce(sqlc.narg('icon'), icon),
-    sort_order  = coalesce(sqlc.narg('sort_order'), sort_order),
-    updated_at  = now()
-WHERE id = @id;
-
--- GlobalSettingGroupDelete fails with a foreign key error while settings
--- still belong to the group.
--- name: GlobalSettingGroupDelete :execrows
-DELETE FROM global_setting_groups WHERE id = @id;
-
--- name: GlobalSettingCreate :one
-INSERT INTO global_settings (key, value, type, description, is_encrypted, group_id)
-VALUES (@key, @value, @type, sqlc.narg('description'), @is_encrypted, sqlc.narg('group_id'))
+-- GlobalSettingUpsert sets a setting, creating it if it is missing.
+-- name: GlobalSettingUpsert :one
+INSERT INTO global_settings (key, name, value, type, description, is_encrypted, group_id)
+VALUES (@key, sqlc.narg('name'), @value, @type, sqlc.narg('description'), @is_encrypted, sqlc.narg('group_id'))
+ON CONFLICT (key) DO UPDATE
+SET name         = excluded.name,
+    value        = excluded.value,
+    type         = excluded.type,
+    description  = excluded.description,
+    is_encrypted = excluded.is_encrypted,
+    group_id     = excluded.group_id,
+    updated_at   = now()
 RETURNING *;
 
--- name: GlobalSettingGet :one
+-- GlobalSettingGetByKey looks a setting up by its primary key.
+-- name: GlobalSettingGetByKey :one
 SELECT * FROM global_settings WHERE key = @key;
 
 -- name: GlobalSettingList :many
@@ -37,24 +30,48 @@ SELECT * FROM global_settings ORDER BY key;
 -- name: GlobalSettingListByGroup :many
 SELECT * FROM global_settings WHERE group_id = @group_id::text ORDER BY key;
 
+-- GlobalSettingListGrouped is every setting that belongs to a group, in the
+-- groups' order (sort_order, name), then by key: with GlobalSettingGroupList
+-- it is the settings page in two round trips (DeployStack: one query per
+-- group).
+-- name: GlobalSettingListGrouped :many
+SELECT global_settings.*
+FROM global_settings
+JOIN global_setting_groups g ON g.id = global_settings.group_id
+ORDER BY g.sort_order, g.name, g.id, global_settings.key;
+
+-- GlobalSettingUpdate changes the fields given (nil keeps the value) and
+-- returns the setting. A new value comes with its is_encrypted.
+-- name: GlobalSettingUpdate :one
+UPDATE global_settings
+SET name         = coalesce(sqlc.narg('name'), name),
+    value        = coalesce(sqlc.narg('value'), value),
+    is_encrypted = coalesce(sqlc.narg('is_encrypted'), is_encrypted),
+    type         = coalesce(sqlc.narg('type'), type),
+    description  = coalesce(sqlc.narg('description'), description),
+    group_id     = coalesce(sqlc.narg('group_id'), group_id),
+    updated_at   = now()
+WHERE key = @key
+RETURNING *;
+
+-- GlobalSettingUpdateValue changes a value only, as the settings page does.
 -- name: GlobalSettingUpdateValue :execrows
 UPDATE global_settings SET value = @value, updated_at = now() WHERE key = @key;
 
 -- name: GlobalSettingDelete :execrows
 DELETE FROM global_settings WHERE key = @key;
 
--- GlobalSettingInitDefaults inserts a whole set of default settings in one
--- statement: element i of every array is one setting. Keys that already
--- exist are skipped, never overwritten; the result counts the settings
--- inserted. types holds setting_type names; an empty description or group id
--- is NULL. All arrays must have the same length (a short keys, values, types
--- or is_encrypted array fails with a not-null error). ROWS FROM (unnest(a),
--- unnest(b), ...) is unnest(a, b, ...) in a form sqlc's catalog knows; both
--- pad shorter arrays with NULLs.
--- name: GlobalSettingInitDefaults :execrows
-INSERT INTO global_settings (key, value, type, description, is_encrypted, group_id)
-SELECT d.key, d.value, d.type::setting_type, nullif(d.description, ''), d.is_encrypted, nullif(d.group_id, '')
-FROM ROWS FROM (unnest(@keys::text[]), unnest(@values::text[]), unnest(@types::text[]),
+-- GlobalSettingInsertManyIfMissing is the start-up initialisation of the
+-- defaults, in one statement: element i of every array is one setting. Keys
+-- that already exist are skipped, never overwritten (an administrator's
+-- value survives restarts); rows affected counts the settings inserted. An
+-- empty name, description or group id is NULL. All arrays must have the
+-- same length: ROWS FROM pads a shorter one with NULLs, and a NULL key,
+-- value, type or is_encrypted fails the insert with a not-null error.
+-- name: GlobalSettingInsertManyIfMissing :execrows
+INSERT INTO global_settings (key, name, value, type, description, is_encrypted, group_id)
+SELECT d.key, nullif(d.name, ''), d.value, d.type, nullif(d.description, ''), d.is_encrypted, nullif(d.group_id, '')
+FROM ROWS FROM (unnest(@keys::text[]), unnest(@names::text[]), unnest(@values::text[]), unnest(@types::text[]),
                 unnest(@descriptions::text[]), unnest(@is_encrypted::boolean[]), unnest(@group_ids::text[]))
-     AS d(key, value, type, description, is_encrypted, group_id)
+     AS d(key, name, value, type, description, is_encrypted, group_id)
 ON CONFLICT (key) DO NOTHING;

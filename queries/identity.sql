@@ -1,22 +1,12 @@
 -- IdentitySequencesReset moves the sequence of every identity column past
 -- the largest id of its table, so inserts without an id do not collide with
--- rows inserted with explicit ids (the legacy importer calls it after
--- loading). A sequence never moves backwards: it also stays past the last
--- value it handed out, including to inserts not yet committed. Returns the
--- id each table's next insert gets. Keep the list in step with the identity
--- columns of the schema (TestIdentitySequencesResetCoversEveryIdentity).
+-- rows inserted with explicit ids. A sequence never moves backwards: it also
+-- stays past the last value it handed out, including to inserts not yet
+-- committed. Returns the id each table's next insert gets. Keep the list in
+-- step with the identity columns of the schema
+-- (TestIdentitySequencesResetCoversEveryIdentity).
 -- name: IdentitySequencesReset :one
-SELECT setval(pg_get_serial_sequence('mcp_tool_executions', 'id'),
-              greatest((SELECT max(id) FROM mcp_tool_executions),
-                       pg_sequence_last_value(pg_get_serial_sequence('mcp_tool_executions', 'id')::regclass),
-                       0) + 1,
-              false) AS mcp_tool_executions_next_id,
-       setval(pg_get_serial_sequence('team_metrics', 'id'),
-              greatest((SELECT max(id) FROM team_metrics),
-                       pg_sequence_last_value(pg_get_serial_sequence('team_metrics', 'id')::regclass),
-                       0) + 1,
-              false) AS team_metrics_next_id,
-       setval(pg_get_serial_sequence('audit_logs', 'id'),
+SELECT setval(pg_get_serial_sequence('audit_logs', 'id'),
               greatest((SELECT max(id) FROM audit_logs),
                        pg_sequence_last_value(pg_get_serial_sequence('audit_logs', 'id')::regclass),
                        0) + 1,

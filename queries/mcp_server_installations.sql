@@ -1,45 +1,60 @@
--- name: McpServerInstallationCreate :one
-INSERT INTO mcp_server_installations (id, team_id, server_id, created_by, installation_name, installation_type,
-                                      user_environment_variables)
-VALUES (@id, @team_id, @server_id, @created_by, @installation_name, @installation_type,
-        sqlc.narg('user_environment_variables')::jsonb)
+-- name: McpServerInstallationInsert :one
+INSERT INTO mcp_server_installations (
+    id, team_id, server_id, created_by, installation_name, installation_type,
+    team_args, team_env, team_headers, team_url_query_params, settings, satellite_id
+) VALUES (
+    @id, @team_id, @server_id, @created_by, @installation_name, @installation_type,
+    sqlc.narg('team_args'), sqlc.narg('team_env'), sqlc.narg('team_headers'), sqlc.narg('team_url_query_params'),
+    coalesce(sqlc.narg('settings')::jsonb, '{}'::jsonb), sqlc.narg('satellite_id')
+)
 RETURNING *;
 
+-- McpServerInstallationGetByID returns a team's installation with its
+-- catalog server, in one round trip (DeployStack reads the installation,
+-- then the server). An installation of another team is not found.
 -- name: McpServerInstallationGetByID :one
-SELECT * FROM mcp_server_installations WHERE id = @id;
+SELECT sqlc.embed(i), sqlc.embed(s)
+FROM mcp_server_installations i
+JOIN mcp_servers s ON s.id = i.server_id
+WHERE i.id = @id AND i.team_id = @team_id;
 
--- McpServerInstallationListWithServers returns a team's installations, each
--- with its catalog server, in one query, by installation name.
--- name: McpServerInstallationListWithServers :many
-SELECT sqlc.embed(mcp_server_installations), sqlc.embed(mcp_servers)
-FROM mcp_server_installations
-JOIN mcp_servers ON mcp_servers.id = mcp_server_installations.server_id
-WHERE mcp_server_installations.team_id = @team_id
-ORDER BY mcp_server_installations.installation_name, mcp_server_installations.id;
+-- McpServerInstallationListByTeam returns a team's installations with their
+-- servers, by name, in one query (mcp_installations_team_name_idx).
+-- name: McpServerInstallationListByTeam :many
+SELECT sqlc.embed(i), sqlc.embed(s)
+FROM mcp_server_installations i
+JOIN mcp_servers s ON s.id = i.server_id
+WHERE i.team_id = @team_id
+ORDER BY i.installation_name, i.id;
 
--- McpServerInstallationSetEnv replaces the whole environment document (a
--- JSON object of name -> value; nil stores NULL).
--- name: McpServerInstallationSetEnv :execrows
-UPDATE mcp_server_installations
-SET user_environment_variables = sqlc.narg('user_environment_variables')::jsonb,
-    updated_at                 = now()
-WHERE id = @id;
+-- McpServerInstallationListByTeamServer returns a team's installations of
+-- one server (is it installed already?), mcp_installations_team_server_idx.
+-- name: McpServerInstallationListByTeamServer :many
+SELECT * FROM mcp_server_installations
+WHERE team_id = @team_id AND server_id = @server_id
+ORDER BY created_at, id;
 
--- McpServerInstallationMergeEnv merges a JSON object into the environment
--- document, JSON merge patch style at the top level: keys of patch overwrite,
--- a null value removes its key, other keys stay. A nil patch changes nothing
--- but a NULL document becomes {}.
--- name: McpServerInstallationMergeEnv :execrows
-UPDATE mcp_server_installations
-SET user_environment_variables = jsonb_strip_nulls(coalesce(user_environment_variables, '{}'::jsonb)
-                                                   || coalesce(sqlc.narg('patch')::jsonb, '{}'::jsonb)),
-    updated_at                 = now()
-WHERE id = @id;
+-- McpServerInstallationUpdate changes the given fields of a team's
+-- installation and bumps updated_at; a nil (NULL) field keeps its value.
+-- name: McpServerInstallationUpdate :one
+UPDATE mcp_server_installations SET
+    installation_name = coalesce(sqlc.narg('installation_name')::text, installation_name),
+    team_args = coalesce(sqlc.narg('team_args')::jsonb, team_args),
+    team_env = coalesce(sqlc.narg('team_env')::jsonb, team_env),
+    team_headers = coalesce(sqlc.narg('team_headers')::jsonb, team_headers),
+    team_url_query_params = coalesce(sqlc.narg('team_url_query_params')::jsonb, team_url_query_params),
+    settings = coalesce(sqlc.narg('settings')::jsonb, settings),
+    satellite_id = coalesce(sqlc.narg('satellite_id')::text, satellite_id),
+    updated_at = now()
+WHERE id = @id AND team_id = @team_id
+RETURNING *;
 
--- McpServerInstallationTouchLastUsed records use; it is not a change of the
--- installation, so updated_at stays.
--- name: McpServerInstallationTouchLastUsed :execrows
+-- McpServerInstallationUpdateLastUsed stamps the installation as used now.
+-- name: McpServerInstallationUpdateLastUsed :execrows
 UPDATE mcp_server_installations SET last_used_at = now() WHERE id = @id;
 
+-- McpServerInstallationDelete removes a team's installation and, by ON
+-- DELETE CASCADE, its user configurations, tools, tokens, logs and
+-- instances.
 -- name: McpServerInstallationDelete :execrows
-DELETE FROM mcp_server_installations WHERE id = @id;
+DELETE FROM mcp_server_installations WHERE id = @id AND team_id = @team_id;

@@ -1,12 +1,14 @@
--- A batch's counters and status are kept by the job queries (JobComplete,
--- JobFail, JobReclaimStuck) in the statement that finishes each job: when
--- completed_jobs + failed_jobs reaches total_jobs the batch is completed,
--- or failed if any of its jobs failed. total_jobs must be the number of
--- jobs enqueued with the batch's id.
--- name: JobBatchCreate :one
+-- Job batches (DeployStack: queueJobBatches). A batch's counters, status and
+-- completed_at are kept by the job queries (JobComplete, JobFail,
+-- JobRetryStuck) in the statement that finishes each of its jobs: pending
+-- until the first job finishes, processing until completed_jobs +
+-- failed_jobs reaches total_jobs, then completed, or failed if any job
+-- failed. total_jobs must be the number of jobs inserted with the batch's id.
+
+-- name: JobBatchInsert :one
 INSERT INTO queue_job_batches (id, type, total_jobs, metadata)
 VALUES (@id, @type, @total_jobs, sqlc.narg('metadata'))
 RETURNING *;
 
--- name: JobBatchGet :one
+-- name: JobBatchGetByID :one
 SELECT * FROM queue_job_batches WHERE id = @id;

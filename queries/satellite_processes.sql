@@ -1,76 +1,67 @@
--- SatelliteProcessStart records a new process in 'starting'. From there each
--- transition is one UPDATE guarded by the states it may leave; it reports
--- rows affected, so 0 means the process is missing or the move is illegal,
--- and nothing changed:
---
---   starting -> running                       SatelliteProcessMarkRunning
---   starting | running -> stopping            SatelliteProcessMarkStopping
---   stopping -> stopped                       SatelliteProcessMarkStopped
---   starting | running -> crashed             SatelliteProcessMarkCrashed
---   crashed | stopped -> starting             SatelliteProcessRestart
--- name: SatelliteProcessStart :one
-INSERT INTO satellite_processes (id, satellite_id, installation_id, team_id, process_id, status, started_at)
-VALUES (@id, @satellite_id, @installation_id, @team_id, @process_id, 'starting', now())
+-- Processes are upserted by SatelliteUpdateHeartbeat (queries/heartbeat.sql)
+-- and moved through their states by the satellite's events. Every update is
+-- scoped to the reporting satellite, where DeployStack's events match the id
+-- alone.
+
+-- name: SatelliteProcessInsert :one
+INSERT INTO satellite_processes (id, satellite_id, installation_id, server_name, team_id, status)
+VALUES (@id, @satellite_id, sqlc.narg('installation_id'), @server_name, @team_id, @status)
 RETURNING *;
 
 -- name: SatelliteProcessGetByID :one
 SELECT * FROM satellite_processes WHERE id = @id;
 
--- name: SatelliteProcessMarkRunning :execrows
-UPDATE satellite_processes
-SET status = 'running', updated_at = now()
-WHERE id = @id AND status = 'starting';
-
--- name: SatelliteProcessMarkStopping :execrows
-UPDATE satellite_processes
-SET status = 'stopping', updated_at = now()
-WHERE id = @id AND status IN ('starting', 'running');
-
--- name: SatelliteProcessMarkStopped :execrows
-UPDATE satellite_processes
-SET status = 'stopped', stopped_at = now(), updated_at = now()
-WHERE id = @id AND status = 'stopping';
-
--- name: SatelliteProcessMarkCrashed :execrows
-UPDATE satellite_processes
-SET status = 'crashed', error_message = @error_message::text, stopped_at = now(), updated_at = now()
-WHERE id = @id AND status IN ('starting', 'running');
-
--- SatelliteProcessRestart starts a crashed or stopped process again: it
--- counts the restart, clears stopped_at, error_message and health_status,
--- restarts started_at and takes the new process_id when given.
--- name: SatelliteProcessRestart :execrows
-UPDATE satellite_processes
-SET status        = 'starting',
-    restart_count = restart_count + 1,
-    process_id    = coalesce(sqlc.narg('process_id'), process_id),
-    started_at    = now(),
-    stopped_at    = NULL,
-    error_message = NULL,
-    health_status = NULL,
-    updated_at    = now()
-WHERE id = @id AND status IN ('crashed', 'stopped');
-
--- SatelliteProcessListRunningBySatellite reads
--- satellite_processes_satellite_id_status_idx.
--- name: SatelliteProcessListRunningBySatellite :many
+-- SatelliteProcessListBySatellite lists a satellite's processes, all or
+-- those in status.
+-- name: SatelliteProcessListBySatellite :many
 SELECT * FROM satellite_processes
-WHERE satellite_id = @satellite_id AND status = 'running'
-ORDER BY started_at, id;
+WHERE satellite_id = @satellite_id
+  AND (sqlc.narg('status')::process_status IS NULL OR status = sqlc.narg('status')::process_status)
+ORDER BY server_name, id;
 
--- name: SatelliteProcessGetRestartCount :one
-SELECT restart_count FROM satellite_processes WHERE id = @id;
+-- SatelliteProcessListByTeam lists a team's processes, all or those in
+-- status.
+-- name: SatelliteProcessListByTeam :many
+SELECT * FROM satellite_processes
+WHERE team_id = @team_id
+  AND (sqlc.narg('status')::process_status IS NULL OR status = sqlc.narg('status')::process_status)
+ORDER BY server_name, id;
 
--- SatelliteProcessSumRestartsByInstallation totals the restarts of all of an
--- installation's processes (0 when it has none).
--- name: SatelliteProcessSumRestartsByInstallation :one
-SELECT coalesce(sum(restart_count), 0)::bigint AS restarts
-FROM satellite_processes
-WHERE installation_id = @installation_id;
-
--- SatelliteProcessUpdateHealth sets health_status ('healthy', 'unhealthy' or
--- 'unknown'; anything else is a check violation).
--- name: SatelliteProcessUpdateHealth :execrows
+-- SatelliteProcessUpdateRunning records mcp.server.started / respawned /
+-- restarted: running and healthy with the new pid, started now, any old
+-- error cleared.
+-- name: SatelliteProcessUpdateRunning :one
 UPDATE satellite_processes
-SET health_status = @health_status::text, updated_at = now()
-WHERE id = @id;
+SET status        = 'running',
+    health_status = 'healthy',
+    process_pid   = sqlc.narg('process_pid'),
+    local_port    = coalesce(sqlc.narg('local_port'), local_port),
+    started_at    = @started_at,
+    error_message = NULL,
+    updated_at    = now()
+WHERE id = @id AND satellite_id = @satellite_id
+RETURNING *;
+
+-- SatelliteProcessUpdateStopped records mcp.server.dormant: stopped,
+-- health unknown.
+-- name: SatelliteProcessUpdateStopped :one
+UPDATE satellite_processes
+SET status = 'stopped', health_status = 'unknown', stopped_at = @stopped_at, updated_at = now()
+WHERE id = @id AND satellite_id = @satellite_id
+RETURNING *;
+
+-- SatelliteProcessFail records mcp.server.crashed: failed and unhealthy,
+-- with the error.
+-- name: SatelliteProcessFail :one
+UPDATE satellite_processes
+SET status        = 'failed',
+    health_status = 'unhealthy',
+    error_message = @error_message,
+    stopped_at    = @stopped_at,
+    updated_at    = now()
+WHERE id = @id AND satellite_id = @satellite_id
+RETURNING *;
+
+-- SatelliteProcessDeleteByTeam removes a team's processes (user deletion).
+-- name: SatelliteProcessDeleteByTeam :execrows
+DELETE FROM satellite_processes WHERE team_id = @team_id;

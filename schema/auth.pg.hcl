@@ -1,10 +1,5 @@
-// Authentication: roles, users and their sessions
-// (legacy tables roles, authUser, authSession).
-
-enum "auth_type" {
-  schema = schema.public
-  values = ["email_signup", "github"]
-}
+// Authentication: roles, users, sessions, keys and the email/password token tables (auth.ts).
+// Generated once from DeployStack's real model; edit by hand from here on.
 
 table "roles" {
   schema = schema.public
@@ -18,10 +13,8 @@ table "roles" {
     type = text
     null = true
   }
-  // A JSON array of permission names.
   column "permissions" {
-    type    = jsonb
-    default = sql("'[]'::jsonb")
+    type = jsonb
   }
   column "is_system_role" {
     type    = boolean
@@ -47,6 +40,7 @@ table "roles" {
   }
 }
 
+// DeployStack: authUser.
 table "users" {
   schema = schema.public
   column "id" {
@@ -59,7 +53,7 @@ table "users" {
     type = text
   }
   column "auth_type" {
-    type = enum.auth_type
+    type = text
   }
   column "first_name" {
     type = text
@@ -77,20 +71,13 @@ table "users" {
     type = text
     null = true
   }
+  column "role_id" {
+    type = text
+    null = true
+  }
   column "email_verified" {
     type    = boolean
     default = false
-  }
-  column "role_id" {
-    type = text
-  }
-  column "created_at" {
-    type    = timestamptz
-    default = sql("now()")
-  }
-  column "updated_at" {
-    type    = timestamptz
-    default = sql("now()")
   }
   primary_key {
     columns = [column.id]
@@ -100,33 +87,33 @@ table "users" {
     ref_columns = [table.roles.column.id]
     on_delete   = NO_ACTION
   }
-  index "users_username_key" {
-    unique  = true
-    columns = [column.username]
-  }
-  // Exact-case uniqueness, as in the legacy database.
   index "users_email_key" {
     unique  = true
     columns = [column.email]
-  }
-  // Case-insensitive lookup by email (UserGetByEmail).
-  index "users_email_lower_idx" {
-    on {
-      expr = "lower(email)"
-    }
   }
   index "users_github_id_key" {
     unique  = true
     columns = [column.github_id]
   }
-  index "users_role_id_idx" {
-    columns = [column.role_id]
+  // stackdb: UserGetByEmail and UserGetByLogin match lower(email), as
+  // DeployStack lowercases every email it writes and looks up. Not unique:
+  // users_email_key is the real constraint, and rows written before
+  // lowercasing may differ in case only.
+  index "users_lower_email_idx" {
+    on {
+      expr = "lower(email)"
+    }
+  }
+  // stackdb: UserGetByLogin matches the username too. Not unique: the real
+  // username has no unique key.
+  index "users_username_idx" {
+    columns = [column.username]
   }
 }
 
+// DeployStack: authSession.
 table "sessions" {
   schema = schema.public
-  // The session id is the bearer credential the session cookie carries.
   column "id" {
     type    = text
     comment = "secret: the session token the cookie carries"
@@ -134,6 +121,7 @@ table "sessions" {
   column "user_id" {
     type = text
   }
+  // DeployStack stores epoch MILLISECONDS (Date.now()+30d in routes/auth/loginEmail.ts).
   column "expires_at" {
     type = timestamptz
   }
@@ -145,11 +133,112 @@ table "sessions" {
     ref_columns = [table.users.column.id]
     on_delete   = CASCADE
   }
+  // stackdb: SessionDeleteByUser (sign out everywhere, password reset) and
+  // the cascade from users.
   index "sessions_user_id_idx" {
     columns = [column.user_id]
   }
-  // Expired-session sweeps (SessionDeleteExpired).
+  // stackdb: SessionDeleteExpired, the periodic sweep.
   index "sessions_expires_at_idx" {
     columns = [column.expires_at]
+  }
+}
+
+// DeployStack: authKey.
+table "auth_keys" {
+  schema = schema.public
+  column "id" {
+    type = text
+  }
+  column "user_id" {
+    type = text
+  }
+  column "primary_key" {
+    type = text
+  }
+  column "hashed_password" {
+    type = text
+    null = true
+  }
+  // DeployStack stores epoch number (legacy Lucia key; bigint in PG since 0001).
+  column "expires" {
+    type = timestamptz
+    null = true
+  }
+  primary_key {
+    columns = [column.id]
+  }
+  foreign_key "auth_keys_user_id_fkey" {
+    columns     = [column.user_id]
+    ref_columns = [table.users.column.id]
+    on_delete   = CASCADE
+  }
+}
+
+// DeployStack: emailVerificationTokens.
+table "email_verification_tokens" {
+  schema = schema.public
+  column "id" {
+    type = text
+  }
+  column "user_id" {
+    type = text
+  }
+  column "token_hash" {
+    type = text
+  }
+  column "expires_at" {
+    type = timestamptz
+  }
+  column "created_at" {
+    type    = timestamptz
+    default = sql("now()")
+  }
+  primary_key {
+    columns = [column.id]
+  }
+  foreign_key "email_verification_tokens_user_id_fkey" {
+    columns     = [column.user_id]
+    ref_columns = [table.users.column.id]
+    on_delete   = CASCADE
+  }
+  // stackdb: the insert replaces the user's earlier tokens, and the cascade
+  // from users.
+  index "email_verification_tokens_user_id_idx" {
+    columns = [column.user_id]
+  }
+}
+
+// DeployStack: passwordResetTokens.
+table "password_reset_tokens" {
+  schema = schema.public
+  column "id" {
+    type = text
+  }
+  column "user_id" {
+    type = text
+  }
+  column "token_hash" {
+    type = text
+  }
+  column "expires_at" {
+    type = timestamptz
+  }
+  column "created_at" {
+    type    = timestamptz
+    default = sql("now()")
+  }
+  primary_key {
+    columns = [column.id]
+  }
+  foreign_key "password_reset_tokens_user_id_fkey" {
+    columns     = [column.user_id]
+    ref_columns = [table.users.column.id]
+    on_delete   = CASCADE
+  }
+  // stackdb: the insert replaces the user's earlier tokens, and the cascade
+  // from users.
+  index "password_reset_tokens_user_id_idx" {
+    columns = [column.user_id]
   }
 }

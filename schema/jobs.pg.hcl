@@ -1,10 +1,12 @@
-// The job queue and job batches (legacy queueJobs, queueJobBatches).
+// The job queue: jobs and batches (jobs.ts).
+// Generated once from DeployStack's real model; edit by hand from here on.
 
 enum "job_status" {
   schema = schema.public
   values = ["pending", "processing", "completed", "failed"]
 }
 
+// DeployStack: queueJobBatches.
 table "queue_job_batches" {
   schema = schema.public
   column "id" {
@@ -14,8 +16,7 @@ table "queue_job_batches" {
     type = text
   }
   column "total_jobs" {
-    type    = integer
-    default = 0
+    type = integer
   }
   column "completed_jobs" {
     type    = integer
@@ -37,18 +38,22 @@ table "queue_job_batches" {
     type    = timestamptz
     default = sql("now()")
   }
-  column "updated_at" {
-    type    = timestamptz
-    default = sql("now()")
+  column "completed_at" {
+    type = timestamptz
+    null = true
   }
   primary_key {
     columns = [column.id]
   }
-  check "queue_job_batches_counters" {
-    expr = "total_jobs >= 0 AND completed_jobs >= 0 AND failed_jobs >= 0"
+  index "job_batches_status_idx" {
+    columns = [column.status]
+  }
+  index "job_batches_created_at_idx" {
+    columns = [column.created_at]
   }
 }
 
+// DeployStack: queueJobs.
 table "queue_jobs" {
   schema = schema.public
   column "id" {
@@ -64,9 +69,9 @@ table "queue_jobs" {
     type    = enum.job_status
     default = "pending"
   }
-  column "priority" {
-    type    = integer
-    default = 0
+  column "scheduled_for" {
+    type    = timestamptz
+    default = sql("now()")
   }
   column "attempts" {
     type    = integer
@@ -75,18 +80,6 @@ table "queue_jobs" {
   column "max_attempts" {
     type    = integer
     default = 3
-  }
-  column "scheduled_for" {
-    type    = timestamptz
-    default = sql("now()")
-  }
-  column "started_at" {
-    type = timestamptz
-    null = true
-  }
-  column "completed_at" {
-    type = timestamptz
-    null = true
   }
   column "error" {
     type = text
@@ -108,43 +101,42 @@ table "queue_jobs" {
     type    = timestamptz
     default = sql("now()")
   }
+  column "completed_at" {
+    type = timestamptz
+    null = true
+  }
   primary_key {
     columns = [column.id]
   }
   foreign_key "queue_jobs_batch_id_fkey" {
     columns     = [column.batch_id]
     ref_columns = [table.queue_job_batches.column.id]
-    on_delete   = SET_NULL
+    on_delete   = CASCADE
   }
-  // Claiming: the due pending jobs by priority, then age, then id: the
-  // whole ORDER BY of JobClaimNext, so the LIMIT stops after N rows instead
-  // of sorting every job of a bulk enqueue (same priority and scheduled_for)
-  // by id first.
-  index "queue_jobs_claim_idx" {
-    on {
-      column = column.priority
-      desc   = true
-    }
-    on {
-      column = column.scheduled_for
-    }
-    on {
-      column = column.id
-    }
-    where = "status = 'pending'::job_status"
-  }
-  // Reclaiming stuck jobs.
-  index "queue_jobs_processing_idx" {
-    columns = [column.started_at]
-    where   = "status = 'processing'::job_status"
-  }
-  index "queue_jobs_status_scheduled_for_idx" {
+  index "jobs_status_scheduled_idx" {
     columns = [column.status, column.scheduled_for]
   }
-  index "queue_jobs_batch_id_idx" {
+  index "jobs_type_idx" {
+    columns = [column.type]
+  }
+  index "jobs_created_at_idx" {
+    columns = [column.created_at]
+  }
+  index "jobs_batch_id_idx" {
     columns = [column.batch_id]
   }
-  check "queue_jobs_attempts" {
-    expr = "attempts >= 0 AND max_attempts >= 1"
+  // stackdb: JobClaim takes the due pending jobs in (scheduled_for, id)
+  // order. Holding only the pending jobs, in exactly that order, the LIMIT
+  // reads just the rows it claims, however many finished jobs the table
+  // keeps.
+  index "queue_jobs_claim_idx" {
+    columns = [column.scheduled_for, column.id]
+    where   = "status = 'pending'::job_status"
+  }
+  // stackdb: JobRetryStuck finds the jobs processing since before a cutoff;
+  // a processing job's updated_at is the time it was claimed.
+  index "queue_jobs_processing_idx" {
+    columns = [column.updated_at]
+    where   = "status = 'processing'::job_status"
   }
 }

@@ -41,7 +41,7 @@ func Example() {
 	defer pool.Close()
 	q := stackdb.New(pool)
 
-	_, err = q.RoleCreate(ctx, dbsqlc.RoleCreateParams{ID: "role_member", Name: "member", Permissions: json.RawMessage(`[]`)})
+	_, err = q.RoleInsert(ctx, dbsqlc.RoleInsertParams{ID: "role_member", Name: "member", Permissions: json.RawMessage(`[]`)})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -25,7 +25,7 @@ func TestPoolIsFreshAndMigrated(t *testing.T) {
 	require.NoError(t, b.QueryRow(ctx, "SELECT current_database()").Scan(&dbB))
 	require.NotEqual(t, dbA, dbB, "each call gets its own database")
 
-	_, err := a.Exec(ctx, "INSERT INTO roles (id, name) VALUES ('r1', 'admin')")
+	_, err := a.Exec(ctx, "INSERT INTO roles (id, name, permissions) VALUES ('r1', 'admin', '[]')")
 	require.NoError(t, err)
 	var n int
 	require.NoError(t, b.QueryRow(ctx, "SELECT count(*) FROM roles").Scan(&n))
@@ -67,7 +67,7 @@ func TestURLIsDistinctMigratedDatabase(t *testing.T) {
 		var roles int
 		require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM roles WHERE id = 'r1'").Scan(&roles))
 		require.Zero(t, roles, "call %d: nothing an earlier database was given", i)
-		_, err = pool.Exec(ctx, "INSERT INTO roles (id, name) VALUES ('r1', 'admin')")
+		_, err = pool.Exec(ctx, "INSERT INTO roles (id, name, permissions) VALUES ('r1', 'admin', '[]')")
 		require.NoError(t, err, "call %d", i)
 	}
 	require.Len(t, seen, 2*n)

@@ -3,7 +3,9 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -17,10 +19,12 @@ func (a *app) genLegacyCmd() *cobra.Command {
 	var out string
 	opts := legacygen.Options{Rows: 100_000, Seed: 1}
 	cmd := &cobra.Command{
-		Use:   "gen-legacy --out FILE [--rows N] [--seed S]",
-		Short: "Write a synthetic legacy SQLite database (deterministic; for import tests and benchmarks)",
-		Long: "Write a new SQLite file with the legacy schema, every table filled with realistic,\n" +
-			"referentially consistent rows. The same --seed and --rows give the same rows.",
+		Use:   "gen-legacy --out FILE [--rows N] [--seed S] [--defects]",
+		Short: "Write a synthetic DeployStack SQLite database (deterministic; for import tests and benchmarks)",
+		Long: "Write a new SQLite file in DeployStack's real last SQLite layout, every table filled with\n" +
+			"realistic, referentially consistent rows and every value of every value set.\n" +
+			"The same --seed and --rows give the same rows. --defects adds the defects real files\n" +
+			"hold (dangling references, values outside a value set, duplicates, invalid JSON).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := legacy.CheckDriver(); err != nil {
@@ -48,12 +52,21 @@ func (a *app) genLegacyCmd() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Wrote %d rows to %s in %s (seed %d).\n", st.Total, out, elapsed.Round(time.Millisecond), opts.Seed)
+			if len(st.Defects) > 0 {
+				kinds := slices.Sorted(maps.Keys(st.Defects))
+				parts := make([]string, len(kinds))
+				for i, k := range kinds {
+					parts[i] = fmt.Sprintf("%s %d", k, st.Defects[k])
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Defects: %s.\n", strings.Join(parts, ", "))
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "SQLite file to create (must not exist)")
 	cmd.Flags().IntVar(&opts.Rows, "rows", opts.Rows, fmt.Sprintf("approximate total number of rows (at least %d)", legacygen.MinRows))
 	cmd.Flags().Int64Var(&opts.Seed, "seed", opts.Seed, "random seed")
+	cmd.Flags().BoolVar(&opts.Defects, "defects", false, "add the defects real DeployStack files hold")
 	_ = cmd.MarkFlagRequired("out")
 	return cmd
 }

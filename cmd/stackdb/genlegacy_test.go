@@ -28,7 +28,9 @@ func TestGenLegacy(t *testing.T) {
 	out, err := runGenLegacy(t, "--rows", "5000", "--seed", "3", "--out", path)
 	require.NoError(t, err)
 	t.Log("\n" + out)
-	require.Regexp(t, `mcpToolExecutions\s+\d+\s+[\d.]+%`, out)
+	require.Regexp(t, `satelliteUsageLogs\s+\d+\s+[\d.]+%`, out)
+	require.Regexp(t, `satelliteHeartbeats\s+\d+\s+[\d.]+%`, out)
+	require.NotContains(t, out, "Defects")
 	require.Regexp(t, `Wrote \d+ rows to .*legacy\.db in .* \(seed 3\)\.`, out)
 
 	db, err := legacy.Open(path)
@@ -37,6 +39,11 @@ func TestGenLegacy(t *testing.T) {
 	var users int
 	require.NoError(t, db.QueryRow(`SELECT count(*) FROM authUser`).Scan(&users))
 	require.Positive(t, users)
+
+	// --defects adds them and says which.
+	out, err = runGenLegacy(t, "--rows", "5000", "--seed", "3", "--defects", "--out", filepath.Join(t.TempDir(), "defects.db"))
+	require.NoError(t, err)
+	require.Contains(t, out, "Defects: dangling_reference 2, duplicate 4, invalid_json 1, outside_value_set 3.")
 
 	// The file exists now: a second run refuses to overwrite it.
 	_, err = runGenLegacy(t, "--rows", "5000", "--out", path)

@@ -25,6 +25,7 @@ func (a *app) importSQLiteCmd() *cobra.Command {
 	var (
 		from, to, onError, rejectedPath string
 		truncate, asJSON, dryRun        bool
+		maps                            []string
 	)
 	cmd := &cobra.Command{
 		Use:   "import-sqlite --from legacy.db [--to URL | --dry-run]",
@@ -46,6 +47,14 @@ removed afterwards: it checks a file and touches no database.`,
 			mode, err := parseMode(onError)
 			if err != nil {
 				return err
+			}
+			var valueMaps []importer.ValueMap
+			for _, s := range maps {
+				m, err := importer.ParseValueMap(s)
+				if err != nil {
+					return fmt.Errorf("--map: %w", err)
+				}
+				valueMaps = append(valueMaps, m)
 			}
 			if mode == importer.Skip && rejectedPath == "" {
 				rejectedPath = from + ".rejected.jsonl"
@@ -73,7 +82,7 @@ removed afterwards: it checks a file and touches no database.`,
 			}
 			progress := newProgress(cmd.ErrOrStderr(), asJSON)
 			report, runErr := importer.Run(ctx, importer.Options{
-				From: from, To: ws.url, OnError: mode, Truncate: truncate, Progress: progress.event,
+				From: from, To: ws.url, OnError: mode, Truncate: truncate, Progress: progress.event, Map: valueMaps,
 			})
 			progress.wait()
 			if report != nil && len(report.Rejected) > 0 {
@@ -100,6 +109,7 @@ removed afterwards: it checks a file and touches no database.`,
 	cmd.Flags().StringVar(&rejectedPath, "rejected", "", "with --on-error=skip: JSON-lines file for rejected rows (default: FROM.rejected.jsonl)")
 	cmd.Flags().BoolVar(&truncate, "truncate", false, "empty the target's application tables first (refused otherwise when they hold data)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a machine-readable summary on stdout")
+	cmd.Flags().StringArrayVar(&maps, "map", nil, "table.column=from:to: import the legacy value from as to, before checking it (repeatable)")
 	_ = cmd.MarkFlagRequired("from")
 	cmd.MarkFlagsMutuallyExclusive("to", "dry-run")
 	return cmd
@@ -224,6 +234,9 @@ func writeTextReport(out io.Writer, r *importer.Report, rejectedPath string) {
 	for _, s := range r.Skipped {
 		fmt.Fprintf(out, "skipped %s: %s\n", s.Table, s.Reason)
 	}
+	for _, m := range r.Mapped {
+		fmt.Fprintf(out, "mapped %s: %d value(s)\n", m.Map, m.Count)
+	}
 	if len(r.Defects) > 0 {
 		fmt.Fprintf(out, "\n%d defect(s):\n", len(r.Defects))
 		for _, d := range r.Defects {
@@ -253,7 +266,13 @@ type jsonReport struct {
 	RejectedFile string        `json:"rejected_file,omitempty"`
 	Tables       []jsonTable   `json:"tables"`
 	Skipped      []jsonSkipped `json:"skipped"`
+	Mapped       []jsonMapped  `json:"mapped"`
 	Defects      []jsonDefect  `json:"defects"`
+}
+
+type jsonMapped struct {
+	Map   string `json:"map"` // table.column=from:to
+	Count int64  `json:"count"`
 }
 
 type jsonTable struct {
@@ -285,7 +304,7 @@ type jsonDefect struct {
 func writeJSONReport(out io.Writer, r *importer.Report, rejectedPath string, runErr error) error {
 	j := jsonReport{
 		Source: r.Source, Mode: r.Mode.String(), Committed: r.Committed, Seconds: r.Duration.Seconds(),
-		Tables: []jsonTable{}, Skipped: []jsonSkipped{}, Defects: []jsonDefect{},
+		Tables: []jsonTable{}, Skipped: []jsonSkipped{}, Mapped: []jsonMapped{}, Defects: []jsonDefect{},
 	}
 	if runErr != nil {
 		j.Error = runErr.Error()
@@ -301,6 +320,9 @@ func writeJSONReport(out io.Writer, r *importer.Report, rejectedPath string, run
 	}
 	for _, s := range r.Skipped {
 		j.Skipped = append(j.Skipped, jsonSkipped{s.Table, s.Reason})
+	}
+	for _, m := range r.Mapped {
+		j.Mapped = append(j.Mapped, jsonMapped{m.Map.String(), m.Count})
 	}
 	for _, d := range r.Defects {
 		j.Defects = append(j.Defects, jsonDefect{d.Table, d.Target, d.PK, d.Column, d.Value, string(d.Class), d.Reason})

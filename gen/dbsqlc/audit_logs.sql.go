@@ -11,7 +11,20 @@ import (
 	"time"
 )
 
-const auditLogAppend = `-- name: AuditLogAppend :one
+const auditLogDeleteOlderThan = `-- name: AuditLogDeleteOlderThan :execrows
+DELETE FROM audit_logs WHERE created_at < $1
+`
+
+// AuditLogDeleteOlderThan is the retention sweep (BRIN index on created_at).
+func (q *Queries) AuditLogDeleteOlderThan(ctx context.Context, before time.Time) (int64, error) {
+	result, err := q.db.Exec(ctx, auditLogDeleteOlderThan, before)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const auditLogInsert = `-- name: AuditLogInsert :one
 INSERT INTO audit_logs (actor_user_id, team_id, action, target_type, target_id, ip_address, user_agent, metadata, created_at)
 VALUES ($1, $2, $3, $4, $5,
         $6, $7, $8::jsonb,
@@ -19,7 +32,7 @@ VALUES ($1, $2, $3, $4, $5,
 RETURNING id, actor_user_id, team_id, action, target_type, target_id, ip_address, user_agent, metadata, created_at
 `
 
-type AuditLogAppendParams struct {
+type AuditLogInsertParams struct {
 	ActorUserID *string         `db:"actor_user_id" json:"actor_user_id"`
 	TeamID      *string         `db:"team_id" json:"team_id"`
 	Action      string          `db:"action" json:"action"`
@@ -31,10 +44,10 @@ type AuditLogAppendParams struct {
 	CreatedAt   *time.Time      `db:"created_at" json:"created_at"`
 }
 
-// AuditLogAppend adds an entry; id comes from the identity. created_at
+// AuditLogInsert adds an entry; id comes from the identity. created_at
 // defaults to now(); pass it only to keep the original time (imports).
-func (q *Queries) AuditLogAppend(ctx context.Context, arg AuditLogAppendParams) (AuditLog, error) {
-	row := q.db.QueryRow(ctx, auditLogAppend,
+func (q *Queries) AuditLogInsert(ctx context.Context, arg AuditLogInsertParams) (AuditLog, error) {
+	row := q.db.QueryRow(ctx, auditLogInsert,
 		arg.ActorUserID,
 		arg.TeamID,
 		arg.Action,
@@ -61,20 +74,7 @@ func (q *Queries) AuditLogAppend(ctx context.Context, arg AuditLogAppendParams) 
 	return i, err
 }
 
-const auditLogDeleteOlderThan = `-- name: AuditLogDeleteOlderThan :execrows
-DELETE FROM audit_logs WHERE created_at < $1
-`
-
-// AuditLogDeleteOlderThan is the retention sweep (BRIN index on created_at).
-func (q *Queries) AuditLogDeleteOlderThan(ctx context.Context, before time.Time) (int64, error) {
-	result, err := q.db.Exec(ctx, auditLogDeleteOlderThan, before)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
-}
-
-const auditLogListByActor = `-- name: AuditLogListByActor :many
+const auditLogListByActorPage = `-- name: AuditLogListByActorPage :many
 SELECT id, actor_user_id, team_id, action, target_type, target_id, ip_address, user_agent, metadata, created_at FROM audit_logs
 WHERE actor_user_id = $1::text
   AND created_at >= $2
@@ -85,7 +85,7 @@ ORDER BY created_at DESC, id DESC
 LIMIT $6
 `
 
-type AuditLogListByActorParams struct {
+type AuditLogListByActorPageParams struct {
 	ActorUserID     string     `db:"actor_user_id" json:"actor_user_id"`
 	CreatedFrom     time.Time  `db:"created_from" json:"created_from"`
 	CreatedTo       time.Time  `db:"created_to" json:"created_to"`
@@ -94,10 +94,10 @@ type AuditLogListByActorParams struct {
 	MaxRows         int32      `db:"max_rows" json:"max_rows"`
 }
 
-// AuditLogListByActor is AuditLogListByTeam for the entries of one actor
+// AuditLogListByActorPage is AuditLogListByTeamPage for the entries of one actor
 // (audit_logs_actor_user_id_created_at_idx).
-func (q *Queries) AuditLogListByActor(ctx context.Context, arg AuditLogListByActorParams) ([]AuditLog, error) {
-	rows, err := q.db.Query(ctx, auditLogListByActor,
+func (q *Queries) AuditLogListByActorPage(ctx context.Context, arg AuditLogListByActorPageParams) ([]AuditLog, error) {
+	rows, err := q.db.Query(ctx, auditLogListByActorPage,
 		arg.ActorUserID,
 		arg.CreatedFrom,
 		arg.CreatedTo,
@@ -134,7 +134,7 @@ func (q *Queries) AuditLogListByActor(ctx context.Context, arg AuditLogListByAct
 	return items, nil
 }
 
-const auditLogListByTeam = `-- name: AuditLogListByTeam :many
+const auditLogListByTeamPage = `-- name: AuditLogListByTeamPage :many
 SELECT id, actor_user_id, team_id, action, target_type, target_id, ip_address, user_agent, metadata, created_at FROM audit_logs
 WHERE team_id = $1::text
   AND created_at >= $2
@@ -145,7 +145,7 @@ ORDER BY created_at DESC, id DESC
 LIMIT $6
 `
 
-type AuditLogListByTeamParams struct {
+type AuditLogListByTeamPageParams struct {
 	TeamID          string     `db:"team_id" json:"team_id"`
 	CreatedFrom     time.Time  `db:"created_from" json:"created_from"`
 	CreatedTo       time.Time  `db:"created_to" json:"created_to"`
@@ -154,14 +154,14 @@ type AuditLogListByTeamParams struct {
 	MaxRows         int32      `db:"max_rows" json:"max_rows"`
 }
 
-// AuditLogListByTeam returns one page of a team's entries created in
+// AuditLogListByTeamPage returns one page of a team's entries created in
 // [created_from, created_to), newest first (created_at DESC, id DESC). The
 // first page has a nil cursor; the next page passes the created_at and id of
 // the previous page's last row. The cursor is one row comparison, so the
 // whole keyset condition is an index condition on
 // audit_logs_team_id_created_at_idx: no page rescans the rows before it.
-func (q *Queries) AuditLogListByTeam(ctx context.Context, arg AuditLogListByTeamParams) ([]AuditLog, error) {
-	rows, err := q.db.Query(ctx, auditLogListByTeam,
+func (q *Queries) AuditLogListByTeamPage(ctx context.Context, arg AuditLogListByTeamPageParams) ([]AuditLog, error) {
+	rows, err := q.db.Query(ctx, auditLogListByTeamPage,
 		arg.TeamID,
 		arg.CreatedFrom,
 		arg.CreatedTo,

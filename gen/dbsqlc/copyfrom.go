@@ -9,13 +9,13 @@ import (
 	"context"
 )
 
-// iteratorForToolExecutionCreateBatch implements pgx.CopyFromSource.
-type iteratorForToolExecutionCreateBatch struct {
-	rows                 []ToolExecutionCreateBatchParams
+// iteratorForMcpRequestLogInsertMany implements pgx.CopyFromSource.
+type iteratorForMcpRequestLogInsertMany struct {
+	rows                 []McpRequestLogInsertManyParams
 	skippedFirstNextCall bool
 }
 
-func (r *iteratorForToolExecutionCreateBatch) Next() bool {
+func (r *iteratorForMcpRequestLogInsertMany) Next() bool {
 	if len(r.rows) == 0 {
 		return false
 	}
@@ -27,29 +27,119 @@ func (r *iteratorForToolExecutionCreateBatch) Next() bool {
 	return len(r.rows) > 0
 }
 
-func (r iteratorForToolExecutionCreateBatch) Values() ([]interface{}, error) {
+func (r iteratorForMcpRequestLogInsertMany) Values() ([]interface{}, error) {
 	return []interface{}{
-		r.rows[0].SatelliteID,
+		r.rows[0].ID,
+		r.rows[0].InstallationID,
 		r.rows[0].TeamID,
 		r.rows[0].UserID,
-		r.rows[0].ServerSlug,
 		r.rows[0].ToolName,
-		r.rows[0].DurationMs,
+		r.rows[0].ToolParams,
+		r.rows[0].ToolResponse,
+		r.rows[0].ResponseTimeMs,
 		r.rows[0].Success,
-		r.rows[0].Error,
-		r.rows[0].Arguments,
+		r.rows[0].ErrorMessage,
 		r.rows[0].CreatedAt,
 	}, nil
 }
 
-func (r iteratorForToolExecutionCreateBatch) Err() error {
+func (r iteratorForMcpRequestLogInsertMany) Err() error {
 	return nil
 }
 
-// ToolExecutionCreateBatch bulk-loads tool calls with COPY (satellites report
-// them in batches; the legacy importer loads history). The id is assigned by
-// the identity. COPY is one statement: a row that violates a constraint
-// fails the whole batch and nothing is stored.
-func (q *Queries) ToolExecutionCreateBatch(ctx context.Context, arg []ToolExecutionCreateBatchParams) (int64, error) {
-	return q.db.CopyFrom(ctx, []string{"mcp_tool_executions"}, []string{"satellite_id", "team_id", "user_id", "server_slug", "tool_name", "duration_ms", "success", "error", "arguments", "created_at"}, &iteratorForToolExecutionCreateBatch{rows: arg})
+// McpRequestLogInsertMany writes a satellite's batch of request logs with COPY
+// (DeployStack: one multi-row INSERT per batch).
+func (q *Queries) McpRequestLogInsertMany(ctx context.Context, arg []McpRequestLogInsertManyParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"mcp_request_logs"}, []string{"id", "installation_id", "team_id", "user_id", "tool_name", "tool_params", "tool_response", "response_time_ms", "success", "error_message", "created_at"}, &iteratorForMcpRequestLogInsertMany{rows: arg})
+}
+
+// iteratorForMcpServerLogInsertMany implements pgx.CopyFromSource.
+type iteratorForMcpServerLogInsertMany struct {
+	rows                 []McpServerLogInsertManyParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForMcpServerLogInsertMany) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForMcpServerLogInsertMany) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].InstallationID,
+		r.rows[0].TeamID,
+		r.rows[0].LogType,
+		r.rows[0].LogLevel,
+		r.rows[0].Message,
+		r.rows[0].Metadata,
+		r.rows[0].CreatedAt,
+	}, nil
+}
+
+func (r iteratorForMcpServerLogInsertMany) Err() error {
+	return nil
+}
+
+// McpServerLogInsertMany writes a satellite's batch of server logs with COPY
+// (DeployStack: one multi-row INSERT per batch).
+func (q *Queries) McpServerLogInsertMany(ctx context.Context, arg []McpServerLogInsertManyParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"mcp_server_logs"}, []string{"id", "installation_id", "team_id", "log_type", "log_level", "message", "metadata", "created_at"}, &iteratorForMcpServerLogInsertMany{rows: arg})
+}
+
+// iteratorForSatelliteUsageLogInsertMany implements pgx.CopyFromSource.
+type iteratorForSatelliteUsageLogInsertMany struct {
+	rows                 []SatelliteUsageLogInsertManyParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForSatelliteUsageLogInsertMany) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForSatelliteUsageLogInsertMany) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].ID,
+		r.rows[0].SatelliteID,
+		r.rows[0].UserID,
+		r.rows[0].TeamID,
+		r.rows[0].ProcessID,
+		r.rows[0].RequestMethod,
+		r.rows[0].RequestPath,
+		r.rows[0].ToolName,
+		r.rows[0].DurationMs,
+		r.rows[0].StatusCode,
+		r.rows[0].ErrorMessage,
+		r.rows[0].RequestSizeBytes,
+		r.rows[0].ResponseSizeBytes,
+		r.rows[0].UserAgent,
+		r.rows[0].IpAddress,
+		r.rows[0].Timestamp,
+	}, nil
+}
+
+func (r iteratorForSatelliteUsageLogInsertMany) Err() error {
+	return nil
+}
+
+// Usage logs are append-only (events mcp.tool.executed), and date_partition is
+// generated from "timestamp" and never written.
+// SatelliteUsageLogInsertMany writes a batch of usage logs with COPY.
+func (q *Queries) SatelliteUsageLogInsertMany(ctx context.Context, arg []SatelliteUsageLogInsertManyParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"satellite_usage_logs"}, []string{"id", "satellite_id", "user_id", "team_id", "process_id", "request_method", "request_path", "tool_name", "duration_ms", "status_code", "error_message", "request_size_bytes", "response_size_bytes", "user_agent", "ip_address", "timestamp"}, &iteratorForSatelliteUsageLogInsertMany{rows: arg})
 }

@@ -9,44 +9,6 @@ import (
 	"context"
 )
 
-const globalSettingCreate = `-- name: GlobalSettingCreate :one
-INSERT INTO global_settings (key, value, type, description, is_encrypted, group_id)
-VALUES ($1, $2, $3, $4, $5, $6)
-RETURNING key, value, type, description, is_encrypted, group_id, created_at, updated_at
-`
-
-type GlobalSettingCreateParams struct {
-	Key         string      `db:"key" json:"key"`
-	Value       string      `db:"value" json:"-"`
-	Type        SettingType `db:"type" json:"type"`
-	Description *string     `db:"description" json:"description"`
-	IsEncrypted bool        `db:"is_encrypted" json:"is_encrypted"`
-	GroupID     *string     `db:"group_id" json:"group_id"`
-}
-
-func (q *Queries) GlobalSettingCreate(ctx context.Context, arg GlobalSettingCreateParams) (GlobalSetting, error) {
-	row := q.db.QueryRow(ctx, globalSettingCreate,
-		arg.Key,
-		arg.Value,
-		arg.Type,
-		arg.Description,
-		arg.IsEncrypted,
-		arg.GroupID,
-	)
-	var i GlobalSetting
-	err := row.Scan(
-		&i.Key,
-		&i.Value,
-		&i.Type,
-		&i.Description,
-		&i.IsEncrypted,
-		&i.GroupID,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-	)
-	return i, err
-}
-
 const globalSettingDelete = `-- name: GlobalSettingDelete :execrows
 DELETE FROM global_settings WHERE key = $1
 `
@@ -59,15 +21,17 @@ func (q *Queries) GlobalSettingDelete(ctx context.Context, key string) (int64, e
 	return result.RowsAffected(), nil
 }
 
-const globalSettingGet = `-- name: GlobalSettingGet :one
-SELECT key, value, type, description, is_encrypted, group_id, created_at, updated_at FROM global_settings WHERE key = $1
+const globalSettingGetByKey = `-- name: GlobalSettingGetByKey :one
+SELECT key, name, value, type, description, is_encrypted, group_id, created_at, updated_at FROM global_settings WHERE key = $1
 `
 
-func (q *Queries) GlobalSettingGet(ctx context.Context, key string) (GlobalSetting, error) {
-	row := q.db.QueryRow(ctx, globalSettingGet, key)
+// GlobalSettingGetByKey looks a setting up by its primary key.
+func (q *Queries) GlobalSettingGetByKey(ctx context.Context, key string) (GlobalSetting, error) {
+	row := q.db.QueryRow(ctx, globalSettingGetByKey, key)
 	var i GlobalSetting
 	err := row.Scan(
 		&i.Key,
+		&i.Name,
 		&i.Value,
 		&i.Type,
 		&i.Description,
@@ -79,149 +43,62 @@ func (q *Queries) GlobalSettingGet(ctx context.Context, key string) (GlobalSetti
 	return i, err
 }
 
-const globalSettingGroupCreate = `-- name: GlobalSettingGroupCreate :one
-INSERT INTO global_setting_groups (id, name, description, icon, sort_order)
-VALUES ($1, $2, $3, $4, $5)
-RETURNING id, name, description, icon, sort_order, created_at, updated_at
+const globalSettingInsert = `-- name: GlobalSettingInsert :one
+
+INSERT INTO global_settings (key, name, value, type, description, is_encrypted, group_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+RETURNING key, name, value, type, description, is_encrypted, group_id, created_at, updated_at
 `
 
-type GlobalSettingGroupCreateParams struct {
-	ID          string  `db:"id" json:"id"`
-	Name        string  `db:"name" json:"name"`
-	Description *string `db:"description" json:"description"`
-	Icon        *string `db:"icon" json:"icon"`
-	SortOrder   int32   `db:"sort_order" json:"sort_order"`
-}
-
-func (q *Queries) GlobalSettingGroupCreate(ctx context.Context, arg GlobalSettingGroupCreateParams) (GlobalSettingGroup, error) {
-	row := q.db.QueryRow(ctx, globalSettingGroupCreate,
-		arg.ID,
-		arg.Name,
-		arg.Description,
-		arg.Icon,
-		arg.SortOrder,
-	)
-	var i GlobalSettingGroup
-	err := row.Scan(
-		&i.ID,
-		&i.Name,
-		&i.Description,
-		&i.Icon,
-		&i.SortOrder,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-	)
-	return i, err
-}
-
-const globalSettingGroupDelete = `-- name: GlobalSettingGroupDelete :execrows
-DELETE FROM global_setting_groups WHERE id = $1
-`
-
-// GlobalSettingGroupDelete fails with a foreign key error while settings
-// still belong to the group.
-func (q *Queries) GlobalSettingGroupDelete(ctx context.Context, id string) (int64, error) {
-	result, err := q.db.Exec(ctx, globalSettingGroupDelete, id)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
-}
-
-const globalSettingGroupGet = `-- name: GlobalSettingGroupGet :one
-SELECT id, name, description, icon, sort_order, created_at, updated_at FROM global_setting_groups WHERE id = $1
-`
-
-func (q *Queries) GlobalSettingGroupGet(ctx context.Context, id string) (GlobalSettingGroup, error) {
-	row := q.db.QueryRow(ctx, globalSettingGroupGet, id)
-	var i GlobalSettingGroup
-	err := row.Scan(
-		&i.ID,
-		&i.Name,
-		&i.Description,
-		&i.Icon,
-		&i.SortOrder,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-	)
-	return i, err
-}
-
-const globalSettingGroupList = `-- name: GlobalSettingGroupList :many
-SELECT id, name, description, icon, sort_order, created_at, updated_at FROM global_setting_groups ORDER BY sort_order, name, id
-`
-
-func (q *Queries) GlobalSettingGroupList(ctx context.Context) ([]GlobalSettingGroup, error) {
-	rows, err := q.db.Query(ctx, globalSettingGroupList)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []GlobalSettingGroup{}
-	for rows.Next() {
-		var i GlobalSettingGroup
-		if err := rows.Scan(
-			&i.ID,
-			&i.Name,
-			&i.Description,
-			&i.Icon,
-			&i.SortOrder,
-			&i.CreatedAt,
-			&i.UpdatedAt,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const globalSettingGroupUpdate = `-- name: GlobalSettingGroupUpdate :execrows
-UPDATE global_setting_groups
-SET name        = coalesce($1, name),
-    description = coalesce($2, description),
-    icon        = coalesce($3, icon),
-    sort_order  = coalesce($4, sort_order),
-    updated_at  = now()
-WHERE id = $5
-`
-
-type GlobalSettingGroupUpdateParams struct {
+type GlobalSettingInsertParams struct {
+	Key         string  `db:"key" json:"key"`
 	Name        *string `db:"name" json:"name"`
+	Value       string  `db:"value" json:"-"`
+	Type        string  `db:"type" json:"type"`
 	Description *string `db:"description" json:"description"`
-	Icon        *string `db:"icon" json:"icon"`
-	SortOrder   *int32  `db:"sort_order" json:"sort_order"`
-	ID          string  `db:"id" json:"id"`
+	IsEncrypted bool    `db:"is_encrypted" json:"is_encrypted"`
+	GroupID     *string `db:"group_id" json:"group_id"`
 }
 
-func (q *Queries) GlobalSettingGroupUpdate(ctx context.Context, arg GlobalSettingGroupUpdateParams) (int64, error) {
-	result, err := q.db.Exec(ctx, globalSettingGroupUpdate,
+// A setting's value is text; when is_encrypted it is the application's
+// ciphertext, which stackdb stores and returns untouched.
+func (q *Queries) GlobalSettingInsert(ctx context.Context, arg GlobalSettingInsertParams) (GlobalSetting, error) {
+	row := q.db.QueryRow(ctx, globalSettingInsert,
+		arg.Key,
 		arg.Name,
+		arg.Value,
+		arg.Type,
 		arg.Description,
-		arg.Icon,
-		arg.SortOrder,
-		arg.ID,
+		arg.IsEncrypted,
+		arg.GroupID,
 	)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
+	var i GlobalSetting
+	err := row.Scan(
+		&i.Key,
+		&i.Name,
+		&i.Value,
+		&i.Type,
+		&i.Description,
+		&i.IsEncrypted,
+		&i.GroupID,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
 }
 
-const globalSettingInitDefaults = `-- name: GlobalSettingInitDefaults :execrows
-INSERT INTO global_settings (key, value, type, description, is_encrypted, group_id)
-SELECT d.key, d.value, d.type::setting_type, nullif(d.description, ''), d.is_encrypted, nullif(d.group_id, '')
-FROM ROWS FROM (unnest($1::text[]), unnest($2::text[]), unnest($3::text[]),
-                unnest($4::text[]), unnest($5::boolean[]), unnest($6::text[]))
-     AS d(key, value, type, description, is_encrypted, group_id)
+const globalSettingInsertManyIfMissing = `-- name: GlobalSettingInsertManyIfMissing :execrows
+INSERT INTO global_settings (key, name, value, type, description, is_encrypted, group_id)
+SELECT d.key, nullif(d.name, ''), d.value, d.type, nullif(d.description, ''), d.is_encrypted, nullif(d.group_id, '')
+FROM ROWS FROM (unnest($1::text[]), unnest($2::text[]), unnest($3::text[]), unnest($4::text[]),
+                unnest($5::text[]), unnest($6::boolean[]), unnest($7::text[]))
+     AS d(key, name, value, type, description, is_encrypted, group_id)
 ON CONFLICT (key) DO NOTHING
 `
 
-type GlobalSettingInitDefaultsParams struct {
+type GlobalSettingInsertManyIfMissingParams struct {
 	Keys         []string `db:"keys" json:"keys"`
+	Names        []string `db:"names" json:"names"`
 	Values       []string `db:"values" json:"values"`
 	Types        []string `db:"types" json:"types"`
 	Descriptions []string `db:"descriptions" json:"descriptions"`
@@ -229,17 +106,17 @@ type GlobalSettingInitDefaultsParams struct {
 	GroupIds     []string `db:"group_ids" json:"group_ids"`
 }
 
-// GlobalSettingInitDefaults inserts a whole set of default settings in one
-// statement: element i of every array is one setting. Keys that already
-// exist are skipped, never overwritten; the result counts the settings
-// inserted. types holds setting_type names; an empty description or group id
-// is NULL. All arrays must have the same length (a short keys, values, types
-// or is_encrypted array fails with a not-null error). ROWS FROM (unnest(a),
-// unnest(b), ...) is unnest(a, b, ...) in a form sqlc's catalog knows; both
-// pad shorter arrays with NULLs.
-func (q *Queries) GlobalSettingInitDefaults(ctx context.Context, arg GlobalSettingInitDefaultsParams) (int64, error) {
-	result, err := q.db.Exec(ctx, globalSettingInitDefaults,
+// GlobalSettingInsertManyIfMissing is the start-up initialisation of the
+// defaults, in one statement: element i of every array is one setting. Keys
+// that already exist are skipped, never overwritten (an administrator's
+// value survives restarts); rows affected counts the settings inserted. An
+// empty name, description or group id is NULL. All arrays must have the
+// same length: ROWS FROM pads a shorter one with NULLs, and a NULL key,
+// value, type or is_encrypted fails the insert with a not-null error.
+func (q *Queries) GlobalSettingInsertManyIfMissing(ctx context.Context, arg GlobalSettingInsertManyIfMissingParams) (int64, error) {
+	result, err := q.db.Exec(ctx, globalSettingInsertManyIfMissing,
 		arg.Keys,
+		arg.Names,
 		arg.Values,
 		arg.Types,
 		arg.Descriptions,
@@ -253,7 +130,7 @@ func (q *Queries) GlobalSettingInitDefaults(ctx context.Context, arg GlobalSetti
 }
 
 const globalSettingList = `-- name: GlobalSettingList :many
-SELECT key, value, type, description, is_encrypted, group_id, created_at, updated_at FROM global_settings ORDER BY key
+SELECT key, name, value, type, description, is_encrypted, group_id, created_at, updated_at FROM global_settings ORDER BY key
 `
 
 func (q *Queries) GlobalSettingList(ctx context.Context) ([]GlobalSetting, error) {
@@ -267,6 +144,7 @@ func (q *Queries) GlobalSettingList(ctx context.Context) ([]GlobalSetting, error
 		var i GlobalSetting
 		if err := rows.Scan(
 			&i.Key,
+			&i.Name,
 			&i.Value,
 			&i.Type,
 			&i.Description,
@@ -286,7 +164,7 @@ func (q *Queries) GlobalSettingList(ctx context.Context) ([]GlobalSetting, error
 }
 
 const globalSettingListByGroup = `-- name: GlobalSettingListByGroup :many
-SELECT key, value, type, description, is_encrypted, group_id, created_at, updated_at FROM global_settings WHERE group_id = $1::text ORDER BY key
+SELECT key, name, value, type, description, is_encrypted, group_id, created_at, updated_at FROM global_settings WHERE group_id = $1::text ORDER BY key
 `
 
 func (q *Queries) GlobalSettingListByGroup(ctx context.Context, groupID string) ([]GlobalSetting, error) {
@@ -300,6 +178,7 @@ func (q *Queries) GlobalSettingListByGroup(ctx context.Context, groupID string) 
 		var i GlobalSetting
 		if err := rows.Scan(
 			&i.Key,
+			&i.Name,
 			&i.Value,
 			&i.Type,
 			&i.Description,
@@ -318,6 +197,97 @@ func (q *Queries) GlobalSettingListByGroup(ctx context.Context, groupID string) 
 	return items, nil
 }
 
+const globalSettingListGrouped = `-- name: GlobalSettingListGrouped :many
+SELECT global_settings.key, global_settings.name, global_settings.value, global_settings.type, global_settings.description, global_settings.is_encrypted, global_settings.group_id, global_settings.created_at, global_settings.updated_at
+FROM global_settings
+JOIN global_setting_groups g ON g.id = global_settings.group_id
+ORDER BY g.sort_order, g.name, g.id, global_settings.key
+`
+
+// GlobalSettingListGrouped is every setting that belongs to a group, in the
+// groups' order (sort_order, name), then by key: with GlobalSettingGroupList
+// it is the settings page in two round trips (DeployStack: one query per
+// group).
+func (q *Queries) GlobalSettingListGrouped(ctx context.Context) ([]GlobalSetting, error) {
+	rows, err := q.db.Query(ctx, globalSettingListGrouped)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []GlobalSetting{}
+	for rows.Next() {
+		var i GlobalSetting
+		if err := rows.Scan(
+			&i.Key,
+			&i.Name,
+			&i.Value,
+			&i.Type,
+			&i.Description,
+			&i.IsEncrypted,
+			&i.GroupID,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const globalSettingUpdate = `-- name: GlobalSettingUpdate :one
+UPDATE global_settings
+SET name         = coalesce($1, name),
+    value        = coalesce($2, value),
+    is_encrypted = coalesce($3, is_encrypted),
+    type         = coalesce($4, type),
+    description  = coalesce($5, description),
+    group_id     = coalesce($6, group_id),
+    updated_at   = now()
+WHERE key = $7
+RETURNING key, name, value, type, description, is_encrypted, group_id, created_at, updated_at
+`
+
+type GlobalSettingUpdateParams struct {
+	Name        *string `db:"name" json:"name"`
+	Value       *string `db:"value" json:"-"`
+	IsEncrypted *bool   `db:"is_encrypted" json:"is_encrypted"`
+	Type        *string `db:"type" json:"type"`
+	Description *string `db:"description" json:"description"`
+	GroupID     *string `db:"group_id" json:"group_id"`
+	Key         string  `db:"key" json:"key"`
+}
+
+// GlobalSettingUpdate changes the fields given (nil keeps the value) and
+// returns the setting. A new value comes with its is_encrypted.
+func (q *Queries) GlobalSettingUpdate(ctx context.Context, arg GlobalSettingUpdateParams) (GlobalSetting, error) {
+	row := q.db.QueryRow(ctx, globalSettingUpdate,
+		arg.Name,
+		arg.Value,
+		arg.IsEncrypted,
+		arg.Type,
+		arg.Description,
+		arg.GroupID,
+		arg.Key,
+	)
+	var i GlobalSetting
+	err := row.Scan(
+		&i.Key,
+		&i.Name,
+		&i.Value,
+		&i.Type,
+		&i.Description,
+		&i.IsEncrypted,
+		&i.GroupID,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const globalSettingUpdateValue = `-- name: GlobalSettingUpdateValue :execrows
 UPDATE global_settings SET value = $1, updated_at = now() WHERE key = $2
 `
@@ -327,10 +297,61 @@ type GlobalSettingUpdateValueParams struct {
 	Key   string `db:"key" json:"key"`
 }
 
+// GlobalSettingUpdateValue changes a value only, as the settings page does.
 func (q *Queries) GlobalSettingUpdateValue(ctx context.Context, arg GlobalSettingUpdateValueParams) (int64, error) {
 	result, err := q.db.Exec(ctx, globalSettingUpdateValue, arg.Value, arg.Key)
 	if err != nil {
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const globalSettingUpsert = `-- name: GlobalSettingUpsert :one
+INSERT INTO global_settings (key, name, value, type, description, is_encrypted, group_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (key) DO UPDATE
+SET name         = excluded.name,
+    value        = excluded.value,
+    type         = excluded.type,
+    description  = excluded.description,
+    is_encrypted = excluded.is_encrypted,
+    group_id     = excluded.group_id,
+    updated_at   = now()
+RETURNING key, name, value, type, description, is_encrypted, group_id, created_at, updated_at
+`
+
+type GlobalSettingUpsertParams struct {
+	Key         string  `db:"key" json:"key"`
+	Name        *string `db:"name" json:"name"`
+	Value       string  `db:"value" json:"-"`
+	Type        string  `db:"type" json:"type"`
+	Description *string `db:"description" json:"description"`
+	IsEncrypted bool    `db:"is_encrypted" json:"is_encrypted"`
+	GroupID     *string `db:"group_id" json:"group_id"`
+}
+
+// GlobalSettingUpsert sets a setting, creating it if it is missing.
+func (q *Queries) GlobalSettingUpsert(ctx context.Context, arg GlobalSettingUpsertParams) (GlobalSetting, error) {
+	row := q.db.QueryRow(ctx, globalSettingUpsert,
+		arg.Key,
+		arg.Name,
+		arg.Value,
+		arg.Type,
+		arg.Description,
+		arg.IsEncrypted,
+		arg.GroupID,
+	)
+	var i GlobalSetting
+	err := row.Scan(
+		&i.Key,
+		&i.Name,
+		&i.Value,
+		&i.Type,
+		&i.Description,
+		&i.IsEncrypted,
+		&i.GroupID,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
 }

@@ -10,39 +10,23 @@ import (
 )
 
 const identitySequencesReset = `-- name: IdentitySequencesReset :one
-SELECT setval(pg_get_serial_sequence('mcp_tool_executions', 'id'),
-              greatest((SELECT max(id) FROM mcp_tool_executions),
-                       pg_sequence_last_value(pg_get_serial_sequence('mcp_tool_executions', 'id')::regclass),
-                       0) + 1,
-              false) AS mcp_tool_executions_next_id,
-       setval(pg_get_serial_sequence('team_metrics', 'id'),
-              greatest((SELECT max(id) FROM team_metrics),
-                       pg_sequence_last_value(pg_get_serial_sequence('team_metrics', 'id')::regclass),
-                       0) + 1,
-              false) AS team_metrics_next_id,
-       setval(pg_get_serial_sequence('audit_logs', 'id'),
+SELECT setval(pg_get_serial_sequence('audit_logs', 'id'),
               greatest((SELECT max(id) FROM audit_logs),
                        pg_sequence_last_value(pg_get_serial_sequence('audit_logs', 'id')::regclass),
                        0) + 1,
               false) AS audit_logs_next_id
 `
 
-type IdentitySequencesResetRow struct {
-	McpToolExecutionsNextID int64 `db:"mcp_tool_executions_next_id" json:"mcp_tool_executions_next_id"`
-	TeamMetricsNextID       int64 `db:"team_metrics_next_id" json:"team_metrics_next_id"`
-	AuditLogsNextID         int64 `db:"audit_logs_next_id" json:"audit_logs_next_id"`
-}
-
 // IdentitySequencesReset moves the sequence of every identity column past
 // the largest id of its table, so inserts without an id do not collide with
-// rows inserted with explicit ids (the legacy importer calls it after
-// loading). A sequence never moves backwards: it also stays past the last
-// value it handed out, including to inserts not yet committed. Returns the
-// id each table's next insert gets. Keep the list in step with the identity
-// columns of the schema (TestIdentitySequencesResetCoversEveryIdentity).
-func (q *Queries) IdentitySequencesReset(ctx context.Context) (IdentitySequencesResetRow, error) {
+// rows inserted with explicit ids. A sequence never moves backwards: it also
+// stays past the last value it handed out, including to inserts not yet
+// committed. Returns the id each table's next insert gets. Keep the list in
+// step with the identity columns of the schema
+// (TestIdentitySequencesResetCoversEveryIdentity).
+func (q *Queries) IdentitySequencesReset(ctx context.Context) (int64, error) {
 	row := q.db.QueryRow(ctx, identitySequencesReset)
-	var i IdentitySequencesResetRow
-	err := row.Scan(&i.McpToolExecutionsNextID, &i.TeamMetricsNextID, &i.AuditLogsNextID)
-	return i, err
+	var audit_logs_next_id int64
+	err := row.Scan(&audit_logs_next_id)
+	return audit_logs_next_id, err
 }

@@ -9,46 +9,12 @@ import (
 	"context"
 )
 
-const mcpCategoryCreate = `-- name: McpCategoryCreate :one
-INSERT INTO mcp_categories (id, name, description, icon, sort_order)
-VALUES ($1, $2, $3, $4, $5)
-RETURNING id, name, description, icon, sort_order, created_at
-`
-
-type McpCategoryCreateParams struct {
-	ID          string  `db:"id" json:"id"`
-	Name        string  `db:"name" json:"name"`
-	Description *string `db:"description" json:"description"`
-	Icon        *string `db:"icon" json:"icon"`
-	SortOrder   int32   `db:"sort_order" json:"sort_order"`
-}
-
-func (q *Queries) McpCategoryCreate(ctx context.Context, arg McpCategoryCreateParams) (McpCategory, error) {
-	row := q.db.QueryRow(ctx, mcpCategoryCreate,
-		arg.ID,
-		arg.Name,
-		arg.Description,
-		arg.Icon,
-		arg.SortOrder,
-	)
-	var i McpCategory
-	err := row.Scan(
-		&i.ID,
-		&i.Name,
-		&i.Description,
-		&i.Icon,
-		&i.SortOrder,
-		&i.CreatedAt,
-	)
-	return i, err
-}
-
 const mcpCategoryDelete = `-- name: McpCategoryDelete :execrows
 DELETE FROM mcp_categories WHERE id = $1
 `
 
-// McpCategoryDelete fails with a foreign key violation while servers are
-// still in the category.
+// McpCategoryDelete removes a category; a server still in it makes the
+// foreign key (ON DELETE NO ACTION) refuse, as in DeployStack.
 func (q *Queries) McpCategoryDelete(ctx context.Context, id string) (int64, error) {
 	result, err := q.db.Exec(ctx, mcpCategoryDelete, id)
 	if err != nil {
@@ -75,10 +41,47 @@ func (q *Queries) McpCategoryGetByID(ctx context.Context, id string) (McpCategor
 	return i, err
 }
 
+const mcpCategoryInsert = `-- name: McpCategoryInsert :one
+INSERT INTO mcp_categories (id, name, description, icon, sort_order)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id, name, description, icon, sort_order, created_at
+`
+
+type McpCategoryInsertParams struct {
+	ID          string  `db:"id" json:"id"`
+	Name        string  `db:"name" json:"name"`
+	Description *string `db:"description" json:"description"`
+	Icon        *string `db:"icon" json:"icon"`
+	SortOrder   int32   `db:"sort_order" json:"sort_order"`
+}
+
+// McpCategoryInsert adds a catalog category.
+func (q *Queries) McpCategoryInsert(ctx context.Context, arg McpCategoryInsertParams) (McpCategory, error) {
+	row := q.db.QueryRow(ctx, mcpCategoryInsert,
+		arg.ID,
+		arg.Name,
+		arg.Description,
+		arg.Icon,
+		arg.SortOrder,
+	)
+	var i McpCategory
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Description,
+		&i.Icon,
+		&i.SortOrder,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
 const mcpCategoryList = `-- name: McpCategoryList :many
 SELECT id, name, description, icon, sort_order, created_at FROM mcp_categories ORDER BY sort_order, name
 `
 
+// McpCategoryList returns every category in the catalog's order: sort_order,
+// then name (unique) so the order is total.
 func (q *Queries) McpCategoryList(ctx context.Context) ([]McpCategory, error) {
 	rows, err := q.db.Query(ctx, mcpCategoryList)
 	if err != nil {
@@ -106,33 +109,38 @@ func (q *Queries) McpCategoryList(ctx context.Context) ([]McpCategory, error) {
 	return items, nil
 }
 
-const mcpCategoryUpdate = `-- name: McpCategoryUpdate :execrows
+const mcpCategoryUpdate = `-- name: McpCategoryUpdate :one
 UPDATE mcp_categories
-SET name        = coalesce($1, name),
-    description = coalesce($2, description),
-    icon        = coalesce($3, icon),
-    sort_order  = coalesce($4, sort_order)
+SET name = $1, description = $2, icon = $3, sort_order = $4
 WHERE id = $5
+RETURNING id, name, description, icon, sort_order, created_at
 `
 
 type McpCategoryUpdateParams struct {
-	Name        *string `db:"name" json:"name"`
+	Name        string  `db:"name" json:"name"`
 	Description *string `db:"description" json:"description"`
 	Icon        *string `db:"icon" json:"icon"`
-	SortOrder   *int32  `db:"sort_order" json:"sort_order"`
+	SortOrder   int32   `db:"sort_order" json:"sort_order"`
 	ID          string  `db:"id" json:"id"`
 }
 
-func (q *Queries) McpCategoryUpdate(ctx context.Context, arg McpCategoryUpdateParams) (int64, error) {
-	result, err := q.db.Exec(ctx, mcpCategoryUpdate,
+// McpCategoryUpdate replaces a category's fields.
+func (q *Queries) McpCategoryUpdate(ctx context.Context, arg McpCategoryUpdateParams) (McpCategory, error) {
+	row := q.db.QueryRow(ctx, mcpCategoryUpdate,
 		arg.Name,
 		arg.Description,
 		arg.Icon,
 		arg.SortOrder,
 		arg.ID,
 	)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
+	var i McpCategory
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Description,
+		&i.Icon,
+		&i.SortOrder,
+		&i.CreatedAt,
+	)
+	return i, err
 }

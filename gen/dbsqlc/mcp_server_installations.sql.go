@@ -10,56 +10,20 @@ import (
 	"encoding/json"
 )
 
-const mcpServerInstallationCreate = `-- name: McpServerInstallationCreate :one
-INSERT INTO mcp_server_installations (id, team_id, server_id, created_by, installation_name, installation_type,
-                                      user_environment_variables)
-VALUES ($1, $2, $3, $4, $5, $6,
-        $7::jsonb)
-RETURNING id, team_id, server_id, created_by, installation_name, installation_type, user_environment_variables, created_at, updated_at, last_used_at
-`
-
-type McpServerInstallationCreateParams struct {
-	ID                       string           `db:"id" json:"id"`
-	TeamID                   string           `db:"team_id" json:"team_id"`
-	ServerID                 string           `db:"server_id" json:"server_id"`
-	CreatedBy                string           `db:"created_by" json:"created_by"`
-	InstallationName         string           `db:"installation_name" json:"installation_name"`
-	InstallationType         InstallationType `db:"installation_type" json:"installation_type"`
-	UserEnvironmentVariables json.RawMessage  `db:"user_environment_variables" json:"user_environment_variables"`
-}
-
-func (q *Queries) McpServerInstallationCreate(ctx context.Context, arg McpServerInstallationCreateParams) (McpServerInstallation, error) {
-	row := q.db.QueryRow(ctx, mcpServerInstallationCreate,
-		arg.ID,
-		arg.TeamID,
-		arg.ServerID,
-		arg.CreatedBy,
-		arg.InstallationName,
-		arg.InstallationType,
-		arg.UserEnvironmentVariables,
-	)
-	var i McpServerInstallation
-	err := row.Scan(
-		&i.ID,
-		&i.TeamID,
-		&i.ServerID,
-		&i.CreatedBy,
-		&i.InstallationName,
-		&i.InstallationType,
-		&i.UserEnvironmentVariables,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-		&i.LastUsedAt,
-	)
-	return i, err
-}
-
 const mcpServerInstallationDelete = `-- name: McpServerInstallationDelete :execrows
-DELETE FROM mcp_server_installations WHERE id = $1
+DELETE FROM mcp_server_installations WHERE id = $1 AND team_id = $2
 `
 
-func (q *Queries) McpServerInstallationDelete(ctx context.Context, id string) (int64, error) {
-	result, err := q.db.Exec(ctx, mcpServerInstallationDelete, id)
+type McpServerInstallationDeleteParams struct {
+	ID     string `db:"id" json:"id"`
+	TeamID string `db:"team_id" json:"team_id"`
+}
+
+// McpServerInstallationDelete removes a team's installation and, by ON
+// DELETE CASCADE, its user configurations, tools, tokens, logs and
+// instances.
+func (q *Queries) McpServerInstallationDelete(ctx context.Context, arg McpServerInstallationDeleteParams) (int64, error) {
+	result, err := q.db.Exec(ctx, mcpServerInstallationDelete, arg.ID, arg.TeamID)
 	if err != nil {
 		return 0, err
 	}
@@ -67,11 +31,166 @@ func (q *Queries) McpServerInstallationDelete(ctx context.Context, id string) (i
 }
 
 const mcpServerInstallationGetByID = `-- name: McpServerInstallationGetByID :one
-SELECT id, team_id, server_id, created_by, installation_name, installation_type, user_environment_variables, created_at, updated_at, last_used_at FROM mcp_server_installations WHERE id = $1
+SELECT i.id, i.team_id, i.server_id, i.created_by, i.installation_name, i.installation_type, i.team_args, i.team_env, i.team_headers, i.team_url_query_params, i.oauth_state, i.oauth_code_verifier, i.oauth_pending, i.oauth_pending_expires_at, i.oauth_client_id, i.oauth_client_secret, i.oauth_provider_id, i.oauth_token_endpoint, i.oauth_token_endpoint_auth_method, i.settings, i.satellite_id, i.created_at, i.updated_at, i.last_used_at, s.id, s.name, s.official_name, s.slug, s.description, s.long_description, s.version, s.repository_url, s.repository_source, s.repository_id, s.repository_subfolder, s.git_branch, s.git_commit_sha, s.website_url, s.icon_url, s.language, s.runtime, s.github_account_id, s.github_readme_base64, s.github_stars, s.packages, s.remotes, s.resources, s.prompts, s.visibility, s.owner_team_id, s.created_by, s.author_name, s.author_contact, s.organization, s.license, s.transport_type, s.template_args, s.template_env, s.template_headers, s.template_url_query_params, s.team_args_schema, s.team_env_schema, s.team_headers_schema, s.team_url_query_params_schema, s.user_args_schema, s.user_env_schema, s.user_headers_schema, s.user_url_query_params_schema, s.dependencies, s.meta_extensions, s.category_id, s.tags, s.status, s.featured, s.auto_install_new_default_team, s.source, s.deployment_source, s.synced_from_official_registry, s.official_registry_server_id, s.official_registry_version_id, s.official_registry_published_at, s.official_registry_updated_at, s.requires_oauth, s.skip_oauth_flow, s.health_status, s.last_health_check_at, s.health_check_error, s.created_at, s.updated_at, s.last_sync_at, s.search
+FROM mcp_server_installations i
+JOIN mcp_servers s ON s.id = i.server_id
+WHERE i.id = $1 AND i.team_id = $2
 `
 
-func (q *Queries) McpServerInstallationGetByID(ctx context.Context, id string) (McpServerInstallation, error) {
-	row := q.db.QueryRow(ctx, mcpServerInstallationGetByID, id)
+type McpServerInstallationGetByIDParams struct {
+	ID     string `db:"id" json:"id"`
+	TeamID string `db:"team_id" json:"team_id"`
+}
+
+type McpServerInstallationGetByIDRow struct {
+	McpServerInstallation McpServerInstallation `db:"mcp_server_installation" json:"mcp_server_installation"`
+	McpServer             McpServer             `db:"mcp_server" json:"mcp_server"`
+}
+
+// McpServerInstallationGetByID returns a team's installation with its
+// catalog server, in one round trip (DeployStack reads the installation,
+// then the server). An installation of another team is not found.
+func (q *Queries) McpServerInstallationGetByID(ctx context.Context, arg McpServerInstallationGetByIDParams) (McpServerInstallationGetByIDRow, error) {
+	row := q.db.QueryRow(ctx, mcpServerInstallationGetByID, arg.ID, arg.TeamID)
+	var i McpServerInstallationGetByIDRow
+	err := row.Scan(
+		&i.McpServerInstallation.ID,
+		&i.McpServerInstallation.TeamID,
+		&i.McpServerInstallation.ServerID,
+		&i.McpServerInstallation.CreatedBy,
+		&i.McpServerInstallation.InstallationName,
+		&i.McpServerInstallation.InstallationType,
+		&i.McpServerInstallation.TeamArgs,
+		&i.McpServerInstallation.TeamEnv,
+		&i.McpServerInstallation.TeamHeaders,
+		&i.McpServerInstallation.TeamUrlQueryParams,
+		&i.McpServerInstallation.OauthState,
+		&i.McpServerInstallation.OauthCodeVerifier,
+		&i.McpServerInstallation.OauthPending,
+		&i.McpServerInstallation.OauthPendingExpiresAt,
+		&i.McpServerInstallation.OauthClientID,
+		&i.McpServerInstallation.OauthClientSecret,
+		&i.McpServerInstallation.OauthProviderID,
+		&i.McpServerInstallation.OauthTokenEndpoint,
+		&i.McpServerInstallation.OauthTokenEndpointAuthMethod,
+		&i.McpServerInstallation.Settings,
+		&i.McpServerInstallation.SatelliteID,
+		&i.McpServerInstallation.CreatedAt,
+		&i.McpServerInstallation.UpdatedAt,
+		&i.McpServerInstallation.LastUsedAt,
+		&i.McpServer.ID,
+		&i.McpServer.Name,
+		&i.McpServer.OfficialName,
+		&i.McpServer.Slug,
+		&i.McpServer.Description,
+		&i.McpServer.LongDescription,
+		&i.McpServer.Version,
+		&i.McpServer.RepositoryUrl,
+		&i.McpServer.RepositorySource,
+		&i.McpServer.RepositoryID,
+		&i.McpServer.RepositorySubfolder,
+		&i.McpServer.GitBranch,
+		&i.McpServer.GitCommitSha,
+		&i.McpServer.WebsiteUrl,
+		&i.McpServer.IconUrl,
+		&i.McpServer.Language,
+		&i.McpServer.Runtime,
+		&i.McpServer.GithubAccountID,
+		&i.McpServer.GithubReadmeBase64,
+		&i.McpServer.GithubStars,
+		&i.McpServer.Packages,
+		&i.McpServer.Remotes,
+		&i.McpServer.Resources,
+		&i.McpServer.Prompts,
+		&i.McpServer.Visibility,
+		&i.McpServer.OwnerTeamID,
+		&i.McpServer.CreatedBy,
+		&i.McpServer.AuthorName,
+		&i.McpServer.AuthorContact,
+		&i.McpServer.Organization,
+		&i.McpServer.License,
+		&i.McpServer.TransportType,
+		&i.McpServer.TemplateArgs,
+		&i.McpServer.TemplateEnv,
+		&i.McpServer.TemplateHeaders,
+		&i.McpServer.TemplateUrlQueryParams,
+		&i.McpServer.TeamArgsSchema,
+		&i.McpServer.TeamEnvSchema,
+		&i.McpServer.TeamHeadersSchema,
+		&i.McpServer.TeamUrlQueryParamsSchema,
+		&i.McpServer.UserArgsSchema,
+		&i.McpServer.UserEnvSchema,
+		&i.McpServer.UserHeadersSchema,
+		&i.McpServer.UserUrlQueryParamsSchema,
+		&i.McpServer.Dependencies,
+		&i.McpServer.MetaExtensions,
+		&i.McpServer.CategoryID,
+		&i.McpServer.Tags,
+		&i.McpServer.Status,
+		&i.McpServer.Featured,
+		&i.McpServer.AutoInstallNewDefaultTeam,
+		&i.McpServer.Source,
+		&i.McpServer.DeploymentSource,
+		&i.McpServer.SyncedFromOfficialRegistry,
+		&i.McpServer.OfficialRegistryServerID,
+		&i.McpServer.OfficialRegistryVersionID,
+		&i.McpServer.OfficialRegistryPublishedAt,
+		&i.McpServer.OfficialRegistryUpdatedAt,
+		&i.McpServer.RequiresOauth,
+		&i.McpServer.SkipOauthFlow,
+		&i.McpServer.HealthStatus,
+		&i.McpServer.LastHealthCheckAt,
+		&i.McpServer.HealthCheckError,
+		&i.McpServer.CreatedAt,
+		&i.McpServer.UpdatedAt,
+		&i.McpServer.LastSyncAt,
+		&i.McpServer.Search,
+	)
+	return i, err
+}
+
+const mcpServerInstallationInsert = `-- name: McpServerInstallationInsert :one
+INSERT INTO mcp_server_installations (
+    id, team_id, server_id, created_by, installation_name, installation_type,
+    team_args, team_env, team_headers, team_url_query_params, settings, satellite_id
+) VALUES (
+    $1, $2, $3, $4, $5, $6,
+    $7, $8, $9, $10,
+    coalesce($11::jsonb, '{}'::jsonb), $12
+)
+RETURNING id, team_id, server_id, created_by, installation_name, installation_type, team_args, team_env, team_headers, team_url_query_params, oauth_state, oauth_code_verifier, oauth_pending, oauth_pending_expires_at, oauth_client_id, oauth_client_secret, oauth_provider_id, oauth_token_endpoint, oauth_token_endpoint_auth_method, settings, satellite_id, created_at, updated_at, last_used_at
+`
+
+type McpServerInstallationInsertParams struct {
+	ID                 string          `db:"id" json:"id"`
+	TeamID             string          `db:"team_id" json:"team_id"`
+	ServerID           string          `db:"server_id" json:"server_id"`
+	CreatedBy          string          `db:"created_by" json:"created_by"`
+	InstallationName   string          `db:"installation_name" json:"installation_name"`
+	InstallationType   string          `db:"installation_type" json:"installation_type"`
+	TeamArgs           json.RawMessage `db:"team_args" json:"team_args"`
+	TeamEnv            json.RawMessage `db:"team_env" json:"team_env"`
+	TeamHeaders        json.RawMessage `db:"team_headers" json:"team_headers"`
+	TeamUrlQueryParams json.RawMessage `db:"team_url_query_params" json:"team_url_query_params"`
+	Settings           json.RawMessage `db:"settings" json:"settings"`
+	SatelliteID        *string         `db:"satellite_id" json:"satellite_id"`
+}
+
+func (q *Queries) McpServerInstallationInsert(ctx context.Context, arg McpServerInstallationInsertParams) (McpServerInstallation, error) {
+	row := q.db.QueryRow(ctx, mcpServerInstallationInsert,
+		arg.ID,
+		arg.TeamID,
+		arg.ServerID,
+		arg.CreatedBy,
+		arg.InstallationName,
+		arg.InstallationType,
+		arg.TeamArgs,
+		arg.TeamEnv,
+		arg.TeamHeaders,
+		arg.TeamUrlQueryParams,
+		arg.Settings,
+		arg.SatelliteID,
+	)
 	var i McpServerInstallation
 	err := row.Scan(
 		&i.ID,
@@ -80,7 +199,21 @@ func (q *Queries) McpServerInstallationGetByID(ctx context.Context, id string) (
 		&i.CreatedBy,
 		&i.InstallationName,
 		&i.InstallationType,
-		&i.UserEnvironmentVariables,
+		&i.TeamArgs,
+		&i.TeamEnv,
+		&i.TeamHeaders,
+		&i.TeamUrlQueryParams,
+		&i.OauthState,
+		&i.OauthCodeVerifier,
+		&i.OauthPending,
+		&i.OauthPendingExpiresAt,
+		&i.OauthClientID,
+		&i.OauthClientSecret,
+		&i.OauthProviderID,
+		&i.OauthTokenEndpoint,
+		&i.OauthTokenEndpointAuthMethod,
+		&i.Settings,
+		&i.SatelliteID,
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.LastUsedAt,
@@ -88,30 +221,30 @@ func (q *Queries) McpServerInstallationGetByID(ctx context.Context, id string) (
 	return i, err
 }
 
-const mcpServerInstallationListWithServers = `-- name: McpServerInstallationListWithServers :many
-SELECT mcp_server_installations.id, mcp_server_installations.team_id, mcp_server_installations.server_id, mcp_server_installations.created_by, mcp_server_installations.installation_name, mcp_server_installations.installation_type, mcp_server_installations.user_environment_variables, mcp_server_installations.created_at, mcp_server_installations.updated_at, mcp_server_installations.last_used_at, mcp_servers.id, mcp_servers.name, mcp_servers.slug, mcp_servers.description, mcp_servers.long_description, mcp_servers.github_url, mcp_servers.language, mcp_servers.runtime, mcp_servers.status, mcp_servers.visibility, mcp_servers.owner_team_id, mcp_servers.category_id, mcp_servers.tags, mcp_servers.environment_variables, mcp_servers.metadata, mcp_servers.featured, mcp_servers.created_by, mcp_servers.created_at, mcp_servers.updated_at, mcp_servers.search
-FROM mcp_server_installations
-JOIN mcp_servers ON mcp_servers.id = mcp_server_installations.server_id
-WHERE mcp_server_installations.team_id = $1
-ORDER BY mcp_server_installations.installation_name, mcp_server_installations.id
+const mcpServerInstallationListByTeam = `-- name: McpServerInstallationListByTeam :many
+SELECT i.id, i.team_id, i.server_id, i.created_by, i.installation_name, i.installation_type, i.team_args, i.team_env, i.team_headers, i.team_url_query_params, i.oauth_state, i.oauth_code_verifier, i.oauth_pending, i.oauth_pending_expires_at, i.oauth_client_id, i.oauth_client_secret, i.oauth_provider_id, i.oauth_token_endpoint, i.oauth_token_endpoint_auth_method, i.settings, i.satellite_id, i.created_at, i.updated_at, i.last_used_at, s.id, s.name, s.official_name, s.slug, s.description, s.long_description, s.version, s.repository_url, s.repository_source, s.repository_id, s.repository_subfolder, s.git_branch, s.git_commit_sha, s.website_url, s.icon_url, s.language, s.runtime, s.github_account_id, s.github_readme_base64, s.github_stars, s.packages, s.remotes, s.resources, s.prompts, s.visibility, s.owner_team_id, s.created_by, s.author_name, s.author_contact, s.organization, s.license, s.transport_type, s.template_args, s.template_env, s.template_headers, s.template_url_query_params, s.team_args_schema, s.team_env_schema, s.team_headers_schema, s.team_url_query_params_schema, s.user_args_schema, s.user_env_schema, s.user_headers_schema, s.user_url_query_params_schema, s.dependencies, s.meta_extensions, s.category_id, s.tags, s.status, s.featured, s.auto_install_new_default_team, s.source, s.deployment_source, s.synced_from_official_registry, s.official_registry_server_id, s.official_registry_version_id, s.official_registry_published_at, s.official_registry_updated_at, s.requires_oauth, s.skip_oauth_flow, s.health_status, s.last_health_check_at, s.health_check_error, s.created_at, s.updated_at, s.last_sync_at, s.search
+FROM mcp_server_installations i
+JOIN mcp_servers s ON s.id = i.server_id
+WHERE i.team_id = $1
+ORDER BY i.installation_name, i.id
 `
 
-type McpServerInstallationListWithServersRow struct {
+type McpServerInstallationListByTeamRow struct {
 	McpServerInstallation McpServerInstallation `db:"mcp_server_installation" json:"mcp_server_installation"`
 	McpServer             McpServer             `db:"mcp_server" json:"mcp_server"`
 }
 
-// McpServerInstallationListWithServers returns a team's installations, each
-// with its catalog server, in one query, by installation name.
-func (q *Queries) McpServerInstallationListWithServers(ctx context.Context, teamID string) ([]McpServerInstallationListWithServersRow, error) {
-	rows, err := q.db.Query(ctx, mcpServerInstallationListWithServers, teamID)
+// McpServerInstallationListByTeam returns a team's installations with their
+// servers, by name, in one query (mcp_installations_team_name_idx).
+func (q *Queries) McpServerInstallationListByTeam(ctx context.Context, teamID string) ([]McpServerInstallationListByTeamRow, error) {
+	rows, err := q.db.Query(ctx, mcpServerInstallationListByTeam, teamID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []McpServerInstallationListWithServersRow{}
+	items := []McpServerInstallationListByTeamRow{}
 	for rows.Next() {
-		var i McpServerInstallationListWithServersRow
+		var i McpServerInstallationListByTeamRow
 		if err := rows.Scan(
 			&i.McpServerInstallation.ID,
 			&i.McpServerInstallation.TeamID,
@@ -119,29 +252,90 @@ func (q *Queries) McpServerInstallationListWithServers(ctx context.Context, team
 			&i.McpServerInstallation.CreatedBy,
 			&i.McpServerInstallation.InstallationName,
 			&i.McpServerInstallation.InstallationType,
-			&i.McpServerInstallation.UserEnvironmentVariables,
+			&i.McpServerInstallation.TeamArgs,
+			&i.McpServerInstallation.TeamEnv,
+			&i.McpServerInstallation.TeamHeaders,
+			&i.McpServerInstallation.TeamUrlQueryParams,
+			&i.McpServerInstallation.OauthState,
+			&i.McpServerInstallation.OauthCodeVerifier,
+			&i.McpServerInstallation.OauthPending,
+			&i.McpServerInstallation.OauthPendingExpiresAt,
+			&i.McpServerInstallation.OauthClientID,
+			&i.McpServerInstallation.OauthClientSecret,
+			&i.McpServerInstallation.OauthProviderID,
+			&i.McpServerInstallation.OauthTokenEndpoint,
+			&i.McpServerInstallation.OauthTokenEndpointAuthMethod,
+			&i.McpServerInstallation.Settings,
+			&i.McpServerInstallation.SatelliteID,
 			&i.McpServerInstallation.CreatedAt,
 			&i.McpServerInstallation.UpdatedAt,
 			&i.McpServerInstallation.LastUsedAt,
 			&i.McpServer.ID,
 			&i.McpServer.Name,
+			&i.McpServer.OfficialName,
 			&i.McpServer.Slug,
 			&i.McpServer.Description,
 			&i.McpServer.LongDescription,
-			&i.McpServer.GithubUrl,
+			&i.McpServer.Version,
+			&i.McpServer.RepositoryUrl,
+			&i.McpServer.RepositorySource,
+			&i.McpServer.RepositoryID,
+			&i.McpServer.RepositorySubfolder,
+			&i.McpServer.GitBranch,
+			&i.McpServer.GitCommitSha,
+			&i.McpServer.WebsiteUrl,
+			&i.McpServer.IconUrl,
 			&i.McpServer.Language,
 			&i.McpServer.Runtime,
-			&i.McpServer.Status,
+			&i.McpServer.GithubAccountID,
+			&i.McpServer.GithubReadmeBase64,
+			&i.McpServer.GithubStars,
+			&i.McpServer.Packages,
+			&i.McpServer.Remotes,
+			&i.McpServer.Resources,
+			&i.McpServer.Prompts,
 			&i.McpServer.Visibility,
 			&i.McpServer.OwnerTeamID,
+			&i.McpServer.CreatedBy,
+			&i.McpServer.AuthorName,
+			&i.McpServer.AuthorContact,
+			&i.McpServer.Organization,
+			&i.McpServer.License,
+			&i.McpServer.TransportType,
+			&i.McpServer.TemplateArgs,
+			&i.McpServer.TemplateEnv,
+			&i.McpServer.TemplateHeaders,
+			&i.McpServer.TemplateUrlQueryParams,
+			&i.McpServer.TeamArgsSchema,
+			&i.McpServer.TeamEnvSchema,
+			&i.McpServer.TeamHeadersSchema,
+			&i.McpServer.TeamUrlQueryParamsSchema,
+			&i.McpServer.UserArgsSchema,
+			&i.McpServer.UserEnvSchema,
+			&i.McpServer.UserHeadersSchema,
+			&i.McpServer.UserUrlQueryParamsSchema,
+			&i.McpServer.Dependencies,
+			&i.McpServer.MetaExtensions,
 			&i.McpServer.CategoryID,
 			&i.McpServer.Tags,
-			&i.McpServer.EnvironmentVariables,
-			&i.McpServer.Metadata,
+			&i.McpServer.Status,
 			&i.McpServer.Featured,
-			&i.McpServer.CreatedBy,
+			&i.McpServer.AutoInstallNewDefaultTeam,
+			&i.McpServer.Source,
+			&i.McpServer.DeploymentSource,
+			&i.McpServer.SyncedFromOfficialRegistry,
+			&i.McpServer.OfficialRegistryServerID,
+			&i.McpServer.OfficialRegistryVersionID,
+			&i.McpServer.OfficialRegistryPublishedAt,
+			&i.McpServer.OfficialRegistryUpdatedAt,
+			&i.McpServer.RequiresOauth,
+			&i.McpServer.SkipOauthFlow,
+			&i.McpServer.HealthStatus,
+			&i.McpServer.LastHealthCheckAt,
+			&i.McpServer.HealthCheckError,
 			&i.McpServer.CreatedAt,
 			&i.McpServer.UpdatedAt,
+			&i.McpServer.LastSyncAt,
 			&i.McpServer.Search,
 		); err != nil {
 			return nil, err
@@ -154,61 +348,141 @@ func (q *Queries) McpServerInstallationListWithServers(ctx context.Context, team
 	return items, nil
 }
 
-const mcpServerInstallationMergeEnv = `-- name: McpServerInstallationMergeEnv :execrows
-UPDATE mcp_server_installations
-SET user_environment_variables = jsonb_strip_nulls(coalesce(user_environment_variables, '{}'::jsonb)
-                                                   || coalesce($1::jsonb, '{}'::jsonb)),
-    updated_at                 = now()
-WHERE id = $2
+const mcpServerInstallationListByTeamServer = `-- name: McpServerInstallationListByTeamServer :many
+SELECT id, team_id, server_id, created_by, installation_name, installation_type, team_args, team_env, team_headers, team_url_query_params, oauth_state, oauth_code_verifier, oauth_pending, oauth_pending_expires_at, oauth_client_id, oauth_client_secret, oauth_provider_id, oauth_token_endpoint, oauth_token_endpoint_auth_method, settings, satellite_id, created_at, updated_at, last_used_at FROM mcp_server_installations
+WHERE team_id = $1 AND server_id = $2
+ORDER BY created_at, id
 `
 
-type McpServerInstallationMergeEnvParams struct {
-	Patch json.RawMessage `db:"patch" json:"patch"`
-	ID    string          `db:"id" json:"id"`
+type McpServerInstallationListByTeamServerParams struct {
+	TeamID   string `db:"team_id" json:"team_id"`
+	ServerID string `db:"server_id" json:"server_id"`
 }
 
-// McpServerInstallationMergeEnv merges a JSON object into the environment
-// document, JSON merge patch style at the top level: keys of patch overwrite,
-// a null value removes its key, other keys stay. A nil patch changes nothing
-// but a NULL document becomes {}.
-func (q *Queries) McpServerInstallationMergeEnv(ctx context.Context, arg McpServerInstallationMergeEnvParams) (int64, error) {
-	result, err := q.db.Exec(ctx, mcpServerInstallationMergeEnv, arg.Patch, arg.ID)
+// McpServerInstallationListByTeamServer returns a team's installations of
+// one server (is it installed already?), mcp_installations_team_server_idx.
+func (q *Queries) McpServerInstallationListByTeamServer(ctx context.Context, arg McpServerInstallationListByTeamServerParams) ([]McpServerInstallation, error) {
+	rows, err := q.db.Query(ctx, mcpServerInstallationListByTeamServer, arg.TeamID, arg.ServerID)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return result.RowsAffected(), nil
+	defer rows.Close()
+	items := []McpServerInstallation{}
+	for rows.Next() {
+		var i McpServerInstallation
+		if err := rows.Scan(
+			&i.ID,
+			&i.TeamID,
+			&i.ServerID,
+			&i.CreatedBy,
+			&i.InstallationName,
+			&i.InstallationType,
+			&i.TeamArgs,
+			&i.TeamEnv,
+			&i.TeamHeaders,
+			&i.TeamUrlQueryParams,
+			&i.OauthState,
+			&i.OauthCodeVerifier,
+			&i.OauthPending,
+			&i.OauthPendingExpiresAt,
+			&i.OauthClientID,
+			&i.OauthClientSecret,
+			&i.OauthProviderID,
+			&i.OauthTokenEndpoint,
+			&i.OauthTokenEndpointAuthMethod,
+			&i.Settings,
+			&i.SatelliteID,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.LastUsedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
-const mcpServerInstallationSetEnv = `-- name: McpServerInstallationSetEnv :execrows
-UPDATE mcp_server_installations
-SET user_environment_variables = $1::jsonb,
-    updated_at                 = now()
-WHERE id = $2
+const mcpServerInstallationUpdate = `-- name: McpServerInstallationUpdate :one
+UPDATE mcp_server_installations SET
+    installation_name = coalesce($1::text, installation_name),
+    team_args = coalesce($2::jsonb, team_args),
+    team_env = coalesce($3::jsonb, team_env),
+    team_headers = coalesce($4::jsonb, team_headers),
+    team_url_query_params = coalesce($5::jsonb, team_url_query_params),
+    settings = coalesce($6::jsonb, settings),
+    satellite_id = coalesce($7::text, satellite_id),
+    updated_at = now()
+WHERE id = $8 AND team_id = $9
+RETURNING id, team_id, server_id, created_by, installation_name, installation_type, team_args, team_env, team_headers, team_url_query_params, oauth_state, oauth_code_verifier, oauth_pending, oauth_pending_expires_at, oauth_client_id, oauth_client_secret, oauth_provider_id, oauth_token_endpoint, oauth_token_endpoint_auth_method, settings, satellite_id, created_at, updated_at, last_used_at
 `
 
-type McpServerInstallationSetEnvParams struct {
-	UserEnvironmentVariables json.RawMessage `db:"user_environment_variables" json:"user_environment_variables"`
-	ID                       string          `db:"id" json:"id"`
+type McpServerInstallationUpdateParams struct {
+	InstallationName   *string         `db:"installation_name" json:"installation_name"`
+	TeamArgs           json.RawMessage `db:"team_args" json:"team_args"`
+	TeamEnv            json.RawMessage `db:"team_env" json:"team_env"`
+	TeamHeaders        json.RawMessage `db:"team_headers" json:"team_headers"`
+	TeamUrlQueryParams json.RawMessage `db:"team_url_query_params" json:"team_url_query_params"`
+	Settings           json.RawMessage `db:"settings" json:"settings"`
+	SatelliteID        *string         `db:"satellite_id" json:"satellite_id"`
+	ID                 string          `db:"id" json:"id"`
+	TeamID             string          `db:"team_id" json:"team_id"`
 }
 
-// McpServerInstallationSetEnv replaces the whole environment document (a
-// JSON object of name -> value; nil stores NULL).
-func (q *Queries) McpServerInstallationSetEnv(ctx context.Context, arg McpServerInstallationSetEnvParams) (int64, error) {
-	result, err := q.db.Exec(ctx, mcpServerInstallationSetEnv, arg.UserEnvironmentVariables, arg.ID)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
+// McpServerInstallationUpdate changes the given fields of a team's
+// installation and bumps updated_at; a nil (NULL) field keeps its value.
+func (q *Queries) McpServerInstallationUpdate(ctx context.Context, arg McpServerInstallationUpdateParams) (McpServerInstallation, error) {
+	row := q.db.QueryRow(ctx, mcpServerInstallationUpdate,
+		arg.InstallationName,
+		arg.TeamArgs,
+		arg.TeamEnv,
+		arg.TeamHeaders,
+		arg.TeamUrlQueryParams,
+		arg.Settings,
+		arg.SatelliteID,
+		arg.ID,
+		arg.TeamID,
+	)
+	var i McpServerInstallation
+	err := row.Scan(
+		&i.ID,
+		&i.TeamID,
+		&i.ServerID,
+		&i.CreatedBy,
+		&i.InstallationName,
+		&i.InstallationType,
+		&i.TeamArgs,
+		&i.TeamEnv,
+		&i.TeamHeaders,
+		&i.TeamUrlQueryParams,
+		&i.OauthState,
+		&i.OauthCodeVerifier,
+		&i.OauthPending,
+		&i.OauthPendingExpiresAt,
+		&i.OauthClientID,
+		&i.OauthClientSecret,
+		&i.OauthProviderID,
+		&i.OauthTokenEndpoint,
+		&i.OauthTokenEndpointAuthMethod,
+		&i.Settings,
+		&i.SatelliteID,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.LastUsedAt,
+	)
+	return i, err
 }
 
-const mcpServerInstallationTouchLastUsed = `-- name: McpServerInstallationTouchLastUsed :execrows
+const mcpServerInstallationUpdateLastUsed = `-- name: McpServerInstallationUpdateLastUsed :execrows
 UPDATE mcp_server_installations SET last_used_at = now() WHERE id = $1
 `
 
-// McpServerInstallationTouchLastUsed records use; it is not a change of the
-// installation, so updated_at stays.
-func (q *Queries) McpServerInstallationTouchLastUsed(ctx context.Context, id string) (int64, error) {
-	result, err := q.db.Exec(ctx, mcpServerInstallationTouchLastUsed, id)
+// McpServerInstallationUpdateLastUsed stamps the installation as used now.
+func (q *Queries) McpServerInstallationUpdateLastUsed(ctx context.Context, id string) (int64, error) {
+	result, err := q.db.Exec(ctx, mcpServerInstallationUpdateLastUsed, id)
 	if err != nil {
 		return 0, err
 	}

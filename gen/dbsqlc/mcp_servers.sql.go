@@ -8,91 +8,15 @@ package dbsqlc
 import (
 	"context"
 	"encoding/json"
+	"time"
 )
-
-const mcpServerCreate = `-- name: McpServerCreate :one
-INSERT INTO mcp_servers (id, name, slug, description, long_description, github_url, language, runtime, status,
-                         visibility, owner_team_id, category_id, tags, environment_variables, metadata, featured,
-                         created_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
-        $9, $10, $11, $12,
-        coalesce($13::jsonb, '[]'::jsonb), $14::jsonb,
-        $15::jsonb, $16, $17)
-RETURNING id, name, slug, description, long_description, github_url, language, runtime, status, visibility, owner_team_id, category_id, tags, environment_variables, metadata, featured, created_by, created_at, updated_at, search
-`
-
-type McpServerCreateParams struct {
-	ID                   string              `db:"id" json:"id"`
-	Name                 string              `db:"name" json:"name"`
-	Slug                 string              `db:"slug" json:"slug"`
-	Description          string              `db:"description" json:"description"`
-	LongDescription      *string             `db:"long_description" json:"long_description"`
-	GithubUrl            *string             `db:"github_url" json:"github_url"`
-	Language             string              `db:"language" json:"language"`
-	Runtime              string              `db:"runtime" json:"runtime"`
-	Status               McpServerStatus     `db:"status" json:"status"`
-	Visibility           McpServerVisibility `db:"visibility" json:"visibility"`
-	OwnerTeamID          *string             `db:"owner_team_id" json:"owner_team_id"`
-	CategoryID           *string             `db:"category_id" json:"category_id"`
-	Tags                 json.RawMessage     `db:"tags" json:"tags"`
-	EnvironmentVariables json.RawMessage     `db:"environment_variables" json:"environment_variables"`
-	Metadata             json.RawMessage     `db:"metadata" json:"metadata"`
-	Featured             bool                `db:"featured" json:"featured"`
-	CreatedBy            *string             `db:"created_by" json:"created_by"`
-}
-
-// McpServerCreate: nil tags store an empty array.
-func (q *Queries) McpServerCreate(ctx context.Context, arg McpServerCreateParams) (McpServer, error) {
-	row := q.db.QueryRow(ctx, mcpServerCreate,
-		arg.ID,
-		arg.Name,
-		arg.Slug,
-		arg.Description,
-		arg.LongDescription,
-		arg.GithubUrl,
-		arg.Language,
-		arg.Runtime,
-		arg.Status,
-		arg.Visibility,
-		arg.OwnerTeamID,
-		arg.CategoryID,
-		arg.Tags,
-		arg.EnvironmentVariables,
-		arg.Metadata,
-		arg.Featured,
-		arg.CreatedBy,
-	)
-	var i McpServer
-	err := row.Scan(
-		&i.ID,
-		&i.Name,
-		&i.Slug,
-		&i.Description,
-		&i.LongDescription,
-		&i.GithubUrl,
-		&i.Language,
-		&i.Runtime,
-		&i.Status,
-		&i.Visibility,
-		&i.OwnerTeamID,
-		&i.CategoryID,
-		&i.Tags,
-		&i.EnvironmentVariables,
-		&i.Metadata,
-		&i.Featured,
-		&i.CreatedBy,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-		&i.Search,
-	)
-	return i, err
-}
 
 const mcpServerDelete = `-- name: McpServerDelete :execrows
 DELETE FROM mcp_servers WHERE id = $1
 `
 
-// McpServerDelete also deletes the server's installations (cascade).
+// McpServerDelete removes a server; its versions, installations and pending
+// flows go with it (ON DELETE CASCADE).
 func (q *Queries) McpServerDelete(ctx context.Context, id string) (int64, error) {
 	result, err := q.db.Exec(ctx, mcpServerDelete, id)
 	if err != nil {
@@ -102,7 +26,7 @@ func (q *Queries) McpServerDelete(ctx context.Context, id string) (int64, error)
 }
 
 const mcpServerGetByID = `-- name: McpServerGetByID :one
-SELECT id, name, slug, description, long_description, github_url, language, runtime, status, visibility, owner_team_id, category_id, tags, environment_variables, metadata, featured, created_by, created_at, updated_at, search FROM mcp_servers WHERE id = $1
+SELECT id, name, official_name, slug, description, long_description, version, repository_url, repository_source, repository_id, repository_subfolder, git_branch, git_commit_sha, website_url, icon_url, language, runtime, github_account_id, github_readme_base64, github_stars, packages, remotes, resources, prompts, visibility, owner_team_id, created_by, author_name, author_contact, organization, license, transport_type, template_args, template_env, template_headers, template_url_query_params, team_args_schema, team_env_schema, team_headers_schema, team_url_query_params_schema, user_args_schema, user_env_schema, user_headers_schema, user_url_query_params_schema, dependencies, meta_extensions, category_id, tags, status, featured, auto_install_new_default_team, source, deployment_source, synced_from_official_registry, official_registry_server_id, official_registry_version_id, official_registry_published_at, official_registry_updated_at, requires_oauth, skip_oauth_flow, health_status, last_health_check_at, health_check_error, created_at, updated_at, last_sync_at, search FROM mcp_servers WHERE id = $1
 `
 
 func (q *Queries) McpServerGetByID(ctx context.Context, id string) (McpServer, error) {
@@ -111,30 +35,77 @@ func (q *Queries) McpServerGetByID(ctx context.Context, id string) (McpServer, e
 	err := row.Scan(
 		&i.ID,
 		&i.Name,
+		&i.OfficialName,
 		&i.Slug,
 		&i.Description,
 		&i.LongDescription,
-		&i.GithubUrl,
+		&i.Version,
+		&i.RepositoryUrl,
+		&i.RepositorySource,
+		&i.RepositoryID,
+		&i.RepositorySubfolder,
+		&i.GitBranch,
+		&i.GitCommitSha,
+		&i.WebsiteUrl,
+		&i.IconUrl,
 		&i.Language,
 		&i.Runtime,
-		&i.Status,
+		&i.GithubAccountID,
+		&i.GithubReadmeBase64,
+		&i.GithubStars,
+		&i.Packages,
+		&i.Remotes,
+		&i.Resources,
+		&i.Prompts,
 		&i.Visibility,
 		&i.OwnerTeamID,
+		&i.CreatedBy,
+		&i.AuthorName,
+		&i.AuthorContact,
+		&i.Organization,
+		&i.License,
+		&i.TransportType,
+		&i.TemplateArgs,
+		&i.TemplateEnv,
+		&i.TemplateHeaders,
+		&i.TemplateUrlQueryParams,
+		&i.TeamArgsSchema,
+		&i.TeamEnvSchema,
+		&i.TeamHeadersSchema,
+		&i.TeamUrlQueryParamsSchema,
+		&i.UserArgsSchema,
+		&i.UserEnvSchema,
+		&i.UserHeadersSchema,
+		&i.UserUrlQueryParamsSchema,
+		&i.Dependencies,
+		&i.MetaExtensions,
 		&i.CategoryID,
 		&i.Tags,
-		&i.EnvironmentVariables,
-		&i.Metadata,
+		&i.Status,
 		&i.Featured,
-		&i.CreatedBy,
+		&i.AutoInstallNewDefaultTeam,
+		&i.Source,
+		&i.DeploymentSource,
+		&i.SyncedFromOfficialRegistry,
+		&i.OfficialRegistryServerID,
+		&i.OfficialRegistryVersionID,
+		&i.OfficialRegistryPublishedAt,
+		&i.OfficialRegistryUpdatedAt,
+		&i.RequiresOauth,
+		&i.SkipOauthFlow,
+		&i.HealthStatus,
+		&i.LastHealthCheckAt,
+		&i.HealthCheckError,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.LastSyncAt,
 		&i.Search,
 	)
 	return i, err
 }
 
 const mcpServerGetBySlug = `-- name: McpServerGetBySlug :one
-SELECT id, name, slug, description, long_description, github_url, language, runtime, status, visibility, owner_team_id, category_id, tags, environment_variables, metadata, featured, created_by, created_at, updated_at, search FROM mcp_servers WHERE slug = $1
+SELECT id, name, official_name, slug, description, long_description, version, repository_url, repository_source, repository_id, repository_subfolder, git_branch, git_commit_sha, website_url, icon_url, language, runtime, github_account_id, github_readme_base64, github_stars, packages, remotes, resources, prompts, visibility, owner_team_id, created_by, author_name, author_contact, organization, license, transport_type, template_args, template_env, template_headers, template_url_query_params, team_args_schema, team_env_schema, team_headers_schema, team_url_query_params_schema, user_args_schema, user_env_schema, user_headers_schema, user_url_query_params_schema, dependencies, meta_extensions, category_id, tags, status, featured, auto_install_new_default_team, source, deployment_source, synced_from_official_registry, official_registry_server_id, official_registry_version_id, official_registry_published_at, official_registry_updated_at, requires_oauth, skip_oauth_flow, health_status, last_health_check_at, health_check_error, created_at, updated_at, last_sync_at, search FROM mcp_servers WHERE slug = $1
 `
 
 func (q *Queries) McpServerGetBySlug(ctx context.Context, slug string) (McpServer, error) {
@@ -143,36 +114,366 @@ func (q *Queries) McpServerGetBySlug(ctx context.Context, slug string) (McpServe
 	err := row.Scan(
 		&i.ID,
 		&i.Name,
+		&i.OfficialName,
 		&i.Slug,
 		&i.Description,
 		&i.LongDescription,
-		&i.GithubUrl,
+		&i.Version,
+		&i.RepositoryUrl,
+		&i.RepositorySource,
+		&i.RepositoryID,
+		&i.RepositorySubfolder,
+		&i.GitBranch,
+		&i.GitCommitSha,
+		&i.WebsiteUrl,
+		&i.IconUrl,
 		&i.Language,
 		&i.Runtime,
-		&i.Status,
+		&i.GithubAccountID,
+		&i.GithubReadmeBase64,
+		&i.GithubStars,
+		&i.Packages,
+		&i.Remotes,
+		&i.Resources,
+		&i.Prompts,
 		&i.Visibility,
 		&i.OwnerTeamID,
+		&i.CreatedBy,
+		&i.AuthorName,
+		&i.AuthorContact,
+		&i.Organization,
+		&i.License,
+		&i.TransportType,
+		&i.TemplateArgs,
+		&i.TemplateEnv,
+		&i.TemplateHeaders,
+		&i.TemplateUrlQueryParams,
+		&i.TeamArgsSchema,
+		&i.TeamEnvSchema,
+		&i.TeamHeadersSchema,
+		&i.TeamUrlQueryParamsSchema,
+		&i.UserArgsSchema,
+		&i.UserEnvSchema,
+		&i.UserHeadersSchema,
+		&i.UserUrlQueryParamsSchema,
+		&i.Dependencies,
+		&i.MetaExtensions,
 		&i.CategoryID,
 		&i.Tags,
-		&i.EnvironmentVariables,
-		&i.Metadata,
+		&i.Status,
 		&i.Featured,
-		&i.CreatedBy,
+		&i.AutoInstallNewDefaultTeam,
+		&i.Source,
+		&i.DeploymentSource,
+		&i.SyncedFromOfficialRegistry,
+		&i.OfficialRegistryServerID,
+		&i.OfficialRegistryVersionID,
+		&i.OfficialRegistryPublishedAt,
+		&i.OfficialRegistryUpdatedAt,
+		&i.RequiresOauth,
+		&i.SkipOauthFlow,
+		&i.HealthStatus,
+		&i.LastHealthCheckAt,
+		&i.HealthCheckError,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.LastSyncAt,
 		&i.Search,
 	)
 	return i, err
 }
 
-const mcpServerListFeatured = `-- name: McpServerListFeatured :many
-SELECT id, name, slug, description, long_description, github_url, language, runtime, status, visibility, owner_team_id, category_id, tags, environment_variables, metadata, featured, created_by, created_at, updated_at, search FROM mcp_servers WHERE featured ORDER BY name, id
+const mcpServerInsert = `-- name: McpServerInsert :one
+INSERT INTO mcp_servers (
+    id, name, official_name, slug, description, long_description, version, repository_url, repository_source,
+    repository_id, repository_subfolder, git_branch, git_commit_sha, website_url, icon_url, language, runtime,
+    github_account_id, github_readme_base64, github_stars, packages, remotes, resources, prompts, visibility,
+    owner_team_id, created_by, author_name, author_contact, organization, license, transport_type, template_args,
+    template_env, template_headers, template_url_query_params, team_args_schema, team_env_schema,
+    team_headers_schema, team_url_query_params_schema, user_args_schema, user_env_schema, user_headers_schema,
+    user_url_query_params_schema, dependencies, meta_extensions, category_id, tags, status, featured,
+    auto_install_new_default_team, source, deployment_source, synced_from_official_registry,
+    official_registry_server_id, official_registry_version_id, official_registry_published_at,
+    official_registry_updated_at, requires_oauth, skip_oauth_flow, last_sync_at
+) VALUES (
+    $1::text,
+    $2::text,
+    $3::text,
+    $4::text,
+    $5::text,
+    $6::text,
+    $7::text,
+    $8::text,
+    $9::text,
+    $10::text,
+    $11::text,
+    $12::text,
+    $13::text,
+    $14::text,
+    $15::text,
+    $16::text,
+    $17::text,
+    $18::text,
+    $19::text,
+    $20::integer,
+    $21::jsonb,
+    $22::jsonb,
+    $23::jsonb,
+    $24::jsonb,
+    $25::text,
+    $26::text,
+    $27::text,
+    $28::text,
+    $29::text,
+    $30::text,
+    $31::text,
+    $32::transport_type,
+    $33::jsonb,
+    $34::jsonb,
+    $35::jsonb,
+    $36::jsonb,
+    $37::jsonb,
+    $38::jsonb,
+    $39::jsonb,
+    $40::jsonb,
+    $41::jsonb,
+    $42::jsonb,
+    $43::jsonb,
+    $44::jsonb,
+    $45::jsonb,
+    $46::jsonb,
+    $47::text,
+    $48::jsonb,
+    $49::text,
+    $50::boolean,
+    $51::boolean,
+    $52::mcp_server_source,
+    $53::text,
+    $54::boolean,
+    $55::text,
+    $56::text,
+    $57::timestamptz,
+    $58::timestamptz,
+    $59::boolean,
+    $60::boolean,
+    $61::timestamptz
+)
+RETURNING id, name, official_name, slug, description, long_description, version, repository_url, repository_source, repository_id, repository_subfolder, git_branch, git_commit_sha, website_url, icon_url, language, runtime, github_account_id, github_readme_base64, github_stars, packages, remotes, resources, prompts, visibility, owner_team_id, created_by, author_name, author_contact, organization, license, transport_type, template_args, template_env, template_headers, template_url_query_params, team_args_schema, team_env_schema, team_headers_schema, team_url_query_params_schema, user_args_schema, user_env_schema, user_headers_schema, user_url_query_params_schema, dependencies, meta_extensions, category_id, tags, status, featured, auto_install_new_default_team, source, deployment_source, synced_from_official_registry, official_registry_server_id, official_registry_version_id, official_registry_published_at, official_registry_updated_at, requires_oauth, skip_oauth_flow, health_status, last_health_check_at, health_check_error, created_at, updated_at, last_sync_at, search
 `
 
-// McpServerListFeatured returns the featured servers by name (partial index
-// mcp_servers_featured_idx).
-func (q *Queries) McpServerListFeatured(ctx context.Context) ([]McpServer, error) {
-	rows, err := q.db.Query(ctx, mcpServerListFeatured)
+type McpServerInsertParams struct {
+	ID                          string          `db:"id" json:"id"`
+	Name                        string          `db:"name" json:"name"`
+	OfficialName                *string         `db:"official_name" json:"official_name"`
+	Slug                        string          `db:"slug" json:"slug"`
+	Description                 string          `db:"description" json:"description"`
+	LongDescription             *string         `db:"long_description" json:"long_description"`
+	Version                     *string         `db:"version" json:"version"`
+	RepositoryUrl               *string         `db:"repository_url" json:"repository_url"`
+	RepositorySource            *string         `db:"repository_source" json:"repository_source"`
+	RepositoryID                *string         `db:"repository_id" json:"repository_id"`
+	RepositorySubfolder         *string         `db:"repository_subfolder" json:"repository_subfolder"`
+	GitBranch                   *string         `db:"git_branch" json:"git_branch"`
+	GitCommitSha                *string         `db:"git_commit_sha" json:"git_commit_sha"`
+	WebsiteUrl                  *string         `db:"website_url" json:"website_url"`
+	IconUrl                     *string         `db:"icon_url" json:"icon_url"`
+	Language                    string          `db:"language" json:"language"`
+	Runtime                     string          `db:"runtime" json:"runtime"`
+	GithubAccountID             *string         `db:"github_account_id" json:"github_account_id"`
+	GithubReadmeBase64          *string         `db:"github_readme_base64" json:"github_readme_base64"`
+	GithubStars                 *int32          `db:"github_stars" json:"github_stars"`
+	Packages                    json.RawMessage `db:"packages" json:"packages"`
+	Remotes                     json.RawMessage `db:"remotes" json:"remotes"`
+	Resources                   json.RawMessage `db:"resources" json:"resources"`
+	Prompts                     json.RawMessage `db:"prompts" json:"prompts"`
+	Visibility                  string          `db:"visibility" json:"visibility"`
+	OwnerTeamID                 *string         `db:"owner_team_id" json:"owner_team_id"`
+	CreatedBy                   string          `db:"created_by" json:"created_by"`
+	AuthorName                  *string         `db:"author_name" json:"author_name"`
+	AuthorContact               *string         `db:"author_contact" json:"author_contact"`
+	Organization                *string         `db:"organization" json:"organization"`
+	License                     *string         `db:"license" json:"license"`
+	TransportType               TransportType   `db:"transport_type" json:"transport_type"`
+	TemplateArgs                json.RawMessage `db:"template_args" json:"template_args"`
+	TemplateEnv                 json.RawMessage `db:"template_env" json:"template_env"`
+	TemplateHeaders             json.RawMessage `db:"template_headers" json:"template_headers"`
+	TemplateUrlQueryParams      json.RawMessage `db:"template_url_query_params" json:"template_url_query_params"`
+	TeamArgsSchema              json.RawMessage `db:"team_args_schema" json:"team_args_schema"`
+	TeamEnvSchema               json.RawMessage `db:"team_env_schema" json:"team_env_schema"`
+	TeamHeadersSchema           json.RawMessage `db:"team_headers_schema" json:"team_headers_schema"`
+	TeamUrlQueryParamsSchema    json.RawMessage `db:"team_url_query_params_schema" json:"team_url_query_params_schema"`
+	UserArgsSchema              json.RawMessage `db:"user_args_schema" json:"user_args_schema"`
+	UserEnvSchema               json.RawMessage `db:"user_env_schema" json:"user_env_schema"`
+	UserHeadersSchema           json.RawMessage `db:"user_headers_schema" json:"user_headers_schema"`
+	UserUrlQueryParamsSchema    json.RawMessage `db:"user_url_query_params_schema" json:"user_url_query_params_schema"`
+	Dependencies                json.RawMessage `db:"dependencies" json:"dependencies"`
+	MetaExtensions              json.RawMessage `db:"meta_extensions" json:"meta_extensions"`
+	CategoryID                  *string         `db:"category_id" json:"category_id"`
+	Tags                        json.RawMessage `db:"tags" json:"tags"`
+	Status                      string          `db:"status" json:"status"`
+	Featured                    bool            `db:"featured" json:"featured"`
+	AutoInstallNewDefaultTeam   bool            `db:"auto_install_new_default_team" json:"auto_install_new_default_team"`
+	Source                      McpServerSource `db:"source" json:"source"`
+	DeploymentSource            *string         `db:"deployment_source" json:"deployment_source"`
+	SyncedFromOfficialRegistry  bool            `db:"synced_from_official_registry" json:"synced_from_official_registry"`
+	OfficialRegistryServerID    *string         `db:"official_registry_server_id" json:"official_registry_server_id"`
+	OfficialRegistryVersionID   *string         `db:"official_registry_version_id" json:"official_registry_version_id"`
+	OfficialRegistryPublishedAt *time.Time      `db:"official_registry_published_at" json:"official_registry_published_at"`
+	OfficialRegistryUpdatedAt   *time.Time      `db:"official_registry_updated_at" json:"official_registry_updated_at"`
+	RequiresOauth               bool            `db:"requires_oauth" json:"requires_oauth"`
+	SkipOauthFlow               bool            `db:"skip_oauth_flow" json:"skip_oauth_flow"`
+	LastSyncAt                  *time.Time      `db:"last_sync_at" json:"last_sync_at"`
+}
+
+// McpServerInsert adds a catalog server (DeployStack: createServer, the
+// registry sync). The health columns and the times take their defaults.
+func (q *Queries) McpServerInsert(ctx context.Context, arg McpServerInsertParams) (McpServer, error) {
+	row := q.db.QueryRow(ctx, mcpServerInsert,
+		arg.ID,
+		arg.Name,
+		arg.OfficialName,
+		arg.Slug,
+		arg.Description,
+		arg.LongDescription,
+		arg.Version,
+		arg.RepositoryUrl,
+		arg.RepositorySource,
+		arg.RepositoryID,
+		arg.RepositorySubfolder,
+		arg.GitBranch,
+		arg.GitCommitSha,
+		arg.WebsiteUrl,
+		arg.IconUrl,
+		arg.Language,
+		arg.Runtime,
+		arg.GithubAccountID,
+		arg.GithubReadmeBase64,
+		arg.GithubStars,
+		arg.Packages,
+		arg.Remotes,
+		arg.Resources,
+		arg.Prompts,
+		arg.Visibility,
+		arg.OwnerTeamID,
+		arg.CreatedBy,
+		arg.AuthorName,
+		arg.AuthorContact,
+		arg.Organization,
+		arg.License,
+		arg.TransportType,
+		arg.TemplateArgs,
+		arg.TemplateEnv,
+		arg.TemplateHeaders,
+		arg.TemplateUrlQueryParams,
+		arg.TeamArgsSchema,
+		arg.TeamEnvSchema,
+		arg.TeamHeadersSchema,
+		arg.TeamUrlQueryParamsSchema,
+		arg.UserArgsSchema,
+		arg.UserEnvSchema,
+		arg.UserHeadersSchema,
+		arg.UserUrlQueryParamsSchema,
+		arg.Dependencies,
+		arg.MetaExtensions,
+		arg.CategoryID,
+		arg.Tags,
+		arg.Status,
+		arg.Featured,
+		arg.AutoInstallNewDefaultTeam,
+		arg.Source,
+		arg.DeploymentSource,
+		arg.SyncedFromOfficialRegistry,
+		arg.OfficialRegistryServerID,
+		arg.OfficialRegistryVersionID,
+		arg.OfficialRegistryPublishedAt,
+		arg.OfficialRegistryUpdatedAt,
+		arg.RequiresOauth,
+		arg.SkipOauthFlow,
+		arg.LastSyncAt,
+	)
+	var i McpServer
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.OfficialName,
+		&i.Slug,
+		&i.Description,
+		&i.LongDescription,
+		&i.Version,
+		&i.RepositoryUrl,
+		&i.RepositorySource,
+		&i.RepositoryID,
+		&i.RepositorySubfolder,
+		&i.GitBranch,
+		&i.GitCommitSha,
+		&i.WebsiteUrl,
+		&i.IconUrl,
+		&i.Language,
+		&i.Runtime,
+		&i.GithubAccountID,
+		&i.GithubReadmeBase64,
+		&i.GithubStars,
+		&i.Packages,
+		&i.Remotes,
+		&i.Resources,
+		&i.Prompts,
+		&i.Visibility,
+		&i.OwnerTeamID,
+		&i.CreatedBy,
+		&i.AuthorName,
+		&i.AuthorContact,
+		&i.Organization,
+		&i.License,
+		&i.TransportType,
+		&i.TemplateArgs,
+		&i.TemplateEnv,
+		&i.TemplateHeaders,
+		&i.TemplateUrlQueryParams,
+		&i.TeamArgsSchema,
+		&i.TeamEnvSchema,
+		&i.TeamHeadersSchema,
+		&i.TeamUrlQueryParamsSchema,
+		&i.UserArgsSchema,
+		&i.UserEnvSchema,
+		&i.UserHeadersSchema,
+		&i.UserUrlQueryParamsSchema,
+		&i.Dependencies,
+		&i.MetaExtensions,
+		&i.CategoryID,
+		&i.Tags,
+		&i.Status,
+		&i.Featured,
+		&i.AutoInstallNewDefaultTeam,
+		&i.Source,
+		&i.DeploymentSource,
+		&i.SyncedFromOfficialRegistry,
+		&i.OfficialRegistryServerID,
+		&i.OfficialRegistryVersionID,
+		&i.OfficialRegistryPublishedAt,
+		&i.OfficialRegistryUpdatedAt,
+		&i.RequiresOauth,
+		&i.SkipOauthFlow,
+		&i.HealthStatus,
+		&i.LastHealthCheckAt,
+		&i.HealthCheckError,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.LastSyncAt,
+		&i.Search,
+	)
+	return i, err
+}
+
+const mcpServerListAutoInstall = `-- name: McpServerListAutoInstall :many
+SELECT id, name, official_name, slug, description, long_description, version, repository_url, repository_source, repository_id, repository_subfolder, git_branch, git_commit_sha, website_url, icon_url, language, runtime, github_account_id, github_readme_base64, github_stars, packages, remotes, resources, prompts, visibility, owner_team_id, created_by, author_name, author_contact, organization, license, transport_type, template_args, template_env, template_headers, template_url_query_params, team_args_schema, team_env_schema, team_headers_schema, team_url_query_params_schema, user_args_schema, user_env_schema, user_headers_schema, user_url_query_params_schema, dependencies, meta_extensions, category_id, tags, status, featured, auto_install_new_default_team, source, deployment_source, synced_from_official_registry, official_registry_server_id, official_registry_version_id, official_registry_published_at, official_registry_updated_at, requires_oauth, skip_oauth_flow, health_status, last_health_check_at, health_check_error, created_at, updated_at, last_sync_at, search FROM mcp_servers
+WHERE auto_install_new_default_team AND visibility = 'global' AND status = 'active'
+ORDER BY name, id
+`
+
+// McpServerListAutoInstall returns the global servers installed into every
+// new default team (DeployStack: auto_install_new_default_team).
+func (q *Queries) McpServerListAutoInstall(ctx context.Context) ([]McpServer, error) {
+	rows, err := q.db.Query(ctx, mcpServerListAutoInstall)
 	if err != nil {
 		return nil, err
 	}
@@ -183,23 +484,225 @@ func (q *Queries) McpServerListFeatured(ctx context.Context) ([]McpServer, error
 		if err := rows.Scan(
 			&i.ID,
 			&i.Name,
+			&i.OfficialName,
 			&i.Slug,
 			&i.Description,
 			&i.LongDescription,
-			&i.GithubUrl,
+			&i.Version,
+			&i.RepositoryUrl,
+			&i.RepositorySource,
+			&i.RepositoryID,
+			&i.RepositorySubfolder,
+			&i.GitBranch,
+			&i.GitCommitSha,
+			&i.WebsiteUrl,
+			&i.IconUrl,
 			&i.Language,
 			&i.Runtime,
-			&i.Status,
+			&i.GithubAccountID,
+			&i.GithubReadmeBase64,
+			&i.GithubStars,
+			&i.Packages,
+			&i.Remotes,
+			&i.Resources,
+			&i.Prompts,
 			&i.Visibility,
 			&i.OwnerTeamID,
+			&i.CreatedBy,
+			&i.AuthorName,
+			&i.AuthorContact,
+			&i.Organization,
+			&i.License,
+			&i.TransportType,
+			&i.TemplateArgs,
+			&i.TemplateEnv,
+			&i.TemplateHeaders,
+			&i.TemplateUrlQueryParams,
+			&i.TeamArgsSchema,
+			&i.TeamEnvSchema,
+			&i.TeamHeadersSchema,
+			&i.TeamUrlQueryParamsSchema,
+			&i.UserArgsSchema,
+			&i.UserEnvSchema,
+			&i.UserHeadersSchema,
+			&i.UserUrlQueryParamsSchema,
+			&i.Dependencies,
+			&i.MetaExtensions,
 			&i.CategoryID,
 			&i.Tags,
-			&i.EnvironmentVariables,
-			&i.Metadata,
+			&i.Status,
 			&i.Featured,
-			&i.CreatedBy,
+			&i.AutoInstallNewDefaultTeam,
+			&i.Source,
+			&i.DeploymentSource,
+			&i.SyncedFromOfficialRegistry,
+			&i.OfficialRegistryServerID,
+			&i.OfficialRegistryVersionID,
+			&i.OfficialRegistryPublishedAt,
+			&i.OfficialRegistryUpdatedAt,
+			&i.RequiresOauth,
+			&i.SkipOauthFlow,
+			&i.HealthStatus,
+			&i.LastHealthCheckAt,
+			&i.HealthCheckError,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.LastSyncAt,
+			&i.Search,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const mcpServerListPage = `-- name: McpServerListPage :many
+SELECT id, name, official_name, slug, description, long_description, version, repository_url, repository_source, repository_id, repository_subfolder, git_branch, git_commit_sha, website_url, icon_url, language, runtime, github_account_id, github_readme_base64, github_stars, packages, remotes, resources, prompts, visibility, owner_team_id, created_by, author_name, author_contact, organization, license, transport_type, template_args, template_env, template_headers, template_url_query_params, team_args_schema, team_env_schema, team_headers_schema, team_url_query_params_schema, user_args_schema, user_env_schema, user_headers_schema, user_url_query_params_schema, dependencies, meta_extensions, category_id, tags, status, featured, auto_install_new_default_team, source, deployment_source, synced_from_official_registry, official_registry_server_id, official_registry_version_id, official_registry_published_at, official_registry_updated_at, requires_oauth, skip_oauth_flow, health_status, last_health_check_at, health_check_error, created_at, updated_at, last_sync_at, search FROM mcp_servers
+WHERE ($1::boolean
+       OR visibility = 'global'
+       OR (visibility = 'team' AND owner_team_id = ANY($2::text[])))
+  AND ($3::text IS NULL OR visibility = $3::text)
+  AND ($4::text IS NULL OR owner_team_id = $4::text)
+  AND ($5::text IS NULL OR category_id = $5::text)
+  AND ($6::text IS NULL OR status = $6::text)
+  AND ($7::boolean IS NULL OR featured = $7::boolean)
+  AND ($8::text IS NULL OR language = $8::text)
+  AND ($9::text IS NULL OR runtime = $9::text)
+  AND ($10::transport_type IS NULL OR transport_type = $10::transport_type)
+  AND ($11::text IS NULL OR search @@ websearch_to_tsquery('english', $11::text))
+  AND ((NOT featured), name, id) > (NOT coalesce($12::boolean, true),
+                                    coalesce($13::text, ''),
+                                    coalesce($14::text, ''))
+ORDER BY (NOT featured), name, id
+LIMIT $15
+`
+
+type McpServerListPageParams struct {
+	SeeAll         bool           `db:"see_all" json:"see_all"`
+	TeamIds        []string       `db:"team_ids" json:"team_ids"`
+	Visibility     *string        `db:"visibility" json:"visibility"`
+	OwnerTeamID    *string        `db:"owner_team_id" json:"owner_team_id"`
+	CategoryID     *string        `db:"category_id" json:"category_id"`
+	Status         *string        `db:"status" json:"status"`
+	Featured       *bool          `db:"featured" json:"featured"`
+	Language       *string        `db:"language" json:"language"`
+	Runtime        *string        `db:"runtime" json:"runtime"`
+	TransportType  *TransportType `db:"transport_type" json:"transport_type"`
+	Query          *string        `db:"query" json:"query"`
+	CursorFeatured *bool          `db:"cursor_featured" json:"cursor_featured"`
+	CursorName     *string        `db:"cursor_name" json:"cursor_name"`
+	CursorID       *string        `db:"cursor_id" json:"cursor_id"`
+	MaxRows        int32          `db:"max_rows" json:"max_rows"`
+}
+
+// McpServerListPage returns one page of the servers a user may see, in the
+// catalog's order (featured first, then name, then id), with the filters of
+// DeployStack's catalog API; a nil filter does not filter.
+//
+// Visibility: see_all (global admins) sees everything; anyone else sees the
+// global servers and the team servers of team_ids. query is web-search
+// syntax matched against the search document (mcp_servers_search_idx);
+// DeployStack matches LIKE '%term%' on name, description and tags.
+//
+// Keyset: the first page has a nil cursor; the next passes the featured,
+// name and id of the previous page's last row. (NOT featured, name, id) is
+// the key of mcp_servers_listing_idx, so the cursor is one index condition.
+func (q *Queries) McpServerListPage(ctx context.Context, arg McpServerListPageParams) ([]McpServer, error) {
+	rows, err := q.db.Query(ctx, mcpServerListPage,
+		arg.SeeAll,
+		arg.TeamIds,
+		arg.Visibility,
+		arg.OwnerTeamID,
+		arg.CategoryID,
+		arg.Status,
+		arg.Featured,
+		arg.Language,
+		arg.Runtime,
+		arg.TransportType,
+		arg.Query,
+		arg.CursorFeatured,
+		arg.CursorName,
+		arg.CursorID,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []McpServer{}
+	for rows.Next() {
+		var i McpServer
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.OfficialName,
+			&i.Slug,
+			&i.Description,
+			&i.LongDescription,
+			&i.Version,
+			&i.RepositoryUrl,
+			&i.RepositorySource,
+			&i.RepositoryID,
+			&i.RepositorySubfolder,
+			&i.GitBranch,
+			&i.GitCommitSha,
+			&i.WebsiteUrl,
+			&i.IconUrl,
+			&i.Language,
+			&i.Runtime,
+			&i.GithubAccountID,
+			&i.GithubReadmeBase64,
+			&i.GithubStars,
+			&i.Packages,
+			&i.Remotes,
+			&i.Resources,
+			&i.Prompts,
+			&i.Visibility,
+			&i.OwnerTeamID,
+			&i.CreatedBy,
+			&i.AuthorName,
+			&i.AuthorContact,
+			&i.Organization,
+			&i.License,
+			&i.TransportType,
+			&i.TemplateArgs,
+			&i.TemplateEnv,
+			&i.TemplateHeaders,
+			&i.TemplateUrlQueryParams,
+			&i.TeamArgsSchema,
+			&i.TeamEnvSchema,
+			&i.TeamHeadersSchema,
+			&i.TeamUrlQueryParamsSchema,
+			&i.UserArgsSchema,
+			&i.UserEnvSchema,
+			&i.UserHeadersSchema,
+			&i.UserUrlQueryParamsSchema,
+			&i.Dependencies,
+			&i.MetaExtensions,
+			&i.CategoryID,
+			&i.Tags,
+			&i.Status,
+			&i.Featured,
+			&i.AutoInstallNewDefaultTeam,
+			&i.Source,
+			&i.DeploymentSource,
+			&i.SyncedFromOfficialRegistry,
+			&i.OfficialRegistryServerID,
+			&i.OfficialRegistryVersionID,
+			&i.OfficialRegistryPublishedAt,
+			&i.OfficialRegistryUpdatedAt,
+			&i.RequiresOauth,
+			&i.SkipOauthFlow,
+			&i.HealthStatus,
+			&i.LastHealthCheckAt,
+			&i.HealthCheckError,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.LastSyncAt,
 			&i.Search,
 		); err != nil {
 			return nil, err
@@ -213,36 +716,23 @@ func (q *Queries) McpServerListFeatured(ctx context.Context) ([]McpServer, error
 }
 
 const mcpServerSearch = `-- name: McpServerSearch :many
-SELECT mcp_servers.id, mcp_servers.name, mcp_servers.slug, mcp_servers.description, mcp_servers.long_description, mcp_servers.github_url, mcp_servers.language, mcp_servers.runtime, mcp_servers.status, mcp_servers.visibility, mcp_servers.owner_team_id, mcp_servers.category_id, mcp_servers.tags, mcp_servers.environment_variables, mcp_servers.metadata, mcp_servers.featured, mcp_servers.created_by, mcp_servers.created_at, mcp_servers.updated_at, mcp_servers.search, ranked.rank::real AS rank
+SELECT mcp_servers.id, mcp_servers.name, mcp_servers.official_name, mcp_servers.slug, mcp_servers.description, mcp_servers.long_description, mcp_servers.version, mcp_servers.repository_url, mcp_servers.repository_source, mcp_servers.repository_id, mcp_servers.repository_subfolder, mcp_servers.git_branch, mcp_servers.git_commit_sha, mcp_servers.website_url, mcp_servers.icon_url, mcp_servers.language, mcp_servers.runtime, mcp_servers.github_account_id, mcp_servers.github_readme_base64, mcp_servers.github_stars, mcp_servers.packages, mcp_servers.remotes, mcp_servers.resources, mcp_servers.prompts, mcp_servers.visibility, mcp_servers.owner_team_id, mcp_servers.created_by, mcp_servers.author_name, mcp_servers.author_contact, mcp_servers.organization, mcp_servers.license, mcp_servers.transport_type, mcp_servers.template_args, mcp_servers.template_env, mcp_servers.template_headers, mcp_servers.template_url_query_params, mcp_servers.team_args_schema, mcp_servers.team_env_schema, mcp_servers.team_headers_schema, mcp_servers.team_url_query_params_schema, mcp_servers.user_args_schema, mcp_servers.user_env_schema, mcp_servers.user_headers_schema, mcp_servers.user_url_query_params_schema, mcp_servers.dependencies, mcp_servers.meta_extensions, mcp_servers.category_id, mcp_servers.tags, mcp_servers.status, mcp_servers.featured, mcp_servers.auto_install_new_default_team, mcp_servers.source, mcp_servers.deployment_source, mcp_servers.synced_from_official_registry, mcp_servers.official_registry_server_id, mcp_servers.official_registry_version_id, mcp_servers.official_registry_published_at, mcp_servers.official_registry_updated_at, mcp_servers.requires_oauth, mcp_servers.skip_oauth_flow, mcp_servers.health_status, mcp_servers.last_health_check_at, mcp_servers.health_check_error, mcp_servers.created_at, mcp_servers.updated_at, mcp_servers.last_sync_at, mcp_servers.search,
+       ts_rank(search, websearch_to_tsquery('english', $1::text))::real AS rank
 FROM mcp_servers
-CROSS JOIN LATERAL (
-    SELECT CASE
-               WHEN numnode(websearch_to_tsquery('english', $1::text)) = 0 THEN 0::real
-               ELSE ts_rank(mcp_servers.search, websearch_to_tsquery('english', $1::text))
-           END AS rank
-) AS ranked
-WHERE (numnode(websearch_to_tsquery('english', $1::text)) = 0
-       OR search @@ websearch_to_tsquery('english', $1::text))
-  AND ($2::text IS NULL OR category_id = $2::text)
-  AND ($3::mcp_server_status IS NULL OR status = $3::mcp_server_status)
-  AND ($4::jsonb IS NULL OR tags @> $4::jsonb)
-  AND ($5::text IS NULL
-       OR ranked.rank < $6::real
-       OR (ranked.rank = $6::real
-           AND (name, id) > ($7::text, $5::text)))
-ORDER BY ranked.rank DESC, name, id
-LIMIT $8::int
+WHERE search @@ websearch_to_tsquery('english', $1::text)
+  AND status = 'active'
+  AND ($2::boolean
+       OR visibility = 'global'
+       OR (visibility = 'team' AND owner_team_id = ANY($3::text[])))
+ORDER BY rank DESC, id
+LIMIT $4
 `
 
 type McpServerSearchParams struct {
-	Query      string           `db:"query" json:"query"`
-	CategoryID *string          `db:"category_id" json:"category_id"`
-	Status     *McpServerStatus `db:"status" json:"status"`
-	Tags       json.RawMessage  `db:"tags" json:"tags"`
-	AfterID    *string          `db:"after_id" json:"after_id"`
-	AfterRank  *float32         `db:"after_rank" json:"after_rank"`
-	AfterName  *string          `db:"after_name" json:"after_name"`
-	MaxRows    int32            `db:"max_rows" json:"max_rows"`
+	Query   string   `db:"query" json:"query"`
+	SeeAll  bool     `db:"see_all" json:"see_all"`
+	TeamIds []string `db:"team_ids" json:"team_ids"`
+	MaxRows int32    `db:"max_rows" json:"max_rows"`
 }
 
 type McpServerSearchRow struct {
@@ -250,37 +740,15 @@ type McpServerSearchRow struct {
 	Rank      float32   `db:"rank" json:"rank"`
 }
 
-// McpServerSearch is the catalog search, one page at a time.
-//
-// query is web-search syntax (websearch_to_tsquery: words, "quoted phrase",
-// or, -word) matched against the generated column search (GIN index
-// mcp_servers_search_idx): name (weight A), description (B), tags (C).
-//
-// Rank is ts_rank, not ts_rank_cd: for each word ts_rank counts the
-// best-weighted occurrence fully and further ones with quickly diminishing
-// weight, so a name match outranks any number of description-only mentions,
-// which outrank tag-only matches (ts_rank_cd adds occurrences up: four
-// mentions in a description beat one in the name).
-//
-// An empty query, or one of stop words only ("the"), has no lexemes: it
-// matches every server with rank 0, so the page lists the catalog by name.
-//
-// Filters, each ignored when nil: category_id; status; tags, a JSON array
-// the server's tags must all contain (`@>`, index mcp_servers_tags_idx).
-//
-// Order: rank DESC, name, id. Keyset pagination: the first page passes nil
-// after_rank, after_name and after_id; each next page passes the rank, name
-// and id of the previous page's last row. Every page ranks all matches
-// again; the keyset keeps pages consistent while the catalog changes.
+// McpServerSearch ranks the active servers a user may see (visibility as in
+// McpServerListPage) against query, in web-search syntax: best match first
+// (name weighs more than description, description more than tags), the
+// top max_rows of them, through mcp_servers_search_idx.
 func (q *Queries) McpServerSearch(ctx context.Context, arg McpServerSearchParams) ([]McpServerSearchRow, error) {
 	rows, err := q.db.Query(ctx, mcpServerSearch,
 		arg.Query,
-		arg.CategoryID,
-		arg.Status,
-		arg.Tags,
-		arg.AfterID,
-		arg.AfterRank,
-		arg.AfterName,
+		arg.SeeAll,
+		arg.TeamIds,
 		arg.MaxRows,
 	)
 	if err != nil {
@@ -293,23 +761,70 @@ func (q *Queries) McpServerSearch(ctx context.Context, arg McpServerSearchParams
 		if err := rows.Scan(
 			&i.McpServer.ID,
 			&i.McpServer.Name,
+			&i.McpServer.OfficialName,
 			&i.McpServer.Slug,
 			&i.McpServer.Description,
 			&i.McpServer.LongDescription,
-			&i.McpServer.GithubUrl,
+			&i.McpServer.Version,
+			&i.McpServer.RepositoryUrl,
+			&i.McpServer.RepositorySource,
+			&i.McpServer.RepositoryID,
+			&i.McpServer.RepositorySubfolder,
+			&i.McpServer.GitBranch,
+			&i.McpServer.GitCommitSha,
+			&i.McpServer.WebsiteUrl,
+			&i.McpServer.IconUrl,
 			&i.McpServer.Language,
 			&i.McpServer.Runtime,
-			&i.McpServer.Status,
+			&i.McpServer.GithubAccountID,
+			&i.McpServer.GithubReadmeBase64,
+			&i.McpServer.GithubStars,
+			&i.McpServer.Packages,
+			&i.McpServer.Remotes,
+			&i.McpServer.Resources,
+			&i.McpServer.Prompts,
 			&i.McpServer.Visibility,
 			&i.McpServer.OwnerTeamID,
+			&i.McpServer.CreatedBy,
+			&i.McpServer.AuthorName,
+			&i.McpServer.AuthorContact,
+			&i.McpServer.Organization,
+			&i.McpServer.License,
+			&i.McpServer.TransportType,
+			&i.McpServer.TemplateArgs,
+			&i.McpServer.TemplateEnv,
+			&i.McpServer.TemplateHeaders,
+			&i.McpServer.TemplateUrlQueryParams,
+			&i.McpServer.TeamArgsSchema,
+			&i.McpServer.TeamEnvSchema,
+			&i.McpServer.TeamHeadersSchema,
+			&i.McpServer.TeamUrlQueryParamsSchema,
+			&i.McpServer.UserArgsSchema,
+			&i.McpServer.UserEnvSchema,
+			&i.McpServer.UserHeadersSchema,
+			&i.McpServer.UserUrlQueryParamsSchema,
+			&i.McpServer.Dependencies,
+			&i.McpServer.MetaExtensions,
 			&i.McpServer.CategoryID,
 			&i.McpServer.Tags,
-			&i.McpServer.EnvironmentVariables,
-			&i.McpServer.Metadata,
+			&i.McpServer.Status,
 			&i.McpServer.Featured,
-			&i.McpServer.CreatedBy,
+			&i.McpServer.AutoInstallNewDefaultTeam,
+			&i.McpServer.Source,
+			&i.McpServer.DeploymentSource,
+			&i.McpServer.SyncedFromOfficialRegistry,
+			&i.McpServer.OfficialRegistryServerID,
+			&i.McpServer.OfficialRegistryVersionID,
+			&i.McpServer.OfficialRegistryPublishedAt,
+			&i.McpServer.OfficialRegistryUpdatedAt,
+			&i.McpServer.RequiresOauth,
+			&i.McpServer.SkipOauthFlow,
+			&i.McpServer.HealthStatus,
+			&i.McpServer.LastHealthCheckAt,
+			&i.McpServer.HealthCheckError,
 			&i.McpServer.CreatedAt,
 			&i.McpServer.UpdatedAt,
+			&i.McpServer.LastSyncAt,
 			&i.McpServer.Search,
 			&i.Rank,
 		); err != nil {
@@ -323,67 +838,287 @@ func (q *Queries) McpServerSearch(ctx context.Context, arg McpServerSearchParams
 	return items, nil
 }
 
-const mcpServerUpdate = `-- name: McpServerUpdate :execrows
-UPDATE mcp_servers
-SET name                  = coalesce($1, name),
-    slug                  = coalesce($2, slug),
-    description           = coalesce($3, description),
-    long_description      = coalesce($4, long_description),
-    github_url            = coalesce($5, github_url),
-    language              = coalesce($6, language),
-    runtime               = coalesce($7, runtime),
-    status                = coalesce($8::mcp_server_status, status),
-    visibility            = coalesce($9::mcp_server_visibility, visibility),
-    owner_team_id         = coalesce($10, owner_team_id),
-    category_id           = coalesce($11, category_id),
-    tags                  = coalesce($12::jsonb, tags),
-    environment_variables = coalesce($13::jsonb, environment_variables),
-    metadata              = coalesce($14::jsonb, metadata),
-    featured              = coalesce($15, featured),
-    updated_at            = now()
-WHERE id = $16
+const mcpServerUpdate = `-- name: McpServerUpdate :one
+UPDATE mcp_servers SET
+    name = coalesce($1::text, name),
+    official_name = coalesce($2::text, official_name),
+    description = coalesce($3::text, description),
+    long_description = coalesce($4::text, long_description),
+    version = coalesce($5::text, version),
+    repository_url = coalesce($6::text, repository_url),
+    repository_source = coalesce($7::text, repository_source),
+    repository_id = coalesce($8::text, repository_id),
+    repository_subfolder = coalesce($9::text, repository_subfolder),
+    git_branch = coalesce($10::text, git_branch),
+    git_commit_sha = coalesce($11::text, git_commit_sha),
+    website_url = coalesce($12::text, website_url),
+    icon_url = coalesce($13::text, icon_url),
+    language = coalesce($14::text, language),
+    runtime = coalesce($15::text, runtime),
+    github_account_id = coalesce($16::text, github_account_id),
+    github_readme_base64 = coalesce($17::text, github_readme_base64),
+    github_stars = coalesce($18::integer, github_stars),
+    packages = coalesce($19::jsonb, packages),
+    remotes = coalesce($20::jsonb, remotes),
+    resources = coalesce($21::jsonb, resources),
+    prompts = coalesce($22::jsonb, prompts),
+    visibility = coalesce($23::text, visibility),
+    owner_team_id = coalesce($24::text, owner_team_id),
+    author_name = coalesce($25::text, author_name),
+    author_contact = coalesce($26::text, author_contact),
+    organization = coalesce($27::text, organization),
+    license = coalesce($28::text, license),
+    transport_type = coalesce($29::transport_type, transport_type),
+    template_args = coalesce($30::jsonb, template_args),
+    template_env = coalesce($31::jsonb, template_env),
+    template_headers = coalesce($32::jsonb, template_headers),
+    template_url_query_params = coalesce($33::jsonb, template_url_query_params),
+    team_args_schema = coalesce($34::jsonb, team_args_schema),
+    team_env_schema = coalesce($35::jsonb, team_env_schema),
+    team_headers_schema = coalesce($36::jsonb, team_headers_schema),
+    team_url_query_params_schema = coalesce($37::jsonb, team_url_query_params_schema),
+    user_args_schema = coalesce($38::jsonb, user_args_schema),
+    user_env_schema = coalesce($39::jsonb, user_env_schema),
+    user_headers_schema = coalesce($40::jsonb, user_headers_schema),
+    user_url_query_params_schema = coalesce($41::jsonb, user_url_query_params_schema),
+    dependencies = coalesce($42::jsonb, dependencies),
+    meta_extensions = coalesce($43::jsonb, meta_extensions),
+    category_id = coalesce($44::text, category_id),
+    tags = coalesce($45::jsonb, tags),
+    status = coalesce($46::text, status),
+    featured = coalesce($47::boolean, featured),
+    auto_install_new_default_team = coalesce($48::boolean, auto_install_new_default_team),
+    source = coalesce($49::mcp_server_source, source),
+    deployment_source = coalesce($50::text, deployment_source),
+    synced_from_official_registry = coalesce($51::boolean, synced_from_official_registry),
+    official_registry_server_id = coalesce($52::text, official_registry_server_id),
+    official_registry_version_id = coalesce($53::text, official_registry_version_id),
+    official_registry_published_at = coalesce($54::timestamptz, official_registry_published_at),
+    official_registry_updated_at = coalesce($55::timestamptz, official_registry_updated_at),
+    requires_oauth = coalesce($56::boolean, requires_oauth),
+    skip_oauth_flow = coalesce($57::boolean, skip_oauth_flow),
+    last_sync_at = coalesce($58::timestamptz, last_sync_at),
+    updated_at = now()
+WHERE id = $59
+RETURNING id, name, official_name, slug, description, long_description, version, repository_url, repository_source, repository_id, repository_subfolder, git_branch, git_commit_sha, website_url, icon_url, language, runtime, github_account_id, github_readme_base64, github_stars, packages, remotes, resources, prompts, visibility, owner_team_id, created_by, author_name, author_contact, organization, license, transport_type, template_args, template_env, template_headers, template_url_query_params, team_args_schema, team_env_schema, team_headers_schema, team_url_query_params_schema, user_args_schema, user_env_schema, user_headers_schema, user_url_query_params_schema, dependencies, meta_extensions, category_id, tags, status, featured, auto_install_new_default_team, source, deployment_source, synced_from_official_registry, official_registry_server_id, official_registry_version_id, official_registry_published_at, official_registry_updated_at, requires_oauth, skip_oauth_flow, health_status, last_health_check_at, health_check_error, created_at, updated_at, last_sync_at, search
 `
 
 type McpServerUpdateParams struct {
-	Name                 *string              `db:"name" json:"name"`
-	Slug                 *string              `db:"slug" json:"slug"`
-	Description          *string              `db:"description" json:"description"`
-	LongDescription      *string              `db:"long_description" json:"long_description"`
-	GithubUrl            *string              `db:"github_url" json:"github_url"`
-	Language             *string              `db:"language" json:"language"`
-	Runtime              *string              `db:"runtime" json:"runtime"`
-	Status               *McpServerStatus     `db:"status" json:"status"`
-	Visibility           *McpServerVisibility `db:"visibility" json:"visibility"`
-	OwnerTeamID          *string              `db:"owner_team_id" json:"owner_team_id"`
-	CategoryID           *string              `db:"category_id" json:"category_id"`
-	Tags                 json.RawMessage      `db:"tags" json:"tags"`
-	EnvironmentVariables json.RawMessage      `db:"environment_variables" json:"environment_variables"`
-	Metadata             json.RawMessage      `db:"metadata" json:"metadata"`
-	Featured             *bool                `db:"featured" json:"featured"`
-	ID                   string               `db:"id" json:"id"`
+	Name                        *string          `db:"name" json:"name"`
+	OfficialName                *string          `db:"official_name" json:"official_name"`
+	Description                 *string          `db:"description" json:"description"`
+	LongDescription             *string          `db:"long_description" json:"long_description"`
+	Version                     *string          `db:"version" json:"version"`
+	RepositoryUrl               *string          `db:"repository_url" json:"repository_url"`
+	RepositorySource            *string          `db:"repository_source" json:"repository_source"`
+	RepositoryID                *string          `db:"repository_id" json:"repository_id"`
+	RepositorySubfolder         *string          `db:"repository_subfolder" json:"repository_subfolder"`
+	GitBranch                   *string          `db:"git_branch" json:"git_branch"`
+	GitCommitSha                *string          `db:"git_commit_sha" json:"git_commit_sha"`
+	WebsiteUrl                  *string          `db:"website_url" json:"website_url"`
+	IconUrl                     *string          `db:"icon_url" json:"icon_url"`
+	Language                    *string          `db:"language" json:"language"`
+	Runtime                     *string          `db:"runtime" json:"runtime"`
+	GithubAccountID             *string          `db:"github_account_id" json:"github_account_id"`
+	GithubReadmeBase64          *string          `db:"github_readme_base64" json:"github_readme_base64"`
+	GithubStars                 *int32           `db:"github_stars" json:"github_stars"`
+	Packages                    json.RawMessage  `db:"packages" json:"packages"`
+	Remotes                     json.RawMessage  `db:"remotes" json:"remotes"`
+	Resources                   json.RawMessage  `db:"resources" json:"resources"`
+	Prompts                     json.RawMessage  `db:"prompts" json:"prompts"`
+	Visibility                  *string          `db:"visibility" json:"visibility"`
+	OwnerTeamID                 *string          `db:"owner_team_id" json:"owner_team_id"`
+	AuthorName                  *string          `db:"author_name" json:"author_name"`
+	AuthorContact               *string          `db:"author_contact" json:"author_contact"`
+	Organization                *string          `db:"organization" json:"organization"`
+	License                     *string          `db:"license" json:"license"`
+	TransportType               *TransportType   `db:"transport_type" json:"transport_type"`
+	TemplateArgs                json.RawMessage  `db:"template_args" json:"template_args"`
+	TemplateEnv                 json.RawMessage  `db:"template_env" json:"template_env"`
+	TemplateHeaders             json.RawMessage  `db:"template_headers" json:"template_headers"`
+	TemplateUrlQueryParams      json.RawMessage  `db:"template_url_query_params" json:"template_url_query_params"`
+	TeamArgsSchema              json.RawMessage  `db:"team_args_schema" json:"team_args_schema"`
+	TeamEnvSchema               json.RawMessage  `db:"team_env_schema" json:"team_env_schema"`
+	TeamHeadersSchema           json.RawMessage  `db:"team_headers_schema" json:"team_headers_schema"`
+	TeamUrlQueryParamsSchema    json.RawMessage  `db:"team_url_query_params_schema" json:"team_url_query_params_schema"`
+	UserArgsSchema              json.RawMessage  `db:"user_args_schema" json:"user_args_schema"`
+	UserEnvSchema               json.RawMessage  `db:"user_env_schema" json:"user_env_schema"`
+	UserHeadersSchema           json.RawMessage  `db:"user_headers_schema" json:"user_headers_schema"`
+	UserUrlQueryParamsSchema    json.RawMessage  `db:"user_url_query_params_schema" json:"user_url_query_params_schema"`
+	Dependencies                json.RawMessage  `db:"dependencies" json:"dependencies"`
+	MetaExtensions              json.RawMessage  `db:"meta_extensions" json:"meta_extensions"`
+	CategoryID                  *string          `db:"category_id" json:"category_id"`
+	Tags                        json.RawMessage  `db:"tags" json:"tags"`
+	Status                      *string          `db:"status" json:"status"`
+	Featured                    *bool            `db:"featured" json:"featured"`
+	AutoInstallNewDefaultTeam   *bool            `db:"auto_install_new_default_team" json:"auto_install_new_default_team"`
+	Source                      *McpServerSource `db:"source" json:"source"`
+	DeploymentSource            *string          `db:"deployment_source" json:"deployment_source"`
+	SyncedFromOfficialRegistry  *bool            `db:"synced_from_official_registry" json:"synced_from_official_registry"`
+	OfficialRegistryServerID    *string          `db:"official_registry_server_id" json:"official_registry_server_id"`
+	OfficialRegistryVersionID   *string          `db:"official_registry_version_id" json:"official_registry_version_id"`
+	OfficialRegistryPublishedAt *time.Time       `db:"official_registry_published_at" json:"official_registry_published_at"`
+	OfficialRegistryUpdatedAt   *time.Time       `db:"official_registry_updated_at" json:"official_registry_updated_at"`
+	RequiresOauth               *bool            `db:"requires_oauth" json:"requires_oauth"`
+	SkipOauthFlow               *bool            `db:"skip_oauth_flow" json:"skip_oauth_flow"`
+	LastSyncAt                  *time.Time       `db:"last_sync_at" json:"last_sync_at"`
+	ID                          string           `db:"id" json:"id"`
 }
 
-// McpServerUpdate changes the non-nil fields and bumps updated_at. Nullable
-// columns cannot be cleared through it (nil means unchanged).
-func (q *Queries) McpServerUpdate(ctx context.Context, arg McpServerUpdateParams) (int64, error) {
-	result, err := q.db.Exec(ctx, mcpServerUpdate,
+// McpServerUpdate changes the given fields of a server and bumps
+// updated_at; a nil (NULL) field keeps its value, so one statement serves
+// every partial edit DeployStack makes with a read and a write.
+func (q *Queries) McpServerUpdate(ctx context.Context, arg McpServerUpdateParams) (McpServer, error) {
+	row := q.db.QueryRow(ctx, mcpServerUpdate,
 		arg.Name,
-		arg.Slug,
+		arg.OfficialName,
 		arg.Description,
 		arg.LongDescription,
-		arg.GithubUrl,
+		arg.Version,
+		arg.RepositoryUrl,
+		arg.RepositorySource,
+		arg.RepositoryID,
+		arg.RepositorySubfolder,
+		arg.GitBranch,
+		arg.GitCommitSha,
+		arg.WebsiteUrl,
+		arg.IconUrl,
 		arg.Language,
 		arg.Runtime,
-		arg.Status,
+		arg.GithubAccountID,
+		arg.GithubReadmeBase64,
+		arg.GithubStars,
+		arg.Packages,
+		arg.Remotes,
+		arg.Resources,
+		arg.Prompts,
 		arg.Visibility,
 		arg.OwnerTeamID,
+		arg.AuthorName,
+		arg.AuthorContact,
+		arg.Organization,
+		arg.License,
+		arg.TransportType,
+		arg.TemplateArgs,
+		arg.TemplateEnv,
+		arg.TemplateHeaders,
+		arg.TemplateUrlQueryParams,
+		arg.TeamArgsSchema,
+		arg.TeamEnvSchema,
+		arg.TeamHeadersSchema,
+		arg.TeamUrlQueryParamsSchema,
+		arg.UserArgsSchema,
+		arg.UserEnvSchema,
+		arg.UserHeadersSchema,
+		arg.UserUrlQueryParamsSchema,
+		arg.Dependencies,
+		arg.MetaExtensions,
 		arg.CategoryID,
 		arg.Tags,
-		arg.EnvironmentVariables,
-		arg.Metadata,
+		arg.Status,
 		arg.Featured,
+		arg.AutoInstallNewDefaultTeam,
+		arg.Source,
+		arg.DeploymentSource,
+		arg.SyncedFromOfficialRegistry,
+		arg.OfficialRegistryServerID,
+		arg.OfficialRegistryVersionID,
+		arg.OfficialRegistryPublishedAt,
+		arg.OfficialRegistryUpdatedAt,
+		arg.RequiresOauth,
+		arg.SkipOauthFlow,
+		arg.LastSyncAt,
 		arg.ID,
 	)
+	var i McpServer
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.OfficialName,
+		&i.Slug,
+		&i.Description,
+		&i.LongDescription,
+		&i.Version,
+		&i.RepositoryUrl,
+		&i.RepositorySource,
+		&i.RepositoryID,
+		&i.RepositorySubfolder,
+		&i.GitBranch,
+		&i.GitCommitSha,
+		&i.WebsiteUrl,
+		&i.IconUrl,
+		&i.Language,
+		&i.Runtime,
+		&i.GithubAccountID,
+		&i.GithubReadmeBase64,
+		&i.GithubStars,
+		&i.Packages,
+		&i.Remotes,
+		&i.Resources,
+		&i.Prompts,
+		&i.Visibility,
+		&i.OwnerTeamID,
+		&i.CreatedBy,
+		&i.AuthorName,
+		&i.AuthorContact,
+		&i.Organization,
+		&i.License,
+		&i.TransportType,
+		&i.TemplateArgs,
+		&i.TemplateEnv,
+		&i.TemplateHeaders,
+		&i.TemplateUrlQueryParams,
+		&i.TeamArgsSchema,
+		&i.TeamEnvSchema,
+		&i.TeamHeadersSchema,
+		&i.TeamUrlQueryParamsSchema,
+		&i.UserArgsSchema,
+		&i.UserEnvSchema,
+		&i.UserHeadersSchema,
+		&i.UserUrlQueryParamsSchema,
+		&i.Dependencies,
+		&i.MetaExtensions,
+		&i.CategoryID,
+		&i.Tags,
+		&i.Status,
+		&i.Featured,
+		&i.AutoInstallNewDefaultTeam,
+		&i.Source,
+		&i.DeploymentSource,
+		&i.SyncedFromOfficialRegistry,
+		&i.OfficialRegistryServerID,
+		&i.OfficialRegistryVersionID,
+		&i.OfficialRegistryPublishedAt,
+		&i.OfficialRegistryUpdatedAt,
+		&i.RequiresOauth,
+		&i.SkipOauthFlow,
+		&i.HealthStatus,
+		&i.LastHealthCheckAt,
+		&i.HealthCheckError,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.LastSyncAt,
+		&i.Search,
+	)
+	return i, err
+}
+
+const mcpServerUpdateHealth = `-- name: McpServerUpdateHealth :execrows
+UPDATE mcp_servers
+SET health_status = $1, health_check_error = $2,
+    last_health_check_at = now(), updated_at = now()
+WHERE id = $3
+`
+
+type McpServerUpdateHealthParams struct {
+	HealthStatus     string  `db:"health_status" json:"health_status"`
+	HealthCheckError *string `db:"health_check_error" json:"health_check_error"`
+	ID               string  `db:"id" json:"id"`
+}
+
+// McpServerUpdateHealth records a health check of a remote server.
+func (q *Queries) McpServerUpdateHealth(ctx context.Context, arg McpServerUpdateHealthParams) (int64, error) {
+	result, err := q.db.Exec(ctx, mcpServerUpdateHealth, arg.HealthStatus, arg.HealthCheckError, arg.ID)
 	if err != nil {
 		return 0, err
 	}

@@ -13,119 +13,384 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-type AuthType string
+type ActivityAuthType string
 
 const (
-	AuthTypeEmailSignup AuthType = "email_signup"
-	AuthTypeGithub      AuthType = "github"
+	ActivityAuthTypeOauth         ActivityAuthType = "oauth"
+	ActivityAuthTypeApiKey        ActivityAuthType = "api_key"
+	ActivityAuthTypeInstanceToken ActivityAuthType = "instance_token"
 )
 
-func (e *AuthType) Scan(src interface{}) error {
+func (e *ActivityAuthType) Scan(src interface{}) error {
 	switch s := src.(type) {
 	case []byte:
-		*e = AuthType(s)
+		*e = ActivityAuthType(s)
 	case string:
-		*e = AuthType(s)
+		*e = ActivityAuthType(s)
 	default:
-		return fmt.Errorf("unsupported scan type for AuthType: %T", src)
+		return fmt.Errorf("unsupported scan type for ActivityAuthType: %T", src)
 	}
 	return nil
 }
 
-type NullAuthType struct {
-	AuthType AuthType `json:"auth_type"`
-	Valid    bool     `json:"valid"` // Valid is true if AuthType is not NULL
+type NullActivityAuthType struct {
+	ActivityAuthType ActivityAuthType `json:"activity_auth_type"`
+	Valid            bool             `json:"valid"` // Valid is true if ActivityAuthType is not NULL
 }
 
 // Scan implements the Scanner interface.
-func (ns *NullAuthType) Scan(value interface{}) error {
+func (ns *NullActivityAuthType) Scan(value interface{}) error {
 	if value == nil {
-		ns.AuthType, ns.Valid = "", false
+		ns.ActivityAuthType, ns.Valid = "", false
 		return nil
 	}
 	ns.Valid = true
-	return ns.AuthType.Scan(value)
+	return ns.ActivityAuthType.Scan(value)
 }
 
 // Value implements the driver Valuer interface.
-func (ns NullAuthType) Value() (driver.Value, error) {
+func (ns NullActivityAuthType) Value() (driver.Value, error) {
 	if !ns.Valid {
 		return nil, nil
 	}
-	return string(ns.AuthType), nil
+	return string(ns.ActivityAuthType), nil
 }
 
-func (e AuthType) Valid() bool {
+func (e ActivityAuthType) Valid() bool {
 	switch e {
-	case AuthTypeEmailSignup,
-		AuthTypeGithub:
+	case ActivityAuthTypeOauth,
+		ActivityAuthTypeApiKey,
+		ActivityAuthTypeInstanceToken:
 		return true
 	}
 	return false
 }
 
-func AllAuthTypeValues() []AuthType {
-	return []AuthType{
-		AuthTypeEmailSignup,
-		AuthTypeGithub,
+func AllActivityAuthTypeValues() []ActivityAuthType {
+	return []ActivityAuthType{
+		ActivityAuthTypeOauth,
+		ActivityAuthTypeApiKey,
+		ActivityAuthTypeInstanceToken,
 	}
 }
 
-type InstallationType string
+type BucketInterval string
 
 const (
-	InstallationTypeLocal InstallationType = "local"
-	InstallationTypeCloud InstallationType = "cloud"
+	BucketInterval15m BucketInterval = "15m"
+	BucketInterval1h  BucketInterval = "1h"
 )
 
-func (e *InstallationType) Scan(src interface{}) error {
+func (e *BucketInterval) Scan(src interface{}) error {
 	switch s := src.(type) {
 	case []byte:
-		*e = InstallationType(s)
+		*e = BucketInterval(s)
 	case string:
-		*e = InstallationType(s)
+		*e = BucketInterval(s)
 	default:
-		return fmt.Errorf("unsupported scan type for InstallationType: %T", src)
+		return fmt.Errorf("unsupported scan type for BucketInterval: %T", src)
 	}
 	return nil
 }
 
-type NullInstallationType struct {
-	InstallationType InstallationType `json:"installation_type"`
-	Valid            bool             `json:"valid"` // Valid is true if InstallationType is not NULL
+type NullBucketInterval struct {
+	BucketInterval BucketInterval `json:"bucket_interval"`
+	Valid          bool           `json:"valid"` // Valid is true if BucketInterval is not NULL
 }
 
 // Scan implements the Scanner interface.
-func (ns *NullInstallationType) Scan(value interface{}) error {
+func (ns *NullBucketInterval) Scan(value interface{}) error {
 	if value == nil {
-		ns.InstallationType, ns.Valid = "", false
+		ns.BucketInterval, ns.Valid = "", false
 		return nil
 	}
 	ns.Valid = true
-	return ns.InstallationType.Scan(value)
+	return ns.BucketInterval.Scan(value)
 }
 
 // Value implements the driver Valuer interface.
-func (ns NullInstallationType) Value() (driver.Value, error) {
+func (ns NullBucketInterval) Value() (driver.Value, error) {
 	if !ns.Valid {
 		return nil, nil
 	}
-	return string(ns.InstallationType), nil
+	return string(ns.BucketInterval), nil
 }
 
-func (e InstallationType) Valid() bool {
+func (e BucketInterval) Valid() bool {
 	switch e {
-	case InstallationTypeLocal,
-		InstallationTypeCloud:
+	case BucketInterval15m,
+		BucketInterval1h:
 		return true
 	}
 	return false
 }
 
-func AllInstallationTypeValues() []InstallationType {
-	return []InstallationType{
-		InstallationTypeLocal,
-		InstallationTypeCloud,
+func AllBucketIntervalValues() []BucketInterval {
+	return []BucketInterval{
+		BucketInterval15m,
+		BucketInterval1h,
+	}
+}
+
+type CommandPriority string
+
+const (
+	CommandPriorityImmediate CommandPriority = "immediate"
+	CommandPriorityHigh      CommandPriority = "high"
+	CommandPriorityNormal    CommandPriority = "normal"
+	CommandPriorityLow       CommandPriority = "low"
+)
+
+func (e *CommandPriority) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = CommandPriority(s)
+	case string:
+		*e = CommandPriority(s)
+	default:
+		return fmt.Errorf("unsupported scan type for CommandPriority: %T", src)
+	}
+	return nil
+}
+
+type NullCommandPriority struct {
+	CommandPriority CommandPriority `json:"command_priority"`
+	Valid           bool            `json:"valid"` // Valid is true if CommandPriority is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullCommandPriority) Scan(value interface{}) error {
+	if value == nil {
+		ns.CommandPriority, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.CommandPriority.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullCommandPriority) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.CommandPriority), nil
+}
+
+func (e CommandPriority) Valid() bool {
+	switch e {
+	case CommandPriorityImmediate,
+		CommandPriorityHigh,
+		CommandPriorityNormal,
+		CommandPriorityLow:
+		return true
+	}
+	return false
+}
+
+func AllCommandPriorityValues() []CommandPriority {
+	return []CommandPriority{
+		CommandPriorityImmediate,
+		CommandPriorityHigh,
+		CommandPriorityNormal,
+		CommandPriorityLow,
+	}
+}
+
+type CommandStatus string
+
+const (
+	CommandStatusPending      CommandStatus = "pending"
+	CommandStatusAcknowledged CommandStatus = "acknowledged"
+	CommandStatusExecuting    CommandStatus = "executing"
+	CommandStatusCompleted    CommandStatus = "completed"
+	CommandStatusFailed       CommandStatus = "failed"
+)
+
+func (e *CommandStatus) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = CommandStatus(s)
+	case string:
+		*e = CommandStatus(s)
+	default:
+		return fmt.Errorf("unsupported scan type for CommandStatus: %T", src)
+	}
+	return nil
+}
+
+type NullCommandStatus struct {
+	CommandStatus CommandStatus `json:"command_status"`
+	Valid         bool          `json:"valid"` // Valid is true if CommandStatus is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullCommandStatus) Scan(value interface{}) error {
+	if value == nil {
+		ns.CommandStatus, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.CommandStatus.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullCommandStatus) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.CommandStatus), nil
+}
+
+func (e CommandStatus) Valid() bool {
+	switch e {
+	case CommandStatusPending,
+		CommandStatusAcknowledged,
+		CommandStatusExecuting,
+		CommandStatusCompleted,
+		CommandStatusFailed:
+		return true
+	}
+	return false
+}
+
+func AllCommandStatusValues() []CommandStatus {
+	return []CommandStatus{
+		CommandStatusPending,
+		CommandStatusAcknowledged,
+		CommandStatusExecuting,
+		CommandStatusCompleted,
+		CommandStatusFailed,
+	}
+}
+
+type CommandType string
+
+const (
+	CommandTypeSpawn                    CommandType = "spawn"
+	CommandTypeKill                     CommandType = "kill"
+	CommandTypeRestart                  CommandType = "restart"
+	CommandTypeConfigure                CommandType = "configure"
+	CommandTypeHealthCheck              CommandType = "health_check"
+	CommandTypeInvalidateUserTokenCache CommandType = "invalidate_user_token_cache"
+)
+
+func (e *CommandType) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = CommandType(s)
+	case string:
+		*e = CommandType(s)
+	default:
+		return fmt.Errorf("unsupported scan type for CommandType: %T", src)
+	}
+	return nil
+}
+
+type NullCommandType struct {
+	CommandType CommandType `json:"command_type"`
+	Valid       bool        `json:"valid"` // Valid is true if CommandType is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullCommandType) Scan(value interface{}) error {
+	if value == nil {
+		ns.CommandType, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.CommandType.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullCommandType) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.CommandType), nil
+}
+
+func (e CommandType) Valid() bool {
+	switch e {
+	case CommandTypeSpawn,
+		CommandTypeKill,
+		CommandTypeRestart,
+		CommandTypeConfigure,
+		CommandTypeHealthCheck,
+		CommandTypeInvalidateUserTokenCache:
+		return true
+	}
+	return false
+}
+
+func AllCommandTypeValues() []CommandType {
+	return []CommandType{
+		CommandTypeSpawn,
+		CommandTypeKill,
+		CommandTypeRestart,
+		CommandTypeConfigure,
+		CommandTypeHealthCheck,
+		CommandTypeInvalidateUserTokenCache,
+	}
+}
+
+type HeartbeatStatus string
+
+const (
+	HeartbeatStatusActive   HeartbeatStatus = "active"
+	HeartbeatStatusDegraded HeartbeatStatus = "degraded"
+	HeartbeatStatusError    HeartbeatStatus = "error"
+)
+
+func (e *HeartbeatStatus) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = HeartbeatStatus(s)
+	case string:
+		*e = HeartbeatStatus(s)
+	default:
+		return fmt.Errorf("unsupported scan type for HeartbeatStatus: %T", src)
+	}
+	return nil
+}
+
+type NullHeartbeatStatus struct {
+	HeartbeatStatus HeartbeatStatus `json:"heartbeat_status"`
+	Valid           bool            `json:"valid"` // Valid is true if HeartbeatStatus is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullHeartbeatStatus) Scan(value interface{}) error {
+	if value == nil {
+		ns.HeartbeatStatus, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.HeartbeatStatus.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullHeartbeatStatus) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.HeartbeatStatus), nil
+}
+
+func (e HeartbeatStatus) Valid() bool {
+	switch e {
+	case HeartbeatStatusActive,
+		HeartbeatStatusDegraded,
+		HeartbeatStatusError:
+		return true
+	}
+	return false
+}
+
+func AllHeartbeatStatusValues() []HeartbeatStatus {
+	return []HeartbeatStatus{
+		HeartbeatStatusActive,
+		HeartbeatStatusDegraded,
+		HeartbeatStatusError,
 	}
 }
 
@@ -193,133 +458,137 @@ func AllJobStatusValues() []JobStatus {
 	}
 }
 
-type McpServerStatus string
+type McpServerSource string
 
 const (
-	McpServerStatusActive      McpServerStatus = "active"
-	McpServerStatusDeprecated  McpServerStatus = "deprecated"
-	McpServerStatusMaintenance McpServerStatus = "maintenance"
+	McpServerSourceOfficialRegistry McpServerSource = "official_registry"
+	McpServerSourceManual           McpServerSource = "manual"
+	McpServerSourceGithub           McpServerSource = "github"
 )
 
-func (e *McpServerStatus) Scan(src interface{}) error {
+func (e *McpServerSource) Scan(src interface{}) error {
 	switch s := src.(type) {
 	case []byte:
-		*e = McpServerStatus(s)
+		*e = McpServerSource(s)
 	case string:
-		*e = McpServerStatus(s)
+		*e = McpServerSource(s)
 	default:
-		return fmt.Errorf("unsupported scan type for McpServerStatus: %T", src)
+		return fmt.Errorf("unsupported scan type for McpServerSource: %T", src)
 	}
 	return nil
 }
 
-type NullMcpServerStatus struct {
-	McpServerStatus McpServerStatus `json:"mcp_server_status"`
-	Valid           bool            `json:"valid"` // Valid is true if McpServerStatus is not NULL
+type NullMcpServerSource struct {
+	McpServerSource McpServerSource `json:"mcp_server_source"`
+	Valid           bool            `json:"valid"` // Valid is true if McpServerSource is not NULL
 }
 
 // Scan implements the Scanner interface.
-func (ns *NullMcpServerStatus) Scan(value interface{}) error {
+func (ns *NullMcpServerSource) Scan(value interface{}) error {
 	if value == nil {
-		ns.McpServerStatus, ns.Valid = "", false
+		ns.McpServerSource, ns.Valid = "", false
 		return nil
 	}
 	ns.Valid = true
-	return ns.McpServerStatus.Scan(value)
+	return ns.McpServerSource.Scan(value)
 }
 
 // Value implements the driver Valuer interface.
-func (ns NullMcpServerStatus) Value() (driver.Value, error) {
+func (ns NullMcpServerSource) Value() (driver.Value, error) {
 	if !ns.Valid {
 		return nil, nil
 	}
-	return string(ns.McpServerStatus), nil
+	return string(ns.McpServerSource), nil
 }
 
-func (e McpServerStatus) Valid() bool {
+func (e McpServerSource) Valid() bool {
 	switch e {
-	case McpServerStatusActive,
-		McpServerStatusDeprecated,
-		McpServerStatusMaintenance:
+	case McpServerSourceOfficialRegistry,
+		McpServerSourceManual,
+		McpServerSourceGithub:
 		return true
 	}
 	return false
 }
 
-func AllMcpServerStatusValues() []McpServerStatus {
-	return []McpServerStatus{
-		McpServerStatusActive,
-		McpServerStatusDeprecated,
-		McpServerStatusMaintenance,
+func AllMcpServerSourceValues() []McpServerSource {
+	return []McpServerSource{
+		McpServerSourceOfficialRegistry,
+		McpServerSourceManual,
+		McpServerSourceGithub,
 	}
 }
 
-type McpServerVisibility string
+type ProcessHealthStatus string
 
 const (
-	McpServerVisibilityGlobal McpServerVisibility = "global"
-	McpServerVisibilityTeam   McpServerVisibility = "team"
+	ProcessHealthStatusHealthy   ProcessHealthStatus = "healthy"
+	ProcessHealthStatusUnhealthy ProcessHealthStatus = "unhealthy"
+	ProcessHealthStatusUnknown   ProcessHealthStatus = "unknown"
 )
 
-func (e *McpServerVisibility) Scan(src interface{}) error {
+func (e *ProcessHealthStatus) Scan(src interface{}) error {
 	switch s := src.(type) {
 	case []byte:
-		*e = McpServerVisibility(s)
+		*e = ProcessHealthStatus(s)
 	case string:
-		*e = McpServerVisibility(s)
+		*e = ProcessHealthStatus(s)
 	default:
-		return fmt.Errorf("unsupported scan type for McpServerVisibility: %T", src)
+		return fmt.Errorf("unsupported scan type for ProcessHealthStatus: %T", src)
 	}
 	return nil
 }
 
-type NullMcpServerVisibility struct {
-	McpServerVisibility McpServerVisibility `json:"mcp_server_visibility"`
-	Valid               bool                `json:"valid"` // Valid is true if McpServerVisibility is not NULL
+type NullProcessHealthStatus struct {
+	ProcessHealthStatus ProcessHealthStatus `json:"process_health_status"`
+	Valid               bool                `json:"valid"` // Valid is true if ProcessHealthStatus is not NULL
 }
 
 // Scan implements the Scanner interface.
-func (ns *NullMcpServerVisibility) Scan(value interface{}) error {
+func (ns *NullProcessHealthStatus) Scan(value interface{}) error {
 	if value == nil {
-		ns.McpServerVisibility, ns.Valid = "", false
+		ns.ProcessHealthStatus, ns.Valid = "", false
 		return nil
 	}
 	ns.Valid = true
-	return ns.McpServerVisibility.Scan(value)
+	return ns.ProcessHealthStatus.Scan(value)
 }
 
 // Value implements the driver Valuer interface.
-func (ns NullMcpServerVisibility) Value() (driver.Value, error) {
+func (ns NullProcessHealthStatus) Value() (driver.Value, error) {
 	if !ns.Valid {
 		return nil, nil
 	}
-	return string(ns.McpServerVisibility), nil
+	return string(ns.ProcessHealthStatus), nil
 }
 
-func (e McpServerVisibility) Valid() bool {
+func (e ProcessHealthStatus) Valid() bool {
 	switch e {
-	case McpServerVisibilityGlobal,
-		McpServerVisibilityTeam:
+	case ProcessHealthStatusHealthy,
+		ProcessHealthStatusUnhealthy,
+		ProcessHealthStatusUnknown:
 		return true
 	}
 	return false
 }
 
-func AllMcpServerVisibilityValues() []McpServerVisibility {
-	return []McpServerVisibility{
-		McpServerVisibilityGlobal,
-		McpServerVisibilityTeam,
+func AllProcessHealthStatusValues() []ProcessHealthStatus {
+	return []ProcessHealthStatus{
+		ProcessHealthStatusHealthy,
+		ProcessHealthStatusUnhealthy,
+		ProcessHealthStatusUnknown,
 	}
 }
 
 type ProcessStatus string
 
 const (
+	ProcessStatusPending  ProcessStatus = "pending"
 	ProcessStatusStarting ProcessStatus = "starting"
 	ProcessStatusRunning  ProcessStatus = "running"
 	ProcessStatusStopping ProcessStatus = "stopping"
 	ProcessStatusStopped  ProcessStatus = "stopped"
-	ProcessStatusCrashed  ProcessStatus = "crashed"
+	ProcessStatusFailed   ProcessStatus = "failed"
 )
 
 func (e *ProcessStatus) Scan(src interface{}) error {
@@ -359,11 +628,12 @@ func (ns NullProcessStatus) Value() (driver.Value, error) {
 
 func (e ProcessStatus) Valid() bool {
 	switch e {
-	case ProcessStatusStarting,
+	case ProcessStatusPending,
+		ProcessStatusStarting,
 		ProcessStatusRunning,
 		ProcessStatusStopping,
 		ProcessStatusStopped,
-		ProcessStatusCrashed:
+		ProcessStatusFailed:
 		return true
 	}
 	return false
@@ -371,11 +641,12 @@ func (e ProcessStatus) Valid() bool {
 
 func AllProcessStatusValues() []ProcessStatus {
 	return []ProcessStatus{
+		ProcessStatusPending,
 		ProcessStatusStarting,
 		ProcessStatusRunning,
 		ProcessStatusStopping,
 		ProcessStatusStopped,
-		ProcessStatusCrashed,
+		ProcessStatusFailed,
 	}
 }
 
@@ -501,122 +772,64 @@ func AllSatelliteTypeValues() []SatelliteType {
 	}
 }
 
-type SettingType string
+type TransportType string
 
 const (
-	SettingTypeString  SettingType = "string"
-	SettingTypeNumber  SettingType = "number"
-	SettingTypeBoolean SettingType = "boolean"
+	TransportTypeStdio TransportType = "stdio"
+	TransportTypeHttp  TransportType = "http"
+	TransportTypeSse   TransportType = "sse"
 )
 
-func (e *SettingType) Scan(src interface{}) error {
+func (e *TransportType) Scan(src interface{}) error {
 	switch s := src.(type) {
 	case []byte:
-		*e = SettingType(s)
+		*e = TransportType(s)
 	case string:
-		*e = SettingType(s)
+		*e = TransportType(s)
 	default:
-		return fmt.Errorf("unsupported scan type for SettingType: %T", src)
+		return fmt.Errorf("unsupported scan type for TransportType: %T", src)
 	}
 	return nil
 }
 
-type NullSettingType struct {
-	SettingType SettingType `json:"setting_type"`
-	Valid       bool        `json:"valid"` // Valid is true if SettingType is not NULL
+type NullTransportType struct {
+	TransportType TransportType `json:"transport_type"`
+	Valid         bool          `json:"valid"` // Valid is true if TransportType is not NULL
 }
 
 // Scan implements the Scanner interface.
-func (ns *NullSettingType) Scan(value interface{}) error {
+func (ns *NullTransportType) Scan(value interface{}) error {
 	if value == nil {
-		ns.SettingType, ns.Valid = "", false
+		ns.TransportType, ns.Valid = "", false
 		return nil
 	}
 	ns.Valid = true
-	return ns.SettingType.Scan(value)
+	return ns.TransportType.Scan(value)
 }
 
 // Value implements the driver Valuer interface.
-func (ns NullSettingType) Value() (driver.Value, error) {
+func (ns NullTransportType) Value() (driver.Value, error) {
 	if !ns.Valid {
 		return nil, nil
 	}
-	return string(ns.SettingType), nil
+	return string(ns.TransportType), nil
 }
 
-func (e SettingType) Valid() bool {
+func (e TransportType) Valid() bool {
 	switch e {
-	case SettingTypeString,
-		SettingTypeNumber,
-		SettingTypeBoolean:
+	case TransportTypeStdio,
+		TransportTypeHttp,
+		TransportTypeSse:
 		return true
 	}
 	return false
 }
 
-func AllSettingTypeValues() []SettingType {
-	return []SettingType{
-		SettingTypeString,
-		SettingTypeNumber,
-		SettingTypeBoolean,
-	}
-}
-
-type TeamRole string
-
-const (
-	TeamRoleTeamAdmin TeamRole = "team_admin"
-	TeamRoleTeamUser  TeamRole = "team_user"
-)
-
-func (e *TeamRole) Scan(src interface{}) error {
-	switch s := src.(type) {
-	case []byte:
-		*e = TeamRole(s)
-	case string:
-		*e = TeamRole(s)
-	default:
-		return fmt.Errorf("unsupported scan type for TeamRole: %T", src)
-	}
-	return nil
-}
-
-type NullTeamRole struct {
-	TeamRole TeamRole `json:"team_role"`
-	Valid    bool     `json:"valid"` // Valid is true if TeamRole is not NULL
-}
-
-// Scan implements the Scanner interface.
-func (ns *NullTeamRole) Scan(value interface{}) error {
-	if value == nil {
-		ns.TeamRole, ns.Valid = "", false
-		return nil
-	}
-	ns.Valid = true
-	return ns.TeamRole.Scan(value)
-}
-
-// Value implements the driver Valuer interface.
-func (ns NullTeamRole) Value() (driver.Value, error) {
-	if !ns.Valid {
-		return nil, nil
-	}
-	return string(ns.TeamRole), nil
-}
-
-func (e TeamRole) Valid() bool {
-	switch e {
-	case TeamRoleTeamAdmin,
-		TeamRoleTeamUser:
-		return true
-	}
-	return false
-}
-
-func AllTeamRoleValues() []TeamRole {
-	return []TeamRole{
-		TeamRoleTeamAdmin,
-		TeamRoleTeamUser,
+func AllTransportTypeValues() []TransportType {
+	return []TransportType{
+		TransportTypeStdio,
+		TransportTypeHttp,
+		TransportTypeSse,
 	}
 }
 
@@ -633,15 +846,72 @@ type AuditLog struct {
 	CreatedAt   time.Time       `db:"created_at" json:"created_at"`
 }
 
+type AuthKey struct {
+	ID             string     `db:"id" json:"id"`
+	UserID         string     `db:"user_id" json:"user_id"`
+	PrimaryKey     string     `db:"primary_key" json:"primary_key"`
+	HashedPassword *string    `db:"hashed_password" json:"-"`
+	Expires        *time.Time `db:"expires" json:"expires"`
+}
+
+type DeploymentCredential struct {
+	ID                    string     `db:"id" json:"id"`
+	TeamID                string     `db:"team_id" json:"team_id"`
+	Source                string     `db:"source" json:"source"`
+	AuthType              string     `db:"auth_type" json:"auth_type"`
+	AccessTokenEncrypted  *string    `db:"access_token_encrypted" json:"-"`
+	RefreshTokenEncrypted *string    `db:"refresh_token_encrypted" json:"-"`
+	InstallationID        *string    `db:"installation_id" json:"installation_id"`
+	AccountLogin          *string    `db:"account_login" json:"account_login"`
+	AccountID             *string    `db:"account_id" json:"account_id"`
+	Scopes                []string   `db:"scopes" json:"scopes"`
+	ExpiresAt             *time.Time `db:"expires_at" json:"expires_at"`
+	CreatedAt             time.Time  `db:"created_at" json:"created_at"`
+	UpdatedAt             time.Time  `db:"updated_at" json:"updated_at"`
+}
+
+type DeploymentSetting struct {
+	ID                string    `db:"id" json:"id"`
+	ServerID          string    `db:"server_id" json:"server_id"`
+	AutoDeployEnabled bool      `db:"auto_deploy_enabled" json:"auto_deploy_enabled"`
+	WebhookID         *string   `db:"webhook_id" json:"webhook_id"`
+	WebhookSecret     *string   `db:"webhook_secret" json:"-"`
+	CreatedAt         time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt         time.Time `db:"updated_at" json:"updated_at"`
+}
+
+type DynamicOAuthClient struct {
+	ClientID                string          `db:"client_id" json:"client_id"`
+	ClientName              string          `db:"client_name" json:"client_name"`
+	RedirectUris            json.RawMessage `db:"redirect_uris" json:"redirect_uris"`
+	GrantTypes              json.RawMessage `db:"grant_types" json:"grant_types"`
+	ResponseTypes           json.RawMessage `db:"response_types" json:"response_types"`
+	Scope                   string          `db:"scope" json:"scope"`
+	TokenEndpointAuthMethod string          `db:"token_endpoint_auth_method" json:"token_endpoint_auth_method"`
+	ClientIDIssuedAt        time.Time       `db:"client_id_issued_at" json:"client_id_issued_at"`
+	ExpiresAt               *time.Time      `db:"expires_at" json:"expires_at"`
+	CreatedAt               time.Time       `db:"created_at" json:"created_at"`
+	UpdatedAt               time.Time       `db:"updated_at" json:"updated_at"`
+}
+
+type EmailVerificationToken struct {
+	ID        string    `db:"id" json:"id"`
+	UserID    string    `db:"user_id" json:"user_id"`
+	TokenHash string    `db:"token_hash" json:"-"`
+	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
+	CreatedAt time.Time `db:"created_at" json:"created_at"`
+}
+
 type GlobalSetting struct {
-	Key         string      `db:"key" json:"key"`
-	Value       string      `db:"value" json:"-"`
-	Type        SettingType `db:"type" json:"type"`
-	Description *string     `db:"description" json:"description"`
-	IsEncrypted bool        `db:"is_encrypted" json:"is_encrypted"`
-	GroupID     *string     `db:"group_id" json:"group_id"`
-	CreatedAt   time.Time   `db:"created_at" json:"created_at"`
-	UpdatedAt   time.Time   `db:"updated_at" json:"updated_at"`
+	Key         string    `db:"key" json:"key"`
+	Name        *string   `db:"name" json:"name"`
+	Value       string    `db:"value" json:"-"`
+	Type        string    `db:"type" json:"type"`
+	Description *string   `db:"description" json:"description"`
+	IsEncrypted bool      `db:"is_encrypted" json:"is_encrypted"`
+	GroupID     *string   `db:"group_id" json:"group_id"`
+	CreatedAt   time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt   time.Time `db:"updated_at" json:"updated_at"`
 }
 
 type GlobalSettingGroup struct {
@@ -663,85 +933,338 @@ type McpCategory struct {
 	CreatedAt   time.Time `db:"created_at" json:"created_at"`
 }
 
+type McpClientActivity struct {
+	ID               string           `db:"id" json:"id"`
+	UserID           string           `db:"user_id" json:"user_id"`
+	TeamID           string           `db:"team_id" json:"team_id"`
+	SatelliteID      string           `db:"satellite_id" json:"satellite_id"`
+	AuthType         ActivityAuthType `db:"auth_type" json:"auth_type"`
+	OauthClientID    *string          `db:"oauth_client_id" json:"oauth_client_id"`
+	ApiKeyID         *string          `db:"api_key_id" json:"api_key_id"`
+	AuthIdentifier   string           `db:"auth_identifier" json:"auth_identifier"`
+	ClientName       *string          `db:"client_name" json:"client_name"`
+	UserAgent        *string          `db:"user_agent" json:"user_agent"`
+	IpAddress        *string          `db:"ip_address" json:"ip_address"`
+	CurrentSessionID *string          `db:"current_session_id" json:"current_session_id"`
+	FirstSeenAt      time.Time        `db:"first_seen_at" json:"first_seen_at"`
+	LastActivityAt   time.Time        `db:"last_activity_at" json:"last_activity_at"`
+	TotalRequests    int32            `db:"total_requests" json:"total_requests"`
+	TotalToolCalls   int32            `db:"total_tool_calls" json:"total_tool_calls"`
+	CreatedAt        time.Time        `db:"created_at" json:"created_at"`
+	UpdatedAt        time.Time        `db:"updated_at" json:"updated_at"`
+}
+
+type McpClientActivityMetric struct {
+	ID                string         `db:"id" json:"id"`
+	UserID            string         `db:"user_id" json:"user_id"`
+	TeamID            string         `db:"team_id" json:"team_id"`
+	SatelliteID       string         `db:"satellite_id" json:"satellite_id"`
+	AuthIdentifier    string         `db:"auth_identifier" json:"auth_identifier"`
+	BucketTimestamp   time.Time      `db:"bucket_timestamp" json:"bucket_timestamp"`
+	BucketInterval    BucketInterval `db:"bucket_interval" json:"bucket_interval"`
+	RequestCount      int32          `db:"request_count" json:"request_count"`
+	ToolCallCount     int32          `db:"tool_call_count" json:"tool_call_count"`
+	ActiveClientCount int32          `db:"active_client_count" json:"active_client_count"`
+	CreatedAt         time.Time      `db:"created_at" json:"created_at"`
+}
+
+type McpOAuthProvider struct {
+	ID                      string          `db:"id" json:"id"`
+	Name                    string          `db:"name" json:"name"`
+	Slug                    string          `db:"slug" json:"slug"`
+	IconUrl                 *string         `db:"icon_url" json:"icon_url"`
+	AuthServerPatterns      json.RawMessage `db:"auth_server_patterns" json:"auth_server_patterns"`
+	ClientID                string          `db:"client_id" json:"client_id"`
+	ClientSecret            *string         `db:"client_secret" json:"-"`
+	AuthorizationEndpoint   string          `db:"authorization_endpoint" json:"authorization_endpoint"`
+	TokenEndpoint           string          `db:"token_endpoint" json:"token_endpoint"`
+	DefaultScopes           json.RawMessage `db:"default_scopes" json:"default_scopes"`
+	PkceRequired            bool            `db:"pkce_required" json:"pkce_required"`
+	TokenEndpointAuthMethod string          `db:"token_endpoint_auth_method" json:"token_endpoint_auth_method"`
+	Enabled                 bool            `db:"enabled" json:"enabled"`
+	CreatedAt               time.Time       `db:"created_at" json:"created_at"`
+	UpdatedAt               time.Time       `db:"updated_at" json:"updated_at"`
+}
+
+type McpOAuthToken struct {
+	ID             string     `db:"id" json:"id"`
+	InstallationID string     `db:"installation_id" json:"installation_id"`
+	UserID         string     `db:"user_id" json:"user_id"`
+	TeamID         string     `db:"team_id" json:"team_id"`
+	AccessToken    string     `db:"access_token" json:"-"`
+	RefreshToken   *string    `db:"refresh_token" json:"-"`
+	TokenType      string     `db:"token_type" json:"token_type"`
+	ExpiresAt      *time.Time `db:"expires_at" json:"expires_at"`
+	Scope          *string    `db:"scope" json:"scope"`
+	CreatedAt      time.Time  `db:"created_at" json:"created_at"`
+	UpdatedAt      time.Time  `db:"updated_at" json:"updated_at"`
+}
+
+type McpRequestLog struct {
+	ID             string          `db:"id" json:"id"`
+	InstallationID string          `db:"installation_id" json:"installation_id"`
+	TeamID         string          `db:"team_id" json:"team_id"`
+	UserID         *string         `db:"user_id" json:"user_id"`
+	ToolName       string          `db:"tool_name" json:"tool_name"`
+	ToolParams     json.RawMessage `db:"tool_params" json:"tool_params"`
+	ToolResponse   json.RawMessage `db:"tool_response" json:"tool_response"`
+	ResponseTimeMs int32           `db:"response_time_ms" json:"response_time_ms"`
+	Success        bool            `db:"success" json:"success"`
+	ErrorMessage   *string         `db:"error_message" json:"error_message"`
+	CreatedAt      time.Time       `db:"created_at" json:"created_at"`
+}
+
 type McpServer struct {
-	ID                   string              `db:"id" json:"id"`
-	Name                 string              `db:"name" json:"name"`
-	Slug                 string              `db:"slug" json:"slug"`
-	Description          string              `db:"description" json:"description"`
-	LongDescription      *string             `db:"long_description" json:"long_description"`
-	GithubUrl            *string             `db:"github_url" json:"github_url"`
-	Language             string              `db:"language" json:"language"`
-	Runtime              string              `db:"runtime" json:"runtime"`
-	Status               McpServerStatus     `db:"status" json:"status"`
-	Visibility           McpServerVisibility `db:"visibility" json:"visibility"`
-	OwnerTeamID          *string             `db:"owner_team_id" json:"owner_team_id"`
-	CategoryID           *string             `db:"category_id" json:"category_id"`
-	Tags                 json.RawMessage     `db:"tags" json:"tags"`
-	EnvironmentVariables json.RawMessage     `db:"environment_variables" json:"environment_variables"`
-	Metadata             json.RawMessage     `db:"metadata" json:"metadata"`
-	Featured             bool                `db:"featured" json:"featured"`
-	CreatedBy            *string             `db:"created_by" json:"created_by"`
-	CreatedAt            time.Time           `db:"created_at" json:"created_at"`
-	UpdatedAt            time.Time           `db:"updated_at" json:"updated_at"`
-	Search               pgtype.TSVector     `db:"search" json:"search"`
+	ID                          string          `db:"id" json:"id"`
+	Name                        string          `db:"name" json:"name"`
+	OfficialName                *string         `db:"official_name" json:"official_name"`
+	Slug                        string          `db:"slug" json:"slug"`
+	Description                 string          `db:"description" json:"description"`
+	LongDescription             *string         `db:"long_description" json:"long_description"`
+	Version                     *string         `db:"version" json:"version"`
+	RepositoryUrl               *string         `db:"repository_url" json:"repository_url"`
+	RepositorySource            *string         `db:"repository_source" json:"repository_source"`
+	RepositoryID                *string         `db:"repository_id" json:"repository_id"`
+	RepositorySubfolder         *string         `db:"repository_subfolder" json:"repository_subfolder"`
+	GitBranch                   *string         `db:"git_branch" json:"git_branch"`
+	GitCommitSha                *string         `db:"git_commit_sha" json:"git_commit_sha"`
+	WebsiteUrl                  *string         `db:"website_url" json:"website_url"`
+	IconUrl                     *string         `db:"icon_url" json:"icon_url"`
+	Language                    string          `db:"language" json:"language"`
+	Runtime                     string          `db:"runtime" json:"runtime"`
+	GithubAccountID             *string         `db:"github_account_id" json:"github_account_id"`
+	GithubReadmeBase64          *string         `db:"github_readme_base64" json:"github_readme_base64"`
+	GithubStars                 *int32          `db:"github_stars" json:"github_stars"`
+	Packages                    json.RawMessage `db:"packages" json:"packages"`
+	Remotes                     json.RawMessage `db:"remotes" json:"remotes"`
+	Resources                   json.RawMessage `db:"resources" json:"resources"`
+	Prompts                     json.RawMessage `db:"prompts" json:"prompts"`
+	Visibility                  string          `db:"visibility" json:"visibility"`
+	OwnerTeamID                 *string         `db:"owner_team_id" json:"owner_team_id"`
+	CreatedBy                   string          `db:"created_by" json:"created_by"`
+	AuthorName                  *string         `db:"author_name" json:"author_name"`
+	AuthorContact               *string         `db:"author_contact" json:"author_contact"`
+	Organization                *string         `db:"organization" json:"organization"`
+	License                     *string         `db:"license" json:"license"`
+	TransportType               TransportType   `db:"transport_type" json:"transport_type"`
+	TemplateArgs                json.RawMessage `db:"template_args" json:"template_args"`
+	TemplateEnv                 json.RawMessage `db:"template_env" json:"template_env"`
+	TemplateHeaders             json.RawMessage `db:"template_headers" json:"template_headers"`
+	TemplateUrlQueryParams      json.RawMessage `db:"template_url_query_params" json:"template_url_query_params"`
+	TeamArgsSchema              json.RawMessage `db:"team_args_schema" json:"team_args_schema"`
+	TeamEnvSchema               json.RawMessage `db:"team_env_schema" json:"team_env_schema"`
+	TeamHeadersSchema           json.RawMessage `db:"team_headers_schema" json:"team_headers_schema"`
+	TeamUrlQueryParamsSchema    json.RawMessage `db:"team_url_query_params_schema" json:"team_url_query_params_schema"`
+	UserArgsSchema              json.RawMessage `db:"user_args_schema" json:"user_args_schema"`
+	UserEnvSchema               json.RawMessage `db:"user_env_schema" json:"user_env_schema"`
+	UserHeadersSchema           json.RawMessage `db:"user_headers_schema" json:"user_headers_schema"`
+	UserUrlQueryParamsSchema    json.RawMessage `db:"user_url_query_params_schema" json:"user_url_query_params_schema"`
+	Dependencies                json.RawMessage `db:"dependencies" json:"dependencies"`
+	MetaExtensions              json.RawMessage `db:"meta_extensions" json:"meta_extensions"`
+	CategoryID                  *string         `db:"category_id" json:"category_id"`
+	Tags                        json.RawMessage `db:"tags" json:"tags"`
+	Status                      string          `db:"status" json:"status"`
+	Featured                    bool            `db:"featured" json:"featured"`
+	AutoInstallNewDefaultTeam   bool            `db:"auto_install_new_default_team" json:"auto_install_new_default_team"`
+	Source                      McpServerSource `db:"source" json:"source"`
+	DeploymentSource            *string         `db:"deployment_source" json:"deployment_source"`
+	SyncedFromOfficialRegistry  bool            `db:"synced_from_official_registry" json:"synced_from_official_registry"`
+	OfficialRegistryServerID    *string         `db:"official_registry_server_id" json:"official_registry_server_id"`
+	OfficialRegistryVersionID   *string         `db:"official_registry_version_id" json:"official_registry_version_id"`
+	OfficialRegistryPublishedAt *time.Time      `db:"official_registry_published_at" json:"official_registry_published_at"`
+	OfficialRegistryUpdatedAt   *time.Time      `db:"official_registry_updated_at" json:"official_registry_updated_at"`
+	RequiresOauth               bool            `db:"requires_oauth" json:"requires_oauth"`
+	SkipOauthFlow               bool            `db:"skip_oauth_flow" json:"skip_oauth_flow"`
+	HealthStatus                string          `db:"health_status" json:"health_status"`
+	LastHealthCheckAt           *time.Time      `db:"last_health_check_at" json:"last_health_check_at"`
+	HealthCheckError            *string         `db:"health_check_error" json:"health_check_error"`
+	CreatedAt                   time.Time       `db:"created_at" json:"created_at"`
+	UpdatedAt                   time.Time       `db:"updated_at" json:"updated_at"`
+	LastSyncAt                  *time.Time      `db:"last_sync_at" json:"last_sync_at"`
+	Search                      pgtype.TSVector `db:"search" json:"search"`
 }
 
 type McpServerInstallation struct {
-	ID                       string           `db:"id" json:"id"`
-	TeamID                   string           `db:"team_id" json:"team_id"`
-	ServerID                 string           `db:"server_id" json:"server_id"`
-	CreatedBy                string           `db:"created_by" json:"created_by"`
-	InstallationName         string           `db:"installation_name" json:"installation_name"`
-	InstallationType         InstallationType `db:"installation_type" json:"installation_type"`
-	UserEnvironmentVariables json.RawMessage  `db:"user_environment_variables" json:"user_environment_variables"`
-	CreatedAt                time.Time        `db:"created_at" json:"created_at"`
-	UpdatedAt                time.Time        `db:"updated_at" json:"updated_at"`
-	LastUsedAt               *time.Time       `db:"last_used_at" json:"last_used_at"`
+	ID                           string          `db:"id" json:"id"`
+	TeamID                       string          `db:"team_id" json:"team_id"`
+	ServerID                     string          `db:"server_id" json:"server_id"`
+	CreatedBy                    string          `db:"created_by" json:"created_by"`
+	InstallationName             string          `db:"installation_name" json:"installation_name"`
+	InstallationType             string          `db:"installation_type" json:"installation_type"`
+	TeamArgs                     json.RawMessage `db:"team_args" json:"team_args"`
+	TeamEnv                      json.RawMessage `db:"team_env" json:"team_env"`
+	TeamHeaders                  json.RawMessage `db:"team_headers" json:"team_headers"`
+	TeamUrlQueryParams           json.RawMessage `db:"team_url_query_params" json:"team_url_query_params"`
+	OauthState                   *string         `db:"oauth_state" json:"-"`
+	OauthCodeVerifier            *string         `db:"oauth_code_verifier" json:"-"`
+	OauthPending                 bool            `db:"oauth_pending" json:"oauth_pending"`
+	OauthPendingExpiresAt        *time.Time      `db:"oauth_pending_expires_at" json:"oauth_pending_expires_at"`
+	OauthClientID                *string         `db:"oauth_client_id" json:"oauth_client_id"`
+	OauthClientSecret            *string         `db:"oauth_client_secret" json:"-"`
+	OauthProviderID              *string         `db:"oauth_provider_id" json:"oauth_provider_id"`
+	OauthTokenEndpoint           *string         `db:"oauth_token_endpoint" json:"oauth_token_endpoint"`
+	OauthTokenEndpointAuthMethod *string         `db:"oauth_token_endpoint_auth_method" json:"oauth_token_endpoint_auth_method"`
+	Settings                     json.RawMessage `db:"settings" json:"settings"`
+	SatelliteID                  *string         `db:"satellite_id" json:"satellite_id"`
+	CreatedAt                    time.Time       `db:"created_at" json:"created_at"`
+	UpdatedAt                    time.Time       `db:"updated_at" json:"updated_at"`
+	LastUsedAt                   *time.Time      `db:"last_used_at" json:"last_used_at"`
 }
 
-type McpToolExecution struct {
-	ID          int64           `db:"id" json:"id"`
-	SatelliteID string          `db:"satellite_id" json:"satellite_id"`
-	TeamID      string          `db:"team_id" json:"team_id"`
-	UserID      *string         `db:"user_id" json:"user_id"`
-	ServerSlug  string          `db:"server_slug" json:"server_slug"`
-	ToolName    string          `db:"tool_name" json:"tool_name"`
-	DurationMs  int32           `db:"duration_ms" json:"duration_ms"`
-	Success     bool            `db:"success" json:"success"`
-	Error       *string         `db:"error" json:"error"`
-	Arguments   json.RawMessage `db:"arguments" json:"arguments"`
-	CreatedAt   time.Time       `db:"created_at" json:"created_at"`
+type McpServerInstance struct {
+	ID                    string     `db:"id" json:"id"`
+	InstallationID        string     `db:"installation_id" json:"installation_id"`
+	UserID                string     `db:"user_id" json:"user_id"`
+	InstancePath          *string    `db:"instance_path" json:"instance_path"`
+	InstanceToken         *string    `db:"instance_token" json:"-"`
+	Status                string     `db:"status" json:"status"`
+	StatusMessage         *string    `db:"status_message" json:"status_message"`
+	StatusUpdatedAt       *time.Time `db:"status_updated_at" json:"status_updated_at"`
+	LastHealthCheckAt     *time.Time `db:"last_health_check_at" json:"last_health_check_at"`
+	LastCredentialCheckAt *time.Time `db:"last_credential_check_at" json:"last_credential_check_at"`
+	CreatedAt             time.Time  `db:"created_at" json:"created_at"`
+	UpdatedAt             time.Time  `db:"updated_at" json:"updated_at"`
+}
+
+type McpServerLog struct {
+	ID             string          `db:"id" json:"id"`
+	InstallationID string          `db:"installation_id" json:"installation_id"`
+	TeamID         string          `db:"team_id" json:"team_id"`
+	LogType        string          `db:"log_type" json:"log_type"`
+	LogLevel       string          `db:"log_level" json:"log_level"`
+	Message        string          `db:"message" json:"message"`
+	Metadata       json.RawMessage `db:"metadata" json:"metadata"`
+	CreatedAt      time.Time       `db:"created_at" json:"created_at"`
+}
+
+type McpServerVersion struct {
+	ID        string    `db:"id" json:"id"`
+	ServerID  string    `db:"server_id" json:"server_id"`
+	Version   string    `db:"version" json:"version"`
+	GitCommit *string   `db:"git_commit" json:"git_commit"`
+	Changelog *string   `db:"changelog" json:"changelog"`
+	IsLatest  bool      `db:"is_latest" json:"is_latest"`
+	IsStable  bool      `db:"is_stable" json:"is_stable"`
+	CreatedAt time.Time `db:"created_at" json:"created_at"`
+}
+
+type McpToolMetadata struct {
+	ID             string          `db:"id" json:"id"`
+	InstallationID string          `db:"installation_id" json:"installation_id"`
+	TeamID         string          `db:"team_id" json:"team_id"`
+	ToolName       string          `db:"tool_name" json:"tool_name"`
+	Description    string          `db:"description" json:"description"`
+	InputSchema    json.RawMessage `db:"input_schema" json:"input_schema"`
+	TokenCount     int32           `db:"token_count" json:"token_count"`
+	IsDisabled     bool            `db:"is_disabled" json:"is_disabled"`
+	DiscoveredAt   time.Time       `db:"discovered_at" json:"discovered_at"`
+	UpdatedAt      time.Time       `db:"updated_at" json:"updated_at"`
+}
+
+type McpUserConfiguration struct {
+	ID                 string          `db:"id" json:"id"`
+	InstallationID     string          `db:"installation_id" json:"installation_id"`
+	UserID             string          `db:"user_id" json:"user_id"`
+	UserArgs           json.RawMessage `db:"user_args" json:"user_args"`
+	UserEnv            json.RawMessage `db:"user_env" json:"user_env"`
+	UserHeaders        json.RawMessage `db:"user_headers" json:"user_headers"`
+	UserUrlQueryParams json.RawMessage `db:"user_url_query_params" json:"user_url_query_params"`
+	CreatedAt          time.Time       `db:"created_at" json:"created_at"`
+	UpdatedAt          time.Time       `db:"updated_at" json:"updated_at"`
+	LastUsedAt         *time.Time      `db:"last_used_at" json:"last_used_at"`
 }
 
 type OAuthAccessToken struct {
 	ID        string    `db:"id" json:"id"`
-	TokenHash string    `db:"token_hash" json:"-"`
-	ClientID  string    `db:"client_id" json:"client_id"`
 	UserID    string    `db:"user_id" json:"user_id"`
+	TeamID    string    `db:"team_id" json:"team_id"`
+	ClientID  string    `db:"client_id" json:"client_id"`
 	Scope     string    `db:"scope" json:"scope"`
-	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
-	Revoked   bool      `db:"revoked" json:"revoked"`
+	TokenHash string    `db:"token_hash" json:"-"`
 	CreatedAt time.Time `db:"created_at" json:"created_at"`
+	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
+}
+
+type OAuthAuthorizationCode struct {
+	ID                  string    `db:"id" json:"id"`
+	UserID              string    `db:"user_id" json:"user_id"`
+	TeamID              string    `db:"team_id" json:"team_id"`
+	ClientID            string    `db:"client_id" json:"client_id"`
+	RedirectUri         string    `db:"redirect_uri" json:"redirect_uri"`
+	Scope               string    `db:"scope" json:"scope"`
+	State               string    `db:"state" json:"state"`
+	CodeChallenge       string    `db:"code_challenge" json:"code_challenge"`
+	CodeChallengeMethod string    `db:"code_challenge_method" json:"code_challenge_method"`
+	Code                string    `db:"code" json:"-"`
+	Resource            *string   `db:"resource" json:"resource"`
+	Used                bool      `db:"used" json:"used"`
+	CreatedAt           time.Time `db:"created_at" json:"created_at"`
+	ExpiresAt           time.Time `db:"expires_at" json:"expires_at"`
 }
 
 type OAuthClient struct {
-	ClientID     string          `db:"client_id" json:"client_id"`
-	ClientName   string          `db:"client_name" json:"client_name"`
-	RedirectUris json.RawMessage `db:"redirect_uris" json:"redirect_uris"`
-	GrantTypes   json.RawMessage `db:"grant_types" json:"grant_types"`
-	Scope        string          `db:"scope" json:"scope"`
-	CreatedAt    time.Time       `db:"created_at" json:"created_at"`
+	ID               string          `db:"id" json:"id"`
+	ClientID         string          `db:"client_id" json:"client_id"`
+	ClientSecretHash *string         `db:"client_secret_hash" json:"-"`
+	ClientName       string          `db:"client_name" json:"client_name"`
+	RedirectUris     json.RawMessage `db:"redirect_uris" json:"redirect_uris"`
+	Scope            string          `db:"scope" json:"scope"`
+	TeamID           *string         `db:"team_id" json:"team_id"`
+	CreatedByUserID  *string         `db:"created_by_user_id" json:"created_by_user_id"`
+	IsActive         bool            `db:"is_active" json:"is_active"`
+	CreatedAt        time.Time       `db:"created_at" json:"created_at"`
+	UpdatedAt        time.Time       `db:"updated_at" json:"updated_at"`
+}
+
+type OAuthPendingFlow struct {
+	ID                           string          `db:"id" json:"id"`
+	TeamID                       string          `db:"team_id" json:"team_id"`
+	ServerID                     string          `db:"server_id" json:"server_id"`
+	CreatedBy                    string          `db:"created_by" json:"created_by"`
+	InstallationID               *string         `db:"installation_id" json:"installation_id"`
+	OauthState                   string          `db:"oauth_state" json:"-"`
+	OauthCodeVerifier            string          `db:"oauth_code_verifier" json:"-"`
+	OauthClientID                string          `db:"oauth_client_id" json:"oauth_client_id"`
+	OauthClientSecret            *string         `db:"oauth_client_secret" json:"-"`
+	OauthProviderID              *string         `db:"oauth_provider_id" json:"oauth_provider_id"`
+	OauthTokenEndpoint           string          `db:"oauth_token_endpoint" json:"oauth_token_endpoint"`
+	OauthTokenEndpointAuthMethod string          `db:"oauth_token_endpoint_auth_method" json:"oauth_token_endpoint_auth_method"`
+	SatelliteID                  *string         `db:"satellite_id" json:"satellite_id"`
+	InstallationName             string          `db:"installation_name" json:"installation_name"`
+	InstallationType             string          `db:"installation_type" json:"installation_type"`
+	TeamConfig                   json.RawMessage `db:"team_config" json:"team_config"`
+	ExpiresAt                    time.Time       `db:"expires_at" json:"expires_at"`
+	CreatedAt                    time.Time       `db:"created_at" json:"created_at"`
 }
 
 type OAuthRefreshToken struct {
-	ID            string    `db:"id" json:"id"`
-	TokenHash     string    `db:"token_hash" json:"-"`
-	AccessTokenID *string   `db:"access_token_id" json:"access_token_id"`
-	ClientID      string    `db:"client_id" json:"client_id"`
-	UserID        string    `db:"user_id" json:"user_id"`
-	ExpiresAt     time.Time `db:"expires_at" json:"expires_at"`
-	Revoked       bool      `db:"revoked" json:"revoked"`
-	CreatedAt     time.Time `db:"created_at" json:"created_at"`
+	ID        string    `db:"id" json:"id"`
+	UserID    string    `db:"user_id" json:"user_id"`
+	TeamID    string    `db:"team_id" json:"team_id"`
+	ClientID  string    `db:"client_id" json:"client_id"`
+	TokenHash string    `db:"token_hash" json:"-"`
+	Used      bool      `db:"used" json:"used"`
+	CreatedAt time.Time `db:"created_at" json:"created_at"`
+	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
+}
+
+type OAuthTeamConsent struct {
+	ID         string     `db:"id" json:"id"`
+	UserID     string     `db:"user_id" json:"user_id"`
+	TeamID     string     `db:"team_id" json:"team_id"`
+	ClientID   string     `db:"client_id" json:"client_id"`
+	Scope      string     `db:"scope" json:"scope"`
+	GrantedAt  time.Time  `db:"granted_at" json:"granted_at"`
+	LastUsedAt *time.Time `db:"last_used_at" json:"last_used_at"`
+	IsActive   bool       `db:"is_active" json:"is_active"`
+}
+
+type PasswordResetToken struct {
+	ID        string    `db:"id" json:"id"`
+	UserID    string    `db:"user_id" json:"user_id"`
+	TokenHash string    `db:"token_hash" json:"-"`
+	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
+	CreatedAt time.Time `db:"created_at" json:"created_at"`
 }
 
 type QueueJob struct {
@@ -749,17 +1272,15 @@ type QueueJob struct {
 	Type         string          `db:"type" json:"type"`
 	Payload      json.RawMessage `db:"payload" json:"payload"`
 	Status       JobStatus       `db:"status" json:"status"`
-	Priority     int32           `db:"priority" json:"priority"`
+	ScheduledFor time.Time       `db:"scheduled_for" json:"scheduled_for"`
 	Attempts     int32           `db:"attempts" json:"attempts"`
 	MaxAttempts  int32           `db:"max_attempts" json:"max_attempts"`
-	ScheduledFor time.Time       `db:"scheduled_for" json:"scheduled_for"`
-	StartedAt    *time.Time      `db:"started_at" json:"started_at"`
-	CompletedAt  *time.Time      `db:"completed_at" json:"completed_at"`
 	Error        *string         `db:"error" json:"error"`
 	Result       json.RawMessage `db:"result" json:"result"`
 	BatchID      *string         `db:"batch_id" json:"batch_id"`
 	CreatedAt    time.Time       `db:"created_at" json:"created_at"`
 	UpdatedAt    time.Time       `db:"updated_at" json:"updated_at"`
+	CompletedAt  *time.Time      `db:"completed_at" json:"completed_at"`
 }
 
 type QueueJobBatch struct {
@@ -771,7 +1292,7 @@ type QueueJobBatch struct {
 	Status        JobStatus       `db:"status" json:"status"`
 	Metadata      json.RawMessage `db:"metadata" json:"metadata"`
 	CreatedAt     time.Time       `db:"created_at" json:"created_at"`
-	UpdatedAt     time.Time       `db:"updated_at" json:"updated_at"`
+	CompletedAt   *time.Time      `db:"completed_at" json:"completed_at"`
 }
 
 type Role struct {
@@ -790,41 +1311,103 @@ type Satellite struct {
 	SatelliteType SatelliteType   `db:"satellite_type" json:"satellite_type"`
 	TeamID        *string         `db:"team_id" json:"team_id"`
 	Status        SatelliteStatus `db:"status" json:"status"`
+	Capabilities  json.RawMessage `db:"capabilities" json:"capabilities"`
+	ApiKeyHash    string          `db:"api_key_hash" json:"-"`
+	ApiKeyPrefix  *string         `db:"api_key_prefix" json:"api_key_prefix"`
+	LastHeartbeat *time.Time      `db:"last_heartbeat" json:"last_heartbeat"`
+	SystemInfo    json.RawMessage `db:"system_info" json:"system_info"`
 	SatelliteUrl  string          `db:"satellite_url" json:"satellite_url"`
 	Region        *string         `db:"region" json:"region"`
-	Version       *string         `db:"version" json:"version"`
-	SystemInfo    json.RawMessage `db:"system_info" json:"system_info"`
-	LastHeartbeat *time.Time      `db:"last_heartbeat" json:"last_heartbeat"`
+	McpStatus     json.RawMessage `db:"mcp_status" json:"mcp_status"`
+	Config        json.RawMessage `db:"config" json:"config"`
 	CreatedBy     string          `db:"created_by" json:"created_by"`
 	CreatedAt     time.Time       `db:"created_at" json:"created_at"`
 	UpdatedAt     time.Time       `db:"updated_at" json:"updated_at"`
 }
 
-type SatelliteHeartbeat struct {
+type SatelliteCommand struct {
 	ID            string          `db:"id" json:"id"`
 	SatelliteID   string          `db:"satellite_id" json:"satellite_id"`
-	Status        SatelliteStatus `db:"status" json:"status"`
-	SystemMetrics json.RawMessage `db:"system_metrics" json:"system_metrics"`
-	ProcessCount  int32           `db:"process_count" json:"process_count"`
-	ErrorCount    int32           `db:"error_count" json:"error_count"`
-	Version       *string         `db:"version" json:"version"`
+	CommandType   CommandType     `db:"command_type" json:"command_type"`
+	Priority      CommandPriority `db:"priority" json:"priority"`
+	Payload       json.RawMessage `db:"payload" json:"payload"`
+	Status        CommandStatus   `db:"status" json:"status"`
+	TargetTeamID  *string         `db:"target_team_id" json:"target_team_id"`
+	CorrelationID *string         `db:"correlation_id" json:"correlation_id"`
+	RetryCount    int32           `db:"retry_count" json:"retry_count"`
+	MaxRetries    int32           `db:"max_retries" json:"max_retries"`
+	ErrorMessage  *string         `db:"error_message" json:"error_message"`
+	Result        json.RawMessage `db:"result" json:"result"`
+	CreatedBy     *string         `db:"created_by" json:"created_by"`
 	CreatedAt     time.Time       `db:"created_at" json:"created_at"`
+	UpdatedAt     time.Time       `db:"updated_at" json:"updated_at"`
+}
+
+type SatelliteHeartbeat struct {
+	ID                  string          `db:"id" json:"id"`
+	SatelliteID         string          `db:"satellite_id" json:"satellite_id"`
+	Status              HeartbeatStatus `db:"status" json:"status"`
+	SystemMetrics       json.RawMessage `db:"system_metrics" json:"system_metrics"`
+	ProcessCount        int32           `db:"process_count" json:"process_count"`
+	HealthyProcessCount int32           `db:"healthy_process_count" json:"healthy_process_count"`
+	ErrorCount          int32           `db:"error_count" json:"error_count"`
+	ResponseTimeMs      *int32          `db:"response_time_ms" json:"response_time_ms"`
+	UptimeSeconds       *int32          `db:"uptime_seconds" json:"uptime_seconds"`
+	Version             *string         `db:"version" json:"version"`
+	Timestamp           time.Time       `db:"timestamp" json:"timestamp"`
 }
 
 type SatelliteProcess struct {
-	ID             string        `db:"id" json:"id"`
-	SatelliteID    string        `db:"satellite_id" json:"satellite_id"`
-	InstallationID string        `db:"installation_id" json:"installation_id"`
-	TeamID         string        `db:"team_id" json:"team_id"`
-	ProcessID      string        `db:"process_id" json:"process_id"`
-	Status         ProcessStatus `db:"status" json:"status"`
-	HealthStatus   *string       `db:"health_status" json:"health_status"`
-	StartedAt      time.Time     `db:"started_at" json:"started_at"`
-	StoppedAt      *time.Time    `db:"stopped_at" json:"stopped_at"`
-	ErrorMessage   *string       `db:"error_message" json:"error_message"`
-	RestartCount   int32         `db:"restart_count" json:"restart_count"`
-	CreatedAt      time.Time     `db:"created_at" json:"created_at"`
-	UpdatedAt      time.Time     `db:"updated_at" json:"updated_at"`
+	ID                 string              `db:"id" json:"id"`
+	SatelliteID        string              `db:"satellite_id" json:"satellite_id"`
+	InstallationID     *string             `db:"installation_id" json:"installation_id"`
+	ServerName         string              `db:"server_name" json:"server_name"`
+	ProcessPid         *int32              `db:"process_pid" json:"process_pid"`
+	LocalPort          *int32              `db:"local_port" json:"local_port"`
+	Status             ProcessStatus       `db:"status" json:"status"`
+	HealthStatus       ProcessHealthStatus `db:"health_status" json:"health_status"`
+	PerformanceMetrics json.RawMessage     `db:"performance_metrics" json:"performance_metrics"`
+	TeamID             string              `db:"team_id" json:"team_id"`
+	ErrorMessage       *string             `db:"error_message" json:"error_message"`
+	StartedAt          *time.Time          `db:"started_at" json:"started_at"`
+	StoppedAt          *time.Time          `db:"stopped_at" json:"stopped_at"`
+	CreatedAt          time.Time           `db:"created_at" json:"created_at"`
+	UpdatedAt          time.Time           `db:"updated_at" json:"updated_at"`
+}
+
+type SatelliteRegistrationToken struct {
+	ID                string          `db:"id" json:"id"`
+	TokenType         SatelliteType   `db:"token_type" json:"token_type"`
+	TeamID            *string         `db:"team_id" json:"team_id"`
+	TokenHash         string          `db:"token_hash" json:"-"`
+	TokenPrefix       string          `db:"token_prefix" json:"token_prefix"`
+	CreatedBy         string          `db:"created_by" json:"created_by"`
+	Permissions       json.RawMessage `db:"permissions" json:"permissions"`
+	Used              bool            `db:"used" json:"used"`
+	UsedAt            *time.Time      `db:"used_at" json:"used_at"`
+	UsedBySatelliteID *string         `db:"used_by_satellite_id" json:"used_by_satellite_id"`
+	ExpiresAt         time.Time       `db:"expires_at" json:"expires_at"`
+	CreatedAt         time.Time       `db:"created_at" json:"created_at"`
+}
+
+type SatelliteUsageLog struct {
+	ID                string      `db:"id" json:"id"`
+	SatelliteID       string      `db:"satellite_id" json:"satellite_id"`
+	UserID            *string     `db:"user_id" json:"user_id"`
+	TeamID            string      `db:"team_id" json:"team_id"`
+	ProcessID         *string     `db:"process_id" json:"process_id"`
+	RequestMethod     string      `db:"request_method" json:"request_method"`
+	RequestPath       string      `db:"request_path" json:"request_path"`
+	ToolName          *string     `db:"tool_name" json:"tool_name"`
+	DurationMs        *int32      `db:"duration_ms" json:"duration_ms"`
+	StatusCode        *int32      `db:"status_code" json:"status_code"`
+	ErrorMessage      *string     `db:"error_message" json:"error_message"`
+	RequestSizeBytes  *int32      `db:"request_size_bytes" json:"request_size_bytes"`
+	ResponseSizeBytes *int32      `db:"response_size_bytes" json:"response_size_bytes"`
+	UserAgent         *string     `db:"user_agent" json:"user_agent"`
+	IpAddress         *string     `db:"ip_address" json:"ip_address"`
+	Timestamp         time.Time   `db:"timestamp" json:"timestamp"`
+	DatePartition     pgtype.Date `db:"date_partition" json:"date_partition"`
 }
 
 type Session struct {
@@ -835,12 +1418,31 @@ type Session struct {
 }
 
 type Team struct {
+	ID                      string    `db:"id" json:"id"`
+	Name                    string    `db:"name" json:"name"`
+	Slug                    string    `db:"slug" json:"slug"`
+	Description             *string   `db:"description" json:"description"`
+	OwnerID                 string    `db:"owner_id" json:"owner_id"`
+	IsDefault               bool      `db:"is_default" json:"is_default"`
+	NonHttpMcpLimit         int32     `db:"non_http_mcp_limit" json:"non_http_mcp_limit"`
+	McpServerLimit          int32     `db:"mcp_server_limit" json:"mcp_server_limit"`
+	MemberLimit             int32     `db:"member_limit" json:"member_limit"`
+	AllowRemoteMcp          bool      `db:"allow_remote_mcp" json:"allow_remote_mcp"`
+	AllowGithubMcp          bool      `db:"allow_github_mcp" json:"allow_github_mcp"`
+	AllowPrivateGithubRepos bool      `db:"allow_private_github_repos" json:"allow_private_github_repos"`
+	GithubMcpLimit          int32     `db:"github_mcp_limit" json:"github_mcp_limit"`
+	CreatedAt               time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt               time.Time `db:"updated_at" json:"updated_at"`
+}
+
+type TeamCloudCredential struct {
 	ID          string    `db:"id" json:"id"`
+	TeamID      string    `db:"team_id" json:"team_id"`
+	ProviderID  string    `db:"provider_id" json:"provider_id"`
 	Name        string    `db:"name" json:"name"`
-	Slug        string    `db:"slug" json:"slug"`
-	Description *string   `db:"description" json:"description"`
-	OwnerID     string    `db:"owner_id" json:"owner_id"`
-	IsDefault   bool      `db:"is_default" json:"is_default"`
+	Comment     *string   `db:"comment" json:"comment"`
+	Credentials string    `db:"credentials" json:"-"`
+	CreatedBy   string    `db:"created_by" json:"created_by"`
 	CreatedAt   time.Time `db:"created_at" json:"created_at"`
 	UpdatedAt   time.Time `db:"updated_at" json:"updated_at"`
 }
@@ -849,32 +1451,28 @@ type TeamMember struct {
 	ID       string    `db:"id" json:"id"`
 	TeamID   string    `db:"team_id" json:"team_id"`
 	UserID   string    `db:"user_id" json:"user_id"`
-	Role     TeamRole  `db:"role" json:"role"`
+	Role     string    `db:"role" json:"role"`
 	JoinedAt time.Time `db:"joined_at" json:"joined_at"`
 }
 
-type TeamMetric struct {
-	ID              int64     `db:"id" json:"id"`
-	TeamID          string    `db:"team_id" json:"team_id"`
-	SatelliteID     string    `db:"satellite_id" json:"satellite_id"`
-	BucketStart     time.Time `db:"bucket_start" json:"bucket_start"`
-	BucketMinutes   int32     `db:"bucket_minutes" json:"bucket_minutes"`
-	ToolCalls       int64     `db:"tool_calls" json:"tool_calls"`
-	Errors          int64     `db:"errors" json:"errors"`
-	TotalDurationMs int64     `db:"total_duration_ms" json:"total_duration_ms"`
+type User struct {
+	ID             string  `db:"id" json:"id"`
+	Username       string  `db:"username" json:"username"`
+	Email          string  `db:"email" json:"email"`
+	AuthType       string  `db:"auth_type" json:"auth_type"`
+	FirstName      *string `db:"first_name" json:"first_name"`
+	LastName       *string `db:"last_name" json:"last_name"`
+	GithubID       *string `db:"github_id" json:"github_id"`
+	HashedPassword *string `db:"hashed_password" json:"-"`
+	RoleID         *string `db:"role_id" json:"role_id"`
+	EmailVerified  bool    `db:"email_verified" json:"email_verified"`
 }
 
-type User struct {
-	ID             string    `db:"id" json:"id"`
-	Username       string    `db:"username" json:"username"`
-	Email          string    `db:"email" json:"email"`
-	AuthType       AuthType  `db:"auth_type" json:"auth_type"`
-	FirstName      *string   `db:"first_name" json:"first_name"`
-	LastName       *string   `db:"last_name" json:"last_name"`
-	GithubID       *string   `db:"github_id" json:"github_id"`
-	HashedPassword *string   `db:"hashed_password" json:"-"`
-	EmailVerified  bool      `db:"email_verified" json:"email_verified"`
-	RoleID         string    `db:"role_id" json:"role_id"`
-	CreatedAt      time.Time `db:"created_at" json:"created_at"`
-	UpdatedAt      time.Time `db:"updated_at" json:"updated_at"`
+type UserPreference struct {
+	ID              string    `db:"id" json:"id"`
+	UserID          string    `db:"user_id" json:"user_id"`
+	PreferenceKey   string    `db:"preference_key" json:"preference_key"`
+	PreferenceValue string    `db:"preference_value" json:"preference_value"`
+	CreatedAt       time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt       time.Time `db:"updated_at" json:"updated_at"`
 }

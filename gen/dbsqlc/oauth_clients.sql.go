@@ -10,54 +10,144 @@ import (
 	"encoding/json"
 )
 
-const oAuthClientCreate = `-- name: OAuthClientCreate :one
-INSERT INTO oauth_clients (client_id, client_name, redirect_uris, grant_types, scope)
-VALUES ($1, $2, $3, $4, $5)
-RETURNING client_id, client_name, redirect_uris, grant_types, scope, created_at
+const oAuthClientDelete = `-- name: OAuthClientDelete :execrows
+DELETE FROM oauth_clients WHERE client_id = $1
 `
 
-type OAuthClientCreateParams struct {
-	ClientID     string          `db:"client_id" json:"client_id"`
-	ClientName   string          `db:"client_name" json:"client_name"`
-	RedirectUris json.RawMessage `db:"redirect_uris" json:"redirect_uris"`
-	GrantTypes   json.RawMessage `db:"grant_types" json:"grant_types"`
-	Scope        string          `db:"scope" json:"scope"`
+func (q *Queries) OAuthClientDelete(ctx context.Context, clientID string) (int64, error) {
+	result, err := q.db.Exec(ctx, oAuthClientDelete, clientID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
-func (q *Queries) OAuthClientCreate(ctx context.Context, arg OAuthClientCreateParams) (OAuthClient, error) {
-	row := q.db.QueryRow(ctx, oAuthClientCreate,
+const oAuthClientGetByClientIDActive = `-- name: OAuthClientGetByClientIDActive :one
+SELECT id, client_id, client_secret_hash, client_name, redirect_uris, scope, team_id, created_by_user_id, is_active, created_at, updated_at FROM oauth_clients WHERE client_id = $1 AND is_active
+`
+
+// OAuthClientGetByClientIDActive returns the client with this client_id
+// only while it is active: a deactivated client is not found, so no flow
+// can start or finish for it.
+func (q *Queries) OAuthClientGetByClientIDActive(ctx context.Context, clientID string) (OAuthClient, error) {
+	row := q.db.QueryRow(ctx, oAuthClientGetByClientIDActive, clientID)
+	var i OAuthClient
+	err := row.Scan(
+		&i.ID,
+		&i.ClientID,
+		&i.ClientSecretHash,
+		&i.ClientName,
+		&i.RedirectUris,
+		&i.Scope,
+		&i.TeamID,
+		&i.CreatedByUserID,
+		&i.IsActive,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const oAuthClientInsert = `-- name: OAuthClientInsert :one
+
+INSERT INTO oauth_clients (id, client_id, client_secret_hash, client_name, redirect_uris, scope, team_id, created_by_user_id)
+VALUES ($1, $2, $3, $4, $5, $6,
+        $7, $8)
+RETURNING id, client_id, client_secret_hash, client_name, redirect_uris, scope, team_id, created_by_user_id, is_active, created_at, updated_at
+`
+
+type OAuthClientInsertParams struct {
+	ID               string          `db:"id" json:"id"`
+	ClientID         string          `db:"client_id" json:"client_id"`
+	ClientSecretHash *string         `db:"client_secret_hash" json:"-"`
+	ClientName       string          `db:"client_name" json:"client_name"`
+	RedirectUris     json.RawMessage `db:"redirect_uris" json:"redirect_uris"`
+	Scope            string          `db:"scope" json:"scope"`
+	TeamID           *string         `db:"team_id" json:"team_id"`
+	CreatedByUserID  *string         `db:"created_by_user_id" json:"created_by_user_id"`
+}
+
+// Registered OAuth clients of DeployStack's own OAuth server. Dynamically
+// registered (RFC 7591) clients live in dynamic_oauth_clients.
+func (q *Queries) OAuthClientInsert(ctx context.Context, arg OAuthClientInsertParams) (OAuthClient, error) {
+	row := q.db.QueryRow(ctx, oAuthClientInsert,
+		arg.ID,
 		arg.ClientID,
+		arg.ClientSecretHash,
 		arg.ClientName,
 		arg.RedirectUris,
-		arg.GrantTypes,
 		arg.Scope,
+		arg.TeamID,
+		arg.CreatedByUserID,
 	)
 	var i OAuthClient
 	err := row.Scan(
+		&i.ID,
 		&i.ClientID,
+		&i.ClientSecretHash,
 		&i.ClientName,
 		&i.RedirectUris,
-		&i.GrantTypes,
 		&i.Scope,
+		&i.TeamID,
+		&i.CreatedByUserID,
+		&i.IsActive,
 		&i.CreatedAt,
+		&i.UpdatedAt,
 	)
 	return i, err
 }
 
-const oAuthClientGet = `-- name: OAuthClientGet :one
-SELECT client_id, client_name, redirect_uris, grant_types, scope, created_at FROM oauth_clients WHERE client_id = $1
+const oAuthClientListByTeam = `-- name: OAuthClientListByTeam :many
+SELECT id, client_id, client_secret_hash, client_name, redirect_uris, scope, team_id, created_by_user_id, is_active, created_at, updated_at FROM oauth_clients WHERE team_id = $1 ORDER BY client_name, id
 `
 
-func (q *Queries) OAuthClientGet(ctx context.Context, clientID string) (OAuthClient, error) {
-	row := q.db.QueryRow(ctx, oAuthClientGet, clientID)
-	var i OAuthClient
-	err := row.Scan(
-		&i.ClientID,
-		&i.ClientName,
-		&i.RedirectUris,
-		&i.GrantTypes,
-		&i.Scope,
-		&i.CreatedAt,
-	)
-	return i, err
+func (q *Queries) OAuthClientListByTeam(ctx context.Context, teamID *string) ([]OAuthClient, error) {
+	rows, err := q.db.Query(ctx, oAuthClientListByTeam, teamID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []OAuthClient{}
+	for rows.Next() {
+		var i OAuthClient
+		if err := rows.Scan(
+			&i.ID,
+			&i.ClientID,
+			&i.ClientSecretHash,
+			&i.ClientName,
+			&i.RedirectUris,
+			&i.Scope,
+			&i.TeamID,
+			&i.CreatedByUserID,
+			&i.IsActive,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const oAuthClientUpdateActive = `-- name: OAuthClientUpdateActive :execrows
+UPDATE oauth_clients SET is_active = $1, updated_at = now() WHERE client_id = $2
+`
+
+type OAuthClientUpdateActiveParams struct {
+	IsActive bool   `db:"is_active" json:"is_active"`
+	ClientID string `db:"client_id" json:"client_id"`
+}
+
+// OAuthClientUpdateActive activates or deactivates a client; it counts the
+// clients changed (0: unknown client_id).
+func (q *Queries) OAuthClientUpdateActive(ctx context.Context, arg OAuthClientUpdateActiveParams) (int64, error) {
+	result, err := q.db.Exec(ctx, oAuthClientUpdateActive, arg.IsActive, arg.ClientID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }

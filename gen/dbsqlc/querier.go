@@ -10,269 +10,816 @@ import (
 )
 
 type Querier interface {
-	// AuditLogAppend adds an entry; id comes from the identity. created_at
-	// defaults to now(); pass it only to keep the original time (imports).
-	AuditLogAppend(ctx context.Context, arg AuditLogAppendParams) (AuditLog, error)
 	// AuditLogDeleteOlderThan is the retention sweep (BRIN index on created_at).
 	AuditLogDeleteOlderThan(ctx context.Context, before time.Time) (int64, error)
-	// AuditLogListByActor is AuditLogListByTeam for the entries of one actor
+	// AuditLogInsert adds an entry; id comes from the identity. created_at
+	// defaults to now(); pass it only to keep the original time (imports).
+	AuditLogInsert(ctx context.Context, arg AuditLogInsertParams) (AuditLog, error)
+	// AuditLogListByActorPage is AuditLogListByTeamPage for the entries of one actor
 	// (audit_logs_actor_user_id_created_at_idx).
-	AuditLogListByActor(ctx context.Context, arg AuditLogListByActorParams) ([]AuditLog, error)
-	// AuditLogListByTeam returns one page of a team's entries created in
+	AuditLogListByActorPage(ctx context.Context, arg AuditLogListByActorPageParams) ([]AuditLog, error)
+	// AuditLogListByTeamPage returns one page of a team's entries created in
 	// [created_from, created_to), newest first (created_at DESC, id DESC). The
 	// first page has a nil cursor; the next page passes the created_at and id of
 	// the previous page's last row. The cursor is one row comparison, so the
 	// whole keyset condition is an index condition on
 	// audit_logs_team_id_created_at_idx: no page rescans the rows before it.
-	AuditLogListByTeam(ctx context.Context, arg AuditLogListByTeamParams) ([]AuditLog, error)
-	GlobalSettingCreate(ctx context.Context, arg GlobalSettingCreateParams) (GlobalSetting, error)
+	AuditLogListByTeamPage(ctx context.Context, arg AuditLogListByTeamPageParams) ([]AuditLog, error)
+	AuthKeyDelete(ctx context.Context, id string) (int64, error)
+	AuthKeyGetByID(ctx context.Context, id string) (AuthKey, error)
+	// auth_keys is the legacy Lucia key table: DeployStack no longer reads or
+	// writes it, so stackdb only keeps its rows reachable.
+	AuthKeyInsert(ctx context.Context, arg AuthKeyInsertParams) (AuthKey, error)
+	// DeploymentCredentialDeleteByTeamAndSource removes the team's credential
+	// for source; with auth_type set, only a credential of that type
+	// (DeployStack's deleteInstallation).
+	DeploymentCredentialDeleteByTeamAndSource(ctx context.Context, arg DeploymentCredentialDeleteByTeamAndSourceParams) (int64, error)
+	DeploymentCredentialGetByTeamAndSource(ctx context.Context, arg DeploymentCredentialGetByTeamAndSourceParams) (DeploymentCredential, error)
+	// DeploymentCredentialListByTeam uses the unique key's prefix.
+	DeploymentCredentialListByTeam(ctx context.Context, teamID string) ([]DeploymentCredential, error)
+	// DeploymentCredentialUpsertInstallation stores a team's app installation
+	// for source: the credential becomes of auth_type installation; its tokens,
+	// if any, stay.
+	DeploymentCredentialUpsertInstallation(ctx context.Context, arg DeploymentCredentialUpsertInstallationParams) (DeploymentCredential, error)
+	// A team holds at most one credential per source
+	// (deployment_credentials_team_id_source_key): an OAuth token pair or an app
+	// installation. Tokens are the application's ciphertext, stored untouched.
+	// DeployStack reads the row, then updates or inserts; stackdb upserts in one
+	// statement.
+	// DeploymentCredentialUpsertOAuth stores a team's OAuth tokens for source:
+	// a new credential is of auth_type oauth; an existing one gets the new
+	// tokens, scopes and expiry and keeps its auth_type and installation.
+	DeploymentCredentialUpsertOAuth(ctx context.Context, arg DeploymentCredentialUpsertOAuthParams) (DeploymentCredential, error)
+	DeploymentSettingDeleteByServer(ctx context.Context, serverID string) (int64, error)
+	DeploymentSettingGetByServer(ctx context.Context, serverID string) (DeploymentSetting, error)
+	// A catalog server's deployment settings, one row per server
+	// (deployment_settings_server_id_key). webhook_secret is secret.
+	DeploymentSettingInsert(ctx context.Context, arg DeploymentSettingInsertParams) (DeploymentSetting, error)
+	DeploymentSettingUpdateAutoDeploy(ctx context.Context, arg DeploymentSettingUpdateAutoDeployParams) (int64, error)
+	// DeploymentSettingUpdateWebhook stores the registered webhook (nil clears
+	// it).
+	DeploymentSettingUpdateWebhook(ctx context.Context, arg DeploymentSettingUpdateWebhookParams) (int64, error)
+	DynamicOAuthClientDelete(ctx context.Context, clientID string) (int64, error)
+	DynamicOAuthClientDeleteExpired(ctx context.Context) (int64, error)
+	// DynamicOAuthClientGetByIDValid returns the client only while it has not
+	// expired (expires_at NULL: never expires).
+	DynamicOAuthClientGetByIDValid(ctx context.Context, clientID string) (DynamicOAuthClient, error)
+	// Clients registered through RFC 7591 dynamic client registration
+	// (DeployStack: routes/oauth2/register.ts; client ids 'dyn_...'). A client
+	// with an expires_at in the past is gone for every lookup, and the sweep
+	// deletes it.
+	DynamicOAuthClientInsert(ctx context.Context, arg DynamicOAuthClientInsertParams) (DynamicOAuthClient, error)
+	EmailVerificationTokenDeleteByUser(ctx context.Context, userID string) (int64, error)
+	// EmailVerificationTokenDeleteExpired is the sweep.
+	EmailVerificationTokenDeleteExpired(ctx context.Context) (int64, error)
+	// EmailVerificationTokenGetValidByID returns the token if it has not expired.
+	EmailVerificationTokenGetValidByID(ctx context.Context, id string) (EmailVerificationToken, error)
+	// Tokens are stored as a hash of their secret (DeployStack: argon2, salted,
+	// so no lookup by hash). The link the user receives must carry the token's
+	// id next to the secret: the application fetches the token by id, verifies
+	// the secret against token_hash, then consumes it with UserUpdateEmailVerifiedByToken
+	// (one statement, once). DeployStack instead loads every valid token and
+	// verifies each hash until one matches.
+	// EmailVerificationTokenInsert issues a token and, in the same statement, deletes the
+	// user's earlier ones: a user holds at most one.
+	EmailVerificationTokenInsert(ctx context.Context, arg EmailVerificationTokenInsertParams) (EmailVerificationToken, error)
 	GlobalSettingDelete(ctx context.Context, key string) (int64, error)
-	GlobalSettingGet(ctx context.Context, key string) (GlobalSetting, error)
-	GlobalSettingGroupCreate(ctx context.Context, arg GlobalSettingGroupCreateParams) (GlobalSettingGroup, error)
+	// GlobalSettingGetByKey looks a setting up by its primary key.
+	GlobalSettingGetByKey(ctx context.Context, key string) (GlobalSetting, error)
 	// GlobalSettingGroupDelete fails with a foreign key error while settings
 	// still belong to the group.
 	GlobalSettingGroupDelete(ctx context.Context, id string) (int64, error)
-	GlobalSettingGroupGet(ctx context.Context, id string) (GlobalSettingGroup, error)
+	GlobalSettingGroupGetByID(ctx context.Context, id string) (GlobalSettingGroup, error)
+	GlobalSettingGroupInsert(ctx context.Context, arg GlobalSettingGroupInsertParams) (GlobalSettingGroup, error)
 	GlobalSettingGroupList(ctx context.Context) ([]GlobalSettingGroup, error)
+	// GlobalSettingGroupUpdate changes the fields given (nil keeps the value).
 	GlobalSettingGroupUpdate(ctx context.Context, arg GlobalSettingGroupUpdateParams) (int64, error)
-	// GlobalSettingInitDefaults inserts a whole set of default settings in one
-	// statement: element i of every array is one setting. Keys that already
-	// exist are skipped, never overwritten; the result counts the settings
-	// inserted. types holds setting_type names; an empty description or group id
-	// is NULL. All arrays must have the same length (a short keys, values, types
-	// or is_encrypted array fails with a not-null error). ROWS FROM (unnest(a),
-	// unnest(b), ...) is unnest(a, b, ...) in a form sqlc's catalog knows; both
-	// pad shorter arrays with NULLs.
-	GlobalSettingInitDefaults(ctx context.Context, arg GlobalSettingInitDefaultsParams) (int64, error)
+	// GlobalSettingGroupUpsert creates a group or refreshes its name,
+	// description, icon and order: DeployStack re-registers its groups at every
+	// start.
+	GlobalSettingGroupUpsert(ctx context.Context, arg GlobalSettingGroupUpsertParams) (GlobalSettingGroup, error)
+	// A setting's value is text; when is_encrypted it is the application's
+	// ciphertext, which stackdb stores and returns untouched.
+	GlobalSettingInsert(ctx context.Context, arg GlobalSettingInsertParams) (GlobalSetting, error)
+	// GlobalSettingInsertManyIfMissing is the start-up initialisation of the
+	// defaults, in one statement: element i of every array is one setting. Keys
+	// that already exist are skipped, never overwritten (an administrator's
+	// value survives restarts); rows affected counts the settings inserted. An
+	// empty name, description or group id is NULL. All arrays must have the
+	// same length: ROWS FROM pads a shorter one with NULLs, and a NULL key,
+	// value, type or is_encrypted fails the insert with a not-null error.
+	GlobalSettingInsertManyIfMissing(ctx context.Context, arg GlobalSettingInsertManyIfMissingParams) (int64, error)
 	GlobalSettingList(ctx context.Context) ([]GlobalSetting, error)
 	GlobalSettingListByGroup(ctx context.Context, groupID string) ([]GlobalSetting, error)
+	// GlobalSettingListGrouped is every setting that belongs to a group, in the
+	// groups' order (sort_order, name), then by key: with GlobalSettingGroupList
+	// it is the settings page in two round trips (DeployStack: one query per
+	// group).
+	GlobalSettingListGrouped(ctx context.Context) ([]GlobalSetting, error)
+	// GlobalSettingUpdate changes the fields given (nil keeps the value) and
+	// returns the setting. A new value comes with its is_encrypted.
+	GlobalSettingUpdate(ctx context.Context, arg GlobalSettingUpdateParams) (GlobalSetting, error)
+	// GlobalSettingUpdateValue changes a value only, as the settings page does.
 	GlobalSettingUpdateValue(ctx context.Context, arg GlobalSettingUpdateValueParams) (int64, error)
+	// GlobalSettingUpsert sets a setting, creating it if it is missing.
+	GlobalSettingUpsert(ctx context.Context, arg GlobalSettingUpsertParams) (GlobalSetting, error)
 	// IdentitySequencesReset moves the sequence of every identity column past
 	// the largest id of its table, so inserts without an id do not collide with
-	// rows inserted with explicit ids (the legacy importer calls it after
-	// loading). A sequence never moves backwards: it also stays past the last
-	// value it handed out, including to inserts not yet committed. Returns the
-	// id each table's next insert gets. Keep the list in step with the identity
-	// columns of the schema (TestIdentitySequencesResetCoversEveryIdentity).
-	IdentitySequencesReset(ctx context.Context) (IdentitySequencesResetRow, error)
-	// A batch's counters and status are kept by the job queries (JobComplete,
-	// JobFail, JobReclaimStuck) in the statement that finishes each job: when
-	// completed_jobs + failed_jobs reaches total_jobs the batch is completed,
-	// or failed if any of its jobs failed. total_jobs must be the number of
-	// jobs enqueued with the batch's id.
-	JobBatchCreate(ctx context.Context, arg JobBatchCreateParams) (QueueJobBatch, error)
-	JobBatchGet(ctx context.Context, id string) (QueueJobBatch, error)
-	// JobClaimNext takes up to max_jobs due pending jobs, highest priority
-	// first, then the longest due, and marks them processing: started_at =
-	// now(), attempts + 1. Jobs that another claimer holds in its open
-	// transaction are skipped, so concurrent workers never receive the same
-	// job. The jobs are returned in claim order.
-	JobClaimNext(ctx context.Context, maxJobs int32) ([]JobClaimNextRow, error)
-	// JobComplete records a processing job's result and counts it as completed
-	// in its batch (in the same statement), completing the batch with its last
-	// job, or failing it if any job failed. attempts is the value JobClaimNext
-	// returned: it fences off a worker whose job was reclaimed and claimed again
-	// meanwhile. It returns the number of jobs completed: 0 when the job is not
-	// processing under this attempt (never claimed, already finished,
-	// reclaimed), and then nothing changes.
-	JobComplete(ctx context.Context, arg JobCompleteParams) (int64, error)
-	// JobDeleteFinished deletes the completed and failed jobs that finished
-	// more than older_than_seconds ago.
-	JobDeleteFinished(ctx context.Context, olderThanSeconds float64) (int64, error)
-	// Every query runs on the DBTX it is given, so enqueueing inside the
-	// caller's transaction commits or rolls back with the caller's work.
-	// JobEnqueue adds a pending job, due at scheduled_for (nil = now()).
-	JobEnqueue(ctx context.Context, arg JobEnqueueParams) (QueueJob, error)
-	// JobEnqueueMany adds one pending job per element of the parallel arrays
-	// ids, types, payloads and priorities (which must have the same length),
-	// all with the same max_attempts, due time (nil = now()) and batch (nil =
-	// none). It returns the number of jobs added.
-	JobEnqueueMany(ctx context.Context, arg JobEnqueueManyParams) (int64, error)
+	// rows inserted with explicit ids. A sequence never moves backwards: it also
+	// stays past the last value it handed out, including to inserts not yet
+	// committed. Returns the id each table's next insert gets. Keep the list in
+	// step with the identity columns of the schema
+	// (TestIdentitySequencesResetCoversEveryIdentity).
+	IdentitySequencesReset(ctx context.Context) (int64, error)
+	JobBatchGetByID(ctx context.Context, id string) (QueueJobBatch, error)
+	// Job batches (DeployStack: queueJobBatches). A batch's counters, status and
+	// completed_at are kept by the job queries (JobComplete, JobFail,
+	// JobRetryStuck) in the statement that finishes each of its jobs: pending
+	// until the first job finishes, processing until completed_jobs +
+	// failed_jobs reaches total_jobs, then completed, or failed if any job
+	// failed. total_jobs must be the number of jobs inserted with the batch's id.
+	JobBatchInsert(ctx context.Context, arg JobBatchInsertParams) (QueueJobBatch, error)
+	// JobCancelByBatch fails a batch's pending jobs with error 'Cancelled by
+	// administrator' (DeployStack's cancelBatchJobs) and counts them in the
+	// batch's failed_jobs in the same statement, which DeployStack does not,
+	// so the batch still finishes. Processing jobs run on. It returns the
+	// number of jobs cancelled.
+	JobCancelByBatch(ctx context.Context, batchID string) (int64, error)
+	// JobClaim takes up to max_jobs due pending jobs, the longest due first (as
+	// DeployStack's poller orders them, then by id), and marks them processing:
+	// attempts + 1, updated_at = now() (the claim time JobRetryStuck goes by).
+	// Jobs another claimer holds in its open transaction are skipped, so
+	// concurrent workers never receive the same job. The jobs are returned in
+	// claim order; attempts is the fence JobComplete and JobFail need.
+	JobClaim(ctx context.Context, maxJobs int32) ([]JobClaimRow, error)
+	// JobComplete records a processing job's result (nil = NULL) and, in the
+	// same statement, counts it in its batch: the batch is processing until
+	// completed_jobs + failed_jobs reaches total_jobs, then completed, or failed
+	// if any of its jobs failed (DeployStack's rule), with completed_at set.
+	// attempts is the value JobClaim returned: it fences off a worker whose job
+	// was taken back by JobRetryStuck and claimed again. ErrNotFound when the
+	// job is not processing under this attempt; then nothing changes.
+	JobComplete(ctx context.Context, arg JobCompleteParams) (JobCompleteRow, error)
+	// JobCountByStatus counts the jobs of each status, of one batch or (nil)
+	// of all, with the mean time from creation to completion of the completed
+	// ones in milliseconds (0 when none): DeployStack's getJobStats and the
+	// counts of getBatchProgress, in one statement instead of three.
+	JobCountByStatus(ctx context.Context, batchID *string) (JobCountByStatusRow, error)
+	// JobDeleteFinished deletes the completed and failed jobs last updated (for
+	// a finished job: when it finished) more than older_than_seconds ago, and,
+	// in the same statement, the batches whose last jobs it deleted
+	// (DeployStack's cleanupOldJobsWorker deletes by created_at whatever the
+	// status, then every batch without jobs, in two statements). A batch that
+	// has no jobs yet is left alone. It returns both counts.
+	JobDeleteFinished(ctx context.Context, olderThanSeconds float64) (JobDeleteFinishedRow, error)
 	// JobFail records a processing job's error; attempts fences as in
-	// JobComplete. While attempts < max_attempts
-	// the job goes back to pending, due after an exponential backoff of
-	// backoff_base_seconds * 2^(attempts-1), at most backoff_max_seconds (nil =
-	// no cap; the exponent stops at 40 so power() cannot overflow). Otherwise
-	// it fails for good, and only then is it counted in its batch's failed_jobs
-	// (in the same statement), which fails the batch once all its jobs are
-	// done. It returns the job as updated; ErrNotFound when it is not
+	// JobComplete. While attempts < max_attempts the job goes back to pending,
+	// due 2^attempts seconds from now (DeployStack's backoff: 2 s after the
+	// first attempt, 4 s after the second, ...). Otherwise it fails for good
+	// (completed_at = now(): finished), and only then is it counted in its
+	// batch's failed_jobs, in the same statement; the batch fails once all its
+	// jobs are done. It returns the job as updated; ErrNotFound when it is not
 	// processing under this attempt, and then nothing changes.
 	JobFail(ctx context.Context, arg JobFailParams) (JobFailRow, error)
-	JobGet(ctx context.Context, id string) (QueueJob, error)
-	// JobReclaimStuck returns the jobs processing since before now() - timeout
-	// (their worker is presumed dead) to pending, or fails them when their
-	// attempts are exhausted, counting those in their batches in the same
-	// statement. Jobs locked by a transaction that is finishing them are
-	// skipped. It returns the number of jobs reclaimed.
-	JobReclaimStuck(ctx context.Context, timeoutSeconds float64) (int64, error)
-	McpCategoryCreate(ctx context.Context, arg McpCategoryCreateParams) (McpCategory, error)
-	// McpCategoryDelete fails with a foreign key violation while servers are
-	// still in the category.
+	JobGetByID(ctx context.Context, id string) (QueueJob, error)
+	// The job queue (DeployStack: queueJobs; services/jobQueueService.ts and
+	// jobProcessorService.ts). Every query runs on the DBTX it is given, so a
+	// job inserted in the caller's transaction commits or rolls back with the
+	// caller's work, and no worker sees it before the commit.
+	//
+	// Lifecycle: pending -> (JobClaim) processing -> (JobComplete) completed, or
+	// (JobFail) pending again after a backoff of 2^attempts seconds while
+	// attempts < max_attempts, else failed. A job of a batch is counted in its
+	// batch (completed_jobs / failed_jobs) by the statement that finishes it, so
+	// batch progress never reads the batch's jobs.
+	// JobInsert adds a pending job, due at scheduled_for (nil = now()).
+	JobInsert(ctx context.Context, arg JobInsertParams) (QueueJob, error)
+	// JobInsertMany adds one pending job per element of the parallel arrays
+	// ids, types and payloads (of equal length; otherwise a NOT NULL violation
+	// refuses them all), with the same max_attempts, due time (nil = now()) and
+	// batch (nil = none). It returns the number of jobs added.
+	JobInsertMany(ctx context.Context, arg JobInsertManyParams) (int64, error)
+	// JobListByBatch returns a batch's jobs in the order they were created
+	// (DeployStack's getJobsByBatchId).
+	JobListByBatch(ctx context.Context, batchID string) ([]QueueJob, error)
+	// JobRetryFailedByBatch puts a batch's failed jobs back to pending, due at
+	// once, with attempts and error reset (DeployStack's retryFailedBatchJobs),
+	// and takes them off the batch's failed_jobs in the same statement, so the
+	// batch is processing again until they finish. It returns the number of
+	// jobs retried.
+	JobRetryFailedByBatch(ctx context.Context, batchID string) (int64, error)
+	// JobRetryStuck takes back the jobs processing since before now() -
+	// timeout_seconds (their worker is presumed dead): back to pending and due
+	// at once while attempts < max_attempts, else failed, with error
+	// 'processing timed out'; the failed ones are counted in their batches in
+	// the same statement. Jobs locked by a transaction that is finishing them
+	// are skipped. It returns the number of jobs taken back.
+	JobRetryStuck(ctx context.Context, timeoutSeconds float64) (int64, error)
+	// McpCategoryDelete removes a category; a server still in it makes the
+	// foreign key (ON DELETE NO ACTION) refuse, as in DeployStack.
 	McpCategoryDelete(ctx context.Context, id string) (int64, error)
 	McpCategoryGetByID(ctx context.Context, id string) (McpCategory, error)
+	// McpCategoryInsert adds a catalog category.
+	McpCategoryInsert(ctx context.Context, arg McpCategoryInsertParams) (McpCategory, error)
+	// McpCategoryList returns every category in the catalog's order: sort_order,
+	// then name (unique) so the order is total.
 	McpCategoryList(ctx context.Context) ([]McpCategory, error)
-	McpCategoryUpdate(ctx context.Context, arg McpCategoryUpdateParams) (int64, error)
-	// McpServerCreate: nil tags store an empty array.
-	McpServerCreate(ctx context.Context, arg McpServerCreateParams) (McpServer, error)
-	// McpServerDelete also deletes the server's installations (cascade).
+	// McpCategoryUpdate replaces a category's fields.
+	McpCategoryUpdate(ctx context.Context, arg McpCategoryUpdateParams) (McpCategory, error)
+	// McpClientActivityDeleteByUser removes a user's activity (user deletion).
+	McpClientActivityDeleteByUser(ctx context.Context, userID string) (int64, error)
+	// McpClientActivityListByTeam lists a team's clients active since since,
+	// most recent first, on mcp_activity_team_activity_idx.
+	McpClientActivityListByTeam(ctx context.Context, arg McpClientActivityListByTeamParams) ([]McpClientActivity, error)
+	// McpClientActivityListByUser lists a user's clients in a team, most
+	// recent first.
+	McpClientActivityListByUser(ctx context.Context, arg McpClientActivityListByUserParams) ([]McpClientActivity, error)
+	// McpClientActivityMetricDeleteBefore is the retention sweep (buckets
+	// starting before before), on mcp_activity_metrics_time_idx.
+	McpClientActivityMetricDeleteBefore(ctx context.Context, before time.Time) (int64, error)
+	// McpClientActivityMetricDeleteByUser removes a user's buckets (user
+	// deletion).
+	McpClientActivityMetricDeleteByUser(ctx context.Context, userID string) (int64, error)
+	// McpClientActivityMetricIncrement adds one activity event to its 15m and
+	// its 1h bucket in one statement: both rows are inserted or incremented
+	// (ON CONFLICT on the real unique bucket key), where DeployStack makes one
+	// statement per bucket size. Bucket starts are activity_at floored to the
+	// bucket size in UTC (DeployStack: floor(epoch s / size) * size).
+	// active_client_count is 1, as DeployStack writes it. It reports 2.
+	McpClientActivityMetricIncrement(ctx context.Context, arg McpClientActivityMetricIncrementParams) (int64, error)
+	// McpClientActivityMetricListSeriesBySatellite is one satellite's series
+	// (all users and teams), filled the same way, on
+	// mcp_activity_metrics_satellite_idx.
+	McpClientActivityMetricListSeriesBySatellite(ctx context.Context, arg McpClientActivityMetricListSeriesBySatelliteParams) ([]McpClientActivityMetricListSeriesBySatelliteRow, error)
+	// McpClientActivityMetricListSeriesByTeam is the team's series (all users
+	// and satellites), filled like McpClientActivityMetricListSeriesByUser, on
+	// mcp_activity_metrics_team_idx.
+	McpClientActivityMetricListSeriesByTeam(ctx context.Context, arg McpClientActivityMetricListSeriesByTeamParams) ([]McpClientActivityMetricListSeriesByTeamRow, error)
+	// McpClientActivityMetricListSeriesByUser is the dashboard series
+	// (McpClientActivityMetricsService.queryBuckets): a user's buckets in a
+	// team from since to until, summed over satellites and clients (or one
+	// satellite / auth_identifier), oldest first, with the empty buckets
+	// filled with zeros here rather than in the application. Reads
+	// mcp_activity_metrics_lookup_idx.
+	McpClientActivityMetricListSeriesByUser(ctx context.Context, arg McpClientActivityMetricListSeriesByUserParams) ([]McpClientActivityMetricListSeriesByUserRow, error)
+	// McpClientActivityUpsert records an mcp.client.activity event: the first
+	// event of a (user, team, auth_identifier, satellite) inserts the row, later
+	// ones add to its counters atomically (ON CONFLICT on the unique
+	// mcp_activity_unique_user_team_auth_satellite), where DeployStack reads the
+	// counters and writes them back. last_activity_at only moves forward; nil
+	// session, user agent and address keep the old values. inserted says which
+	// happened.
+	McpClientActivityUpsert(ctx context.Context, arg McpClientActivityUpsertParams) (McpClientActivityUpsertRow, error)
+	McpOAuthProviderDelete(ctx context.Context, id string) (int64, error)
+	// McpOAuthProviderGetByAuthServerURL returns the first enabled provider (by
+	// name) one of whose auth_server_patterns, case-insensitive regular
+	// expressions, matches url. DeployStack loads every enabled provider and
+	// tests the patterns in JavaScript; here it is one query. The patterns are
+	// Postgres regular expressions (ARE), which agree with JavaScript's on the
+	// usual URL patterns.
+	McpOAuthProviderGetByAuthServerURL(ctx context.Context, url string) (McpOAuthProvider, error)
+	McpOAuthProviderGetByID(ctx context.Context, id string) (McpOAuthProvider, error)
+	McpOAuthProviderGetBySlug(ctx context.Context, slug string) (McpOAuthProvider, error)
+	McpOAuthProviderInsert(ctx context.Context, arg McpOAuthProviderInsertParams) (McpOAuthProvider, error)
+	McpOAuthProviderListEnabled(ctx context.Context) ([]McpOAuthProvider, error)
+	McpOAuthTokenDelete(ctx context.Context, arg McpOAuthTokenDeleteParams) (int64, error)
+	// McpOAuthTokenDeleteExpired sweeps the tokens that expired before
+	// expired_before and cannot be refreshed (no refresh token): the user must
+	// authorize again either way.
+	McpOAuthTokenDeleteExpired(ctx context.Context, expiredBefore time.Time) (int64, error)
+	McpOAuthTokenGetByInstallationUser(ctx context.Context, arg McpOAuthTokenGetByInstallationUserParams) (McpOAuthToken, error)
+	// McpOAuthTokenListExpiring returns the refreshable tokens expiring before
+	// expires_before, soonest first, each with its installation and server: what
+	// the refresh worker needs, in one query (mcp_oauth_tokens_expires_at_idx).
+	McpOAuthTokenListExpiring(ctx context.Context, arg McpOAuthTokenListExpiringParams) ([]McpOAuthTokenListExpiringRow, error)
+	// McpOAuthTokenUpsert stores a user's tokens for an installation: inserted
+	// after the first authorization, replaced on every refresh (conflict target
+	// mcp_oauth_tokens_installation_user_team_idx). id is used only on insert.
+	// The token values are ciphertext; stackdb never reads them.
+	McpOAuthTokenUpsert(ctx context.Context, arg McpOAuthTokenUpsertParams) (McpOAuthToken, error)
+	// McpRequestLogDeleteBeyondLimit keeps the newest keep_per_installation request
+	// logs of every installation and deletes the rest, in one set-based statement.
+	// DeployStack's cleanup worker counts per installation, then selects the ids to
+	// keep and deletes the others, installation by installation.
+	McpRequestLogDeleteBeyondLimit(ctx context.Context, keepPerInstallation int64) (int64, error)
+	// McpRequestLogInsertMany writes a satellite's batch of request logs with COPY
+	// (DeployStack: one multi-row INSERT per batch).
+	McpRequestLogInsertMany(ctx context.Context, arg []McpRequestLogInsertManyParams) (int64, error)
+	// McpRequestLogListByInstallation returns one page of an installation's request
+	// logs, newest first (created_at DESC, id DESC). The first page has a nil
+	// cursor; the next passes the created_at and id of the previous page's last
+	// row. The cursor is one row comparison on
+	// mcp_request_logs_installation_created_idx, read backwards: no sort, and no
+	// page rescans the rows before it.
+	McpRequestLogListByInstallation(ctx context.Context, arg McpRequestLogListByInstallationParams) ([]McpRequestLog, error)
+	// McpServerDelete removes a server; its versions, installations and pending
+	// flows go with it (ON DELETE CASCADE).
 	McpServerDelete(ctx context.Context, id string) (int64, error)
 	McpServerGetByID(ctx context.Context, id string) (McpServer, error)
 	McpServerGetBySlug(ctx context.Context, slug string) (McpServer, error)
-	McpServerInstallationCreate(ctx context.Context, arg McpServerInstallationCreateParams) (McpServerInstallation, error)
-	McpServerInstallationDelete(ctx context.Context, id string) (int64, error)
-	McpServerInstallationGetByID(ctx context.Context, id string) (McpServerInstallation, error)
-	// McpServerInstallationListWithServers returns a team's installations, each
-	// with its catalog server, in one query, by installation name.
-	McpServerInstallationListWithServers(ctx context.Context, teamID string) ([]McpServerInstallationListWithServersRow, error)
-	// McpServerInstallationMergeEnv merges a JSON object into the environment
-	// document, JSON merge patch style at the top level: keys of patch overwrite,
-	// a null value removes its key, other keys stay. A nil patch changes nothing
-	// but a NULL document becomes {}.
-	McpServerInstallationMergeEnv(ctx context.Context, arg McpServerInstallationMergeEnvParams) (int64, error)
-	// McpServerInstallationSetEnv replaces the whole environment document (a
-	// JSON object of name -> value; nil stores NULL).
-	McpServerInstallationSetEnv(ctx context.Context, arg McpServerInstallationSetEnvParams) (int64, error)
-	// McpServerInstallationTouchLastUsed records use; it is not a change of the
-	// installation, so updated_at stays.
-	McpServerInstallationTouchLastUsed(ctx context.Context, id string) (int64, error)
-	// McpServerListFeatured returns the featured servers by name (partial index
-	// mcp_servers_featured_idx).
-	McpServerListFeatured(ctx context.Context) ([]McpServer, error)
-	// McpServerSearch is the catalog search, one page at a time.
+	// McpServerInsert adds a catalog server (DeployStack: createServer, the
+	// registry sync). The health columns and the times take their defaults.
+	McpServerInsert(ctx context.Context, arg McpServerInsertParams) (McpServer, error)
+	// McpServerInstallationDelete removes a team's installation and, by ON
+	// DELETE CASCADE, its user configurations, tools, tokens, logs and
+	// instances.
+	McpServerInstallationDelete(ctx context.Context, arg McpServerInstallationDeleteParams) (int64, error)
+	// McpServerInstallationGetByID returns a team's installation with its
+	// catalog server, in one round trip (DeployStack reads the installation,
+	// then the server). An installation of another team is not found.
+	McpServerInstallationGetByID(ctx context.Context, arg McpServerInstallationGetByIDParams) (McpServerInstallationGetByIDRow, error)
+	McpServerInstallationInsert(ctx context.Context, arg McpServerInstallationInsertParams) (McpServerInstallation, error)
+	// McpServerInstallationListByTeam returns a team's installations with their
+	// servers, by name, in one query (mcp_installations_team_name_idx).
+	McpServerInstallationListByTeam(ctx context.Context, teamID string) ([]McpServerInstallationListByTeamRow, error)
+	// McpServerInstallationListByTeamServer returns a team's installations of
+	// one server (is it installed already?), mcp_installations_team_server_idx.
+	McpServerInstallationListByTeamServer(ctx context.Context, arg McpServerInstallationListByTeamServerParams) ([]McpServerInstallation, error)
+	// McpServerInstallationUpdate changes the given fields of a team's
+	// installation and bumps updated_at; a nil (NULL) field keeps its value.
+	McpServerInstallationUpdate(ctx context.Context, arg McpServerInstallationUpdateParams) (McpServerInstallation, error)
+	// McpServerInstallationUpdateLastUsed stamps the installation as used now.
+	McpServerInstallationUpdateLastUsed(ctx context.Context, id string) (int64, error)
+	McpServerInstanceDelete(ctx context.Context, arg McpServerInstanceDeleteParams) (int64, error)
+	McpServerInstanceGetByID(ctx context.Context, id string) (McpServerInstance, error)
+	// McpServerInstanceGetByInstallationUser is the satellite's lookup of a
+	// user's instance (mcp_instances_installation_user_idx, unique).
+	McpServerInstanceGetByInstallationUser(ctx context.Context, arg McpServerInstanceGetByInstallationUserParams) (McpServerInstance, error)
+	// McpServerInstanceGetByInstancePath resolves the path a satellite routes
+	// by (mcp_instances_instance_path_idx, unique).
+	McpServerInstanceGetByInstancePath(ctx context.Context, instancePath string) (McpServerInstance, error)
+	// McpServerInstanceInsert creates a user's instance of an installation;
+	// status defaults to provisioning.
+	McpServerInstanceInsert(ctx context.Context, arg McpServerInstanceInsertParams) (McpServerInstance, error)
+	// McpServerInstanceInsertMany creates the instances of an installation for
+	// many users at once (a new installation, every team member), skipping the
+	// users who have one already (mcp_instances_installation_user_idx). ids and
+	// user_ids are parallel arrays.
+	McpServerInstanceInsertMany(ctx context.Context, arg McpServerInstanceInsertManyParams) (int64, error)
+	McpServerInstanceListByInstallation(ctx context.Context, installationID string) ([]McpServerInstance, error)
+	// McpServerInstanceListByStatus returns up to max_rows instances in one
+	// status, longest in it first (mcp_instances_status_idx): the health and
+	// re-authentication sweeps.
+	McpServerInstanceListByStatus(ctx context.Context, arg McpServerInstanceListByStatusParams) ([]McpServerInstance, error)
+	McpServerInstanceListByUser(ctx context.Context, userID string) ([]McpServerInstance, error)
+	// McpServerInstanceUpdateHealthCheck stamps a health check and, when
+	// credentials were checked too, the credential check.
+	McpServerInstanceUpdateHealthCheck(ctx context.Context, arg McpServerInstanceUpdateHealthCheckParams) (int64, error)
+	// McpServerInstanceUpdateStatus moves a user's instance to status and
+	// returns it with the status it left, in one statement: the caller decides
+	// on side effects (DeployStack: an e-mail on requires_reauth) without a read
+	// first. The status is checked against the real value set
+	// (mcp_server_instances_status_check); a wrong one changes nothing.
+	McpServerInstanceUpdateStatus(ctx context.Context, arg McpServerInstanceUpdateStatusParams) (McpServerInstanceUpdateStatusRow, error)
+	// McpServerInstanceUpdateStatusByInstallation moves every instance of an
+	// installation to status (a restart, an uninstall in progress).
+	McpServerInstanceUpdateStatusByInstallation(ctx context.Context, arg McpServerInstanceUpdateStatusByInstallationParams) (int64, error)
+	// McpServerListAutoInstall returns the global servers installed into every
+	// new default team (DeployStack: auto_install_new_default_team).
+	McpServerListAutoInstall(ctx context.Context) ([]McpServer, error)
+	// McpServerListPage returns one page of the servers a user may see, in the
+	// catalog's order (featured first, then name, then id), with the filters of
+	// DeployStack's catalog API; a nil filter does not filter.
 	//
-	// query is web-search syntax (websearch_to_tsquery: words, "quoted phrase",
-	// or, -word) matched against the generated column search (GIN index
-	// mcp_servers_search_idx): name (weight A), description (B), tags (C).
+	// Visibility: see_all (global admins) sees everything; anyone else sees the
+	// global servers and the team servers of team_ids. query is web-search
+	// syntax matched against the search document (mcp_servers_search_idx);
+	// DeployStack matches LIKE '%term%' on name, description and tags.
 	//
-	// Rank is ts_rank, not ts_rank_cd: for each word ts_rank counts the
-	// best-weighted occurrence fully and further ones with quickly diminishing
-	// weight, so a name match outranks any number of description-only mentions,
-	// which outrank tag-only matches (ts_rank_cd adds occurrences up: four
-	// mentions in a description beat one in the name).
-	//
-	// An empty query, or one of stop words only ("the"), has no lexemes: it
-	// matches every server with rank 0, so the page lists the catalog by name.
-	//
-	// Filters, each ignored when nil: category_id; status; tags, a JSON array
-	// the server's tags must all contain (`@>`, index mcp_servers_tags_idx).
-	//
-	// Order: rank DESC, name, id. Keyset pagination: the first page passes nil
-	// after_rank, after_name and after_id; each next page passes the rank, name
-	// and id of the previous page's last row. Every page ranks all matches
-	// again; the keyset keeps pages consistent while the catalog changes.
+	// Keyset: the first page has a nil cursor; the next passes the featured,
+	// name and id of the previous page's last row. (NOT featured, name, id) is
+	// the key of mcp_servers_listing_idx, so the cursor is one index condition.
+	McpServerListPage(ctx context.Context, arg McpServerListPageParams) ([]McpServer, error)
+	// McpServerLogDeleteBeyondLimit keeps the newest keep_per_installation server
+	// logs of every installation and deletes the rest, in one set-based statement.
+	// DeployStack's cleanup worker counts per installation, then selects the ids to
+	// keep and deletes the others, installation by installation.
+	McpServerLogDeleteBeyondLimit(ctx context.Context, keepPerInstallation int64) (int64, error)
+	// McpServerLogInsertMany writes a satellite's batch of server logs with COPY
+	// (DeployStack: one multi-row INSERT per batch).
+	McpServerLogInsertMany(ctx context.Context, arg []McpServerLogInsertManyParams) (int64, error)
+	// McpServerLogListByInstallation returns one page of an installation's server
+	// logs, newest first (created_at DESC, id DESC). The first page has a nil
+	// cursor; the next passes the created_at and id of the previous page's last
+	// row. The cursor is one row comparison on
+	// mcp_server_logs_installation_created_idx, read backwards: no sort, and no
+	// page rescans the rows before it.
+	McpServerLogListByInstallation(ctx context.Context, arg McpServerLogListByInstallationParams) ([]McpServerLog, error)
+	// McpServerSearch ranks the active servers a user may see (visibility as in
+	// McpServerListPage) against query, in web-search syntax: best match first
+	// (name weighs more than description, description more than tags), the
+	// top max_rows of them, through mcp_servers_search_idx.
 	McpServerSearch(ctx context.Context, arg McpServerSearchParams) ([]McpServerSearchRow, error)
-	// McpServerUpdate changes the non-nil fields and bumps updated_at. Nullable
-	// columns cannot be cleared through it (nil means unchanged).
-	McpServerUpdate(ctx context.Context, arg McpServerUpdateParams) (int64, error)
-	// OAuth access and refresh tokens. Only a hash of each token is stored and
-	// looked up; the plaintext never reaches the database.
+	// McpServerUpdate changes the given fields of a server and bumps
+	// updated_at; a nil (NULL) field keeps its value, so one statement serves
+	// every partial edit DeployStack makes with a read and a write.
+	McpServerUpdate(ctx context.Context, arg McpServerUpdateParams) (McpServer, error)
+	// McpServerUpdateHealth records a health check of a remote server.
+	McpServerUpdateHealth(ctx context.Context, arg McpServerUpdateHealthParams) (int64, error)
+	McpServerVersionDelete(ctx context.Context, id string) (int64, error)
+	// McpServerVersionGetLatestByServer returns the version marked latest (the
+	// newest one, should several be marked, as real data may have).
+	McpServerVersionGetLatestByServer(ctx context.Context, serverID string) (McpServerVersion, error)
+	// McpServerVersionGetStableByServer returns the newest stable version.
+	McpServerVersionGetStableByServer(ctx context.Context, serverID string) (McpServerVersion, error)
+	McpServerVersionInsert(ctx context.Context, arg McpServerVersionInsertParams) (McpServerVersion, error)
+	// McpServerVersionListByServer returns a server's versions, newest first.
+	McpServerVersionListByServer(ctx context.Context, serverID string) ([]McpServerVersion, error)
+	// McpServerVersionUpdateLatest marks version_id the latest version of its
+	// server and clears the mark on the others, in one statement (rows: the
+	// server's versions). A version_id that is not one of server_id's changes
+	// nothing (0 rows).
+	McpServerVersionUpdateLatest(ctx context.Context, arg McpServerVersionUpdateLatestParams) (int64, error)
+	// McpToolMetadataDeleteStale removes an installation's tools that are not in
+	// keep_tool_names: after a rediscovery, with McpToolMetadataUpsertMany.
+	McpToolMetadataDeleteStale(ctx context.Context, arg McpToolMetadataDeleteStaleParams) (int64, error)
+	// McpToolMetadataListByInstallation returns an installation's tools by name
+	// (mcp_tool_metadata_unique_installation_tool).
+	McpToolMetadataListByInstallation(ctx context.Context, installationID string) ([]McpToolMetadata, error)
+	// McpToolMetadataUpdateDisabled turns one tool of an installation off or on.
+	McpToolMetadataUpdateDisabled(ctx context.Context, arg McpToolMetadataUpdateDisabledParams) (int64, error)
+	// McpToolMetadataUpsertMany records the tools discovered on an installation
+	// in one statement: the arrays are parallel, one element per tool. A known
+	// tool keeps its id, discovered_at and is_disabled (the team's choice) and
+	// takes the new description, schema and token count. DeployStack writes
+	// them one by one.
+	McpToolMetadataUpsertMany(ctx context.Context, arg McpToolMetadataUpsertManyParams) (int64, error)
+	McpUserConfigurationDelete(ctx context.Context, arg McpUserConfigurationDeleteParams) (int64, error)
+	McpUserConfigurationGetByInstallationUser(ctx context.Context, arg McpUserConfigurationGetByInstallationUserParams) (McpUserConfiguration, error)
+	McpUserConfigurationListByInstallation(ctx context.Context, installationID string) ([]McpUserConfiguration, error)
+	McpUserConfigurationListByUser(ctx context.Context, userID string) ([]McpUserConfiguration, error)
+	McpUserConfigurationUpdateLastUsed(ctx context.Context, arg McpUserConfigurationUpdateLastUsedParams) (int64, error)
+	// McpUserConfigurationUpsert writes a user's configuration of an
+	// installation: inserted the first time, replaced after (conflict target
+	// mcp_user_configs_unique_user_installation). id is used only on insert.
+	McpUserConfigurationUpsert(ctx context.Context, arg McpUserConfigurationUpsertParams) (McpUserConfiguration, error)
+	OAuthAccessTokenDeleteExpired(ctx context.Context) (int64, error)
+	// OAuthAccessTokenGetByIDValid returns the token only while it has not
+	// expired.
+	OAuthAccessTokenGetByIDValid(ctx context.Context, id string) (OAuthAccessToken, error)
+	// OAuthAccessTokenGetByTokenHashValid returns the token with this hash
+	// only while it has not expired.
+	OAuthAccessTokenGetByTokenHashValid(ctx context.Context, tokenHash string) (OAuthAccessToken, error)
+	// OAuth access tokens (DeployStack: services/oauth/tokenService.ts). The
+	// table has no revoked flag: a token is valid while its row exists and has
+	// not expired, and revoking deletes it, as DeployStack's revokeAccessToken
+	// does.
 	//
-	// Expired tokens are revoked (revoked = true), not deleted: deleting an
-	// access token would cascade to the refresh token issued with it
-	// (oauth_refresh_tokens_access_token_id_fkey), which usually outlives it.
-	OAuthAccessTokenCreate(ctx context.Context, arg OAuthAccessTokenCreateParams) (OAuthAccessToken, error)
-	// OAuthAccessTokenGetValid returns the token with this hash only while it
-	// is neither revoked nor expired.
-	OAuthAccessTokenGetValid(ctx context.Context, tokenHash string) (OAuthAccessToken, error)
-	// OAuthAccessTokenRevoke counts only a token this call revoked: 0 when the
-	// id is unknown or the token was already revoked.
+	// Lookups: DeployStack stores a salted argon2 hash, so it finds a token by
+	// the id embedded in the token (OAuthAccessTokenGetByIDValid) and verifies
+	// the hash itself. An application that stores a deterministic hash
+	// (SHA-256 of the 512-bit random token; a slow hash buys nothing for a
+	// random secret) finds it by hash instead, through the unique index
+	// (OAuthAccessTokenGetByTokenHashValid).
+	OAuthAccessTokenInsert(ctx context.Context, arg OAuthAccessTokenInsertParams) (OAuthAccessToken, error)
+	// OAuthAccessTokenRevoke deletes one token; it counts the tokens revoked
+	// (0: unknown or already revoked).
 	OAuthAccessTokenRevoke(ctx context.Context, id string) (int64, error)
-	OAuthAccessTokenRevokeAllByUser(ctx context.Context, userID string) (int64, error)
-	// OAuthAccessTokenRevokeExpired revokes the expired tokens not yet revoked
-	// and counts them (oauth_access_tokens_expires_at_idx covers exactly these).
-	OAuthAccessTokenRevokeExpired(ctx context.Context) (int64, error)
-	OAuthClientCreate(ctx context.Context, arg OAuthClientCreateParams) (OAuthClient, error)
-	OAuthClientGet(ctx context.Context, clientID string) (OAuthClient, error)
-	OAuthRefreshTokenCreate(ctx context.Context, arg OAuthRefreshTokenCreateParams) (OAuthRefreshToken, error)
-	// OAuthRefreshTokenGetValid returns the token with this hash only while it
-	// is neither revoked nor expired.
-	OAuthRefreshTokenGetValid(ctx context.Context, tokenHash string) (OAuthRefreshToken, error)
-	// OAuthRefreshTokenRevoke counts only a token this call revoked.
+	// OAuthAccessTokenRevokeByUserClient deletes every token the client holds
+	// for the user, in every team.
+	OAuthAccessTokenRevokeByUserClient(ctx context.Context, arg OAuthAccessTokenRevokeByUserClientParams) (int64, error)
+	// OAuthAuthorizationCodeClaim exchanges a code at the token endpoint: in
+	// one statement it checks the code is issued (no placeholder), unused,
+	// unexpired, of this client and redirect_uri, and that code_verifier
+	// matches the stored PKCE challenge (S256: base64url(sha256(verifier))
+	// without padding; plain: the verifier itself; any other method never
+	// matches), then marks it used and returns it. Two concurrent claims of
+	// one code: the row lock lets one through, the other re-checks used and
+	// finds nothing. ErrNotFound for every failure, and then nothing changes
+	// (as in DeployStack, a wrong verifier does not burn the code).
+	OAuthAuthorizationCodeClaim(ctx context.Context, arg OAuthAuthorizationCodeClaimParams) (OAuthAuthorizationCode, error)
+	// OAuthAuthorizationCodeDeleteExpired is the expiry sweep (DeployStack's
+	// cleanupExpiredAuthorizationCodes); it counts the rows deleted.
+	OAuthAuthorizationCodeDeleteExpired(ctx context.Context) (int64, error)
+	// OAuthAuthorizationCodeGetByIDValid returns an authorization request
+	// (for the consent page) only while it is unused and unexpired.
+	OAuthAuthorizationCodeGetByIDValid(ctx context.Context, id string) (OAuthAuthorizationCode, error)
+	// Authorization requests and codes (DeployStack:
+	// services/oauth/authorizationService.ts). A row is first an authorization
+	// request waiting for the user's consent, holding a placeholder code
+	// 'pending_<random>' (DeployStack's convention, which keeps code unique);
+	// on approval the real code replaces the placeholder; the token endpoint
+	// then claims the code exactly once, checking PKCE in the same statement.
+	// OAuthAuthorizationCodeInsert stores an authorization request and, in the
+	// same statement, deletes the user's expired requests for the client (as
+	// DeployStack does, in two round trips).
+	OAuthAuthorizationCodeInsert(ctx context.Context, arg OAuthAuthorizationCodeInsertParams) (OAuthAuthorizationCode, error)
+	// OAuthAuthorizationCodeUpdateCode issues the code of an approved request:
+	// it replaces the placeholder, only once (a request whose code was issued
+	// already is not found) and only while the request is valid. ErrNotFound
+	// otherwise.
+	OAuthAuthorizationCodeUpdateCode(ctx context.Context, arg OAuthAuthorizationCodeUpdateCodeParams) (OAuthAuthorizationCode, error)
+	// OAuthAuthorizationCodeUpdateTeam sets the team the user chose for a
+	// request that is still valid; it counts the requests changed.
+	OAuthAuthorizationCodeUpdateTeam(ctx context.Context, arg OAuthAuthorizationCodeUpdateTeamParams) (int64, error)
+	OAuthClientDelete(ctx context.Context, clientID string) (int64, error)
+	// OAuthClientGetByClientIDActive returns the client with this client_id
+	// only while it is active: a deactivated client is not found, so no flow
+	// can start or finish for it.
+	OAuthClientGetByClientIDActive(ctx context.Context, clientID string) (OAuthClient, error)
+	// Registered OAuth clients of DeployStack's own OAuth server. Dynamically
+	// registered (RFC 7591) clients live in dynamic_oauth_clients.
+	OAuthClientInsert(ctx context.Context, arg OAuthClientInsertParams) (OAuthClient, error)
+	OAuthClientListByTeam(ctx context.Context, teamID *string) ([]OAuthClient, error)
+	// OAuthClientUpdateActive activates or deactivates a client; it counts the
+	// clients changed (0: unknown client_id).
+	OAuthClientUpdateActive(ctx context.Context, arg OAuthClientUpdateActiveParams) (int64, error)
+	// OAuthPendingFlowClaimByState consumes the unexpired flow of an OAuth
+	// state: it deletes and returns it in one statement, so a callback replayed
+	// or raced gets ErrNotFound instead of a second token exchange. SKIP LOCKED
+	// lets a concurrent claimer fail at once rather than wait.
+	OAuthPendingFlowClaimByState(ctx context.Context, oauthState string) (OAuthPendingFlow, error)
+	OAuthPendingFlowDelete(ctx context.Context, id string) (int64, error)
+	// OAuthPendingFlowDeleteExpired sweeps the flows that expired
+	// (oauth_pending_flows_expires_at_idx).
+	OAuthPendingFlowDeleteExpired(ctx context.Context) (int64, error)
+	// OAuthPendingFlowGetByState returns the unexpired flow of an OAuth state
+	// (oauth_pending_flows_state_idx), without consuming it.
+	OAuthPendingFlowGetByState(ctx context.Context, oauthState string) (OAuthPendingFlow, error)
+	OAuthPendingFlowInsert(ctx context.Context, arg OAuthPendingFlowInsertParams) (OAuthPendingFlow, error)
+	OAuthRefreshTokenDeleteExpired(ctx context.Context) (int64, error)
+	// OAuthRefreshTokenGetByTokenHashValid returns the token with this hash
+	// only while it is unused and unexpired.
+	OAuthRefreshTokenGetByTokenHashValid(ctx context.Context, tokenHash string) (OAuthRefreshToken, error)
+	// OAuth refresh tokens (DeployStack: services/oauth/tokenService.ts). A
+	// refresh token is valid while unused and unexpired; refreshing marks it
+	// used (kept, so a replayed token is recognised) and issues a new pair.
+	//
+	// Lookups: DeployStack stores a salted argon2 hash and, on every refresh,
+	// reads all unused tokens of the client and verifies each hash in turn
+	// (OAuthRefreshTokenListByClientValid keeps that path working). Storing a
+	// deterministic hash (SHA-256 of the random token) instead lets the
+	// database find the token by hash through the unique index, and rotate it
+	// in one statement (OAuthRefreshTokenRotate).
+	OAuthRefreshTokenInsert(ctx context.Context, arg OAuthRefreshTokenInsertParams) (OAuthRefreshToken, error)
+	// OAuthRefreshTokenListByClientValid is DeployStack's refresh lookup for
+	// argon2 hashes: every unused, unexpired token of the client.
+	OAuthRefreshTokenListByClientValid(ctx context.Context, clientID string) ([]OAuthRefreshToken, error)
+	// OAuthRefreshTokenRevoke marks one token used, only while it is valid;
+	// it counts the tokens revoked (0: unknown, used or expired). It is the
+	// "mark used" step of DeployStack's argon2 refresh path.
 	OAuthRefreshTokenRevoke(ctx context.Context, id string) (int64, error)
-	OAuthRefreshTokenRevokeAllByUser(ctx context.Context, userID string) (int64, error)
-	OAuthRefreshTokenRevokeExpired(ctx context.Context) (int64, error)
+	// OAuthRefreshTokenRevokeByUserClient deletes every refresh token the
+	// client holds for the user, in every team.
+	OAuthRefreshTokenRevokeByUserClient(ctx context.Context, arg OAuthRefreshTokenRevokeByUserClientParams) (int64, error)
 	// OAuthRefreshTokenRotate exchanges a refresh token for a new access and
-	// refresh token pair in one statement: it revokes the presented token (found
-	// by hash, and only if it is valid and was issued to client_id) and inserts
-	// the new pair for the same client and user. A token that is unknown,
-	// revoked, expired or another client's inserts nothing and returns no row
-	// (ErrNotFound). Concurrent rotations of one token: the row lock lets exactly
-	// one through; the others re-check revoked and find nothing. The new access
-	// token's scope is scope when given, else that of the access token the old
-	// refresh token was issued with, else the client's.
+	// refresh token pair in one statement: it marks the presented token used
+	// (found by hash, and only while it is valid and was issued to client_id)
+	// and inserts the new pair for the same user, team and client, the access
+	// token with scope. A token that is unknown, used, expired or another
+	// client's inserts nothing and returns no row (ErrNotFound). Concurrent
+	// rotations of one token: the row lock lets exactly one through; the
+	// others re-check used and find nothing. A failed insert (a duplicate id
+	// or hash) fails the whole statement: the presented token stays valid.
 	OAuthRefreshTokenRotate(ctx context.Context, arg OAuthRefreshTokenRotateParams) (OAuthRefreshTokenRotateRow, error)
-	RoleCreate(ctx context.Context, arg RoleCreateParams) (Role, error)
+	// OAuthTeamConsentGetByUserTeamClientActive returns the active consent of
+	// (user, team, client), the most recently granted if there are several.
+	OAuthTeamConsentGetByUserTeamClientActive(ctx context.Context, arg OAuthTeamConsentGetByUserTeamClientActiveParams) (OAuthTeamConsent, error)
+	// OAuthTeamConsentRevoke withdraws the consent of (user, team, client) and,
+	// in the same statement, deletes the access and refresh tokens the client
+	// holds for the user in that team, so revoking takes effect at once. It
+	// returns how many of each it revoked.
+	OAuthTeamConsentRevoke(ctx context.Context, arg OAuthTeamConsentRevokeParams) (OAuthTeamConsentRevokeRow, error)
+	// OAuthTeamConsentUpdateLastUsed stamps last_used_at on the active consent
+	// of (user, team, client); it counts the rows stamped.
+	OAuthTeamConsentUpdateLastUsed(ctx context.Context, arg OAuthTeamConsentUpdateLastUsedParams) (int64, error)
+	// A user's consent that a client acts for one of the user's teams.
+	// DeployStack's index oauth_team_consents_unique_user_team_client is not
+	// unique, and real data may hold several rows for one (user, team,
+	// client): the queries treat them as one consent, so no ON CONFLICT.
+	// OAuthTeamConsentUpsert grants (or re-grants, with the new scope) the
+	// consent: it updates the rows of (user, team, client) or, when there are
+	// none, inserts one, and returns it. Two first grants for one triple at the
+	// same moment may both insert, as in DeployStack; the queries below cope.
+	OAuthTeamConsentUpsert(ctx context.Context, arg OAuthTeamConsentUpsertParams) (OAuthTeamConsentUpsertRow, error)
+	PasswordResetTokenDeleteByUser(ctx context.Context, userID string) (int64, error)
+	// PasswordResetTokenDeleteExpired is the sweep.
+	PasswordResetTokenDeleteExpired(ctx context.Context) (int64, error)
+	// PasswordResetTokenGetValidByID returns the token if it has not expired.
+	PasswordResetTokenGetValidByID(ctx context.Context, id string) (PasswordResetToken, error)
+	// Tokens are stored as a hash of their secret (DeployStack: argon2, salted,
+	// so no lookup by hash). The link the user receives must carry the token's
+	// id next to the secret: the application fetches the token by id, verifies
+	// the secret against token_hash, then consumes it with UserUpdatePasswordByResetToken
+	// (one statement, once). DeployStack instead loads every valid token and
+	// verifies each hash until one matches.
+	// PasswordResetTokenInsert issues a token and, in the same statement, deletes the
+	// user's earlier ones: a user holds at most one.
+	PasswordResetTokenInsert(ctx context.Context, arg PasswordResetTokenInsertParams) (PasswordResetToken, error)
+	// RoleDelete fails with a foreign key error while users still hold the role.
 	RoleDelete(ctx context.Context, id string) (int64, error)
 	RoleGetByID(ctx context.Context, id string) (Role, error)
+	// RoleInsert adds a role; permissions default to none ([]).
+	RoleInsert(ctx context.Context, arg RoleInsertParams) (Role, error)
 	RoleList(ctx context.Context) ([]Role, error)
+	// RoleUpdate changes the fields given (nil keeps the value).
 	RoleUpdate(ctx context.Context, arg RoleUpdateParams) (int64, error)
+	// SatelliteCommandAck records the satellite's "acknowledged" report; it is
+	// idempotent (a claimed command is already acknowledged). A command of
+	// another satellite, or one already executing or finished, is ErrNotFound.
+	SatelliteCommandAck(ctx context.Context, arg SatelliteCommandAckParams) (SatelliteCommand, error)
+	// SatelliteCommandClaim is the satellite's poll: up to max_commands of its
+	// pending commands, immediate > high > normal > low, oldest first, set to
+	// acknowledged and returned in that order. Commands another poller holds
+	// are skipped (SKIP LOCKED), never returned twice. A satellite that is not
+	// active gets none, as in DeployStack. One statement on
+	// satellite_commands_pending_idx, where DeployStack reads the satellite and
+	// then the commands.
+	SatelliteCommandClaim(ctx context.Context, arg SatelliteCommandClaimParams) ([]SatelliteCommandClaimRow, error)
+	// SatelliteCommandComplete records success and its result. A finished
+	// command stays finished (ErrNotFound), where DeployStack overwrites it.
+	SatelliteCommandComplete(ctx context.Context, arg SatelliteCommandCompleteParams) (SatelliteCommand, error)
+	SatelliteCommandCountBySatellite(ctx context.Context, satelliteID string) (int64, error)
+	// SatelliteCommandFail records failure with its error and optional result.
+	SatelliteCommandFail(ctx context.Context, arg SatelliteCommandFailParams) (SatelliteCommand, error)
+	SatelliteCommandGetByID(ctx context.Context, id string) (SatelliteCommand, error)
+	// The command queue: the backend inserts, the satellite claims (polls) and
+	// reports results. Claimed commands are acknowledged in the same statement,
+	// so a second poller never receives them; SatelliteCommandRetryStale puts
+	// commands whose satellite went silent back in the queue.
+	SatelliteCommandInsert(ctx context.Context, arg SatelliteCommandInsertParams) (SatelliteCommand, error)
+	// SatelliteCommandInsertManyByTeam queues one command for every active
+	// satellite of a team (createCommandForTeamSatellites).
+	SatelliteCommandInsertManyByTeam(ctx context.Context, arg SatelliteCommandInsertManyByTeamParams) ([]SatelliteCommand, error)
+	// SatelliteCommandInsertManyGlobal queues one command for every active
+	// global satellite in one statement (createCommandForAllGlobalSatellites);
+	// ids are generated here.
+	SatelliteCommandInsertManyGlobal(ctx context.Context, arg SatelliteCommandInsertManyGlobalParams) ([]SatelliteCommand, error)
+	// SatelliteCommandListByCorrelation lists the commands of one fan-out.
+	SatelliteCommandListByCorrelation(ctx context.Context, correlationID string) ([]SatelliteCommand, error)
+	// SatelliteCommandListBySatellitePage is a page of a satellite's commands,
+	// newest first (manage/commands).
+	SatelliteCommandListBySatellitePage(ctx context.Context, arg SatelliteCommandListBySatellitePageParams) ([]SatelliteCommand, error)
+	// SatelliteCommandRetryStale handles commands claimed (acknowledged or
+	// executing) but not reported on since stale_before: back to pending with
+	// retry_count + 1 while retry_count < max_retries, otherwise failed. It
+	// returns the commands it changed.
+	SatelliteCommandRetryStale(ctx context.Context, staleBefore time.Time) ([]SatelliteCommand, error)
+	// SatelliteCommandUpdateExecuting records the "executing" report.
+	SatelliteCommandUpdateExecuting(ctx context.Context, arg SatelliteCommandUpdateExecutingParams) (SatelliteCommand, error)
 	SatelliteDelete(ctx context.Context, id string) (int64, error)
-	SatelliteGetByID(ctx context.Context, id string) (Satellite, error)
-	// SatelliteHeartbeatDeleteOlderThan is the retention sweep: heartbeats are
-	// append-only and time-ordered, so the BRIN index on created_at finds the
-	// old block ranges without a full scan.
-	SatelliteHeartbeatDeleteOlderThan(ctx context.Context, before time.Time) (int64, error)
-	// Heartbeats are written by SatelliteRecordHeartbeat (queries/satellites.sql),
-	// which also updates the satellite.
-	// SatelliteHeartbeatListLatest returns the newest heartbeat of every
-	// satellite that has one (one row per satellite), one index probe of
-	// satellite_heartbeats_satellite_id_created_at_idx per satellite.
-	SatelliteHeartbeatListLatest(ctx context.Context) ([]SatelliteHeartbeat, error)
-	// SatelliteHeartbeatListRecent returns a satellite's latest heartbeats,
-	// newest first.
-	SatelliteHeartbeatListRecent(ctx context.Context, arg SatelliteHeartbeatListRecentParams) ([]SatelliteHeartbeat, error)
-	// SatelliteListActive lists active satellites, most recent heartbeat first;
-	// it reads the partial index satellites_active_idx.
-	SatelliteListActive(ctx context.Context) ([]Satellite, error)
-	// SatelliteMarkStaleInactive sets active satellites whose last heartbeat is
-	// older than stale_seconds (or that never sent one) to 'inactive' and
-	// returns how many it changed. Other statuses are left alone.
-	SatelliteMarkStaleInactive(ctx context.Context, staleSeconds int32) (int64, error)
-	SatelliteProcessGetByID(ctx context.Context, id string) (SatelliteProcess, error)
-	SatelliteProcessGetRestartCount(ctx context.Context, id string) (int32, error)
-	// SatelliteProcessListRunningBySatellite reads
-	// satellite_processes_satellite_id_status_idx.
-	SatelliteProcessListRunningBySatellite(ctx context.Context, satelliteID string) ([]SatelliteProcess, error)
-	SatelliteProcessMarkCrashed(ctx context.Context, arg SatelliteProcessMarkCrashedParams) (int64, error)
-	SatelliteProcessMarkRunning(ctx context.Context, id string) (int64, error)
-	SatelliteProcessMarkStopped(ctx context.Context, id string) (int64, error)
-	SatelliteProcessMarkStopping(ctx context.Context, id string) (int64, error)
-	// SatelliteProcessRestart starts a crashed or stopped process again: it
-	// counts the restart, clears stopped_at, error_message and health_status,
-	// restarts started_at and takes the new process_id when given.
-	SatelliteProcessRestart(ctx context.Context, arg SatelliteProcessRestartParams) (int64, error)
-	// SatelliteProcessStart records a new process in 'starting'. From there each
-	// transition is one UPDATE guarded by the states it may leave; it reports
-	// rows affected, so 0 means the process is missing or the move is illegal,
-	// and nothing changed:
+	// SatelliteGetByAPIKeyPrefix is satellite authentication in one index probe
+	// (satellites_api_key_prefix_key); the caller then argon2-verifies the one
+	// api_key_hash it returns. DeployStack instead reads every satellite and
+	// verifies each hash until one matches.
 	//
-	//   starting -> running                       SatelliteProcessMarkRunning
-	//   starting | running -> stopping            SatelliteProcessMarkStopping
-	//   stopping -> stopped                       SatelliteProcessMarkStopped
-	//   starting | running -> crashed             SatelliteProcessMarkCrashed
-	//   crashed | stopped -> starting             SatelliteProcessRestart
-	SatelliteProcessStart(ctx context.Context, arg SatelliteProcessStartParams) (SatelliteProcess, error)
-	// SatelliteProcessSumRestartsByInstallation totals the restarts of all of an
-	// installation's processes (0 when it has none).
-	SatelliteProcessSumRestartsByInstallation(ctx context.Context, installationID string) (int64, error)
-	// SatelliteProcessUpdateHealth sets health_status ('healthy', 'unhealthy' or
-	// 'unknown'; anything else is a check violation).
-	SatelliteProcessUpdateHealth(ctx context.Context, arg SatelliteProcessUpdateHealthParams) (int64, error)
-	// SatelliteRecordHeartbeat stores a heartbeat and, in the same statement,
-	// sets the satellite's last_heartbeat (= the heartbeat's created_at), status,
-	// version (when given) and updated_at; it returns the heartbeat. For an
-	// unknown satellite nothing is written and the result is ErrNotFound.
-	SatelliteRecordHeartbeat(ctx context.Context, arg SatelliteRecordHeartbeatParams) (SatelliteHeartbeat, error)
-	// SatelliteRegister creates a satellite; it starts 'inactive' until its
-	// first heartbeat.
-	SatelliteRegister(ctx context.Context, arg SatelliteRegisterParams) (Satellite, error)
-	SessionCreate(ctx context.Context, arg SessionCreateParams) (Session, error)
+	// What the application changes: the API key becomes
+	// "deploystack_satellite_api_<type>_<key id>.<secret>" (nanoid has no "."),
+	// registration stores api_key_prefix = the key up to its last "." and the
+	// hash of the whole key, and authentication looks the prefix up here. A key
+	// without "." is an old one: verify it against SatelliteListWithoutAPIKeyPrefix
+	// until the satellite re-registers.
+	SatelliteGetByAPIKeyPrefix(ctx context.Context, apiKeyPrefix string) (Satellite, error)
+	SatelliteGetByID(ctx context.Context, id string) (Satellite, error)
+	// SatelliteGetByIDWithStatus is the status page (GET
+	// /api/satellites/:id/status) in one statement: the satellite, its process
+	// counts and the system metrics of its newest heartbeat; DeployStack makes
+	// three queries.
+	SatelliteGetByIDWithStatus(ctx context.Context, id string) (SatelliteGetByIDWithStatusRow, error)
+	// SatelliteGetByName finds the satellite a registration re-registers;
+	// names are not unique in DeployStack, so it takes the oldest.
+	SatelliteGetByName(ctx context.Context, name string) (Satellite, error)
+	SatelliteHeartbeatCountBySatellite(ctx context.Context, satelliteID string) (int64, error)
+	// SatelliteHeartbeatDeleteBeyondLimit is the retention sweep: it keeps the
+	// newest global_keep heartbeats of each global satellite and team_keep of
+	// each team satellite, in one statement. Per satellite, one index probe
+	// finds the oldest heartbeat to keep, and an index range below it is
+	// deleted; DeployStack counts and windows each satellite separately.
+	SatelliteHeartbeatDeleteBeyondLimit(ctx context.Context, arg SatelliteHeartbeatDeleteBeyondLimitParams) (int64, error)
+	// Heartbeats are written by SatelliteUpdateHeartbeat (queries/heartbeat.sql).
+	// SatelliteHeartbeatGetLatestBySatellite is the satellite's newest
+	// heartbeat (the status page's system metrics): one probe of
+	// satellite_heartbeats_satellite_timestamp_idx.
+	SatelliteHeartbeatGetLatestBySatellite(ctx context.Context, satelliteID string) (SatelliteHeartbeat, error)
+	// SatelliteHeartbeatListBySatellitePage is a page of a satellite's
+	// heartbeats, newest first (manage/heartbeats).
+	SatelliteHeartbeatListBySatellitePage(ctx context.Context, arg SatelliteHeartbeatListBySatellitePageParams) ([]SatelliteHeartbeat, error)
+	// SatelliteHeartbeatListLatest is the newest heartbeat of every satellite
+	// that has one, one index probe per satellite.
+	SatelliteHeartbeatListLatest(ctx context.Context) ([]SatelliteHeartbeat, error)
+	// SatelliteInsert registers a new satellite (POST /api/satellites/register).
+	// It starts inactive until an admin activates it, as in DeployStack.
+	// api_key_prefix is the public part of the new API key (see
+	// SatelliteGetByAPIKeyPrefix).
+	SatelliteInsert(ctx context.Context, arg SatelliteInsertParams) (Satellite, error)
+	SatelliteListByTeam(ctx context.Context, teamID string) ([]Satellite, error)
+	SatelliteListGlobal(ctx context.Context) ([]Satellite, error)
+	// SatelliteListWithoutAPIKeyPrefix is the fallback scan for old API keys:
+	// only the satellites registered before api_key_prefix existed.
+	SatelliteListWithoutAPIKeyPrefix(ctx context.Context) ([]SatelliteListWithoutAPIKeyPrefixRow, error)
+	// SatelliteProcessDeleteByTeam removes a team's processes (user deletion).
+	SatelliteProcessDeleteByTeam(ctx context.Context, teamID string) (int64, error)
+	// SatelliteProcessFail records mcp.server.crashed: failed and unhealthy,
+	// with the error.
+	SatelliteProcessFail(ctx context.Context, arg SatelliteProcessFailParams) (SatelliteProcess, error)
+	SatelliteProcessGetByID(ctx context.Context, id string) (SatelliteProcess, error)
+	// Processes are upserted by SatelliteUpdateHeartbeat (queries/heartbeat.sql)
+	// and moved through their states by the satellite's events. Every update is
+	// scoped to the reporting satellite, where DeployStack's events match the id
+	// alone.
+	SatelliteProcessInsert(ctx context.Context, arg SatelliteProcessInsertParams) (SatelliteProcess, error)
+	// SatelliteProcessListBySatellite lists a satellite's processes, all or
+	// those in status.
+	SatelliteProcessListBySatellite(ctx context.Context, arg SatelliteProcessListBySatelliteParams) ([]SatelliteProcess, error)
+	// SatelliteProcessListByTeam lists a team's processes, all or those in
+	// status.
+	SatelliteProcessListByTeam(ctx context.Context, arg SatelliteProcessListByTeamParams) ([]SatelliteProcess, error)
+	// SatelliteProcessUpdateRunning records mcp.server.started / respawned /
+	// restarted: running and healthy with the new pid, started now, any old
+	// error cleared.
+	SatelliteProcessUpdateRunning(ctx context.Context, arg SatelliteProcessUpdateRunningParams) (SatelliteProcess, error)
+	// SatelliteProcessUpdateStopped records mcp.server.dormant: stopped,
+	// health unknown.
+	SatelliteProcessUpdateStopped(ctx context.Context, arg SatelliteProcessUpdateStoppedParams) (SatelliteProcess, error)
+	// SatelliteRegistrationTokenClaim marks a token used by the satellite it
+	// registered, atomically: only an unused, unexpired token is claimed, so
+	// two registrations racing for one token cannot both succeed (the loser
+	// gets ErrNotFound).
+	SatelliteRegistrationTokenClaim(ctx context.Context, arg SatelliteRegistrationTokenClaimParams) (SatelliteRegistrationToken, error)
+	// SatelliteRegistrationTokenDeleteExpired is the cleanup sweep.
+	SatelliteRegistrationTokenDeleteExpired(ctx context.Context, before time.Time) (int64, error)
+	// SatelliteRegistrationTokenGetValidByHash is the lookup for an
+	// application that stores a deterministic hash (e.g. SHA-256) of the
+	// token: one probe of the unique token_hash index; used or expired tokens
+	// are ErrNotFound.
+	SatelliteRegistrationTokenGetValidByHash(ctx context.Context, tokenHash string) (SatelliteRegistrationToken, error)
+	// Registration tokens pair a new satellite with the backend. token_hash is
+	// the argon2 hash of the whole token, token_prefix its fixed scope prefix
+	// ("deploystack_satellite_global_" / "deploystack_satellite_team_").
+	SatelliteRegistrationTokenInsert(ctx context.Context, arg SatelliteRegistrationTokenInsertParams) (SatelliteRegistrationToken, error)
+	// SatelliteRegistrationTokenList lists tokens, newest first, all or of one
+	// type and/or team (getActiveTokens).
+	SatelliteRegistrationTokenList(ctx context.Context, arg SatelliteRegistrationTokenListParams) ([]SatelliteRegistrationToken, error)
+	// SatelliteRegistrationTokenListValidByPrefix is DeployStack's lookup:
+	// the unused, unexpired tokens of a prefix, to verify the presented token
+	// against (argon2 hashes are salted, so the hash cannot be looked up).
+	SatelliteRegistrationTokenListValidByPrefix(ctx context.Context, tokenPrefix string) ([]SatelliteRegistrationToken, error)
+	// SatelliteRegistrationTokenRevoke deletes an unused token, as DeployStack
+	// does; a used one stays as the record of its registration.
+	SatelliteRegistrationTokenRevoke(ctx context.Context, id string) (int64, error)
+	// SatelliteUpdate changes what an admin may edit (manage/update); nil
+	// leaves a field as it is.
+	SatelliteUpdate(ctx context.Context, arg SatelliteUpdateParams) (Satellite, error)
+	// The satellite heartbeat (POST /api/satellites/:id/heartbeat): one
+	// statement, so one round trip and one transaction, where DeployStack makes
+	// 3 + 2 per reported process.
+	// SatelliteUpdateHeartbeat records a heartbeat: it marks the satellite
+	// active with last_heartbeat = now() (and satellite_url / mcp_status when
+	// given), inserts the heartbeat row with the process counts derived from
+	// processes, and upserts every reported process.
+	//
+	// processes is the heartbeat body's "processes" array as sent, a JSON array
+	// of {"id", "server_name", "status", "health_status", "performance_metrics"}
+	// (NULL or [] for none); an unknown status is an error and nothing is
+	// written. A process id that exists on another satellite is left alone (no
+	// hijacking); a new process takes the satellite's team, and a new process on
+	// a global satellite (which has no team) is skipped, where DeployStack fails
+	// on the foreign key. A process id reported twice counts once (the last
+	// report wins). processes_upserted says how many processes were written.
+	// An unknown satellite writes nothing and is ErrNotFound.
+	SatelliteUpdateHeartbeat(ctx context.Context, arg SatelliteUpdateHeartbeatParams) (SatelliteUpdateHeartbeatRow, error)
+	// SatelliteUpdateRegistration re-registers an existing satellite (one of
+	// the same name, with a new token): new scope, capabilities and API key,
+	// back to inactive.
+	SatelliteUpdateRegistration(ctx context.Context, arg SatelliteUpdateRegistrationParams) (Satellite, error)
+	// SatelliteUpdateStatus sets the status (manage/status: an admin activates
+	// a new satellite or puts it in maintenance).
+	SatelliteUpdateStatus(ctx context.Context, arg SatelliteUpdateStatusParams) (Satellite, error)
+	// SatelliteUsageLogDeleteBeyondLimit keeps the newest keep logs of each
+	// satellite, in one statement: per satellite one index probe finds the
+	// oldest log to keep, and the index range below it is deleted.
+	SatelliteUsageLogDeleteBeyondLimit(ctx context.Context, keep int32) (int64, error)
+	// SatelliteUsageLogDeleteByTeam removes a team's logs (user deletion).
+	SatelliteUsageLogDeleteByTeam(ctx context.Context, teamID string) (int64, error)
+	// Usage logs are append-only (events mcp.tool.executed), and date_partition is
+	// generated from "timestamp" and never written.
+	// SatelliteUsageLogInsertMany writes a batch of usage logs with COPY.
+	SatelliteUsageLogInsertMany(ctx context.Context, arg []SatelliteUsageLogInsertManyParams) (int64, error)
+	// SatelliteUsageLogListBySatellite lists a satellite's logs in [since,
+	// until), newest first, on satellite_usage_logs_satellite_timestamp_idx.
+	SatelliteUsageLogListBySatellite(ctx context.Context, arg SatelliteUsageLogListBySatelliteParams) ([]SatelliteUsageLog, error)
+	// SatelliteUsageLogListByTeam lists a team's logs in [since, until),
+	// newest first.
+	SatelliteUsageLogListByTeam(ctx context.Context, arg SatelliteUsageLogListByTeamParams) ([]SatelliteUsageLog, error)
+	// SatelliteUsageLogListByUser lists a user's logs in [since, until),
+	// newest first.
+	SatelliteUsageLogListByUser(ctx context.Context, arg SatelliteUsageLogListByUserParams) ([]SatelliteUsageLog, error)
+	// SessionDelete signs one session out.
 	SessionDelete(ctx context.Context, id string) (int64, error)
+	// SessionDeleteByUser signs a user out everywhere (sessions_user_id_idx).
+	SessionDeleteByUser(ctx context.Context, userID string) (int64, error)
+	// SessionDeleteExpired is the sweep (sessions_expires_at_idx).
 	SessionDeleteExpired(ctx context.Context) (int64, error)
-	SessionExtend(ctx context.Context, arg SessionExtendParams) (int64, error)
-	// SessionGetValid returns the session only while it has not expired.
-	SessionGetValid(ctx context.Context, id string) (Session, error)
-	SessionListByUser(ctx context.Context, userID string) ([]Session, error)
+	// SessionGetValidByID is the check every authenticated request makes: the
+	// session if it has not expired, with its user and the permissions of the
+	// user's role (nil: no role), in one round trip on the primary keys.
+	// ErrNotFound: unknown or expired (SessionDeleteExpired sweeps those).
+	SessionGetValidByID(ctx context.Context, id string) (SessionGetValidByIDRow, error)
+	// SessionInsert signs a user in until expires_at.
+	SessionInsert(ctx context.Context, arg SessionInsertParams) (Session, error)
+	// SessionUpdateExpiresAt extends (or shortens) a session that is still
+	// valid; an expired one stays expired.
+	SessionUpdateExpiresAt(ctx context.Context, arg SessionUpdateExpiresAtParams) (int64, error)
 	// StatsIndexes reports each index's size and scans, in the same schemas as
 	// StatsTables. An index is unused when it was never scanned and enforces no
 	// constraint (primary key, unique, exclusion): dropping it changes no
@@ -290,58 +837,154 @@ type Querier interface {
 	// plugin_*). pg_catalog is named because sqlc resolves unqualified names in
 	// public only.
 	StatsTables(ctx context.Context, includeAll bool) ([]StatsTablesRow, error)
-	TeamCreate(ctx context.Context, arg TeamCreateParams) (Team, error)
+	TeamCloudCredentialDelete(ctx context.Context, arg TeamCloudCredentialDeleteParams) (int64, error)
+	TeamCloudCredentialGetByID(ctx context.Context, arg TeamCloudCredentialGetByIDParams) (TeamCloudCredential, error)
+	// A team's cloud provider credentials. credentials is the application's
+	// ciphertext (encrypted JSON), stored and returned untouched. Every query
+	// but the insert takes the team too, so one team never reaches another's
+	// credentials by id.
+	// TeamCloudCredentialInsert adds a credential unless the team already has
+	// one of that provider with that name, in one statement (DeployStack: a
+	// check, then the insert); rows affected: 1 added, 0 name taken. There is no
+	// unique key: real data may hold such duplicates. credentials is selected
+	// bare (no cast) so that sqlc ties it to its column and it keeps json:"-".
+	TeamCloudCredentialInsert(ctx context.Context, arg TeamCloudCredentialInsertParams) (int64, error)
+	// TeamCloudCredentialListByTeam is a team's credentials with their
+	// creator's username and email (the foreign key keeps the creator), newest
+	// first, in one query (team_cloud_credentials_team_id_idx).
+	TeamCloudCredentialListByTeam(ctx context.Context, teamID string) ([]TeamCloudCredentialListByTeamRow, error)
+	// TeamCloudCredentialListByTeamSearch is the credentials of a team whose
+	// name or comment contains query, case-insensitively (as the SQLite-era
+	// LIKE was), at most max_rows, by name. query is literal text: % and _ match
+	// themselves.
+	TeamCloudCredentialListByTeamSearch(ctx context.Context, arg TeamCloudCredentialListByTeamSearchParams) ([]TeamCloudCredential, error)
+	// TeamCloudCredentialUpdate changes the fields given (nil keeps the value).
+	TeamCloudCredentialUpdate(ctx context.Context, arg TeamCloudCredentialUpdateParams) (int64, error)
+	// TeamDelete removes the team with its memberships and everything else it
+	// owns (ON DELETE CASCADE).
 	TeamDelete(ctx context.Context, id string) (int64, error)
 	TeamGetByID(ctx context.Context, id string) (Team, error)
 	TeamGetBySlug(ctx context.Context, slug string) (Team, error)
-	TeamList(ctx context.Context, arg TeamListParams) ([]Team, error)
-	// TeamListByUser returns the teams a user is a member of, with the role.
+	// TeamGetDefaultByOwner is the user's default team, the one created at
+	// registration (teams_owner_id_idx). Should there be several, the oldest.
+	TeamGetDefaultByOwner(ctx context.Context, ownerID string) (Team, error)
+	// TeamInsertWithOwner creates a team and makes its owner a team_admin, in
+	// one statement (DeployStack: two inserts). The limits take their defaults.
+	// The membership's foreign key is checked at the end of the statement, when
+	// the team exists; if either insert fails, neither row stays.
+	TeamInsertWithOwner(ctx context.Context, arg TeamInsertWithOwnerParams) (Team, error)
+	TeamList(ctx context.Context) ([]Team, error)
+	// TeamListByUser is every team the user belongs to with their role in it,
+	// in one query (DeployStack: the teams, then one membership per team). A
+	// user listed twice in a team (real data has duplicate memberships) gets the
+	// team once, as team_admin if any of the rows says so.
 	TeamListByUser(ctx context.Context, userID string) ([]TeamListByUserRow, error)
-	TeamMemberCreate(ctx context.Context, arg TeamMemberCreateParams) (TeamMember, error)
-	TeamMemberDelete(ctx context.Context, arg TeamMemberDeleteParams) (int64, error)
-	TeamMemberGet(ctx context.Context, arg TeamMemberGetParams) (TeamMember, error)
-	// TeamMemberListWithUsers returns a team's members joined with their users
-	// in one query.
-	TeamMemberListWithUsers(ctx context.Context, teamID string) ([]TeamMemberListWithUsersRow, error)
+	// TeamMemberCountByTeam counts a team's distinct members (member_limit).
+	TeamMemberCountByTeam(ctx context.Context, teamID string) (int64, error)
+	// TeamMemberCountByUser counts the distinct teams a user belongs to.
+	TeamMemberCountByUser(ctx context.Context, userID string) (int64, error)
+	// TeamMemberDeleteByTeamAndUser removes the user from the team (every row
+	// of the membership).
+	TeamMemberDeleteByTeamAndUser(ctx context.Context, arg TeamMemberDeleteByTeamAndUserParams) (int64, error)
+	// TeamMemberGetByTeamAndUser is the user's membership of the team, for
+	// permission checks: the team_admin row if there is one, else the oldest.
+	TeamMemberGetByTeamAndUser(ctx context.Context, arg TeamMemberGetByTeamAndUserParams) (TeamMember, error)
+	// team_members has no unique key in DeployStack and real data holds the same
+	// user twice in a team. Every query here treats (team_id, user_id) as one
+	// membership whatever the number of rows: the effective role is team_admin
+	// if any row says so, the join time the earliest. Updates and deletes by
+	// (team_id, user_id) touch every row of the pair.
+	// TeamMemberInsert adds a user to a team unless they already are a member,
+	// in one statement; rows affected: 1 added, 0 already a member. Check
+	// member_limit with TeamMemberCountByTeam in the same transaction.
+	TeamMemberInsert(ctx context.Context, arg TeamMemberInsertParams) (int64, error)
+	// TeamMemberListByTeam is a team's members with the user fields a member
+	// list shows, in one query, each user once, by join time.
+	TeamMemberListByTeam(ctx context.Context, teamID string) ([]TeamMemberListByTeamRow, error)
+	// TeamMemberUpdateRole sets the user's role in the team on every row of the
+	// membership; rows affected 0: not a member.
 	TeamMemberUpdateRole(ctx context.Context, arg TeamMemberUpdateRoleParams) (int64, error)
-	// TeamMetricIncrement adds to the counters of a (team, satellite,
-	// bucket_start) bucket, creating it on first use, atomically: concurrent
-	// increments of one bucket all count. bucket_minutes is set by the increment
-	// that creates the bucket; later increments leave it unchanged. Returns the
-	// bucket's totals after the increment.
-	TeamMetricIncrement(ctx context.Context, arg TeamMetricIncrementParams) (TeamMetric, error)
-	// TeamMetricListByTeam returns a team's buckets (all satellites) starting
-	// in [since, until), oldest first.
-	TeamMetricListByTeam(ctx context.Context, arg TeamMetricListByTeamParams) ([]TeamMetric, error)
-	TeamUpdate(ctx context.Context, arg TeamUpdateParams) (int64, error)
-	// ToolExecutionCreate records one tool call; a nil created_at means now().
-	ToolExecutionCreate(ctx context.Context, arg ToolExecutionCreateParams) (McpToolExecution, error)
-	// ToolExecutionCreateBatch bulk-loads tool calls with COPY (satellites report
-	// them in batches; the legacy importer loads history). The id is assigned by
-	// the identity. COPY is one statement: a row that violates a constraint
-	// fails the whole batch and nothing is stored.
-	ToolExecutionCreateBatch(ctx context.Context, arg []ToolExecutionCreateBatchParams) (int64, error)
-	// ToolExecutionDeleteOlderThan is the retention sweep (BRIN index on
-	// created_at).
-	ToolExecutionDeleteOlderThan(ctx context.Context, before time.Time) (int64, error)
-	// ToolExecutionListRecentFailures returns a team's failed calls, newest
-	// first; it reads the partial index mcp_tool_executions_failures_idx.
-	ToolExecutionListRecentFailures(ctx context.Context, arg ToolExecutionListRecentFailuresParams) ([]McpToolExecution, error)
-	// ToolExecutionTeamUsage summarises a team's calls with created_at in
-	// [since, until). Percentiles are percentile_cont: interpolated between the
-	// two nearest durations, so the p50 of an even count is the mean of the
-	// middle two. With no calls in the window every value is 0.
-	ToolExecutionTeamUsage(ctx context.Context, arg ToolExecutionTeamUsageParams) (ToolExecutionTeamUsageRow, error)
-	// ToolExecutionTeamUsageByTool is ToolExecutionTeamUsage per server and
-	// tool, busiest first; tools without calls in the window are absent.
-	ToolExecutionTeamUsageByTool(ctx context.Context, arg ToolExecutionTeamUsageByToolParams) ([]ToolExecutionTeamUsageByToolRow, error)
-	UserCreate(ctx context.Context, arg UserCreateParams) (User, error)
+	// TeamUpdate changes the fields given (nil keeps the value) and returns the
+	// team.
+	TeamUpdate(ctx context.Context, arg TeamUpdateParams) (Team, error)
+	// TeamUpdateLimits changes the quotas and feature flags given (nil keeps the
+	// value), as the global administrator does.
+	TeamUpdateLimits(ctx context.Context, arg TeamUpdateLimitsParams) (int64, error)
+	// TeamUpdateOwner transfers a team to one of its members and makes them
+	// team_admin, in one statement. A default team is never transferred
+	// (DeployStack's rule). ErrNotFound: no such team, a default team, or the
+	// new owner is not a member. The previous owner keeps their membership and
+	// role.
+	TeamUpdateOwner(ctx context.Context, arg TeamUpdateOwnerParams) (Team, error)
+	// UserCount counts every user: the first to register becomes the global
+	// administrator.
+	UserCount(ctx context.Context) (int64, error)
+	// UserCountByRole counts the users of each role (role_id nil: users without
+	// one), e.g. to refuse removing the last global administrator.
+	UserCountByRole(ctx context.Context) ([]UserCountByRoleRow, error)
+	// UserDelete removes the user with their sessions, keys, tokens, teams they
+	// own and memberships (ON DELETE CASCADE); audit entries keep a NULL actor.
 	UserDelete(ctx context.Context, id string) (int64, error)
-	// UserGetByEmail matches case-insensitively; lower(email) is indexed.
+	// UserGetByEmail matches case-insensitively. Should two rows differ only in
+	// case (possible in imported data: the real unique key is on email as
+	// written), the oldest id wins.
 	UserGetByEmail(ctx context.Context, email string) (User, error)
+	UserGetByGithubID(ctx context.Context, githubID string) (User, error)
 	UserGetByID(ctx context.Context, id string) (User, error)
-	UserList(ctx context.Context, arg UserListParams) ([]User, error)
-	UserUpdate(ctx context.Context, arg UserUpdateParams) (int64, error)
+	// UserGetByLogin is the email login: login is an email (any case) or a
+	// username. An email match wins over a username match; usernames are not
+	// unique, so among equals the oldest id wins.
+	UserGetByLogin(ctx context.Context, login string) (User, error)
+	// DeployStack lowercases every email it writes and looks up; stackdb does the
+	// same in SQL, so a caller cannot forget. Lookups match lower(email)
+	// (users_lower_email_idx), so rows imported with other cases are found too.
+	UserInsert(ctx context.Context, arg UserInsertParams) (User, error)
+	// UserList is the admin list: every user with their role's name (nil: no
+	// role), by username.
+	UserList(ctx context.Context) ([]UserListRow, error)
+	UserListByRole(ctx context.Context, roleID string) ([]User, error)
+	UserPreferenceDeleteByUserAndKey(ctx context.Context, arg UserPreferenceDeleteByUserAndKeyParams) (int64, error)
+	UserPreferenceGetByUserAndKey(ctx context.Context, arg UserPreferenceGetByUserAndKeyParams) (UserPreference, error)
+	// user_preferences has no unique key in DeployStack (its
+	// user_preferences_unique_user_key index is not unique), so real data may
+	// hold a key twice for a user. Reads take the newest row of a key; writes
+	// touch every row of it. Values are text, as DeployStack stores them.
+	// UserPreferenceInsertMany stores a new user's defaults in one statement:
+	// element i of each array is one preference.
+	UserPreferenceInsertMany(ctx context.Context, arg UserPreferenceInsertManyParams) (int64, error)
+	// UserPreferenceListByUser is every preference of the user, each key once
+	// (the newest row), by key.
+	UserPreferenceListByUser(ctx context.Context, userID string) ([]UserPreference, error)
+	// UserPreferenceUpsert sets a preference in one statement: it updates every
+	// row of the key, or inserts one (with id) when there is none, and returns
+	// the row. With no unique key there is no ON CONFLICT: two first writes of
+	// the same key racing may both insert, as in DeployStack; reads then take
+	// the newest.
+	UserPreferenceUpsert(ctx context.Context, arg UserPreferenceUpsertParams) (UserPreferenceUpsertRow, error)
+	UserUpdateEmailVerified(ctx context.Context, arg UserUpdateEmailVerifiedParams) (int64, error)
+	// UserUpdateEmailVerifiedByToken consumes an email verification token and
+	// marks its user verified, in one statement: the token is deleted only if it
+	// has not expired, so it verifies once, whoever races for it. The caller
+	// checks the secret against the token's hash first
+	// (EmailVerificationTokenGetValidByID). ErrNotFound: no such valid token.
+	UserUpdateEmailVerifiedByToken(ctx context.Context, tokenID string) (User, error)
+	// UserUpdateGithubID links a GitHub account to an existing user (sign-in
+	// with GitHub under a known email).
+	UserUpdateGithubID(ctx context.Context, arg UserUpdateGithubIDParams) (int64, error)
+	// UserUpdatePassword stores a new password hash (the caller hashes).
+	UserUpdatePassword(ctx context.Context, arg UserUpdatePasswordParams) (int64, error)
+	// UserUpdatePasswordByResetToken consumes a password reset token, stores
+	// the new hash and signs the user out everywhere, in one statement. Only an
+	// unexpired token of an email_signup user is consumed (others stay, as in
+	// DeployStack); it resets once, whoever races for it. The caller checks the
+	// secret against the token's hash first (PasswordResetTokenGetValidByID).
+	// ErrNotFound: no such valid token.
+	UserUpdatePasswordByResetToken(ctx context.Context, arg UserUpdatePasswordByResetTokenParams) (User, error)
+	// UserUpdateProfile changes the fields given (nil keeps the value) and
+	// returns the user; the email is lowercased.
+	UserUpdateProfile(ctx context.Context, arg UserUpdateProfileParams) (User, error)
+	// UserUpdateRole assigns a role (nil: none).
+	UserUpdateRole(ctx context.Context, arg UserUpdateRoleParams) (int64, error)
 }
 
 var _ Querier = (*Queries)(nil)

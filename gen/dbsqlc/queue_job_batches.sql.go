@@ -10,26 +10,49 @@ import (
 	"encoding/json"
 )
 
-const jobBatchCreate = `-- name: JobBatchCreate :one
-INSERT INTO queue_job_batches (id, type, total_jobs, metadata)
-VALUES ($1, $2, $3, $4)
-RETURNING id, type, total_jobs, completed_jobs, failed_jobs, status, metadata, created_at, updated_at
+const jobBatchGetByID = `-- name: JobBatchGetByID :one
+SELECT id, type, total_jobs, completed_jobs, failed_jobs, status, metadata, created_at, completed_at FROM queue_job_batches WHERE id = $1
 `
 
-type JobBatchCreateParams struct {
+func (q *Queries) JobBatchGetByID(ctx context.Context, id string) (QueueJobBatch, error) {
+	row := q.db.QueryRow(ctx, jobBatchGetByID, id)
+	var i QueueJobBatch
+	err := row.Scan(
+		&i.ID,
+		&i.Type,
+		&i.TotalJobs,
+		&i.CompletedJobs,
+		&i.FailedJobs,
+		&i.Status,
+		&i.Metadata,
+		&i.CreatedAt,
+		&i.CompletedAt,
+	)
+	return i, err
+}
+
+const jobBatchInsert = `-- name: JobBatchInsert :one
+
+INSERT INTO queue_job_batches (id, type, total_jobs, metadata)
+VALUES ($1, $2, $3, $4)
+RETURNING id, type, total_jobs, completed_jobs, failed_jobs, status, metadata, created_at, completed_at
+`
+
+type JobBatchInsertParams struct {
 	ID        string          `db:"id" json:"id"`
 	Type      string          `db:"type" json:"type"`
 	TotalJobs int32           `db:"total_jobs" json:"total_jobs"`
 	Metadata  json.RawMessage `db:"metadata" json:"metadata"`
 }
 
-// A batch's counters and status are kept by the job queries (JobComplete,
-// JobFail, JobReclaimStuck) in the statement that finishes each job: when
-// completed_jobs + failed_jobs reaches total_jobs the batch is completed,
-// or failed if any of its jobs failed. total_jobs must be the number of
-// jobs enqueued with the batch's id.
-func (q *Queries) JobBatchCreate(ctx context.Context, arg JobBatchCreateParams) (QueueJobBatch, error) {
-	row := q.db.QueryRow(ctx, jobBatchCreate,
+// Job batches (DeployStack: queueJobBatches). A batch's counters, status and
+// completed_at are kept by the job queries (JobComplete, JobFail,
+// JobRetryStuck) in the statement that finishes each of its jobs: pending
+// until the first job finishes, processing until completed_jobs +
+// failed_jobs reaches total_jobs, then completed, or failed if any job
+// failed. total_jobs must be the number of jobs inserted with the batch's id.
+func (q *Queries) JobBatchInsert(ctx context.Context, arg JobBatchInsertParams) (QueueJobBatch, error) {
+	row := q.db.QueryRow(ctx, jobBatchInsert,
 		arg.ID,
 		arg.Type,
 		arg.TotalJobs,
@@ -45,28 +68,7 @@ func (q *Queries) JobBatchCreate(ctx context.Context, arg JobBatchCreateParams) 
 		&i.Status,
 		&i.Metadata,
 		&i.CreatedAt,
-		&i.UpdatedAt,
-	)
-	return i, err
-}
-
-const jobBatchGet = `-- name: JobBatchGet :one
-SELECT id, type, total_jobs, completed_jobs, failed_jobs, status, metadata, created_at, updated_at FROM queue_job_batches WHERE id = $1
-`
-
-func (q *Queries) JobBatchGet(ctx context.Context, id string) (QueueJobBatch, error) {
-	row := q.db.QueryRow(ctx, jobBatchGet, id)
-	var i QueueJobBatch
-	err := row.Scan(
-		&i.ID,
-		&i.Type,
-		&i.TotalJobs,
-		&i.CompletedJobs,
-		&i.FailedJobs,
-		&i.Status,
-		&i.Metadata,
-		&i.CreatedAt,
-		&i.UpdatedAt,
+		&i.CompletedAt,
 	)
 	return i, err
 }

@@ -11,71 +11,103 @@ import (
 	"time"
 )
 
-const jobClaimNext = `-- name: JobClaimNext :many
+const jobCancelByBatch = `-- name: JobCancelByBatch :one
+WITH cancelled AS (
+    UPDATE queue_jobs j
+    SET status = 'failed', error = 'Cancelled by administrator', completed_at = now(), updated_at = now()
+    WHERE j.batch_id = $1::text AND j.status = 'pending'
+    RETURNING j.id
+), batch AS (
+    UPDATE queue_job_batches b
+    SET failed_jobs = b.failed_jobs + c.n,
+        status = CASE
+            WHEN b.completed_jobs + b.failed_jobs + c.n < b.total_jobs THEN 'processing'
+            ELSE 'failed'
+        END::job_status,
+        completed_at = CASE
+            WHEN b.completed_jobs + b.failed_jobs + c.n < b.total_jobs THEN b.completed_at
+            ELSE now()
+        END
+    FROM (SELECT count(*)::int AS n FROM cancelled) c
+    WHERE b.id = $1::text AND c.n > 0
+)
+SELECT count(*) FROM cancelled
+`
+
+// JobCancelByBatch fails a batch's pending jobs with error 'Cancelled by
+// administrator' (DeployStack's cancelBatchJobs) and counts them in the
+// batch's failed_jobs in the same statement, which DeployStack does not,
+// so the batch still finishes. Processing jobs run on. It returns the
+// number of jobs cancelled.
+func (q *Queries) JobCancelByBatch(ctx context.Context, batchID string) (int64, error) {
+	row := q.db.QueryRow(ctx, jobCancelByBatch, batchID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const jobClaim = `-- name: JobClaim :many
 WITH next AS (
     SELECT id FROM queue_jobs
     WHERE status = 'pending' AND scheduled_for <= now()
-    ORDER BY priority DESC, scheduled_for, id
+    ORDER BY scheduled_for, id
     LIMIT $1
     FOR UPDATE SKIP LOCKED
 ), claimed AS (
     UPDATE queue_jobs j
-    SET status = 'processing', started_at = now(), attempts = j.attempts + 1, updated_at = now()
+    SET status = 'processing', attempts = j.attempts + 1, updated_at = now()
     FROM next
     WHERE j.id = next.id
-    RETURNING j.id, j.type, j.payload, j.status, j.priority, j.attempts, j.max_attempts, j.scheduled_for, j.started_at, j.completed_at, j.error, j.result, j.batch_id, j.created_at, j.updated_at
+    RETURNING j.id, j.type, j.payload, j.status, j.scheduled_for, j.attempts, j.max_attempts, j.error, j.result, j.batch_id, j.created_at, j.updated_at, j.completed_at
 )
-SELECT id, type, payload, status, priority, attempts, max_attempts, scheduled_for, started_at, completed_at, error, result, batch_id, created_at, updated_at FROM claimed ORDER BY priority DESC, scheduled_for, id
+SELECT id, type, payload, status, scheduled_for, attempts, max_attempts, error, result, batch_id, created_at, updated_at, completed_at FROM claimed ORDER BY scheduled_for, id
 `
 
-type JobClaimNextRow struct {
+type JobClaimRow struct {
 	ID           string          `db:"id" json:"id"`
 	Type         string          `db:"type" json:"type"`
 	Payload      json.RawMessage `db:"payload" json:"payload"`
 	Status       JobStatus       `db:"status" json:"status"`
-	Priority     int32           `db:"priority" json:"priority"`
+	ScheduledFor time.Time       `db:"scheduled_for" json:"scheduled_for"`
 	Attempts     int32           `db:"attempts" json:"attempts"`
 	MaxAttempts  int32           `db:"max_attempts" json:"max_attempts"`
-	ScheduledFor time.Time       `db:"scheduled_for" json:"scheduled_for"`
-	StartedAt    *time.Time      `db:"started_at" json:"started_at"`
-	CompletedAt  *time.Time      `db:"completed_at" json:"completed_at"`
 	Error        *string         `db:"error" json:"error"`
 	Result       json.RawMessage `db:"result" json:"result"`
 	BatchID      *string         `db:"batch_id" json:"batch_id"`
 	CreatedAt    time.Time       `db:"created_at" json:"created_at"`
 	UpdatedAt    time.Time       `db:"updated_at" json:"updated_at"`
+	CompletedAt  *time.Time      `db:"completed_at" json:"completed_at"`
 }
 
-// JobClaimNext takes up to max_jobs due pending jobs, highest priority
-// first, then the longest due, and marks them processing: started_at =
-// now(), attempts + 1. Jobs that another claimer holds in its open
-// transaction are skipped, so concurrent workers never receive the same
-// job. The jobs are returned in claim order.
-func (q *Queries) JobClaimNext(ctx context.Context, maxJobs int32) ([]JobClaimNextRow, error) {
-	rows, err := q.db.Query(ctx, jobClaimNext, maxJobs)
+// JobClaim takes up to max_jobs due pending jobs, the longest due first (as
+// DeployStack's poller orders them, then by id), and marks them processing:
+// attempts + 1, updated_at = now() (the claim time JobRetryStuck goes by).
+// Jobs another claimer holds in its open transaction are skipped, so
+// concurrent workers never receive the same job. The jobs are returned in
+// claim order; attempts is the fence JobComplete and JobFail need.
+func (q *Queries) JobClaim(ctx context.Context, maxJobs int32) ([]JobClaimRow, error) {
+	rows, err := q.db.Query(ctx, jobClaim, maxJobs)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []JobClaimNextRow{}
+	items := []JobClaimRow{}
 	for rows.Next() {
-		var i JobClaimNextRow
+		var i JobClaimRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.Type,
 			&i.Payload,
 			&i.Status,
-			&i.Priority,
+			&i.ScheduledFor,
 			&i.Attempts,
 			&i.MaxAttempts,
-			&i.ScheduledFor,
-			&i.StartedAt,
-			&i.CompletedAt,
 			&i.Error,
 			&i.Result,
 			&i.BatchID,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.CompletedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -92,20 +124,23 @@ WITH done AS (
     UPDATE queue_jobs j
     SET status = 'completed', completed_at = now(), result = $1, updated_at = now()
     WHERE j.id = $2 AND j.status = 'processing' AND j.attempts = $3
-    RETURNING j.batch_id
+    RETURNING j.id, j.type, j.payload, j.status, j.scheduled_for, j.attempts, j.max_attempts, j.error, j.result, j.batch_id, j.created_at, j.updated_at, j.completed_at
 ), batch AS (
     UPDATE queue_job_batches b
     SET completed_jobs = b.completed_jobs + 1,
         status = CASE
-            WHEN b.completed_jobs + 1 + b.failed_jobs < b.total_jobs THEN b.status
+            WHEN b.completed_jobs + 1 + b.failed_jobs < b.total_jobs THEN 'processing'
             WHEN b.failed_jobs > 0 THEN 'failed'
             ELSE 'completed'
         END::job_status,
-        updated_at = now()
+        completed_at = CASE
+            WHEN b.completed_jobs + 1 + b.failed_jobs < b.total_jobs THEN b.completed_at
+            ELSE now()
+        END
     FROM done
     WHERE b.id = done.batch_id
 )
-SELECT count(*) FROM done
+SELECT id, type, payload, status, scheduled_for, attempts, max_attempts, error, result, batch_id, created_at, updated_at, completed_at FROM done
 `
 
 type JobCompleteParams struct {
@@ -114,159 +149,157 @@ type JobCompleteParams struct {
 	Attempts int32           `db:"attempts" json:"attempts"`
 }
 
-// JobComplete records a processing job's result and counts it as completed
-// in its batch (in the same statement), completing the batch with its last
-// job, or failing it if any job failed. attempts is the value JobClaimNext
-// returned: it fences off a worker whose job was reclaimed and claimed again
-// meanwhile. It returns the number of jobs completed: 0 when the job is not
-// processing under this attempt (never claimed, already finished,
-// reclaimed), and then nothing changes.
-func (q *Queries) JobComplete(ctx context.Context, arg JobCompleteParams) (int64, error) {
-	row := q.db.QueryRow(ctx, jobComplete, arg.Result, arg.ID, arg.Attempts)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
-}
-
-const jobDeleteFinished = `-- name: JobDeleteFinished :execrows
-DELETE FROM queue_jobs
-WHERE status IN ('completed', 'failed')
-  AND completed_at < now() - interval '1 second' * $1::float8
-`
-
-// JobDeleteFinished deletes the completed and failed jobs that finished
-// more than older_than_seconds ago.
-func (q *Queries) JobDeleteFinished(ctx context.Context, olderThanSeconds float64) (int64, error) {
-	result, err := q.db.Exec(ctx, jobDeleteFinished, olderThanSeconds)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
-}
-
-const jobEnqueue = `-- name: JobEnqueue :one
-
-INSERT INTO queue_jobs (id, type, payload, priority, max_attempts, scheduled_for, batch_id)
-VALUES ($1, $2, $3, $4, $5,
-        coalesce($6::timestamptz, now()), $7)
-RETURNING id, type, payload, status, priority, attempts, max_attempts, scheduled_for, started_at, completed_at, error, result, batch_id, created_at, updated_at
-`
-
-type JobEnqueueParams struct {
+type JobCompleteRow struct {
 	ID           string          `db:"id" json:"id"`
 	Type         string          `db:"type" json:"type"`
 	Payload      json.RawMessage `db:"payload" json:"payload"`
-	Priority     int32           `db:"priority" json:"priority"`
+	Status       JobStatus       `db:"status" json:"status"`
+	ScheduledFor time.Time       `db:"scheduled_for" json:"scheduled_for"`
+	Attempts     int32           `db:"attempts" json:"attempts"`
 	MaxAttempts  int32           `db:"max_attempts" json:"max_attempts"`
-	ScheduledFor *time.Time      `db:"scheduled_for" json:"scheduled_for"`
+	Error        *string         `db:"error" json:"error"`
+	Result       json.RawMessage `db:"result" json:"result"`
 	BatchID      *string         `db:"batch_id" json:"batch_id"`
+	CreatedAt    time.Time       `db:"created_at" json:"created_at"`
+	UpdatedAt    time.Time       `db:"updated_at" json:"updated_at"`
+	CompletedAt  *time.Time      `db:"completed_at" json:"completed_at"`
 }
 
-// Every query runs on the DBTX it is given, so enqueueing inside the
-// caller's transaction commits or rolls back with the caller's work.
-// JobEnqueue adds a pending job, due at scheduled_for (nil = now()).
-func (q *Queries) JobEnqueue(ctx context.Context, arg JobEnqueueParams) (QueueJob, error) {
-	row := q.db.QueryRow(ctx, jobEnqueue,
-		arg.ID,
-		arg.Type,
-		arg.Payload,
-		arg.Priority,
-		arg.MaxAttempts,
-		arg.ScheduledFor,
-		arg.BatchID,
-	)
-	var i QueueJob
+// JobComplete records a processing job's result (nil = NULL) and, in the
+// same statement, counts it in its batch: the batch is processing until
+// completed_jobs + failed_jobs reaches total_jobs, then completed, or failed
+// if any of its jobs failed (DeployStack's rule), with completed_at set.
+// attempts is the value JobClaim returned: it fences off a worker whose job
+// was taken back by JobRetryStuck and claimed again. ErrNotFound when the
+// job is not processing under this attempt; then nothing changes.
+func (q *Queries) JobComplete(ctx context.Context, arg JobCompleteParams) (JobCompleteRow, error) {
+	row := q.db.QueryRow(ctx, jobComplete, arg.Result, arg.ID, arg.Attempts)
+	var i JobCompleteRow
 	err := row.Scan(
 		&i.ID,
 		&i.Type,
 		&i.Payload,
 		&i.Status,
-		&i.Priority,
+		&i.ScheduledFor,
 		&i.Attempts,
 		&i.MaxAttempts,
-		&i.ScheduledFor,
-		&i.StartedAt,
-		&i.CompletedAt,
 		&i.Error,
 		&i.Result,
 		&i.BatchID,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.CompletedAt,
 	)
 	return i, err
 }
 
-const jobEnqueueMany = `-- name: JobEnqueueMany :execrows
-INSERT INTO queue_jobs (id, type, payload, priority, max_attempts, scheduled_for, batch_id)
-SELECT unnest($1::text[]), unnest($2::text[]), unnest($3::jsonb[]), unnest($4::int[]),
-       $5, coalesce($6::timestamptz, now()), $7
+const jobCountByStatus = `-- name: JobCountByStatus :one
+SELECT count(*) FILTER (WHERE status = 'pending')    AS pending,
+       count(*) FILTER (WHERE status = 'processing') AS processing,
+       count(*) FILTER (WHERE status = 'completed')  AS completed,
+       count(*) FILTER (WHERE status = 'failed')     AS failed,
+       coalesce(avg(extract(epoch FROM completed_at - created_at) * 1000)
+                FILTER (WHERE status = 'completed' AND completed_at IS NOT NULL), 0)::float8 AS avg_duration_ms
+FROM queue_jobs
+WHERE $1::text IS NULL OR batch_id = $1::text
 `
 
-type JobEnqueueManyParams struct {
-	Ids          []string          `db:"ids" json:"ids"`
-	Types        []string          `db:"types" json:"types"`
-	Payloads     []json.RawMessage `db:"payloads" json:"payloads"`
-	Priorities   []int32           `db:"priorities" json:"priorities"`
-	MaxAttempts  int32             `db:"max_attempts" json:"max_attempts"`
-	ScheduledFor *time.Time        `db:"scheduled_for" json:"scheduled_for"`
-	BatchID      *string           `db:"batch_id" json:"batch_id"`
+type JobCountByStatusRow struct {
+	Pending       int64   `db:"pending" json:"pending"`
+	Processing    int64   `db:"processing" json:"processing"`
+	Completed     int64   `db:"completed" json:"completed"`
+	Failed        int64   `db:"failed" json:"failed"`
+	AvgDurationMs float64 `db:"avg_duration_ms" json:"avg_duration_ms"`
 }
 
-// JobEnqueueMany adds one pending job per element of the parallel arrays
-// ids, types, payloads and priorities (which must have the same length),
-// all with the same max_attempts, due time (nil = now()) and batch (nil =
-// none). It returns the number of jobs added.
-func (q *Queries) JobEnqueueMany(ctx context.Context, arg JobEnqueueManyParams) (int64, error) {
-	result, err := q.db.Exec(ctx, jobEnqueueMany,
-		arg.Ids,
-		arg.Types,
-		arg.Payloads,
-		arg.Priorities,
-		arg.MaxAttempts,
-		arg.ScheduledFor,
-		arg.BatchID,
+// JobCountByStatus counts the jobs of each status, of one batch or (nil)
+// of all, with the mean time from creation to completion of the completed
+// ones in milliseconds (0 when none): DeployStack's getJobStats and the
+// counts of getBatchProgress, in one statement instead of three.
+func (q *Queries) JobCountByStatus(ctx context.Context, batchID *string) (JobCountByStatusRow, error) {
+	row := q.db.QueryRow(ctx, jobCountByStatus, batchID)
+	var i JobCountByStatusRow
+	err := row.Scan(
+		&i.Pending,
+		&i.Processing,
+		&i.Completed,
+		&i.Failed,
+		&i.AvgDurationMs,
 	)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
+	return i, err
+}
+
+const jobDeleteFinished = `-- name: JobDeleteFinished :one
+WITH deleted AS (
+    DELETE FROM queue_jobs
+    WHERE status IN ('completed', 'failed')
+      AND updated_at < now() - interval '1 second' * $1::float8
+    RETURNING id, batch_id
+), emptied AS (
+    DELETE FROM queue_job_batches b
+    WHERE b.id IN (SELECT batch_id FROM deleted)
+      AND NOT EXISTS (
+          SELECT 1 FROM queue_jobs j
+          WHERE j.batch_id = b.id AND j.id NOT IN (SELECT id FROM deleted WHERE batch_id = b.id)
+      )
+    RETURNING b.id
+)
+SELECT (SELECT count(*) FROM deleted) AS jobs, (SELECT count(*) FROM emptied) AS batches
+`
+
+type JobDeleteFinishedRow struct {
+	Jobs    int64 `db:"jobs" json:"jobs"`
+	Batches int64 `db:"batches" json:"batches"`
+}
+
+// JobDeleteFinished deletes the completed and failed jobs last updated (for
+// a finished job: when it finished) more than older_than_seconds ago, and,
+// in the same statement, the batches whose last jobs it deleted
+// (DeployStack's cleanupOldJobsWorker deletes by created_at whatever the
+// status, then every batch without jobs, in two statements). A batch that
+// has no jobs yet is left alone. It returns both counts.
+func (q *Queries) JobDeleteFinished(ctx context.Context, olderThanSeconds float64) (JobDeleteFinishedRow, error) {
+	row := q.db.QueryRow(ctx, jobDeleteFinished, olderThanSeconds)
+	var i JobDeleteFinishedRow
+	err := row.Scan(&i.Jobs, &i.Batches)
+	return i, err
 }
 
 const jobFail = `-- name: JobFail :one
 WITH failed AS (
     UPDATE queue_jobs j
-    SET status        = CASE WHEN attempts < max_attempts THEN 'pending' ELSE 'failed' END::job_status,
+    SET status        = CASE WHEN j.attempts < j.max_attempts THEN 'pending' ELSE 'failed' END::job_status,
         scheduled_for = CASE
-            WHEN attempts < max_attempts THEN now() + least(
-                power(2, least(greatest(attempts - 1, 0), 40)) * $1::float8,
-                $2::float8) * interval '1 second'
-            ELSE scheduled_for
+            WHEN j.attempts < j.max_attempts
+                THEN now() + power(2, least(j.attempts, 40)) * interval '1 second'
+            ELSE j.scheduled_for
         END,
-        completed_at  = CASE WHEN attempts < max_attempts THEN NULL ELSE now() END,
-        error         = $3::text,
+        completed_at  = CASE WHEN j.attempts < j.max_attempts THEN NULL ELSE now() END,
+        error         = $1::text,
         updated_at    = now()
-    WHERE j.id = $4 AND j.status = 'processing' AND j.attempts = $5
-    RETURNING j.id, j.type, j.payload, j.status, j.priority, j.attempts, j.max_attempts, j.scheduled_for, j.started_at, j.completed_at, j.error, j.result, j.batch_id, j.created_at, j.updated_at
+    WHERE j.id = $2 AND j.status = 'processing' AND j.attempts = $3
+    RETURNING j.id, j.type, j.payload, j.status, j.scheduled_for, j.attempts, j.max_attempts, j.error, j.result, j.batch_id, j.created_at, j.updated_at, j.completed_at
 ), batch AS (
     UPDATE queue_job_batches b
     SET failed_jobs = b.failed_jobs + 1,
         status = CASE
-            WHEN b.completed_jobs + b.failed_jobs + 1 < b.total_jobs THEN b.status
+            WHEN b.completed_jobs + b.failed_jobs + 1 < b.total_jobs THEN 'processing'
             ELSE 'failed'
         END::job_status,
-        updated_at = now()
+        completed_at = CASE
+            WHEN b.completed_jobs + b.failed_jobs + 1 < b.total_jobs THEN b.completed_at
+            ELSE now()
+        END
     FROM failed
     WHERE b.id = failed.batch_id AND failed.status = 'failed'
 )
-SELECT id, type, payload, status, priority, attempts, max_attempts, scheduled_for, started_at, completed_at, error, result, batch_id, created_at, updated_at FROM failed
+SELECT id, type, payload, status, scheduled_for, attempts, max_attempts, error, result, batch_id, created_at, updated_at, completed_at FROM failed
 `
 
 type JobFailParams struct {
-	BackoffBaseSeconds float64  `db:"backoff_base_seconds" json:"backoff_base_seconds"`
-	BackoffMaxSeconds  *float64 `db:"backoff_max_seconds" json:"backoff_max_seconds"`
-	Error              string   `db:"error" json:"error"`
-	ID                 string   `db:"id" json:"id"`
-	Attempts           int32    `db:"attempts" json:"attempts"`
+	Error    string `db:"error" json:"error"`
+	ID       string `db:"id" json:"id"`
+	Attempts int32  `db:"attempts" json:"attempts"`
 }
 
 type JobFailRow struct {
@@ -274,95 +307,240 @@ type JobFailRow struct {
 	Type         string          `db:"type" json:"type"`
 	Payload      json.RawMessage `db:"payload" json:"payload"`
 	Status       JobStatus       `db:"status" json:"status"`
-	Priority     int32           `db:"priority" json:"priority"`
+	ScheduledFor time.Time       `db:"scheduled_for" json:"scheduled_for"`
 	Attempts     int32           `db:"attempts" json:"attempts"`
 	MaxAttempts  int32           `db:"max_attempts" json:"max_attempts"`
-	ScheduledFor time.Time       `db:"scheduled_for" json:"scheduled_for"`
-	StartedAt    *time.Time      `db:"started_at" json:"started_at"`
-	CompletedAt  *time.Time      `db:"completed_at" json:"completed_at"`
 	Error        *string         `db:"error" json:"error"`
 	Result       json.RawMessage `db:"result" json:"result"`
 	BatchID      *string         `db:"batch_id" json:"batch_id"`
 	CreatedAt    time.Time       `db:"created_at" json:"created_at"`
 	UpdatedAt    time.Time       `db:"updated_at" json:"updated_at"`
+	CompletedAt  *time.Time      `db:"completed_at" json:"completed_at"`
 }
 
 // JobFail records a processing job's error; attempts fences as in
-// JobComplete. While attempts < max_attempts
-// the job goes back to pending, due after an exponential backoff of
-// backoff_base_seconds * 2^(attempts-1), at most backoff_max_seconds (nil =
-// no cap; the exponent stops at 40 so power() cannot overflow). Otherwise
-// it fails for good, and only then is it counted in its batch's failed_jobs
-// (in the same statement), which fails the batch once all its jobs are
-// done. It returns the job as updated; ErrNotFound when it is not
+// JobComplete. While attempts < max_attempts the job goes back to pending,
+// due 2^attempts seconds from now (DeployStack's backoff: 2 s after the
+// first attempt, 4 s after the second, ...). Otherwise it fails for good
+// (completed_at = now(): finished), and only then is it counted in its
+// batch's failed_jobs, in the same statement; the batch fails once all its
+// jobs are done. It returns the job as updated; ErrNotFound when it is not
 // processing under this attempt, and then nothing changes.
 func (q *Queries) JobFail(ctx context.Context, arg JobFailParams) (JobFailRow, error) {
-	row := q.db.QueryRow(ctx, jobFail,
-		arg.BackoffBaseSeconds,
-		arg.BackoffMaxSeconds,
-		arg.Error,
-		arg.ID,
-		arg.Attempts,
-	)
+	row := q.db.QueryRow(ctx, jobFail, arg.Error, arg.ID, arg.Attempts)
 	var i JobFailRow
 	err := row.Scan(
 		&i.ID,
 		&i.Type,
 		&i.Payload,
 		&i.Status,
-		&i.Priority,
+		&i.ScheduledFor,
 		&i.Attempts,
 		&i.MaxAttempts,
-		&i.ScheduledFor,
-		&i.StartedAt,
-		&i.CompletedAt,
 		&i.Error,
 		&i.Result,
 		&i.BatchID,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.CompletedAt,
 	)
 	return i, err
 }
 
-const jobGet = `-- name: JobGet :one
-SELECT id, type, payload, status, priority, attempts, max_attempts, scheduled_for, started_at, completed_at, error, result, batch_id, created_at, updated_at FROM queue_jobs WHERE id = $1
+const jobGetByID = `-- name: JobGetByID :one
+SELECT id, type, payload, status, scheduled_for, attempts, max_attempts, error, result, batch_id, created_at, updated_at, completed_at FROM queue_jobs WHERE id = $1
 `
 
-func (q *Queries) JobGet(ctx context.Context, id string) (QueueJob, error) {
-	row := q.db.QueryRow(ctx, jobGet, id)
+func (q *Queries) JobGetByID(ctx context.Context, id string) (QueueJob, error) {
+	row := q.db.QueryRow(ctx, jobGetByID, id)
 	var i QueueJob
 	err := row.Scan(
 		&i.ID,
 		&i.Type,
 		&i.Payload,
 		&i.Status,
-		&i.Priority,
+		&i.ScheduledFor,
 		&i.Attempts,
 		&i.MaxAttempts,
-		&i.ScheduledFor,
-		&i.StartedAt,
-		&i.CompletedAt,
 		&i.Error,
 		&i.Result,
 		&i.BatchID,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.CompletedAt,
 	)
 	return i, err
 }
 
-const jobReclaimStuck = `-- name: JobReclaimStuck :one
+const jobInsert = `-- name: JobInsert :one
+
+INSERT INTO queue_jobs (id, type, payload, max_attempts, scheduled_for, batch_id)
+VALUES ($1, $2, $3, $4,
+        coalesce($5::timestamptz, now()), $6)
+RETURNING id, type, payload, status, scheduled_for, attempts, max_attempts, error, result, batch_id, created_at, updated_at, completed_at
+`
+
+type JobInsertParams struct {
+	ID           string          `db:"id" json:"id"`
+	Type         string          `db:"type" json:"type"`
+	Payload      json.RawMessage `db:"payload" json:"payload"`
+	MaxAttempts  int32           `db:"max_attempts" json:"max_attempts"`
+	ScheduledFor *time.Time      `db:"scheduled_for" json:"scheduled_for"`
+	BatchID      *string         `db:"batch_id" json:"batch_id"`
+}
+
+// The job queue (DeployStack: queueJobs; services/jobQueueService.ts and
+// jobProcessorService.ts). Every query runs on the DBTX it is given, so a
+// job inserted in the caller's transaction commits or rolls back with the
+// caller's work, and no worker sees it before the commit.
+//
+// Lifecycle: pending -> (JobClaim) processing -> (JobComplete) completed, or
+// (JobFail) pending again after a backoff of 2^attempts seconds while
+// attempts < max_attempts, else failed. A job of a batch is counted in its
+// batch (completed_jobs / failed_jobs) by the statement that finishes it, so
+// batch progress never reads the batch's jobs.
+// JobInsert adds a pending job, due at scheduled_for (nil = now()).
+func (q *Queries) JobInsert(ctx context.Context, arg JobInsertParams) (QueueJob, error) {
+	row := q.db.QueryRow(ctx, jobInsert,
+		arg.ID,
+		arg.Type,
+		arg.Payload,
+		arg.MaxAttempts,
+		arg.ScheduledFor,
+		arg.BatchID,
+	)
+	var i QueueJob
+	err := row.Scan(
+		&i.ID,
+		&i.Type,
+		&i.Payload,
+		&i.Status,
+		&i.ScheduledFor,
+		&i.Attempts,
+		&i.MaxAttempts,
+		&i.Error,
+		&i.Result,
+		&i.BatchID,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.CompletedAt,
+	)
+	return i, err
+}
+
+const jobInsertMany = `-- name: JobInsertMany :execrows
+INSERT INTO queue_jobs (id, type, payload, max_attempts, scheduled_for, batch_id)
+SELECT unnest($1::text[]), unnest($2::text[]), unnest($3::jsonb[]), $4,
+       coalesce($5::timestamptz, now()), $6
+`
+
+type JobInsertManyParams struct {
+	Ids          []string          `db:"ids" json:"ids"`
+	Types        []string          `db:"types" json:"types"`
+	Payloads     []json.RawMessage `db:"payloads" json:"payloads"`
+	MaxAttempts  int32             `db:"max_attempts" json:"max_attempts"`
+	ScheduledFor *time.Time        `db:"scheduled_for" json:"scheduled_for"`
+	BatchID      *string           `db:"batch_id" json:"batch_id"`
+}
+
+// JobInsertMany adds one pending job per element of the parallel arrays
+// ids, types and payloads (of equal length; otherwise a NOT NULL violation
+// refuses them all), with the same max_attempts, due time (nil = now()) and
+// batch (nil = none). It returns the number of jobs added.
+func (q *Queries) JobInsertMany(ctx context.Context, arg JobInsertManyParams) (int64, error) {
+	result, err := q.db.Exec(ctx, jobInsertMany,
+		arg.Ids,
+		arg.Types,
+		arg.Payloads,
+		arg.MaxAttempts,
+		arg.ScheduledFor,
+		arg.BatchID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const jobListByBatch = `-- name: JobListByBatch :many
+SELECT id, type, payload, status, scheduled_for, attempts, max_attempts, error, result, batch_id, created_at, updated_at, completed_at FROM queue_jobs WHERE batch_id = $1::text ORDER BY created_at, id
+`
+
+// JobListByBatch returns a batch's jobs in the order they were created
+// (DeployStack's getJobsByBatchId).
+func (q *Queries) JobListByBatch(ctx context.Context, batchID string) ([]QueueJob, error) {
+	rows, err := q.db.Query(ctx, jobListByBatch, batchID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []QueueJob{}
+	for rows.Next() {
+		var i QueueJob
+		if err := rows.Scan(
+			&i.ID,
+			&i.Type,
+			&i.Payload,
+			&i.Status,
+			&i.ScheduledFor,
+			&i.Attempts,
+			&i.MaxAttempts,
+			&i.Error,
+			&i.Result,
+			&i.BatchID,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.CompletedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const jobRetryFailedByBatch = `-- name: JobRetryFailedByBatch :one
+WITH retried AS (
+    UPDATE queue_jobs j
+    SET status = 'pending', scheduled_for = now(), attempts = 0, error = NULL, completed_at = NULL, updated_at = now()
+    WHERE j.batch_id = $1::text AND j.status = 'failed'
+    RETURNING j.id
+), batch AS (
+    UPDATE queue_job_batches b
+    SET failed_jobs = greatest(b.failed_jobs - r.n, 0), status = 'processing', completed_at = NULL
+    FROM (SELECT count(*)::int AS n FROM retried) r
+    WHERE b.id = $1::text AND r.n > 0
+)
+SELECT count(*) FROM retried
+`
+
+// JobRetryFailedByBatch puts a batch's failed jobs back to pending, due at
+// once, with attempts and error reset (DeployStack's retryFailedBatchJobs),
+// and takes them off the batch's failed_jobs in the same statement, so the
+// batch is processing again until they finish. It returns the number of
+// jobs retried.
+func (q *Queries) JobRetryFailedByBatch(ctx context.Context, batchID string) (int64, error) {
+	row := q.db.QueryRow(ctx, jobRetryFailedByBatch, batchID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const jobRetryStuck = `-- name: JobRetryStuck :one
 WITH stuck AS (
     SELECT id FROM queue_jobs
-    WHERE status = 'processing' AND started_at < now() - interval '1 second' * $1::float8
+    WHERE status = 'processing' AND updated_at < now() - interval '1 second' * $1::float8
     FOR UPDATE SKIP LOCKED
-), reclaimed AS (
+), retried AS (
     UPDATE queue_jobs j
-    SET status       = CASE WHEN j.attempts < j.max_attempts THEN 'pending' ELSE 'failed' END::job_status,
-        completed_at = CASE WHEN j.attempts < j.max_attempts THEN NULL ELSE now() END,
-        error        = 'processing timed out',
-        updated_at   = now()
+    SET status        = CASE WHEN j.attempts < j.max_attempts THEN 'pending' ELSE 'failed' END::job_status,
+        scheduled_for = CASE WHEN j.attempts < j.max_attempts THEN now() ELSE j.scheduled_for END,
+        completed_at  = CASE WHEN j.attempts < j.max_attempts THEN NULL ELSE now() END,
+        error         = 'processing timed out',
+        updated_at    = now()
     FROM stuck
     WHERE j.id = stuck.id
     RETURNING j.batch_id, j.status
@@ -370,24 +548,28 @@ WITH stuck AS (
     UPDATE queue_job_batches b
     SET failed_jobs = b.failed_jobs + f.n,
         status = CASE
-            WHEN b.completed_jobs + b.failed_jobs + f.n < b.total_jobs THEN b.status
+            WHEN b.completed_jobs + b.failed_jobs + f.n < b.total_jobs THEN 'processing'
             ELSE 'failed'
         END::job_status,
-        updated_at = now()
-    FROM (SELECT batch_id, count(*)::int AS n FROM reclaimed
+        completed_at = CASE
+            WHEN b.completed_jobs + b.failed_jobs + f.n < b.total_jobs THEN b.completed_at
+            ELSE now()
+        END
+    FROM (SELECT batch_id, count(*)::int AS n FROM retried
           WHERE status = 'failed' AND batch_id IS NOT NULL GROUP BY batch_id) f
     WHERE b.id = f.batch_id
 )
-SELECT count(*) FROM reclaimed
+SELECT count(*) FROM retried
 `
 
-// JobReclaimStuck returns the jobs processing since before now() - timeout
-// (their worker is presumed dead) to pending, or fails them when their
-// attempts are exhausted, counting those in their batches in the same
-// statement. Jobs locked by a transaction that is finishing them are
-// skipped. It returns the number of jobs reclaimed.
-func (q *Queries) JobReclaimStuck(ctx context.Context, timeoutSeconds float64) (int64, error) {
-	row := q.db.QueryRow(ctx, jobReclaimStuck, timeoutSeconds)
+// JobRetryStuck takes back the jobs processing since before now() -
+// timeout_seconds (their worker is presumed dead): back to pending and due
+// at once while attempts < max_attempts, else failed, with error
+// 'processing timed out'; the failed ones are counted in their batches in
+// the same statement. Jobs locked by a transaction that is finishing them
+// are skipped. It returns the number of jobs taken back.
+func (q *Queries) JobRetryStuck(ctx context.Context, timeoutSeconds float64) (int64, error) {
+	row := q.db.QueryRow(ctx, jobRetryStuck, timeoutSeconds)
 	var count int64
 	err := row.Scan(&count)
 	return count, err

@@ -10,45 +10,11 @@ import (
 	"encoding/json"
 )
 
-const roleCreate = `-- name: RoleCreate :one
-INSERT INTO roles (id, name, description, permissions, is_system_role)
-VALUES ($1, $2, $3, coalesce($4::jsonb, '[]'::jsonb), $5)
-RETURNING id, name, description, permissions, is_system_role, created_at, updated_at
-`
-
-type RoleCreateParams struct {
-	ID           string          `db:"id" json:"id"`
-	Name         string          `db:"name" json:"name"`
-	Description  *string         `db:"description" json:"description"`
-	Permissions  json.RawMessage `db:"permissions" json:"permissions"`
-	IsSystemRole bool            `db:"is_system_role" json:"is_system_role"`
-}
-
-func (q *Queries) RoleCreate(ctx context.Context, arg RoleCreateParams) (Role, error) {
-	row := q.db.QueryRow(ctx, roleCreate,
-		arg.ID,
-		arg.Name,
-		arg.Description,
-		arg.Permissions,
-		arg.IsSystemRole,
-	)
-	var i Role
-	err := row.Scan(
-		&i.ID,
-		&i.Name,
-		&i.Description,
-		&i.Permissions,
-		&i.IsSystemRole,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-	)
-	return i, err
-}
-
 const roleDelete = `-- name: RoleDelete :execrows
 DELETE FROM roles WHERE id = $1
 `
 
+// RoleDelete fails with a foreign key error while users still hold the role.
 func (q *Queries) RoleDelete(ctx context.Context, id string) (int64, error) {
 	result, err := q.db.Exec(ctx, roleDelete, id)
 	if err != nil {
@@ -63,6 +29,42 @@ SELECT id, name, description, permissions, is_system_role, created_at, updated_a
 
 func (q *Queries) RoleGetByID(ctx context.Context, id string) (Role, error) {
 	row := q.db.QueryRow(ctx, roleGetByID, id)
+	var i Role
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Description,
+		&i.Permissions,
+		&i.IsSystemRole,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const roleInsert = `-- name: RoleInsert :one
+INSERT INTO roles (id, name, description, permissions, is_system_role)
+VALUES ($1, $2, $3, coalesce($4::jsonb, '[]'::jsonb), $5)
+RETURNING id, name, description, permissions, is_system_role, created_at, updated_at
+`
+
+type RoleInsertParams struct {
+	ID           string          `db:"id" json:"id"`
+	Name         string          `db:"name" json:"name"`
+	Description  *string         `db:"description" json:"description"`
+	Permissions  json.RawMessage `db:"permissions" json:"permissions"`
+	IsSystemRole bool            `db:"is_system_role" json:"is_system_role"`
+}
+
+// RoleInsert adds a role; permissions default to none ([]).
+func (q *Queries) RoleInsert(ctx context.Context, arg RoleInsertParams) (Role, error) {
+	row := q.db.QueryRow(ctx, roleInsert,
+		arg.ID,
+		arg.Name,
+		arg.Description,
+		arg.Permissions,
+		arg.IsSystemRole,
+	)
 	var i Role
 	err := row.Scan(
 		&i.ID,
@@ -124,6 +126,7 @@ type RoleUpdateParams struct {
 	ID          string          `db:"id" json:"id"`
 }
 
+// RoleUpdate changes the fields given (nil keeps the value).
 func (q *Queries) RoleUpdate(ctx context.Context, arg RoleUpdateParams) (int64, error) {
 	result, err := q.db.Exec(ctx, roleUpdate,
 		arg.Name,

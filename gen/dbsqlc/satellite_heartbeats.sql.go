@@ -7,43 +7,144 @@ package dbsqlc
 
 import (
 	"context"
-	"time"
 )
 
-const satelliteHeartbeatDeleteOlderThan = `-- name: SatelliteHeartbeatDeleteOlderThan :execrows
-DELETE FROM satellite_heartbeats WHERE created_at < $1
+const satelliteHeartbeatCountBySatellite = `-- name: SatelliteHeartbeatCountBySatellite :one
+SELECT count(*) FROM satellite_heartbeats WHERE satellite_id = $1
 `
 
-// SatelliteHeartbeatDeleteOlderThan is the retention sweep: heartbeats are
-// append-only and time-ordered, so the BRIN index on created_at finds the
-// old block ranges without a full scan.
-func (q *Queries) SatelliteHeartbeatDeleteOlderThan(ctx context.Context, before time.Time) (int64, error) {
-	result, err := q.db.Exec(ctx, satelliteHeartbeatDeleteOlderThan, before)
+func (q *Queries) SatelliteHeartbeatCountBySatellite(ctx context.Context, satelliteID string) (int64, error) {
+	row := q.db.QueryRow(ctx, satelliteHeartbeatCountBySatellite, satelliteID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const satelliteHeartbeatDeleteBeyondLimit = `-- name: SatelliteHeartbeatDeleteBeyondLimit :execrows
+DELETE FROM satellite_heartbeats h
+USING satellites s
+CROSS JOIN LATERAL (
+    SELECT k."timestamp", k.id
+    FROM satellite_heartbeats k
+    WHERE k.satellite_id = s.id
+    ORDER BY k."timestamp" DESC, k.id DESC
+    OFFSET (CASE WHEN s.satellite_type = 'global' THEN $1::int ELSE $2::int END) - 1
+    LIMIT 1
+) oldest
+WHERE h.satellite_id = s.id
+  AND (h."timestamp" < oldest."timestamp" OR (h."timestamp" = oldest."timestamp" AND h.id < oldest.id))
+`
+
+type SatelliteHeartbeatDeleteBeyondLimitParams struct {
+	GlobalKeep int32 `db:"global_keep" json:"global_keep"`
+	TeamKeep   int32 `db:"team_keep" json:"team_keep"`
+}
+
+// SatelliteHeartbeatDeleteBeyondLimit is the retention sweep: it keeps the
+// newest global_keep heartbeats of each global satellite and team_keep of
+// each team satellite, in one statement. Per satellite, one index probe
+// finds the oldest heartbeat to keep, and an index range below it is
+// deleted; DeployStack counts and windows each satellite separately.
+func (q *Queries) SatelliteHeartbeatDeleteBeyondLimit(ctx context.Context, arg SatelliteHeartbeatDeleteBeyondLimitParams) (int64, error) {
+	result, err := q.db.Exec(ctx, satelliteHeartbeatDeleteBeyondLimit, arg.GlobalKeep, arg.TeamKeep)
 	if err != nil {
 		return 0, err
 	}
 	return result.RowsAffected(), nil
 }
 
-const satelliteHeartbeatListLatest = `-- name: SatelliteHeartbeatListLatest :many
+const satelliteHeartbeatGetLatestBySatellite = `-- name: SatelliteHeartbeatGetLatestBySatellite :one
 
-SELECT h.id, h.satellite_id, h.status, h.system_metrics, h.process_count, h.error_count, h.version, h.created_at
+SELECT id, satellite_id, status, system_metrics, process_count, healthy_process_count, error_count, response_time_ms, uptime_seconds, version, timestamp FROM satellite_heartbeats
+WHERE satellite_id = $1
+ORDER BY "timestamp" DESC, id DESC
+LIMIT 1
+`
+
+// Heartbeats are written by SatelliteUpdateHeartbeat (queries/heartbeat.sql).
+// SatelliteHeartbeatGetLatestBySatellite is the satellite's newest
+// heartbeat (the status page's system metrics): one probe of
+// satellite_heartbeats_satellite_timestamp_idx.
+func (q *Queries) SatelliteHeartbeatGetLatestBySatellite(ctx context.Context, satelliteID string) (SatelliteHeartbeat, error) {
+	row := q.db.QueryRow(ctx, satelliteHeartbeatGetLatestBySatellite, satelliteID)
+	var i SatelliteHeartbeat
+	err := row.Scan(
+		&i.ID,
+		&i.SatelliteID,
+		&i.Status,
+		&i.SystemMetrics,
+		&i.ProcessCount,
+		&i.HealthyProcessCount,
+		&i.ErrorCount,
+		&i.ResponseTimeMs,
+		&i.UptimeSeconds,
+		&i.Version,
+		&i.Timestamp,
+	)
+	return i, err
+}
+
+const satelliteHeartbeatListBySatellitePage = `-- name: SatelliteHeartbeatListBySatellitePage :many
+SELECT id, satellite_id, status, system_metrics, process_count, healthy_process_count, error_count, response_time_ms, uptime_seconds, version, timestamp FROM satellite_heartbeats
+WHERE satellite_id = $1
+ORDER BY "timestamp" DESC, id DESC
+LIMIT $3 OFFSET $2
+`
+
+type SatelliteHeartbeatListBySatellitePageParams struct {
+	SatelliteID string `db:"satellite_id" json:"satellite_id"`
+	SkipRows    int32  `db:"skip_rows" json:"skip_rows"`
+	MaxRows     int32  `db:"max_rows" json:"max_rows"`
+}
+
+// SatelliteHeartbeatListBySatellitePage is a page of a satellite's
+// heartbeats, newest first (manage/heartbeats).
+func (q *Queries) SatelliteHeartbeatListBySatellitePage(ctx context.Context, arg SatelliteHeartbeatListBySatellitePageParams) ([]SatelliteHeartbeat, error) {
+	rows, err := q.db.Query(ctx, satelliteHeartbeatListBySatellitePage, arg.SatelliteID, arg.SkipRows, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SatelliteHeartbeat{}
+	for rows.Next() {
+		var i SatelliteHeartbeat
+		if err := rows.Scan(
+			&i.ID,
+			&i.SatelliteID,
+			&i.Status,
+			&i.SystemMetrics,
+			&i.ProcessCount,
+			&i.HealthyProcessCount,
+			&i.ErrorCount,
+			&i.ResponseTimeMs,
+			&i.UptimeSeconds,
+			&i.Version,
+			&i.Timestamp,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const satelliteHeartbeatListLatest = `-- name: SatelliteHeartbeatListLatest :many
+SELECT h.id, h.satellite_id, h.status, h.system_metrics, h.process_count, h.healthy_process_count, h.error_count, h.response_time_ms, h.uptime_seconds, h.version, h.timestamp
 FROM satellites s
 CROSS JOIN LATERAL (
-    SELECT id, satellite_id, status, system_metrics, process_count, error_count, version, created_at
-    FROM satellite_heartbeats
+    SELECT id, satellite_id, status, system_metrics, process_count, healthy_process_count, error_count, response_time_ms, uptime_seconds, version, timestamp FROM satellite_heartbeats
     WHERE satellite_heartbeats.satellite_id = s.id
-    ORDER BY satellite_heartbeats.created_at DESC, satellite_heartbeats.id DESC
+    ORDER BY satellite_heartbeats."timestamp" DESC, satellite_heartbeats.id DESC
     LIMIT 1
 ) h
 ORDER BY s.id
 `
 
-// Heartbeats are written by SatelliteRecordHeartbeat (queries/satellites.sql),
-// which also updates the satellite.
-// SatelliteHeartbeatListLatest returns the newest heartbeat of every
-// satellite that has one (one row per satellite), one index probe of
-// satellite_heartbeats_satellite_id_created_at_idx per satellite.
+// SatelliteHeartbeatListLatest is the newest heartbeat of every satellite
+// that has one, one index probe per satellite.
 func (q *Queries) SatelliteHeartbeatListLatest(ctx context.Context) ([]SatelliteHeartbeat, error) {
 	rows, err := q.db.Query(ctx, satelliteHeartbeatListLatest)
 	if err != nil {
@@ -59,52 +160,12 @@ func (q *Queries) SatelliteHeartbeatListLatest(ctx context.Context) ([]Satellite
 			&i.Status,
 			&i.SystemMetrics,
 			&i.ProcessCount,
+			&i.HealthyProcessCount,
 			&i.ErrorCount,
+			&i.ResponseTimeMs,
+			&i.UptimeSeconds,
 			&i.Version,
-			&i.CreatedAt,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const satelliteHeartbeatListRecent = `-- name: SatelliteHeartbeatListRecent :many
-SELECT id, satellite_id, status, system_metrics, process_count, error_count, version, created_at FROM satellite_heartbeats
-WHERE satellite_id = $1
-ORDER BY created_at DESC, id DESC
-LIMIT $2
-`
-
-type SatelliteHeartbeatListRecentParams struct {
-	SatelliteID string `db:"satellite_id" json:"satellite_id"`
-	MaxRows     int32  `db:"max_rows" json:"max_rows"`
-}
-
-// SatelliteHeartbeatListRecent returns a satellite's latest heartbeats,
-// newest first.
-func (q *Queries) SatelliteHeartbeatListRecent(ctx context.Context, arg SatelliteHeartbeatListRecentParams) ([]SatelliteHeartbeat, error) {
-	rows, err := q.db.Query(ctx, satelliteHeartbeatListRecent, arg.SatelliteID, arg.MaxRows)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []SatelliteHeartbeat{}
-	for rows.Next() {
-		var i SatelliteHeartbeat
-		if err := rows.Scan(
-			&i.ID,
-			&i.SatelliteID,
-			&i.Status,
-			&i.SystemMetrics,
-			&i.ProcessCount,
-			&i.ErrorCount,
-			&i.Version,
-			&i.CreatedAt,
+			&i.Timestamp,
 		); err != nil {
 			return nil, err
 		}

@@ -7,10 +7,72 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 )
 
+const satelliteProcessDeleteByTeam = `-- name: SatelliteProcessDeleteByTeam :execrows
+DELETE FROM satellite_processes WHERE team_id = $1
+`
+
+// SatelliteProcessDeleteByTeam removes a team's processes (user deletion).
+func (q *Queries) SatelliteProcessDeleteByTeam(ctx context.Context, teamID string) (int64, error) {
+	result, err := q.db.Exec(ctx, satelliteProcessDeleteByTeam, teamID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const satelliteProcessFail = `-- name: SatelliteProcessFail :one
+UPDATE satellite_processes
+SET status        = 'failed',
+    health_status = 'unhealthy',
+    error_message = $1,
+    stopped_at    = $2,
+    updated_at    = now()
+WHERE id = $3 AND satellite_id = $4
+RETURNING id, satellite_id, installation_id, server_name, process_pid, local_port, status, health_status, performance_metrics, team_id, error_message, started_at, stopped_at, created_at, updated_at
+`
+
+type SatelliteProcessFailParams struct {
+	ErrorMessage *string    `db:"error_message" json:"error_message"`
+	StoppedAt    *time.Time `db:"stopped_at" json:"stopped_at"`
+	ID           string     `db:"id" json:"id"`
+	SatelliteID  string     `db:"satellite_id" json:"satellite_id"`
+}
+
+// SatelliteProcessFail records mcp.server.crashed: failed and unhealthy,
+// with the error.
+func (q *Queries) SatelliteProcessFail(ctx context.Context, arg SatelliteProcessFailParams) (SatelliteProcess, error) {
+	row := q.db.QueryRow(ctx, satelliteProcessFail,
+		arg.ErrorMessage,
+		arg.StoppedAt,
+		arg.ID,
+		arg.SatelliteID,
+	)
+	var i SatelliteProcess
+	err := row.Scan(
+		&i.ID,
+		&i.SatelliteID,
+		&i.InstallationID,
+		&i.ServerName,
+		&i.ProcessPid,
+		&i.LocalPort,
+		&i.Status,
+		&i.HealthStatus,
+		&i.PerformanceMetrics,
+		&i.TeamID,
+		&i.ErrorMessage,
+		&i.StartedAt,
+		&i.StoppedAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const satelliteProcessGetByID = `-- name: SatelliteProcessGetByID :one
-SELECT id, satellite_id, installation_id, team_id, process_id, status, health_status, started_at, stopped_at, error_message, restart_count, created_at, updated_at FROM satellite_processes WHERE id = $1
+SELECT id, satellite_id, installation_id, server_name, process_pid, local_port, status, health_status, performance_metrics, team_id, error_message, started_at, stopped_at, created_at, updated_at FROM satellite_processes WHERE id = $1
 `
 
 func (q *Queries) SatelliteProcessGetByID(ctx context.Context, id string) (SatelliteProcess, error) {
@@ -20,41 +82,88 @@ func (q *Queries) SatelliteProcessGetByID(ctx context.Context, id string) (Satel
 		&i.ID,
 		&i.SatelliteID,
 		&i.InstallationID,
-		&i.TeamID,
-		&i.ProcessID,
+		&i.ServerName,
+		&i.ProcessPid,
+		&i.LocalPort,
 		&i.Status,
 		&i.HealthStatus,
+		&i.PerformanceMetrics,
+		&i.TeamID,
+		&i.ErrorMessage,
 		&i.StartedAt,
 		&i.StoppedAt,
-		&i.ErrorMessage,
-		&i.RestartCount,
 		&i.CreatedAt,
 		&i.UpdatedAt,
 	)
 	return i, err
 }
 
-const satelliteProcessGetRestartCount = `-- name: SatelliteProcessGetRestartCount :one
-SELECT restart_count FROM satellite_processes WHERE id = $1
+const satelliteProcessInsert = `-- name: SatelliteProcessInsert :one
+
+INSERT INTO satellite_processes (id, satellite_id, installation_id, server_name, team_id, status)
+VALUES ($1, $2, $3, $4, $5, $6)
+RETURNING id, satellite_id, installation_id, server_name, process_pid, local_port, status, health_status, performance_metrics, team_id, error_message, started_at, stopped_at, created_at, updated_at
 `
 
-func (q *Queries) SatelliteProcessGetRestartCount(ctx context.Context, id string) (int32, error) {
-	row := q.db.QueryRow(ctx, satelliteProcessGetRestartCount, id)
-	var restart_count int32
-	err := row.Scan(&restart_count)
-	return restart_count, err
+type SatelliteProcessInsertParams struct {
+	ID             string        `db:"id" json:"id"`
+	SatelliteID    string        `db:"satellite_id" json:"satellite_id"`
+	InstallationID *string       `db:"installation_id" json:"installation_id"`
+	ServerName     string        `db:"server_name" json:"server_name"`
+	TeamID         string        `db:"team_id" json:"team_id"`
+	Status         ProcessStatus `db:"status" json:"status"`
 }
 
-const satelliteProcessListRunningBySatellite = `-- name: SatelliteProcessListRunningBySatellite :many
-SELECT id, satellite_id, installation_id, team_id, process_id, status, health_status, started_at, stopped_at, error_message, restart_count, created_at, updated_at FROM satellite_processes
-WHERE satellite_id = $1 AND status = 'running'
-ORDER BY started_at, id
+// Processes are upserted by SatelliteUpdateHeartbeat (queries/heartbeat.sql)
+// and moved through their states by the satellite's events. Every update is
+// scoped to the reporting satellite, where DeployStack's events match the id
+// alone.
+func (q *Queries) SatelliteProcessInsert(ctx context.Context, arg SatelliteProcessInsertParams) (SatelliteProcess, error) {
+	row := q.db.QueryRow(ctx, satelliteProcessInsert,
+		arg.ID,
+		arg.SatelliteID,
+		arg.InstallationID,
+		arg.ServerName,
+		arg.TeamID,
+		arg.Status,
+	)
+	var i SatelliteProcess
+	err := row.Scan(
+		&i.ID,
+		&i.SatelliteID,
+		&i.InstallationID,
+		&i.ServerName,
+		&i.ProcessPid,
+		&i.LocalPort,
+		&i.Status,
+		&i.HealthStatus,
+		&i.PerformanceMetrics,
+		&i.TeamID,
+		&i.ErrorMessage,
+		&i.StartedAt,
+		&i.StoppedAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const satelliteProcessListBySatellite = `-- name: SatelliteProcessListBySatellite :many
+SELECT id, satellite_id, installation_id, server_name, process_pid, local_port, status, health_status, performance_metrics, team_id, error_message, started_at, stopped_at, created_at, updated_at FROM satellite_processes
+WHERE satellite_id = $1
+  AND ($2::process_status IS NULL OR status = $2::process_status)
+ORDER BY server_name, id
 `
 
-// SatelliteProcessListRunningBySatellite reads
-// satellite_processes_satellite_id_status_idx.
-func (q *Queries) SatelliteProcessListRunningBySatellite(ctx context.Context, satelliteID string) ([]SatelliteProcess, error) {
-	rows, err := q.db.Query(ctx, satelliteProcessListRunningBySatellite, satelliteID)
+type SatelliteProcessListBySatelliteParams struct {
+	SatelliteID string         `db:"satellite_id" json:"satellite_id"`
+	Status      *ProcessStatus `db:"status" json:"status"`
+}
+
+// SatelliteProcessListBySatellite lists a satellite's processes, all or
+// those in status.
+func (q *Queries) SatelliteProcessListBySatellite(ctx context.Context, arg SatelliteProcessListBySatelliteParams) ([]SatelliteProcess, error) {
+	rows, err := q.db.Query(ctx, satelliteProcessListBySatellite, arg.SatelliteID, arg.Status)
 	if err != nil {
 		return nil, err
 	}
@@ -66,14 +175,16 @@ func (q *Queries) SatelliteProcessListRunningBySatellite(ctx context.Context, sa
 			&i.ID,
 			&i.SatelliteID,
 			&i.InstallationID,
-			&i.TeamID,
-			&i.ProcessID,
+			&i.ServerName,
+			&i.ProcessPid,
+			&i.LocalPort,
 			&i.Status,
 			&i.HealthStatus,
+			&i.PerformanceMetrics,
+			&i.TeamID,
+			&i.ErrorMessage,
 			&i.StartedAt,
 			&i.StoppedAt,
-			&i.ErrorMessage,
-			&i.RestartCount,
 			&i.CreatedAt,
 			&i.UpdatedAt,
 		); err != nil {
@@ -87,179 +198,143 @@ func (q *Queries) SatelliteProcessListRunningBySatellite(ctx context.Context, sa
 	return items, nil
 }
 
-const satelliteProcessMarkCrashed = `-- name: SatelliteProcessMarkCrashed :execrows
-UPDATE satellite_processes
-SET status = 'crashed', error_message = $1::text, stopped_at = now(), updated_at = now()
-WHERE id = $2 AND status IN ('starting', 'running')
+const satelliteProcessListByTeam = `-- name: SatelliteProcessListByTeam :many
+SELECT id, satellite_id, installation_id, server_name, process_pid, local_port, status, health_status, performance_metrics, team_id, error_message, started_at, stopped_at, created_at, updated_at FROM satellite_processes
+WHERE team_id = $1
+  AND ($2::process_status IS NULL OR status = $2::process_status)
+ORDER BY server_name, id
 `
 
-type SatelliteProcessMarkCrashedParams struct {
-	ErrorMessage string `db:"error_message" json:"error_message"`
-	ID           string `db:"id" json:"id"`
+type SatelliteProcessListByTeamParams struct {
+	TeamID string         `db:"team_id" json:"team_id"`
+	Status *ProcessStatus `db:"status" json:"status"`
 }
 
-func (q *Queries) SatelliteProcessMarkCrashed(ctx context.Context, arg SatelliteProcessMarkCrashedParams) (int64, error) {
-	result, err := q.db.Exec(ctx, satelliteProcessMarkCrashed, arg.ErrorMessage, arg.ID)
+// SatelliteProcessListByTeam lists a team's processes, all or those in
+// status.
+func (q *Queries) SatelliteProcessListByTeam(ctx context.Context, arg SatelliteProcessListByTeamParams) ([]SatelliteProcess, error) {
+	rows, err := q.db.Query(ctx, satelliteProcessListByTeam, arg.TeamID, arg.Status)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return result.RowsAffected(), nil
+	defer rows.Close()
+	items := []SatelliteProcess{}
+	for rows.Next() {
+		var i SatelliteProcess
+		if err := rows.Scan(
+			&i.ID,
+			&i.SatelliteID,
+			&i.InstallationID,
+			&i.ServerName,
+			&i.ProcessPid,
+			&i.LocalPort,
+			&i.Status,
+			&i.HealthStatus,
+			&i.PerformanceMetrics,
+			&i.TeamID,
+			&i.ErrorMessage,
+			&i.StartedAt,
+			&i.StoppedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
-const satelliteProcessMarkRunning = `-- name: SatelliteProcessMarkRunning :execrows
+const satelliteProcessUpdateRunning = `-- name: SatelliteProcessUpdateRunning :one
 UPDATE satellite_processes
-SET status = 'running', updated_at = now()
-WHERE id = $1 AND status = 'starting'
-`
-
-func (q *Queries) SatelliteProcessMarkRunning(ctx context.Context, id string) (int64, error) {
-	result, err := q.db.Exec(ctx, satelliteProcessMarkRunning, id)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
-}
-
-const satelliteProcessMarkStopped = `-- name: SatelliteProcessMarkStopped :execrows
-UPDATE satellite_processes
-SET status = 'stopped', stopped_at = now(), updated_at = now()
-WHERE id = $1 AND status = 'stopping'
-`
-
-func (q *Queries) SatelliteProcessMarkStopped(ctx context.Context, id string) (int64, error) {
-	result, err := q.db.Exec(ctx, satelliteProcessMarkStopped, id)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
-}
-
-const satelliteProcessMarkStopping = `-- name: SatelliteProcessMarkStopping :execrows
-UPDATE satellite_processes
-SET status = 'stopping', updated_at = now()
-WHERE id = $1 AND status IN ('starting', 'running')
-`
-
-func (q *Queries) SatelliteProcessMarkStopping(ctx context.Context, id string) (int64, error) {
-	result, err := q.db.Exec(ctx, satelliteProcessMarkStopping, id)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
-}
-
-const satelliteProcessRestart = `-- name: SatelliteProcessRestart :execrows
-UPDATE satellite_processes
-SET status        = 'starting',
-    restart_count = restart_count + 1,
-    process_id    = coalesce($1, process_id),
-    started_at    = now(),
-    stopped_at    = NULL,
+SET status        = 'running',
+    health_status = 'healthy',
+    process_pid   = $1,
+    local_port    = coalesce($2, local_port),
+    started_at    = $3,
     error_message = NULL,
-    health_status = NULL,
     updated_at    = now()
-WHERE id = $2 AND status IN ('crashed', 'stopped')
+WHERE id = $4 AND satellite_id = $5
+RETURNING id, satellite_id, installation_id, server_name, process_pid, local_port, status, health_status, performance_metrics, team_id, error_message, started_at, stopped_at, created_at, updated_at
 `
 
-type SatelliteProcessRestartParams struct {
-	ProcessID *string `db:"process_id" json:"process_id"`
-	ID        string  `db:"id" json:"id"`
+type SatelliteProcessUpdateRunningParams struct {
+	ProcessPid  *int32     `db:"process_pid" json:"process_pid"`
+	LocalPort   *int32     `db:"local_port" json:"local_port"`
+	StartedAt   *time.Time `db:"started_at" json:"started_at"`
+	ID          string     `db:"id" json:"id"`
+	SatelliteID string     `db:"satellite_id" json:"satellite_id"`
 }
 
-// SatelliteProcessRestart starts a crashed or stopped process again: it
-// counts the restart, clears stopped_at, error_message and health_status,
-// restarts started_at and takes the new process_id when given.
-func (q *Queries) SatelliteProcessRestart(ctx context.Context, arg SatelliteProcessRestartParams) (int64, error) {
-	result, err := q.db.Exec(ctx, satelliteProcessRestart, arg.ProcessID, arg.ID)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
-}
-
-const satelliteProcessStart = `-- name: SatelliteProcessStart :one
-INSERT INTO satellite_processes (id, satellite_id, installation_id, team_id, process_id, status, started_at)
-VALUES ($1, $2, $3, $4, $5, 'starting', now())
-RETURNING id, satellite_id, installation_id, team_id, process_id, status, health_status, started_at, stopped_at, error_message, restart_count, created_at, updated_at
-`
-
-type SatelliteProcessStartParams struct {
-	ID             string `db:"id" json:"id"`
-	SatelliteID    string `db:"satellite_id" json:"satellite_id"`
-	InstallationID string `db:"installation_id" json:"installation_id"`
-	TeamID         string `db:"team_id" json:"team_id"`
-	ProcessID      string `db:"process_id" json:"process_id"`
-}
-
-// SatelliteProcessStart records a new process in 'starting'. From there each
-// transition is one UPDATE guarded by the states it may leave; it reports
-// rows affected, so 0 means the process is missing or the move is illegal,
-// and nothing changed:
-//
-//	starting -> running                       SatelliteProcessMarkRunning
-//	starting | running -> stopping            SatelliteProcessMarkStopping
-//	stopping -> stopped                       SatelliteProcessMarkStopped
-//	starting | running -> crashed             SatelliteProcessMarkCrashed
-//	crashed | stopped -> starting             SatelliteProcessRestart
-func (q *Queries) SatelliteProcessStart(ctx context.Context, arg SatelliteProcessStartParams) (SatelliteProcess, error) {
-	row := q.db.QueryRow(ctx, satelliteProcessStart,
+// SatelliteProcessUpdateRunning records mcp.server.started / respawned /
+// restarted: running and healthy with the new pid, started now, any old
+// error cleared.
+func (q *Queries) SatelliteProcessUpdateRunning(ctx context.Context, arg SatelliteProcessUpdateRunningParams) (SatelliteProcess, error) {
+	row := q.db.QueryRow(ctx, satelliteProcessUpdateRunning,
+		arg.ProcessPid,
+		arg.LocalPort,
+		arg.StartedAt,
 		arg.ID,
 		arg.SatelliteID,
-		arg.InstallationID,
-		arg.TeamID,
-		arg.ProcessID,
 	)
 	var i SatelliteProcess
 	err := row.Scan(
 		&i.ID,
 		&i.SatelliteID,
 		&i.InstallationID,
-		&i.TeamID,
-		&i.ProcessID,
+		&i.ServerName,
+		&i.ProcessPid,
+		&i.LocalPort,
 		&i.Status,
 		&i.HealthStatus,
+		&i.PerformanceMetrics,
+		&i.TeamID,
+		&i.ErrorMessage,
 		&i.StartedAt,
 		&i.StoppedAt,
-		&i.ErrorMessage,
-		&i.RestartCount,
 		&i.CreatedAt,
 		&i.UpdatedAt,
 	)
 	return i, err
 }
 
-const satelliteProcessSumRestartsByInstallation = `-- name: SatelliteProcessSumRestartsByInstallation :one
-SELECT coalesce(sum(restart_count), 0)::bigint AS restarts
-FROM satellite_processes
-WHERE installation_id = $1
-`
-
-// SatelliteProcessSumRestartsByInstallation totals the restarts of all of an
-// installation's processes (0 when it has none).
-func (q *Queries) SatelliteProcessSumRestartsByInstallation(ctx context.Context, installationID string) (int64, error) {
-	row := q.db.QueryRow(ctx, satelliteProcessSumRestartsByInstallation, installationID)
-	var restarts int64
-	err := row.Scan(&restarts)
-	return restarts, err
-}
-
-const satelliteProcessUpdateHealth = `-- name: SatelliteProcessUpdateHealth :execrows
+const satelliteProcessUpdateStopped = `-- name: SatelliteProcessUpdateStopped :one
 UPDATE satellite_processes
-SET health_status = $1::text, updated_at = now()
-WHERE id = $2
+SET status = 'stopped', health_status = 'unknown', stopped_at = $1, updated_at = now()
+WHERE id = $2 AND satellite_id = $3
+RETURNING id, satellite_id, installation_id, server_name, process_pid, local_port, status, health_status, performance_metrics, team_id, error_message, started_at, stopped_at, created_at, updated_at
 `
 
-type SatelliteProcessUpdateHealthParams struct {
-	HealthStatus string `db:"health_status" json:"health_status"`
-	ID           string `db:"id" json:"id"`
+type SatelliteProcessUpdateStoppedParams struct {
+	StoppedAt   *time.Time `db:"stopped_at" json:"stopped_at"`
+	ID          string     `db:"id" json:"id"`
+	SatelliteID string     `db:"satellite_id" json:"satellite_id"`
 }
 
-// SatelliteProcessUpdateHealth sets health_status ('healthy', 'unhealthy' or
-// 'unknown'; anything else is a check violation).
-func (q *Queries) SatelliteProcessUpdateHealth(ctx context.Context, arg SatelliteProcessUpdateHealthParams) (int64, error) {
-	result, err := q.db.Exec(ctx, satelliteProcessUpdateHealth, arg.HealthStatus, arg.ID)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
+// SatelliteProcessUpdateStopped records mcp.server.dormant: stopped,
+// health unknown.
+func (q *Queries) SatelliteProcessUpdateStopped(ctx context.Context, arg SatelliteProcessUpdateStoppedParams) (SatelliteProcess, error) {
+	row := q.db.QueryRow(ctx, satelliteProcessUpdateStopped, arg.StoppedAt, arg.ID, arg.SatelliteID)
+	var i SatelliteProcess
+	err := row.Scan(
+		&i.ID,
+		&i.SatelliteID,
+		&i.InstallationID,
+		&i.ServerName,
+		&i.ProcessPid,
+		&i.LocalPort,
+		&i.Status,
+		&i.HealthStatus,
+		&i.PerformanceMetrics,
+		&i.TeamID,
+		&i.ErrorMessage,
+		&i.StartedAt,
+		&i.StoppedAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
 }

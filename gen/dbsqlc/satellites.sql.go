@@ -8,6 +8,7 @@ package dbsqlc
 import (
 	"context"
 	"encoding/json"
+	"time"
 )
 
 const satelliteDelete = `-- name: SatelliteDelete :execrows
@@ -22,8 +23,48 @@ func (q *Queries) SatelliteDelete(ctx context.Context, id string) (int64, error)
 	return result.RowsAffected(), nil
 }
 
+const satelliteGetByAPIKeyPrefix = `-- name: SatelliteGetByAPIKeyPrefix :one
+SELECT id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at FROM satellites WHERE api_key_prefix = $1::text
+`
+
+// SatelliteGetByAPIKeyPrefix is satellite authentication in one index probe
+// (satellites_api_key_prefix_key); the caller then argon2-verifies the one
+// api_key_hash it returns. DeployStack instead reads every satellite and
+// verifies each hash until one matches.
+//
+// What the application changes: the API key becomes
+// "deploystack_satellite_api_<type>_<key id>.<secret>" (nanoid has no "."),
+// registration stores api_key_prefix = the key up to its last "." and the
+// hash of the whole key, and authentication looks the prefix up here. A key
+// without "." is an old one: verify it against SatelliteListWithoutAPIKeyPrefix
+// until the satellite re-registers.
+func (q *Queries) SatelliteGetByAPIKeyPrefix(ctx context.Context, apiKeyPrefix string) (Satellite, error) {
+	row := q.db.QueryRow(ctx, satelliteGetByAPIKeyPrefix, apiKeyPrefix)
+	var i Satellite
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.SatelliteType,
+		&i.TeamID,
+		&i.Status,
+		&i.Capabilities,
+		&i.ApiKeyHash,
+		&i.ApiKeyPrefix,
+		&i.LastHeartbeat,
+		&i.SystemInfo,
+		&i.SatelliteUrl,
+		&i.Region,
+		&i.McpStatus,
+		&i.Config,
+		&i.CreatedBy,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const satelliteGetByID = `-- name: SatelliteGetByID :one
-SELECT id, name, satellite_type, team_id, status, satellite_url, region, version, system_info, last_heartbeat, created_by, created_at, updated_at FROM satellites WHERE id = $1
+SELECT id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at FROM satellites WHERE id = $1
 `
 
 func (q *Queries) SatelliteGetByID(ctx context.Context, id string) (Satellite, error) {
@@ -35,11 +76,15 @@ func (q *Queries) SatelliteGetByID(ctx context.Context, id string) (Satellite, e
 		&i.SatelliteType,
 		&i.TeamID,
 		&i.Status,
+		&i.Capabilities,
+		&i.ApiKeyHash,
+		&i.ApiKeyPrefix,
+		&i.LastHeartbeat,
+		&i.SystemInfo,
 		&i.SatelliteUrl,
 		&i.Region,
-		&i.Version,
-		&i.SystemInfo,
-		&i.LastHeartbeat,
+		&i.McpStatus,
+		&i.Config,
 		&i.CreatedBy,
 		&i.CreatedAt,
 		&i.UpdatedAt,
@@ -47,16 +92,142 @@ func (q *Queries) SatelliteGetByID(ctx context.Context, id string) (Satellite, e
 	return i, err
 }
 
-const satelliteListActive = `-- name: SatelliteListActive :many
-SELECT id, name, satellite_type, team_id, status, satellite_url, region, version, system_info, last_heartbeat, created_by, created_at, updated_at FROM satellites
-WHERE status = 'active'
-ORDER BY last_heartbeat DESC, id
+const satelliteGetByIDWithStatus = `-- name: SatelliteGetByIDWithStatus :one
+SELECT s.id, s.name, s.status, s.last_heartbeat,
+       (SELECT count(*) FROM satellite_processes p WHERE p.satellite_id = s.id) AS process_count,
+       (SELECT count(*) FROM satellite_processes p WHERE p.satellite_id = s.id AND p.health_status = 'healthy')
+           AS healthy_process_count,
+       (SELECT h.system_metrics FROM satellite_heartbeats h WHERE h.satellite_id = s.id
+        ORDER BY h."timestamp" DESC, h.id DESC LIMIT 1) AS system_metrics
+FROM satellites s
+WHERE s.id = $1
 `
 
-// SatelliteListActive lists active satellites, most recent heartbeat first;
-// it reads the partial index satellites_active_idx.
-func (q *Queries) SatelliteListActive(ctx context.Context) ([]Satellite, error) {
-	rows, err := q.db.Query(ctx, satelliteListActive)
+type SatelliteGetByIDWithStatusRow struct {
+	ID                  string          `db:"id" json:"id"`
+	Name                string          `db:"name" json:"name"`
+	Status              SatelliteStatus `db:"status" json:"status"`
+	LastHeartbeat       *time.Time      `db:"last_heartbeat" json:"last_heartbeat"`
+	ProcessCount        int64           `db:"process_count" json:"process_count"`
+	HealthyProcessCount int64           `db:"healthy_process_count" json:"healthy_process_count"`
+	SystemMetrics       json.RawMessage `db:"system_metrics" json:"system_metrics"`
+}
+
+// SatelliteGetByIDWithStatus is the status page (GET
+// /api/satellites/:id/status) in one statement: the satellite, its process
+// counts and the system metrics of its newest heartbeat; DeployStack makes
+// three queries.
+func (q *Queries) SatelliteGetByIDWithStatus(ctx context.Context, id string) (SatelliteGetByIDWithStatusRow, error) {
+	row := q.db.QueryRow(ctx, satelliteGetByIDWithStatus, id)
+	var i SatelliteGetByIDWithStatusRow
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Status,
+		&i.LastHeartbeat,
+		&i.ProcessCount,
+		&i.HealthyProcessCount,
+		&i.SystemMetrics,
+	)
+	return i, err
+}
+
+const satelliteGetByName = `-- name: SatelliteGetByName :one
+SELECT id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at FROM satellites WHERE name = $1 ORDER BY created_at, id LIMIT 1
+`
+
+// SatelliteGetByName finds the satellite a registration re-registers;
+// names are not unique in DeployStack, so it takes the oldest.
+func (q *Queries) SatelliteGetByName(ctx context.Context, name string) (Satellite, error) {
+	row := q.db.QueryRow(ctx, satelliteGetByName, name)
+	var i Satellite
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.SatelliteType,
+		&i.TeamID,
+		&i.Status,
+		&i.Capabilities,
+		&i.ApiKeyHash,
+		&i.ApiKeyPrefix,
+		&i.LastHeartbeat,
+		&i.SystemInfo,
+		&i.SatelliteUrl,
+		&i.Region,
+		&i.McpStatus,
+		&i.Config,
+		&i.CreatedBy,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const satelliteInsert = `-- name: SatelliteInsert :one
+INSERT INTO satellites (id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix,
+                        system_info, config, created_by)
+VALUES ($1, $2, $3, $4, 'inactive', $5, $6,
+        $7, $8, '{}'::jsonb, $9)
+RETURNING id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at
+`
+
+type SatelliteInsertParams struct {
+	ID            string          `db:"id" json:"id"`
+	Name          string          `db:"name" json:"name"`
+	SatelliteType SatelliteType   `db:"satellite_type" json:"satellite_type"`
+	TeamID        *string         `db:"team_id" json:"team_id"`
+	Capabilities  json.RawMessage `db:"capabilities" json:"capabilities"`
+	ApiKeyHash    string          `db:"api_key_hash" json:"-"`
+	ApiKeyPrefix  *string         `db:"api_key_prefix" json:"api_key_prefix"`
+	SystemInfo    json.RawMessage `db:"system_info" json:"system_info"`
+	CreatedBy     string          `db:"created_by" json:"created_by"`
+}
+
+// SatelliteInsert registers a new satellite (POST /api/satellites/register).
+// It starts inactive until an admin activates it, as in DeployStack.
+// api_key_prefix is the public part of the new API key (see
+// SatelliteGetByAPIKeyPrefix).
+func (q *Queries) SatelliteInsert(ctx context.Context, arg SatelliteInsertParams) (Satellite, error) {
+	row := q.db.QueryRow(ctx, satelliteInsert,
+		arg.ID,
+		arg.Name,
+		arg.SatelliteType,
+		arg.TeamID,
+		arg.Capabilities,
+		arg.ApiKeyHash,
+		arg.ApiKeyPrefix,
+		arg.SystemInfo,
+		arg.CreatedBy,
+	)
+	var i Satellite
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.SatelliteType,
+		&i.TeamID,
+		&i.Status,
+		&i.Capabilities,
+		&i.ApiKeyHash,
+		&i.ApiKeyPrefix,
+		&i.LastHeartbeat,
+		&i.SystemInfo,
+		&i.SatelliteUrl,
+		&i.Region,
+		&i.McpStatus,
+		&i.Config,
+		&i.CreatedBy,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const satelliteListByTeam = `-- name: SatelliteListByTeam :many
+SELECT id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at FROM satellites WHERE team_id = $1::text ORDER BY created_at, id
+`
+
+func (q *Queries) SatelliteListByTeam(ctx context.Context, teamID string) ([]Satellite, error) {
+	rows, err := q.db.Query(ctx, satelliteListByTeam, teamID)
 	if err != nil {
 		return nil, err
 	}
@@ -70,11 +241,15 @@ func (q *Queries) SatelliteListActive(ctx context.Context) ([]Satellite, error) 
 			&i.SatelliteType,
 			&i.TeamID,
 			&i.Status,
+			&i.Capabilities,
+			&i.ApiKeyHash,
+			&i.ApiKeyPrefix,
+			&i.LastHeartbeat,
+			&i.SystemInfo,
 			&i.SatelliteUrl,
 			&i.Region,
-			&i.Version,
-			&i.SystemInfo,
-			&i.LastHeartbeat,
+			&i.McpStatus,
+			&i.Config,
 			&i.CreatedBy,
 			&i.CreatedAt,
 			&i.UpdatedAt,
@@ -89,111 +264,121 @@ func (q *Queries) SatelliteListActive(ctx context.Context) ([]Satellite, error) 
 	return items, nil
 }
 
-const satelliteMarkStaleInactive = `-- name: SatelliteMarkStaleInactive :execrows
-UPDATE satellites
-SET status = 'inactive', updated_at = now()
-WHERE status = 'active'
-  AND (last_heartbeat IS NULL OR last_heartbeat < now() - make_interval(secs => $1::int))
+const satelliteListGlobal = `-- name: SatelliteListGlobal :many
+SELECT id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at FROM satellites WHERE satellite_type = 'global' ORDER BY created_at, id
 `
 
-// SatelliteMarkStaleInactive sets active satellites whose last heartbeat is
-// older than stale_seconds (or that never sent one) to 'inactive' and
-// returns how many it changed. Other statuses are left alone.
-func (q *Queries) SatelliteMarkStaleInactive(ctx context.Context, staleSeconds int32) (int64, error) {
-	result, err := q.db.Exec(ctx, satelliteMarkStaleInactive, staleSeconds)
+func (q *Queries) SatelliteListGlobal(ctx context.Context) ([]Satellite, error) {
+	rows, err := q.db.Query(ctx, satelliteListGlobal)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return result.RowsAffected(), nil
+	defer rows.Close()
+	items := []Satellite{}
+	for rows.Next() {
+		var i Satellite
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.SatelliteType,
+			&i.TeamID,
+			&i.Status,
+			&i.Capabilities,
+			&i.ApiKeyHash,
+			&i.ApiKeyPrefix,
+			&i.LastHeartbeat,
+			&i.SystemInfo,
+			&i.SatelliteUrl,
+			&i.Region,
+			&i.McpStatus,
+			&i.Config,
+			&i.CreatedBy,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
-const satelliteRecordHeartbeat = `-- name: SatelliteRecordHeartbeat :one
-WITH sat AS (
-    UPDATE satellites
-    SET last_heartbeat = now(),
-        status         = $2,
-        version        = coalesce($6::text, version),
-        updated_at     = now()
-    WHERE satellites.id = $7
-    RETURNING satellites.id, satellites.last_heartbeat
-)
-INSERT INTO satellite_heartbeats (id, satellite_id, status, system_metrics, process_count, error_count, version, created_at)
-SELECT $1, sat.id, $2, $3::jsonb, $4::int, $5::int, $6::text,
-       sat.last_heartbeat
-FROM sat
-RETURNING id, satellite_id, status, system_metrics, process_count, error_count, version, created_at
+const satelliteListWithoutAPIKeyPrefix = `-- name: SatelliteListWithoutAPIKeyPrefix :many
+SELECT id, name, satellite_type, team_id, status, api_key_hash
+FROM satellites
+WHERE api_key_prefix IS NULL
+ORDER BY id
 `
 
-type SatelliteRecordHeartbeatParams struct {
-	ID            string          `db:"id" json:"id"`
-	Status        SatelliteStatus `db:"status" json:"status"`
-	SystemMetrics json.RawMessage `db:"system_metrics" json:"system_metrics"`
-	ProcessCount  int32           `db:"process_count" json:"process_count"`
-	ErrorCount    int32           `db:"error_count" json:"error_count"`
-	Version       *string         `db:"version" json:"version"`
-	SatelliteID   string          `db:"satellite_id" json:"satellite_id"`
-}
-
-// SatelliteRecordHeartbeat stores a heartbeat and, in the same statement,
-// sets the satellite's last_heartbeat (= the heartbeat's created_at), status,
-// version (when given) and updated_at; it returns the heartbeat. For an
-// unknown satellite nothing is written and the result is ErrNotFound.
-func (q *Queries) SatelliteRecordHeartbeat(ctx context.Context, arg SatelliteRecordHeartbeatParams) (SatelliteHeartbeat, error) {
-	row := q.db.QueryRow(ctx, satelliteRecordHeartbeat,
-		arg.ID,
-		arg.Status,
-		arg.SystemMetrics,
-		arg.ProcessCount,
-		arg.ErrorCount,
-		arg.Version,
-		arg.SatelliteID,
-	)
-	var i SatelliteHeartbeat
-	err := row.Scan(
-		&i.ID,
-		&i.SatelliteID,
-		&i.Status,
-		&i.SystemMetrics,
-		&i.ProcessCount,
-		&i.ErrorCount,
-		&i.Version,
-		&i.CreatedAt,
-	)
-	return i, err
-}
-
-const satelliteRegister = `-- name: SatelliteRegister :one
-INSERT INTO satellites (id, name, satellite_type, team_id, satellite_url, region, version, system_info, created_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7,
-        $8::jsonb, $9)
-RETURNING id, name, satellite_type, team_id, status, satellite_url, region, version, system_info, last_heartbeat, created_by, created_at, updated_at
-`
-
-type SatelliteRegisterParams struct {
+type SatelliteListWithoutAPIKeyPrefixRow struct {
 	ID            string          `db:"id" json:"id"`
 	Name          string          `db:"name" json:"name"`
 	SatelliteType SatelliteType   `db:"satellite_type" json:"satellite_type"`
 	TeamID        *string         `db:"team_id" json:"team_id"`
-	SatelliteUrl  string          `db:"satellite_url" json:"satellite_url"`
-	Region        *string         `db:"region" json:"region"`
-	Version       *string         `db:"version" json:"version"`
-	SystemInfo    json.RawMessage `db:"system_info" json:"system_info"`
-	CreatedBy     string          `db:"created_by" json:"created_by"`
+	Status        SatelliteStatus `db:"status" json:"status"`
+	ApiKeyHash    string          `db:"api_key_hash" json:"-"`
 }
 
-// SatelliteRegister creates a satellite; it starts 'inactive' until its
-// first heartbeat.
-func (q *Queries) SatelliteRegister(ctx context.Context, arg SatelliteRegisterParams) (Satellite, error) {
-	row := q.db.QueryRow(ctx, satelliteRegister,
-		arg.ID,
+// SatelliteListWithoutAPIKeyPrefix is the fallback scan for old API keys:
+// only the satellites registered before api_key_prefix existed.
+func (q *Queries) SatelliteListWithoutAPIKeyPrefix(ctx context.Context) ([]SatelliteListWithoutAPIKeyPrefixRow, error) {
+	rows, err := q.db.Query(ctx, satelliteListWithoutAPIKeyPrefix)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SatelliteListWithoutAPIKeyPrefixRow{}
+	for rows.Next() {
+		var i SatelliteListWithoutAPIKeyPrefixRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.SatelliteType,
+			&i.TeamID,
+			&i.Status,
+			&i.ApiKeyHash,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const satelliteUpdate = `-- name: SatelliteUpdate :one
+UPDATE satellites
+SET name          = coalesce($1, name),
+    region        = coalesce($2, region),
+    satellite_url = coalesce($3, satellite_url),
+    config        = coalesce($4, config),
+    updated_at    = now()
+WHERE id = $5
+RETURNING id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at
+`
+
+type SatelliteUpdateParams struct {
+	Name         *string         `db:"name" json:"name"`
+	Region       *string         `db:"region" json:"region"`
+	SatelliteUrl *string         `db:"satellite_url" json:"satellite_url"`
+	Config       json.RawMessage `db:"config" json:"config"`
+	ID           string          `db:"id" json:"id"`
+}
+
+// SatelliteUpdate changes what an admin may edit (manage/update); nil
+// leaves a field as it is.
+func (q *Queries) SatelliteUpdate(ctx context.Context, arg SatelliteUpdateParams) (Satellite, error) {
+	row := q.db.QueryRow(ctx, satelliteUpdate,
 		arg.Name,
-		arg.SatelliteType,
-		arg.TeamID,
-		arg.SatelliteUrl,
 		arg.Region,
-		arg.Version,
-		arg.SystemInfo,
-		arg.CreatedBy,
+		arg.SatelliteUrl,
+		arg.Config,
+		arg.ID,
 	)
 	var i Satellite
 	err := row.Scan(
@@ -202,11 +387,111 @@ func (q *Queries) SatelliteRegister(ctx context.Context, arg SatelliteRegisterPa
 		&i.SatelliteType,
 		&i.TeamID,
 		&i.Status,
+		&i.Capabilities,
+		&i.ApiKeyHash,
+		&i.ApiKeyPrefix,
+		&i.LastHeartbeat,
+		&i.SystemInfo,
 		&i.SatelliteUrl,
 		&i.Region,
-		&i.Version,
-		&i.SystemInfo,
+		&i.McpStatus,
+		&i.Config,
+		&i.CreatedBy,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const satelliteUpdateRegistration = `-- name: SatelliteUpdateRegistration :one
+UPDATE satellites
+SET satellite_type = $1,
+    team_id        = $2,
+    status         = 'inactive',
+    capabilities   = $3,
+    api_key_hash   = $4,
+    api_key_prefix = $5,
+    system_info    = $6,
+    updated_at     = now()
+WHERE id = $7
+RETURNING id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at
+`
+
+type SatelliteUpdateRegistrationParams struct {
+	SatelliteType SatelliteType   `db:"satellite_type" json:"satellite_type"`
+	TeamID        *string         `db:"team_id" json:"team_id"`
+	Capabilities  json.RawMessage `db:"capabilities" json:"capabilities"`
+	ApiKeyHash    string          `db:"api_key_hash" json:"-"`
+	ApiKeyPrefix  *string         `db:"api_key_prefix" json:"api_key_prefix"`
+	SystemInfo    json.RawMessage `db:"system_info" json:"system_info"`
+	ID            string          `db:"id" json:"id"`
+}
+
+// SatelliteUpdateRegistration re-registers an existing satellite (one of
+// the same name, with a new token): new scope, capabilities and API key,
+// back to inactive.
+func (q *Queries) SatelliteUpdateRegistration(ctx context.Context, arg SatelliteUpdateRegistrationParams) (Satellite, error) {
+	row := q.db.QueryRow(ctx, satelliteUpdateRegistration,
+		arg.SatelliteType,
+		arg.TeamID,
+		arg.Capabilities,
+		arg.ApiKeyHash,
+		arg.ApiKeyPrefix,
+		arg.SystemInfo,
+		arg.ID,
+	)
+	var i Satellite
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.SatelliteType,
+		&i.TeamID,
+		&i.Status,
+		&i.Capabilities,
+		&i.ApiKeyHash,
+		&i.ApiKeyPrefix,
 		&i.LastHeartbeat,
+		&i.SystemInfo,
+		&i.SatelliteUrl,
+		&i.Region,
+		&i.McpStatus,
+		&i.Config,
+		&i.CreatedBy,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const satelliteUpdateStatus = `-- name: SatelliteUpdateStatus :one
+UPDATE satellites SET status = $1, updated_at = now() WHERE id = $2 RETURNING id, name, satellite_type, team_id, status, capabilities, api_key_hash, api_key_prefix, last_heartbeat, system_info, satellite_url, region, mcp_status, config, created_by, created_at, updated_at
+`
+
+type SatelliteUpdateStatusParams struct {
+	Status SatelliteStatus `db:"status" json:"status"`
+	ID     string          `db:"id" json:"id"`
+}
+
+// SatelliteUpdateStatus sets the status (manage/status: an admin activates
+// a new satellite or puts it in maintenance).
+func (q *Queries) SatelliteUpdateStatus(ctx context.Context, arg SatelliteUpdateStatusParams) (Satellite, error) {
+	row := q.db.QueryRow(ctx, satelliteUpdateStatus, arg.Status, arg.ID)
+	var i Satellite
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.SatelliteType,
+		&i.TeamID,
+		&i.Status,
+		&i.Capabilities,
+		&i.ApiKeyHash,
+		&i.ApiKeyPrefix,
+		&i.LastHeartbeat,
+		&i.SystemInfo,
+		&i.SatelliteUrl,
+		&i.Region,
+		&i.McpStatus,
+		&i.Config,
 		&i.CreatedBy,
 		&i.CreatedAt,
 		&i.UpdatedAt,

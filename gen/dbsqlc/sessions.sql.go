@@ -7,33 +7,30 @@ package dbsqlc
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
-
-const sessionCreate = `-- name: SessionCreate :one
-INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, $3)
-RETURNING id, user_id, expires_at
-`
-
-type SessionCreateParams struct {
-	ID        string    `db:"id" json:"-"`
-	UserID    string    `db:"user_id" json:"user_id"`
-	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
-}
-
-func (q *Queries) SessionCreate(ctx context.Context, arg SessionCreateParams) (Session, error) {
-	row := q.db.QueryRow(ctx, sessionCreate, arg.ID, arg.UserID, arg.ExpiresAt)
-	var i Session
-	err := row.Scan(&i.ID, &i.UserID, &i.ExpiresAt)
-	return i, err
-}
 
 const sessionDelete = `-- name: SessionDelete :execrows
 DELETE FROM sessions WHERE id = $1
 `
 
+// SessionDelete signs one session out.
 func (q *Queries) SessionDelete(ctx context.Context, id string) (int64, error) {
 	result, err := q.db.Exec(ctx, sessionDelete, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const sessionDeleteByUser = `-- name: SessionDeleteByUser :execrows
+DELETE FROM sessions WHERE user_id = $1
+`
+
+// SessionDeleteByUser signs a user out everywhere (sessions_user_id_idx).
+func (q *Queries) SessionDeleteByUser(ctx context.Context, userID string) (int64, error) {
+	result, err := q.db.Exec(ctx, sessionDeleteByUser, userID)
 	if err != nil {
 		return 0, err
 	}
@@ -44,6 +41,7 @@ const sessionDeleteExpired = `-- name: SessionDeleteExpired :execrows
 DELETE FROM sessions WHERE expires_at <= now()
 `
 
+// SessionDeleteExpired is the sweep (sessions_expires_at_idx).
 func (q *Queries) SessionDeleteExpired(ctx context.Context) (int64, error) {
 	result, err := q.db.Exec(ctx, sessionDeleteExpired)
 	if err != nil {
@@ -52,55 +50,79 @@ func (q *Queries) SessionDeleteExpired(ctx context.Context) (int64, error) {
 	return result.RowsAffected(), nil
 }
 
-const sessionExtend = `-- name: SessionExtend :execrows
-UPDATE sessions SET expires_at = $1 WHERE id = $2
+const sessionGetValidByID = `-- name: SessionGetValidByID :one
+SELECT sessions.id, sessions.user_id, sessions.expires_at, users.id, users.username, users.email, users.auth_type, users.first_name, users.last_name, users.github_id, users.hashed_password, users.role_id, users.email_verified, roles.permissions AS role_permissions
+FROM sessions
+JOIN users ON users.id = sessions.user_id
+LEFT JOIN roles ON roles.id = users.role_id
+WHERE sessions.id = $1 AND sessions.expires_at > now()
 `
 
-type SessionExtendParams struct {
-	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
+type SessionGetValidByIDRow struct {
+	Session         Session         `db:"session" json:"session"`
+	User            User            `db:"user" json:"user"`
+	RolePermissions json.RawMessage `db:"role_permissions" json:"role_permissions"`
+}
+
+// SessionGetValidByID is the check every authenticated request makes: the
+// session if it has not expired, with its user and the permissions of the
+// user's role (nil: no role), in one round trip on the primary keys.
+// ErrNotFound: unknown or expired (SessionDeleteExpired sweeps those).
+func (q *Queries) SessionGetValidByID(ctx context.Context, id string) (SessionGetValidByIDRow, error) {
+	row := q.db.QueryRow(ctx, sessionGetValidByID, id)
+	var i SessionGetValidByIDRow
+	err := row.Scan(
+		&i.Session.ID,
+		&i.Session.UserID,
+		&i.Session.ExpiresAt,
+		&i.User.ID,
+		&i.User.Username,
+		&i.User.Email,
+		&i.User.AuthType,
+		&i.User.FirstName,
+		&i.User.LastName,
+		&i.User.GithubID,
+		&i.User.HashedPassword,
+		&i.User.RoleID,
+		&i.User.EmailVerified,
+		&i.RolePermissions,
+	)
+	return i, err
+}
+
+const sessionInsert = `-- name: SessionInsert :one
+INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, $3) RETURNING id, user_id, expires_at
+`
+
+type SessionInsertParams struct {
 	ID        string    `db:"id" json:"-"`
+	UserID    string    `db:"user_id" json:"user_id"`
+	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
 }
 
-func (q *Queries) SessionExtend(ctx context.Context, arg SessionExtendParams) (int64, error) {
-	result, err := q.db.Exec(ctx, sessionExtend, arg.ExpiresAt, arg.ID)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
-}
-
-const sessionGetValid = `-- name: SessionGetValid :one
-SELECT id, user_id, expires_at FROM sessions WHERE id = $1 AND expires_at > now()
-`
-
-// SessionGetValid returns the session only while it has not expired.
-func (q *Queries) SessionGetValid(ctx context.Context, id string) (Session, error) {
-	row := q.db.QueryRow(ctx, sessionGetValid, id)
+// SessionInsert signs a user in until expires_at.
+func (q *Queries) SessionInsert(ctx context.Context, arg SessionInsertParams) (Session, error) {
+	row := q.db.QueryRow(ctx, sessionInsert, arg.ID, arg.UserID, arg.ExpiresAt)
 	var i Session
 	err := row.Scan(&i.ID, &i.UserID, &i.ExpiresAt)
 	return i, err
 }
 
-const sessionListByUser = `-- name: SessionListByUser :many
-SELECT id, user_id, expires_at FROM sessions WHERE user_id = $1 ORDER BY expires_at DESC
+const sessionUpdateExpiresAt = `-- name: SessionUpdateExpiresAt :execrows
+UPDATE sessions SET expires_at = $1 WHERE id = $2 AND expires_at > now()
 `
 
-func (q *Queries) SessionListByUser(ctx context.Context, userID string) ([]Session, error) {
-	rows, err := q.db.Query(ctx, sessionListByUser, userID)
+type SessionUpdateExpiresAtParams struct {
+	ExpiresAt time.Time `db:"expires_at" json:"expires_at"`
+	ID        string    `db:"id" json:"-"`
+}
+
+// SessionUpdateExpiresAt extends (or shortens) a session that is still
+// valid; an expired one stays expired.
+func (q *Queries) SessionUpdateExpiresAt(ctx context.Context, arg SessionUpdateExpiresAtParams) (int64, error) {
+	result, err := q.db.Exec(ctx, sessionUpdateExpiresAt, arg.ExpiresAt, arg.ID)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	defer rows.Close()
-	items := []Session{}
-	for rows.Next() {
-		var i Session
-		if err := rows.Scan(&i.ID, &i.UserID, &i.ExpiresAt); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
+	return result.RowsAffected(), nil
 }

@@ -7,66 +7,68 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 )
 
-const teamMemberCreate = `-- name: TeamMemberCreate :one
-INSERT INTO team_members (id, team_id, user_id, role) VALUES ($1, $2, $3, $4)
-RETURNING id, team_id, user_id, role, joined_at
+const teamMemberCountByTeam = `-- name: TeamMemberCountByTeam :one
+SELECT count(DISTINCT user_id) FROM team_members WHERE team_id = $1
 `
 
-type TeamMemberCreateParams struct {
-	ID     string   `db:"id" json:"id"`
-	TeamID string   `db:"team_id" json:"team_id"`
-	UserID string   `db:"user_id" json:"user_id"`
-	Role   TeamRole `db:"role" json:"role"`
+// TeamMemberCountByTeam counts a team's distinct members (member_limit).
+func (q *Queries) TeamMemberCountByTeam(ctx context.Context, teamID string) (int64, error) {
+	row := q.db.QueryRow(ctx, teamMemberCountByTeam, teamID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
 }
 
-func (q *Queries) TeamMemberCreate(ctx context.Context, arg TeamMemberCreateParams) (TeamMember, error) {
-	row := q.db.QueryRow(ctx, teamMemberCreate,
-		arg.ID,
-		arg.TeamID,
-		arg.UserID,
-		arg.Role,
-	)
-	var i TeamMember
-	err := row.Scan(
-		&i.ID,
-		&i.TeamID,
-		&i.UserID,
-		&i.Role,
-		&i.JoinedAt,
-	)
-	return i, err
+const teamMemberCountByUser = `-- name: TeamMemberCountByUser :one
+SELECT count(DISTINCT team_id) FROM team_members WHERE user_id = $1
+`
+
+// TeamMemberCountByUser counts the distinct teams a user belongs to.
+func (q *Queries) TeamMemberCountByUser(ctx context.Context, userID string) (int64, error) {
+	row := q.db.QueryRow(ctx, teamMemberCountByUser, userID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
 }
 
-const teamMemberDelete = `-- name: TeamMemberDelete :execrows
+const teamMemberDeleteByTeamAndUser = `-- name: TeamMemberDeleteByTeamAndUser :execrows
 DELETE FROM team_members WHERE team_id = $1 AND user_id = $2
 `
 
-type TeamMemberDeleteParams struct {
+type TeamMemberDeleteByTeamAndUserParams struct {
 	TeamID string `db:"team_id" json:"team_id"`
 	UserID string `db:"user_id" json:"user_id"`
 }
 
-func (q *Queries) TeamMemberDelete(ctx context.Context, arg TeamMemberDeleteParams) (int64, error) {
-	result, err := q.db.Exec(ctx, teamMemberDelete, arg.TeamID, arg.UserID)
+// TeamMemberDeleteByTeamAndUser removes the user from the team (every row
+// of the membership).
+func (q *Queries) TeamMemberDeleteByTeamAndUser(ctx context.Context, arg TeamMemberDeleteByTeamAndUserParams) (int64, error) {
+	result, err := q.db.Exec(ctx, teamMemberDeleteByTeamAndUser, arg.TeamID, arg.UserID)
 	if err != nil {
 		return 0, err
 	}
 	return result.RowsAffected(), nil
 }
 
-const teamMemberGet = `-- name: TeamMemberGet :one
-SELECT id, team_id, user_id, role, joined_at FROM team_members WHERE team_id = $1 AND user_id = $2
+const teamMemberGetByTeamAndUser = `-- name: TeamMemberGetByTeamAndUser :one
+SELECT id, team_id, user_id, role, joined_at FROM team_members
+WHERE team_id = $1 AND user_id = $2
+ORDER BY role = 'team_admin' DESC, joined_at, id
+LIMIT 1
 `
 
-type TeamMemberGetParams struct {
+type TeamMemberGetByTeamAndUserParams struct {
 	TeamID string `db:"team_id" json:"team_id"`
 	UserID string `db:"user_id" json:"user_id"`
 }
 
-func (q *Queries) TeamMemberGet(ctx context.Context, arg TeamMemberGetParams) (TeamMember, error) {
-	row := q.db.QueryRow(ctx, teamMemberGet, arg.TeamID, arg.UserID)
+// TeamMemberGetByTeamAndUser is the user's membership of the team, for
+// permission checks: the team_admin row if there is one, else the oldest.
+func (q *Queries) TeamMemberGetByTeamAndUser(ctx context.Context, arg TeamMemberGetByTeamAndUserParams) (TeamMember, error) {
+	row := q.db.QueryRow(ctx, teamMemberGetByTeamAndUser, arg.TeamID, arg.UserID)
 	var i TeamMember
 	err := row.Scan(
 		&i.ID,
@@ -78,48 +80,87 @@ func (q *Queries) TeamMemberGet(ctx context.Context, arg TeamMemberGetParams) (T
 	return i, err
 }
 
-const teamMemberListWithUsers = `-- name: TeamMemberListWithUsers :many
-SELECT team_members.id, team_members.team_id, team_members.user_id, team_members.role, team_members.joined_at, users.id, users.username, users.email, users.auth_type, users.first_name, users.last_name, users.github_id, users.hashed_password, users.email_verified, users.role_id, users.created_at, users.updated_at
-FROM team_members
-JOIN users ON users.id = team_members.user_id
-WHERE team_members.team_id = $1
-ORDER BY team_members.joined_at, team_members.id
+const teamMemberInsert = `-- name: TeamMemberInsert :execrows
+
+INSERT INTO team_members (id, team_id, user_id, role)
+SELECT $1::text, $2::text, $3::text, $4::text
+WHERE NOT EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = $2::text AND m.user_id = $3::text)
 `
 
-type TeamMemberListWithUsersRow struct {
-	TeamMember TeamMember `db:"team_member" json:"team_member"`
-	User       User       `db:"user" json:"user"`
+type TeamMemberInsertParams struct {
+	ID     string `db:"id" json:"id"`
+	TeamID string `db:"team_id" json:"team_id"`
+	UserID string `db:"user_id" json:"user_id"`
+	Role   string `db:"role" json:"role"`
 }
 
-// TeamMemberListWithUsers returns a team's members joined with their users
-// in one query.
-func (q *Queries) TeamMemberListWithUsers(ctx context.Context, teamID string) ([]TeamMemberListWithUsersRow, error) {
-	rows, err := q.db.Query(ctx, teamMemberListWithUsers, teamID)
+// team_members has no unique key in DeployStack and real data holds the same
+// user twice in a team. Every query here treats (team_id, user_id) as one
+// membership whatever the number of rows: the effective role is team_admin
+// if any row says so, the join time the earliest. Updates and deletes by
+// (team_id, user_id) touch every row of the pair.
+// TeamMemberInsert adds a user to a team unless they already are a member,
+// in one statement; rows affected: 1 added, 0 already a member. Check
+// member_limit with TeamMemberCountByTeam in the same transaction.
+func (q *Queries) TeamMemberInsert(ctx context.Context, arg TeamMemberInsertParams) (int64, error) {
+	result, err := q.db.Exec(ctx, teamMemberInsert,
+		arg.ID,
+		arg.TeamID,
+		arg.UserID,
+		arg.Role,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const teamMemberListByTeam = `-- name: TeamMemberListByTeam :many
+SELECT m.id, m.team_id, m.user_id, m.role, m.joined_at,
+       u.username, u.email, u.first_name, u.last_name
+FROM (
+    SELECT DISTINCT ON (user_id) id, team_id, user_id, role, joined_at
+    FROM team_members
+    WHERE team_id = $1
+    ORDER BY user_id, role = 'team_admin' DESC, joined_at, id
+) m
+JOIN users u ON u.id = m.user_id
+ORDER BY m.joined_at, m.user_id
+`
+
+type TeamMemberListByTeamRow struct {
+	ID        string    `db:"id" json:"id"`
+	TeamID    string    `db:"team_id" json:"team_id"`
+	UserID    string    `db:"user_id" json:"user_id"`
+	Role      string    `db:"role" json:"role"`
+	JoinedAt  time.Time `db:"joined_at" json:"joined_at"`
+	Username  string    `db:"username" json:"username"`
+	Email     string    `db:"email" json:"email"`
+	FirstName *string   `db:"first_name" json:"first_name"`
+	LastName  *string   `db:"last_name" json:"last_name"`
+}
+
+// TeamMemberListByTeam is a team's members with the user fields a member
+// list shows, in one query, each user once, by join time.
+func (q *Queries) TeamMemberListByTeam(ctx context.Context, teamID string) ([]TeamMemberListByTeamRow, error) {
+	rows, err := q.db.Query(ctx, teamMemberListByTeam, teamID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []TeamMemberListWithUsersRow{}
+	items := []TeamMemberListByTeamRow{}
 	for rows.Next() {
-		var i TeamMemberListWithUsersRow
+		var i TeamMemberListByTeamRow
 		if err := rows.Scan(
-			&i.TeamMember.ID,
-			&i.TeamMember.TeamID,
-			&i.TeamMember.UserID,
-			&i.TeamMember.Role,
-			&i.TeamMember.JoinedAt,
-			&i.User.ID,
-			&i.User.Username,
-			&i.User.Email,
-			&i.User.AuthType,
-			&i.User.FirstName,
-			&i.User.LastName,
-			&i.User.GithubID,
-			&i.User.HashedPassword,
-			&i.User.EmailVerified,
-			&i.User.RoleID,
-			&i.User.CreatedAt,
-			&i.User.UpdatedAt,
+			&i.ID,
+			&i.TeamID,
+			&i.UserID,
+			&i.Role,
+			&i.JoinedAt,
+			&i.Username,
+			&i.Email,
+			&i.FirstName,
+			&i.LastName,
 		); err != nil {
 			return nil, err
 		}
@@ -136,11 +177,13 @@ UPDATE team_members SET role = $1 WHERE team_id = $2 AND user_id = $3
 `
 
 type TeamMemberUpdateRoleParams struct {
-	Role   TeamRole `db:"role" json:"role"`
-	TeamID string   `db:"team_id" json:"team_id"`
-	UserID string   `db:"user_id" json:"user_id"`
+	Role   string `db:"role" json:"role"`
+	TeamID string `db:"team_id" json:"team_id"`
+	UserID string `db:"user_id" json:"user_id"`
 }
 
+// TeamMemberUpdateRole sets the user's role in the team on every row of the
+// membership; rows affected 0: not a member.
 func (q *Queries) TeamMemberUpdateRole(ctx context.Context, arg TeamMemberUpdateRoleParams) (int64, error) {
 	result, err := q.db.Exec(ctx, teamMemberUpdateRole, arg.Role, arg.TeamID, arg.UserID)
 	if err != nil {

@@ -7,50 +7,15 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 )
-
-const teamCreate = `-- name: TeamCreate :one
-INSERT INTO teams (id, name, slug, description, owner_id, is_default)
-VALUES ($1, $2, $3, $4, $5, $6)
-RETURNING id, name, slug, description, owner_id, is_default, created_at, updated_at
-`
-
-type TeamCreateParams struct {
-	ID          string  `db:"id" json:"id"`
-	Name        string  `db:"name" json:"name"`
-	Slug        string  `db:"slug" json:"slug"`
-	Description *string `db:"description" json:"description"`
-	OwnerID     string  `db:"owner_id" json:"owner_id"`
-	IsDefault   bool    `db:"is_default" json:"is_default"`
-}
-
-func (q *Queries) TeamCreate(ctx context.Context, arg TeamCreateParams) (Team, error) {
-	row := q.db.QueryRow(ctx, teamCreate,
-		arg.ID,
-		arg.Name,
-		arg.Slug,
-		arg.Description,
-		arg.OwnerID,
-		arg.IsDefault,
-	)
-	var i Team
-	err := row.Scan(
-		&i.ID,
-		&i.Name,
-		&i.Slug,
-		&i.Description,
-		&i.OwnerID,
-		&i.IsDefault,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-	)
-	return i, err
-}
 
 const teamDelete = `-- name: TeamDelete :execrows
 DELETE FROM teams WHERE id = $1
 `
 
+// TeamDelete removes the team with its memberships and everything else it
+// owns (ON DELETE CASCADE).
 func (q *Queries) TeamDelete(ctx context.Context, id string) (int64, error) {
 	result, err := q.db.Exec(ctx, teamDelete, id)
 	if err != nil {
@@ -60,7 +25,7 @@ func (q *Queries) TeamDelete(ctx context.Context, id string) (int64, error) {
 }
 
 const teamGetByID = `-- name: TeamGetByID :one
-SELECT id, name, slug, description, owner_id, is_default, created_at, updated_at FROM teams WHERE id = $1
+SELECT id, name, slug, description, owner_id, is_default, non_http_mcp_limit, mcp_server_limit, member_limit, allow_remote_mcp, allow_github_mcp, allow_private_github_repos, github_mcp_limit, created_at, updated_at FROM teams WHERE id = $1
 `
 
 func (q *Queries) TeamGetByID(ctx context.Context, id string) (Team, error) {
@@ -73,6 +38,13 @@ func (q *Queries) TeamGetByID(ctx context.Context, id string) (Team, error) {
 		&i.Description,
 		&i.OwnerID,
 		&i.IsDefault,
+		&i.NonHttpMcpLimit,
+		&i.McpServerLimit,
+		&i.MemberLimit,
+		&i.AllowRemoteMcp,
+		&i.AllowGithubMcp,
+		&i.AllowPrivateGithubRepos,
+		&i.GithubMcpLimit,
 		&i.CreatedAt,
 		&i.UpdatedAt,
 	)
@@ -80,7 +52,7 @@ func (q *Queries) TeamGetByID(ctx context.Context, id string) (Team, error) {
 }
 
 const teamGetBySlug = `-- name: TeamGetBySlug :one
-SELECT id, name, slug, description, owner_id, is_default, created_at, updated_at FROM teams WHERE slug = $1
+SELECT id, name, slug, description, owner_id, is_default, non_http_mcp_limit, mcp_server_limit, member_limit, allow_remote_mcp, allow_github_mcp, allow_private_github_repos, github_mcp_limit, created_at, updated_at FROM teams WHERE slug = $1
 `
 
 func (q *Queries) TeamGetBySlug(ctx context.Context, slug string) (Team, error) {
@@ -93,6 +65,97 @@ func (q *Queries) TeamGetBySlug(ctx context.Context, slug string) (Team, error) 
 		&i.Description,
 		&i.OwnerID,
 		&i.IsDefault,
+		&i.NonHttpMcpLimit,
+		&i.McpServerLimit,
+		&i.MemberLimit,
+		&i.AllowRemoteMcp,
+		&i.AllowGithubMcp,
+		&i.AllowPrivateGithubRepos,
+		&i.GithubMcpLimit,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const teamGetDefaultByOwner = `-- name: TeamGetDefaultByOwner :one
+SELECT id, name, slug, description, owner_id, is_default, non_http_mcp_limit, mcp_server_limit, member_limit, allow_remote_mcp, allow_github_mcp, allow_private_github_repos, github_mcp_limit, created_at, updated_at FROM teams WHERE owner_id = $1 AND is_default ORDER BY created_at, id LIMIT 1
+`
+
+// TeamGetDefaultByOwner is the user's default team, the one created at
+// registration (teams_owner_id_idx). Should there be several, the oldest.
+func (q *Queries) TeamGetDefaultByOwner(ctx context.Context, ownerID string) (Team, error) {
+	row := q.db.QueryRow(ctx, teamGetDefaultByOwner, ownerID)
+	var i Team
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Slug,
+		&i.Description,
+		&i.OwnerID,
+		&i.IsDefault,
+		&i.NonHttpMcpLimit,
+		&i.McpServerLimit,
+		&i.MemberLimit,
+		&i.AllowRemoteMcp,
+		&i.AllowGithubMcp,
+		&i.AllowPrivateGithubRepos,
+		&i.GithubMcpLimit,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const teamInsertWithOwner = `-- name: TeamInsertWithOwner :one
+WITH owner_membership AS (
+    INSERT INTO team_members (id, team_id, user_id, role)
+    VALUES ($7, $1, $5, 'team_admin')
+)
+INSERT INTO teams (id, name, slug, description, owner_id, is_default)
+VALUES ($1, $2, $3, $4, $5, $6)
+RETURNING id, name, slug, description, owner_id, is_default, non_http_mcp_limit, mcp_server_limit, member_limit, allow_remote_mcp, allow_github_mcp, allow_private_github_repos, github_mcp_limit, created_at, updated_at
+`
+
+type TeamInsertWithOwnerParams struct {
+	ID           string  `db:"id" json:"id"`
+	Name         string  `db:"name" json:"name"`
+	Slug         string  `db:"slug" json:"slug"`
+	Description  *string `db:"description" json:"description"`
+	OwnerID      string  `db:"owner_id" json:"owner_id"`
+	IsDefault    bool    `db:"is_default" json:"is_default"`
+	MembershipID string  `db:"membership_id" json:"membership_id"`
+}
+
+// TeamInsertWithOwner creates a team and makes its owner a team_admin, in
+// one statement (DeployStack: two inserts). The limits take their defaults.
+// The membership's foreign key is checked at the end of the statement, when
+// the team exists; if either insert fails, neither row stays.
+func (q *Queries) TeamInsertWithOwner(ctx context.Context, arg TeamInsertWithOwnerParams) (Team, error) {
+	row := q.db.QueryRow(ctx, teamInsertWithOwner,
+		arg.ID,
+		arg.Name,
+		arg.Slug,
+		arg.Description,
+		arg.OwnerID,
+		arg.IsDefault,
+		arg.MembershipID,
+	)
+	var i Team
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Slug,
+		&i.Description,
+		&i.OwnerID,
+		&i.IsDefault,
+		&i.NonHttpMcpLimit,
+		&i.McpServerLimit,
+		&i.MemberLimit,
+		&i.AllowRemoteMcp,
+		&i.AllowGithubMcp,
+		&i.AllowPrivateGithubRepos,
+		&i.GithubMcpLimit,
 		&i.CreatedAt,
 		&i.UpdatedAt,
 	)
@@ -100,16 +163,11 @@ func (q *Queries) TeamGetBySlug(ctx context.Context, slug string) (Team, error) 
 }
 
 const teamList = `-- name: TeamList :many
-SELECT id, name, slug, description, owner_id, is_default, created_at, updated_at FROM teams ORDER BY name, id LIMIT $2 OFFSET $1
+SELECT id, name, slug, description, owner_id, is_default, non_http_mcp_limit, mcp_server_limit, member_limit, allow_remote_mcp, allow_github_mcp, allow_private_github_repos, github_mcp_limit, created_at, updated_at FROM teams ORDER BY created_at, id
 `
 
-type TeamListParams struct {
-	SkipRows int32 `db:"skip_rows" json:"skip_rows"`
-	MaxRows  int32 `db:"max_rows" json:"max_rows"`
-}
-
-func (q *Queries) TeamList(ctx context.Context, arg TeamListParams) ([]Team, error) {
-	rows, err := q.db.Query(ctx, teamList, arg.SkipRows, arg.MaxRows)
+func (q *Queries) TeamList(ctx context.Context) ([]Team, error) {
+	rows, err := q.db.Query(ctx, teamList)
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +182,13 @@ func (q *Queries) TeamList(ctx context.Context, arg TeamListParams) ([]Team, err
 			&i.Description,
 			&i.OwnerID,
 			&i.IsDefault,
+			&i.NonHttpMcpLimit,
+			&i.McpServerLimit,
+			&i.MemberLimit,
+			&i.AllowRemoteMcp,
+			&i.AllowGithubMcp,
+			&i.AllowPrivateGithubRepos,
+			&i.GithubMcpLimit,
 			&i.CreatedAt,
 			&i.UpdatedAt,
 		); err != nil {
@@ -138,19 +203,29 @@ func (q *Queries) TeamList(ctx context.Context, arg TeamListParams) ([]Team, err
 }
 
 const teamListByUser = `-- name: TeamListByUser :many
-SELECT teams.id, teams.name, teams.slug, teams.description, teams.owner_id, teams.is_default, teams.created_at, teams.updated_at, team_members.role
-FROM team_members
-JOIN teams ON teams.id = team_members.team_id
-WHERE team_members.user_id = $1
-ORDER BY teams.name, teams.id
+SELECT teams.id, teams.name, teams.slug, teams.description, teams.owner_id, teams.is_default, teams.non_http_mcp_limit, teams.mcp_server_limit, teams.member_limit, teams.allow_remote_mcp, teams.allow_github_mcp, teams.allow_private_github_repos, teams.github_mcp_limit, teams.created_at, teams.updated_at, m.role::text AS role, m.joined_at::timestamptz AS joined_at
+FROM (
+    SELECT team_id,
+           CASE WHEN bool_or(role = 'team_admin') THEN 'team_admin' ELSE 'team_user' END AS role,
+           min(joined_at) AS joined_at
+    FROM team_members
+    WHERE user_id = $1
+    GROUP BY team_id
+) m
+JOIN teams ON teams.id = m.team_id
+ORDER BY teams.created_at, teams.id
 `
 
 type TeamListByUserRow struct {
-	Team Team     `db:"team" json:"team"`
-	Role TeamRole `db:"role" json:"role"`
+	Team     Team      `db:"team" json:"team"`
+	Role     string    `db:"role" json:"role"`
+	JoinedAt time.Time `db:"joined_at" json:"joined_at"`
 }
 
-// TeamListByUser returns the teams a user is a member of, with the role.
+// TeamListByUser is every team the user belongs to with their role in it,
+// in one query (DeployStack: the teams, then one membership per team). A
+// user listed twice in a team (real data has duplicate memberships) gets the
+// team once, as team_admin if any of the rows says so.
 func (q *Queries) TeamListByUser(ctx context.Context, userID string) ([]TeamListByUserRow, error) {
 	rows, err := q.db.Query(ctx, teamListByUser, userID)
 	if err != nil {
@@ -167,9 +242,17 @@ func (q *Queries) TeamListByUser(ctx context.Context, userID string) ([]TeamList
 			&i.Team.Description,
 			&i.Team.OwnerID,
 			&i.Team.IsDefault,
+			&i.Team.NonHttpMcpLimit,
+			&i.Team.McpServerLimit,
+			&i.Team.MemberLimit,
+			&i.Team.AllowRemoteMcp,
+			&i.Team.AllowGithubMcp,
+			&i.Team.AllowPrivateGithubRepos,
+			&i.Team.GithubMcpLimit,
 			&i.Team.CreatedAt,
 			&i.Team.UpdatedAt,
 			&i.Role,
+			&i.JoinedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -181,37 +264,137 @@ func (q *Queries) TeamListByUser(ctx context.Context, userID string) ([]TeamList
 	return items, nil
 }
 
-const teamUpdate = `-- name: TeamUpdate :execrows
+const teamUpdate = `-- name: TeamUpdate :one
 UPDATE teams
 SET name        = coalesce($1, name),
     slug        = coalesce($2, slug),
     description = coalesce($3, description),
-    owner_id    = coalesce($4, owner_id),
-    is_default  = coalesce($5, is_default),
     updated_at  = now()
-WHERE id = $6
+WHERE id = $4
+RETURNING id, name, slug, description, owner_id, is_default, non_http_mcp_limit, mcp_server_limit, member_limit, allow_remote_mcp, allow_github_mcp, allow_private_github_repos, github_mcp_limit, created_at, updated_at
 `
 
 type TeamUpdateParams struct {
 	Name        *string `db:"name" json:"name"`
 	Slug        *string `db:"slug" json:"slug"`
 	Description *string `db:"description" json:"description"`
-	OwnerID     *string `db:"owner_id" json:"owner_id"`
-	IsDefault   *bool   `db:"is_default" json:"is_default"`
 	ID          string  `db:"id" json:"id"`
 }
 
-func (q *Queries) TeamUpdate(ctx context.Context, arg TeamUpdateParams) (int64, error) {
-	result, err := q.db.Exec(ctx, teamUpdate,
+// TeamUpdate changes the fields given (nil keeps the value) and returns the
+// team.
+func (q *Queries) TeamUpdate(ctx context.Context, arg TeamUpdateParams) (Team, error) {
+	row := q.db.QueryRow(ctx, teamUpdate,
 		arg.Name,
 		arg.Slug,
 		arg.Description,
-		arg.OwnerID,
-		arg.IsDefault,
+		arg.ID,
+	)
+	var i Team
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Slug,
+		&i.Description,
+		&i.OwnerID,
+		&i.IsDefault,
+		&i.NonHttpMcpLimit,
+		&i.McpServerLimit,
+		&i.MemberLimit,
+		&i.AllowRemoteMcp,
+		&i.AllowGithubMcp,
+		&i.AllowPrivateGithubRepos,
+		&i.GithubMcpLimit,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const teamUpdateLimits = `-- name: TeamUpdateLimits :execrows
+UPDATE teams
+SET non_http_mcp_limit         = coalesce($1, non_http_mcp_limit),
+    mcp_server_limit           = coalesce($2, mcp_server_limit),
+    member_limit               = coalesce($3, member_limit),
+    allow_remote_mcp           = coalesce($4, allow_remote_mcp),
+    allow_github_mcp           = coalesce($5, allow_github_mcp),
+    allow_private_github_repos = coalesce($6, allow_private_github_repos),
+    github_mcp_limit           = coalesce($7, github_mcp_limit),
+    updated_at                 = now()
+WHERE id = $8
+`
+
+type TeamUpdateLimitsParams struct {
+	NonHttpMcpLimit         *int32 `db:"non_http_mcp_limit" json:"non_http_mcp_limit"`
+	McpServerLimit          *int32 `db:"mcp_server_limit" json:"mcp_server_limit"`
+	MemberLimit             *int32 `db:"member_limit" json:"member_limit"`
+	AllowRemoteMcp          *bool  `db:"allow_remote_mcp" json:"allow_remote_mcp"`
+	AllowGithubMcp          *bool  `db:"allow_github_mcp" json:"allow_github_mcp"`
+	AllowPrivateGithubRepos *bool  `db:"allow_private_github_repos" json:"allow_private_github_repos"`
+	GithubMcpLimit          *int32 `db:"github_mcp_limit" json:"github_mcp_limit"`
+	ID                      string `db:"id" json:"id"`
+}
+
+// TeamUpdateLimits changes the quotas and feature flags given (nil keeps the
+// value), as the global administrator does.
+func (q *Queries) TeamUpdateLimits(ctx context.Context, arg TeamUpdateLimitsParams) (int64, error) {
+	result, err := q.db.Exec(ctx, teamUpdateLimits,
+		arg.NonHttpMcpLimit,
+		arg.McpServerLimit,
+		arg.MemberLimit,
+		arg.AllowRemoteMcp,
+		arg.AllowGithubMcp,
+		arg.AllowPrivateGithubRepos,
+		arg.GithubMcpLimit,
 		arg.ID,
 	)
 	if err != nil {
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const teamUpdateOwner = `-- name: TeamUpdateOwner :one
+WITH promoted AS (
+    UPDATE team_members SET role = 'team_admin'
+    WHERE team_members.team_id = $2 AND team_members.user_id = $1
+      AND EXISTS (SELECT 1 FROM teams t WHERE t.id = $2 AND NOT t.is_default)
+)
+UPDATE teams SET owner_id = $1, updated_at = now()
+WHERE teams.id = $2 AND NOT teams.is_default
+  AND EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = $2 AND m.user_id = $1)
+RETURNING id, name, slug, description, owner_id, is_default, non_http_mcp_limit, mcp_server_limit, member_limit, allow_remote_mcp, allow_github_mcp, allow_private_github_repos, github_mcp_limit, created_at, updated_at
+`
+
+type TeamUpdateOwnerParams struct {
+	NewOwnerID string `db:"new_owner_id" json:"new_owner_id"`
+	ID         string `db:"id" json:"id"`
+}
+
+// TeamUpdateOwner transfers a team to one of its members and makes them
+// team_admin, in one statement. A default team is never transferred
+// (DeployStack's rule). ErrNotFound: no such team, a default team, or the
+// new owner is not a member. The previous owner keeps their membership and
+// role.
+func (q *Queries) TeamUpdateOwner(ctx context.Context, arg TeamUpdateOwnerParams) (Team, error) {
+	row := q.db.QueryRow(ctx, teamUpdateOwner, arg.NewOwnerID, arg.ID)
+	var i Team
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.Slug,
+		&i.Description,
+		&i.OwnerID,
+		&i.IsDefault,
+		&i.NonHttpMcpLimit,
+		&i.McpServerLimit,
+		&i.MemberLimit,
+		&i.AllowRemoteMcp,
+		&i.AllowGithubMcp,
+		&i.AllowPrivateGithubRepos,
+		&i.GithubMcpLimit,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
 }

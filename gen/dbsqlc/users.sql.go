@@ -9,61 +9,56 @@ import (
 	"context"
 )
 
-const userCreate = `-- name: UserCreate :one
-INSERT INTO users (id, username, email, auth_type, first_name, last_name, github_id, hashed_password, email_verified, role_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7,
-        $8, $9, $10)
-RETURNING id, username, email, auth_type, first_name, last_name, github_id, hashed_password, email_verified, role_id, created_at, updated_at
+const userCount = `-- name: UserCount :one
+SELECT count(*) FROM users
 `
 
-type UserCreateParams struct {
-	ID             string   `db:"id" json:"id"`
-	Username       string   `db:"username" json:"username"`
-	Email          string   `db:"email" json:"email"`
-	AuthType       AuthType `db:"auth_type" json:"auth_type"`
-	FirstName      *string  `db:"first_name" json:"first_name"`
-	LastName       *string  `db:"last_name" json:"last_name"`
-	GithubID       *string  `db:"github_id" json:"github_id"`
-	HashedPassword *string  `db:"hashed_password" json:"-"`
-	EmailVerified  bool     `db:"email_verified" json:"email_verified"`
-	RoleID         string   `db:"role_id" json:"role_id"`
+// UserCount counts every user: the first to register becomes the global
+// administrator.
+func (q *Queries) UserCount(ctx context.Context) (int64, error) {
+	row := q.db.QueryRow(ctx, userCount)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
 }
 
-func (q *Queries) UserCreate(ctx context.Context, arg UserCreateParams) (User, error) {
-	row := q.db.QueryRow(ctx, userCreate,
-		arg.ID,
-		arg.Username,
-		arg.Email,
-		arg.AuthType,
-		arg.FirstName,
-		arg.LastName,
-		arg.GithubID,
-		arg.HashedPassword,
-		arg.EmailVerified,
-		arg.RoleID,
-	)
-	var i User
-	err := row.Scan(
-		&i.ID,
-		&i.Username,
-		&i.Email,
-		&i.AuthType,
-		&i.FirstName,
-		&i.LastName,
-		&i.GithubID,
-		&i.HashedPassword,
-		&i.EmailVerified,
-		&i.RoleID,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-	)
-	return i, err
+const userCountByRole = `-- name: UserCountByRole :many
+SELECT role_id, count(*) AS users FROM users GROUP BY role_id ORDER BY role_id NULLS FIRST
+`
+
+type UserCountByRoleRow struct {
+	RoleID *string `db:"role_id" json:"role_id"`
+	Users  int64   `db:"users" json:"users"`
+}
+
+// UserCountByRole counts the users of each role (role_id nil: users without
+// one), e.g. to refuse removing the last global administrator.
+func (q *Queries) UserCountByRole(ctx context.Context) ([]UserCountByRoleRow, error) {
+	rows, err := q.db.Query(ctx, userCountByRole)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []UserCountByRoleRow{}
+	for rows.Next() {
+		var i UserCountByRoleRow
+		if err := rows.Scan(&i.RoleID, &i.Users); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const userDelete = `-- name: UserDelete :execrows
 DELETE FROM users WHERE id = $1
 `
 
+// UserDelete removes the user with their sessions, keys, tokens, teams they
+// own and memberships (ON DELETE CASCADE); audit entries keep a NULL actor.
 func (q *Queries) UserDelete(ctx context.Context, id string) (int64, error) {
 	result, err := q.db.Exec(ctx, userDelete, id)
 	if err != nil {
@@ -73,10 +68,12 @@ func (q *Queries) UserDelete(ctx context.Context, id string) (int64, error) {
 }
 
 const userGetByEmail = `-- name: UserGetByEmail :one
-SELECT id, username, email, auth_type, first_name, last_name, github_id, hashed_password, email_verified, role_id, created_at, updated_at FROM users WHERE lower(email) = lower($1) ORDER BY created_at, id LIMIT 1
+SELECT id, username, email, auth_type, first_name, last_name, github_id, hashed_password, role_id, email_verified FROM users WHERE lower(email) = lower($1) ORDER BY id LIMIT 1
 `
 
-// UserGetByEmail matches case-insensitively; lower(email) is indexed.
+// UserGetByEmail matches case-insensitively. Should two rows differ only in
+// case (possible in imported data: the real unique key is on email as
+// written), the oldest id wins.
 func (q *Queries) UserGetByEmail(ctx context.Context, email string) (User, error) {
 	row := q.db.QueryRow(ctx, userGetByEmail, email)
 	var i User
@@ -89,16 +86,36 @@ func (q *Queries) UserGetByEmail(ctx context.Context, email string) (User, error
 		&i.LastName,
 		&i.GithubID,
 		&i.HashedPassword,
-		&i.EmailVerified,
 		&i.RoleID,
-		&i.CreatedAt,
-		&i.UpdatedAt,
+		&i.EmailVerified,
+	)
+	return i, err
+}
+
+const userGetByGithubID = `-- name: UserGetByGithubID :one
+SELECT id, username, email, auth_type, first_name, last_name, github_id, hashed_password, role_id, email_verified FROM users WHERE github_id = $1::text
+`
+
+func (q *Queries) UserGetByGithubID(ctx context.Context, githubID string) (User, error) {
+	row := q.db.QueryRow(ctx, userGetByGithubID, githubID)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Username,
+		&i.Email,
+		&i.AuthType,
+		&i.FirstName,
+		&i.LastName,
+		&i.GithubID,
+		&i.HashedPassword,
+		&i.RoleID,
+		&i.EmailVerified,
 	)
 	return i, err
 }
 
 const userGetByID = `-- name: UserGetByID :one
-SELECT id, username, email, auth_type, first_name, last_name, github_id, hashed_password, email_verified, role_id, created_at, updated_at FROM users WHERE id = $1
+SELECT id, username, email, auth_type, first_name, last_name, github_id, hashed_password, role_id, email_verified FROM users WHERE id = $1
 `
 
 func (q *Queries) UserGetByID(ctx context.Context, id string) (User, error) {
@@ -113,25 +130,144 @@ func (q *Queries) UserGetByID(ctx context.Context, id string) (User, error) {
 		&i.LastName,
 		&i.GithubID,
 		&i.HashedPassword,
-		&i.EmailVerified,
 		&i.RoleID,
-		&i.CreatedAt,
-		&i.UpdatedAt,
+		&i.EmailVerified,
+	)
+	return i, err
+}
+
+const userGetByLogin = `-- name: UserGetByLogin :one
+SELECT id, username, email, auth_type, first_name, last_name, github_id, hashed_password, role_id, email_verified FROM users
+WHERE lower(email) = lower($1) OR username = $1
+ORDER BY lower(email) = lower($1) DESC, id
+LIMIT 1
+`
+
+// UserGetByLogin is the email login: login is an email (any case) or a
+// username. An email match wins over a username match; usernames are not
+// unique, so among equals the oldest id wins.
+func (q *Queries) UserGetByLogin(ctx context.Context, login string) (User, error) {
+	row := q.db.QueryRow(ctx, userGetByLogin, login)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Username,
+		&i.Email,
+		&i.AuthType,
+		&i.FirstName,
+		&i.LastName,
+		&i.GithubID,
+		&i.HashedPassword,
+		&i.RoleID,
+		&i.EmailVerified,
+	)
+	return i, err
+}
+
+const userInsert = `-- name: UserInsert :one
+
+INSERT INTO users (id, username, email, auth_type, first_name, last_name, github_id, hashed_password, role_id, email_verified)
+VALUES ($1, $2, lower($3), $4, $5, $6,
+        $7, $8, $9, $10)
+RETURNING id, username, email, auth_type, first_name, last_name, github_id, hashed_password, role_id, email_verified
+`
+
+type UserInsertParams struct {
+	ID             string  `db:"id" json:"id"`
+	Username       string  `db:"username" json:"username"`
+	Email          string  `db:"email" json:"email"`
+	AuthType       string  `db:"auth_type" json:"auth_type"`
+	FirstName      *string `db:"first_name" json:"first_name"`
+	LastName       *string `db:"last_name" json:"last_name"`
+	GithubID       *string `db:"github_id" json:"github_id"`
+	HashedPassword *string `db:"hashed_password" json:"-"`
+	RoleID         *string `db:"role_id" json:"role_id"`
+	EmailVerified  bool    `db:"email_verified" json:"email_verified"`
+}
+
+// DeployStack lowercases every email it writes and looks up; stackdb does the
+// same in SQL, so a caller cannot forget. Lookups match lower(email)
+// (users_lower_email_idx), so rows imported with other cases are found too.
+func (q *Queries) UserInsert(ctx context.Context, arg UserInsertParams) (User, error) {
+	row := q.db.QueryRow(ctx, userInsert,
+		arg.ID,
+		arg.Username,
+		arg.Email,
+		arg.AuthType,
+		arg.FirstName,
+		arg.LastName,
+		arg.GithubID,
+		arg.HashedPassword,
+		arg.RoleID,
+		arg.EmailVerified,
+	)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Username,
+		&i.Email,
+		&i.AuthType,
+		&i.FirstName,
+		&i.LastName,
+		&i.GithubID,
+		&i.HashedPassword,
+		&i.RoleID,
+		&i.EmailVerified,
 	)
 	return i, err
 }
 
 const userList = `-- name: UserList :many
-SELECT id, username, email, auth_type, first_name, last_name, github_id, hashed_password, email_verified, role_id, created_at, updated_at FROM users ORDER BY created_at, id LIMIT $2 OFFSET $1
+SELECT users.id, users.username, users.email, users.auth_type, users.first_name, users.last_name, users.github_id, users.hashed_password, users.role_id, users.email_verified, roles.name AS role_name
+FROM users LEFT JOIN roles ON roles.id = users.role_id
+ORDER BY users.username, users.id
 `
 
-type UserListParams struct {
-	SkipRows int32 `db:"skip_rows" json:"skip_rows"`
-	MaxRows  int32 `db:"max_rows" json:"max_rows"`
+type UserListRow struct {
+	User     User    `db:"user" json:"user"`
+	RoleName *string `db:"role_name" json:"role_name"`
 }
 
-func (q *Queries) UserList(ctx context.Context, arg UserListParams) ([]User, error) {
-	rows, err := q.db.Query(ctx, userList, arg.SkipRows, arg.MaxRows)
+// UserList is the admin list: every user with their role's name (nil: no
+// role), by username.
+func (q *Queries) UserList(ctx context.Context) ([]UserListRow, error) {
+	rows, err := q.db.Query(ctx, userList)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []UserListRow{}
+	for rows.Next() {
+		var i UserListRow
+		if err := rows.Scan(
+			&i.User.ID,
+			&i.User.Username,
+			&i.User.Email,
+			&i.User.AuthType,
+			&i.User.FirstName,
+			&i.User.LastName,
+			&i.User.GithubID,
+			&i.User.HashedPassword,
+			&i.User.RoleID,
+			&i.User.EmailVerified,
+			&i.RoleName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const userListByRole = `-- name: UserListByRole :many
+SELECT id, username, email, auth_type, first_name, last_name, github_id, hashed_password, role_id, email_verified FROM users WHERE role_id = $1::text ORDER BY username, id
+`
+
+func (q *Queries) UserListByRole(ctx context.Context, roleID string) ([]User, error) {
+	rows, err := q.db.Query(ctx, userListByRole, roleID)
 	if err != nil {
 		return nil, err
 	}
@@ -148,10 +284,8 @@ func (q *Queries) UserList(ctx context.Context, arg UserListParams) ([]User, err
 			&i.LastName,
 			&i.GithubID,
 			&i.HashedPassword,
-			&i.EmailVerified,
 			&i.RoleID,
-			&i.CreatedAt,
-			&i.UpdatedAt,
+			&i.EmailVerified,
 		); err != nil {
 			return nil, err
 		}
@@ -163,41 +297,195 @@ func (q *Queries) UserList(ctx context.Context, arg UserListParams) ([]User, err
 	return items, nil
 }
 
-const userUpdate = `-- name: UserUpdate :execrows
-UPDATE users
-SET username        = coalesce($1, username),
-    email           = coalesce($2, email),
-    first_name      = coalesce($3, first_name),
-    last_name       = coalesce($4, last_name),
-    hashed_password = coalesce($5, hashed_password),
-    email_verified  = coalesce($6, email_verified),
-    role_id         = coalesce($7, role_id),
-    updated_at      = now()
-WHERE id = $8
+const userUpdateEmailVerified = `-- name: UserUpdateEmailVerified :execrows
+UPDATE users SET email_verified = $1 WHERE id = $2
 `
 
-type UserUpdateParams struct {
-	Username       *string `db:"username" json:"username"`
-	Email          *string `db:"email" json:"email"`
-	FirstName      *string `db:"first_name" json:"first_name"`
-	LastName       *string `db:"last_name" json:"last_name"`
+type UserUpdateEmailVerifiedParams struct {
+	EmailVerified bool   `db:"email_verified" json:"email_verified"`
+	ID            string `db:"id" json:"id"`
+}
+
+func (q *Queries) UserUpdateEmailVerified(ctx context.Context, arg UserUpdateEmailVerifiedParams) (int64, error) {
+	result, err := q.db.Exec(ctx, userUpdateEmailVerified, arg.EmailVerified, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const userUpdateEmailVerifiedByToken = `-- name: UserUpdateEmailVerifiedByToken :one
+WITH token AS (
+    DELETE FROM email_verification_tokens
+    WHERE email_verification_tokens.id = $1 AND email_verification_tokens.expires_at > now()
+    RETURNING user_id
+)
+UPDATE users SET email_verified = true
+FROM token
+WHERE users.id = token.user_id
+RETURNING users.id, users.username, users.email, users.auth_type, users.first_name, users.last_name, users.github_id, users.hashed_password, users.role_id, users.email_verified
+`
+
+// UserUpdateEmailVerifiedByToken consumes an email verification token and
+// marks its user verified, in one statement: the token is deleted only if it
+// has not expired, so it verifies once, whoever races for it. The caller
+// checks the secret against the token's hash first
+// (EmailVerificationTokenGetValidByID). ErrNotFound: no such valid token.
+func (q *Queries) UserUpdateEmailVerifiedByToken(ctx context.Context, tokenID string) (User, error) {
+	row := q.db.QueryRow(ctx, userUpdateEmailVerifiedByToken, tokenID)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Username,
+		&i.Email,
+		&i.AuthType,
+		&i.FirstName,
+		&i.LastName,
+		&i.GithubID,
+		&i.HashedPassword,
+		&i.RoleID,
+		&i.EmailVerified,
+	)
+	return i, err
+}
+
+const userUpdateGithubID = `-- name: UserUpdateGithubID :execrows
+UPDATE users SET github_id = $1 WHERE id = $2
+`
+
+type UserUpdateGithubIDParams struct {
+	GithubID *string `db:"github_id" json:"github_id"`
+	ID       string  `db:"id" json:"id"`
+}
+
+// UserUpdateGithubID links a GitHub account to an existing user (sign-in
+// with GitHub under a known email).
+func (q *Queries) UserUpdateGithubID(ctx context.Context, arg UserUpdateGithubIDParams) (int64, error) {
+	result, err := q.db.Exec(ctx, userUpdateGithubID, arg.GithubID, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const userUpdatePassword = `-- name: UserUpdatePassword :execrows
+UPDATE users SET hashed_password = $1 WHERE id = $2
+`
+
+type UserUpdatePasswordParams struct {
 	HashedPassword *string `db:"hashed_password" json:"-"`
-	EmailVerified  *bool   `db:"email_verified" json:"email_verified"`
-	RoleID         *string `db:"role_id" json:"role_id"`
 	ID             string  `db:"id" json:"id"`
 }
 
-func (q *Queries) UserUpdate(ctx context.Context, arg UserUpdateParams) (int64, error) {
-	result, err := q.db.Exec(ctx, userUpdate,
+// UserUpdatePassword stores a new password hash (the caller hashes).
+func (q *Queries) UserUpdatePassword(ctx context.Context, arg UserUpdatePasswordParams) (int64, error) {
+	result, err := q.db.Exec(ctx, userUpdatePassword, arg.HashedPassword, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const userUpdatePasswordByResetToken = `-- name: UserUpdatePasswordByResetToken :one
+WITH token AS (
+    DELETE FROM password_reset_tokens t
+    WHERE t.id = $2 AND t.expires_at > now()
+      AND EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id AND u.auth_type = 'email_signup')
+    RETURNING t.user_id
+), signed_out AS (
+    DELETE FROM sessions USING token WHERE sessions.user_id = token.user_id
+)
+UPDATE users SET hashed_password = $1
+FROM token
+WHERE users.id = token.user_id
+RETURNING users.id, users.username, users.email, users.auth_type, users.first_name, users.last_name, users.github_id, users.hashed_password, users.role_id, users.email_verified
+`
+
+type UserUpdatePasswordByResetTokenParams struct {
+	HashedPassword *string `db:"hashed_password" json:"-"`
+	TokenID        string  `db:"token_id" json:"token_id"`
+}
+
+// UserUpdatePasswordByResetToken consumes a password reset token, stores
+// the new hash and signs the user out everywhere, in one statement. Only an
+// unexpired token of an email_signup user is consumed (others stay, as in
+// DeployStack); it resets once, whoever races for it. The caller checks the
+// secret against the token's hash first (PasswordResetTokenGetValidByID).
+// ErrNotFound: no such valid token.
+func (q *Queries) UserUpdatePasswordByResetToken(ctx context.Context, arg UserUpdatePasswordByResetTokenParams) (User, error) {
+	row := q.db.QueryRow(ctx, userUpdatePasswordByResetToken, arg.HashedPassword, arg.TokenID)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Username,
+		&i.Email,
+		&i.AuthType,
+		&i.FirstName,
+		&i.LastName,
+		&i.GithubID,
+		&i.HashedPassword,
+		&i.RoleID,
+		&i.EmailVerified,
+	)
+	return i, err
+}
+
+const userUpdateProfile = `-- name: UserUpdateProfile :one
+UPDATE users
+SET username   = coalesce($1, username),
+    email      = coalesce(lower($2), email),
+    first_name = coalesce($3, first_name),
+    last_name  = coalesce($4, last_name)
+WHERE id = $5
+RETURNING id, username, email, auth_type, first_name, last_name, github_id, hashed_password, role_id, email_verified
+`
+
+type UserUpdateProfileParams struct {
+	Username  *string `db:"username" json:"username"`
+	Email     *string `db:"email" json:"email"`
+	FirstName *string `db:"first_name" json:"first_name"`
+	LastName  *string `db:"last_name" json:"last_name"`
+	ID        string  `db:"id" json:"id"`
+}
+
+// UserUpdateProfile changes the fields given (nil keeps the value) and
+// returns the user; the email is lowercased.
+func (q *Queries) UserUpdateProfile(ctx context.Context, arg UserUpdateProfileParams) (User, error) {
+	row := q.db.QueryRow(ctx, userUpdateProfile,
 		arg.Username,
 		arg.Email,
 		arg.FirstName,
 		arg.LastName,
-		arg.HashedPassword,
-		arg.EmailVerified,
-		arg.RoleID,
 		arg.ID,
 	)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Username,
+		&i.Email,
+		&i.AuthType,
+		&i.FirstName,
+		&i.LastName,
+		&i.GithubID,
+		&i.HashedPassword,
+		&i.RoleID,
+		&i.EmailVerified,
+	)
+	return i, err
+}
+
+const userUpdateRole = `-- name: UserUpdateRole :execrows
+UPDATE users SET role_id = $1 WHERE id = $2
+`
+
+type UserUpdateRoleParams struct {
+	RoleID *string `db:"role_id" json:"role_id"`
+	ID     string  `db:"id" json:"id"`
+}
+
+// UserUpdateRole assigns a role (nil: none).
+func (q *Queries) UserUpdateRole(ctx context.Context, arg UserUpdateRoleParams) (int64, error) {
+	result, err := q.db.Exec(ctx, userUpdateRole, arg.RoleID, arg.ID)
 	if err != nil {
 		return 0, err
 	}

@@ -2,13 +2,11 @@ package importer_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/deploystack/stackdb/internal/importer"
-	"github.com/deploystack/stackdb/internal/legacygen"
 	"github.com/deploystack/stackdb/stackdbtest"
 )
 
@@ -43,9 +41,7 @@ ORDER BY 1`)
 // must be exactly the migrated one.
 func TestImportRebuildsConstraintsAndIndexes(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "legacy.db")
-	_, err := legacygen.Generate(context.Background(), path, legacygen.Options{Rows: 5000, Seed: 11})
-	require.NoError(t, err)
+	path := legacyFile(t, manyHeartbeats)
 
 	url := stackdbtest.URL(t)
 	before := schemaSnapshot(t, url)

@@ -48,9 +48,13 @@ import (
 //   - REAL as is; INTEGER when exactly representable (|n| ≤ 2^53); others
 //     DefectWrongType.
 //
-// timestamptz targets (epoch values; the unit comes from the mapping:
-// seconds, or milliseconds for the "-- ms" columns; plugin *_at columns are
-// seconds)
+// timestamptz targets (the unit comes from the mapping: epoch seconds, or
+// milliseconds for authSession.expires_at, or ISO-8601 text for the three
+// satelliteRegistrationTokens times; plugin *_at columns are seconds)
+//   - ISO-8601 text columns: only TEXT in RFC 3339 form, as JavaScript's
+//     Date.toISOString() writes it ('2025-11-22T08:30:38.672Z'; other
+//     offsets accepted), from 1970 on, at most µs precise; anything else
+//     (an epoch number included) is DefectInvalidTimestamp.
 //   - INTEGER, integral REAL, canonical integer TEXT: the epoch value in the
 //     column's unit. Seconds must lie in [0, 253402300799] (1970-01-01 to
 //     9999-12-31T23:59:59Z); a larger value is reported, and named a likely
@@ -154,9 +158,10 @@ type colPlan struct {
 	typ     string // the target type as Postgres names it, for messages
 	unit    TimeUnit
 	notNull bool
-	nullAs  string          // JSON used for a legacy NULL; "" for none
-	labels  map[string]bool // enum labels
-	enum    string          // enum type name
+	nullAs  string                // JSON used for a legacy NULL; "" for none
+	labels  map[string]bool       // enum labels
+	enum    string                // enum type name
+	values  map[string]*valueRule // the user's value mappings (valuemap.go), by legacy value
 }
 
 // convVal is a converted value.
@@ -272,6 +277,27 @@ func parseSQLiteTime(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// isoMicros converts an ISO-8601 text column (Date.toISOString():
+// "2025-11-22T08:30:38.672Z"; any RFC 3339 offset is accepted) to µs since
+// 1970. Anything else is a defect: such a column never held epoch numbers.
+func isoMicros(raw any) (int64, *convErr) {
+	s, ok := raw.(string)
+	if !ok {
+		return 0, defectf(DefectInvalidTimestamp, "%s value in an ISO-8601 text column", storageClass(raw))
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return 0, defectf(DefectInvalidTimestamp, "TEXT %q is not an ISO-8601 date-time ('YYYY-MM-DDTHH:MM:SS[.fff]Z')", truncateRunes(s, 32))
+	}
+	switch {
+	case t.Year() < 1970:
+		return 0, defectf(DefectInvalidTimestamp, "TEXT %q is before 1970", s)
+	case t.Nanosecond()%1000 != 0:
+		return 0, defectf(DefectInvalidTimestamp, "TEXT %q is more precise than a microsecond, which timestamptz cannot hold", truncateRunes(s, 32))
+	}
+	return t.UnixMicro(), nil
 }
 
 func (c *colPlan) epoch(v int64, from string) (int64, *convErr) {
@@ -403,6 +429,14 @@ func (c *colPlan) convert(raw any, v *convVal, canon []byte, jp *jsonParser) ([]
 	case kTimestamptz:
 		var micros int64
 		var e *convErr
+		if c.unit == ISO8601 {
+			micros, e = isoMicros(raw)
+			if e != nil {
+				return canon, e
+			}
+			v.i = micros
+			return appendHex64(canon, uint64(micros-pgEpochMicros)), nil
+		}
 		switch x := raw.(type) {
 		case int64:
 			micros, e = c.epoch(x, "INTEGER")

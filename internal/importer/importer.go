@@ -6,26 +6,31 @@
 //
 // # What happens
 //
-//  1. The legacy file is checked: an SQLite header, every mapped table
-//     present with exactly the mapped columns, every other table either
-//     skipped on purpose (__drizzle_migrations, SQLite's own sqlite_*
-//     tables, views — listed in Report.Skipped) or a plugin table
-//     "<pluginId>_<table>": split at the first '_' (plugin ids have none),
-//     with a valid plugin id and table name (plugin.Ident) and valid column
-//     names. Any other table is an error (ErrSource) before anything is
-//     written: an unknown table may be data that would otherwise be lost
-//     silently, so it is refused rather than skipped.
+//  1. The legacy file is checked: an SQLite header, every table of the real
+//     DeployStack SQLite layout (legacy.Schema, mapped through
+//     internal/deploystack: mapping.go) present with exactly its columns,
+//     every other table either skipped on purpose (__drizzle_migrations,
+//     __plugin_migrations, SQLite's own sqlite_* tables, views — listed in
+//     Report.Skipped) or a plugin table: one that __plugin_migrations lists
+//     (plugin_id, table_name → "<plugin_id>_<table_name>"), with a valid
+//     plugin id and table name (plugin.Ident) and valid column names. Any
+//     other table is an error (ErrSource) before anything is written, also
+//     when its name looks like a plugin's (teams_backup): an unknown table
+//     may be data that would otherwise be lost silently, so it is refused
+//     rather than skipped.
 //  2. The target must be migrated to the latest embedded migration
 //     (ErrNotMigrated).
 //  3. One transaction does everything else, so a run that fails, is
 //     cancelled or killed (kill -9) leaves the target as it was, and the
 //     next run starts afresh. In it: the mapping (mapping.go) is checked
-//     against the live schema read from pg_catalog (ErrSchema); the mapped
-//     tables are locked against writers; a target that already holds
-//     application data — a row in a mapped table or in any plugin schema —
-//     is refused (ErrNotEmpty) unless Options.Truncate, which truncates the
-//     mapped tables and every plugin table (RESTART IDENTITY CASCADE) in the
-//     same transaction: the target then holds exactly the legacy data.
+//     against the live schema read from pg_catalog (ErrSchema), and so are
+//     the value mappings (Options.Map, valuemap.go); the application tables
+//     are locked against writers; a target that already holds application
+//     data — a row in a mapped table, in a real table the legacy layout
+//     lacks, in audit_logs or in any plugin schema — is refused
+//     (ErrNotEmpty) unless Options.Truncate, which truncates them all
+//     (RESTART IDENTITY CASCADE) in the same transaction: the target then
+//     holds exactly the legacy data.
 //     Empty tables are truncated too (without CASCADE), so that COPY can
 //     write their rows frozen.
 //  4. Plugin tables are created with plugin.CreateTable in schema
@@ -49,9 +54,13 @@
 //
 // Problems with the data are collected, never fatal one by one: a Defect
 // names the table, primary key, column, an excerpt of the value and the
-// reason. Beyond the conversion rules, rows are checked before loading
-// against the target's CHECK constraints (evaluated in Go, check.go), its
-// unique indexes (a later row repeating a key is the duplicate) and its
+// reason. Beyond the conversion rules (a value outside a real value set is
+// DefectInvalidEnum for an enum, DefectCheck for a CHECKed set), rows are
+// checked before loading against the target's CHECK constraints (evaluated
+// in Go, check.go), the legacy columns the target derives
+// (satelliteUsageLogs.date_partition must be the UTC day of its timestamp,
+// DefectDerived), its unique indexes (a later row repeating a key is the
+// duplicate — also where stackdb is stricter than DeployStack) and its
 // foreign keys (SQLite did not enforce them): a row whose parent is not
 // imported — absent from the file, or itself rejected — is an orphan and is
 // always reported, never dropped silently; that includes nullable
@@ -130,6 +139,9 @@ type Options struct {
 	// take space only while the import runs: at most about the size of
 	// the converted data, when Postgres falls behind the conversion.
 	TempDir string
+	// Map replaces legacy values before they are converted and checked
+	// (valuemap.go); Report.Mapped says how many each replaced.
+	Map []ValueMap
 }
 
 // validate reports a missing or invalid option as a *config.OptionError,
@@ -343,14 +355,19 @@ func prepareTarget(ctx context.Context, tx pgx.Tx, lg *legacyDB, lp *legacyPlan,
 		names = append(names, tp.target)
 	}
 	targets := map[string]*targetTable{}
-	core, err := readTarget(ctx, tx, *cur, names)
+	core, err := readTarget(ctx, tx, *cur, append(names, unimportedTables()...))
 	if err != nil {
 		return nil, err
 	}
-	for name, t := range core {
-		targets[*cur+"."+name] = t
+	for _, name := range names {
+		if t := core[name]; t != nil {
+			targets[*cur+"."+name] = t
+		}
 	}
 	if err := bindTarget(ctx, tx, lg, lp.core, targets); err != nil {
+		return nil, err
+	}
+	if err := bindValueMaps(lp.core, opts.Map, rep); err != nil {
 		return nil, err
 	}
 	for _, tp := range slices.Concat(lp.core, lp.plugins) { // loadOrder orders the core tables by it
@@ -363,10 +380,17 @@ func prepareTarget(ctx context.Context, tx pgx.Tx, lg *legacyDB, lp *legacyPlan,
 		return nil, err
 	}
 
-	// Lock the application tables against writers, then look for data.
+	// Lock the application tables against writers, then look for data:
+	// the imported ones, and the real tables the legacy layout lacks (the
+	// newer Postgres model's), which an import leaves empty.
 	var locked []string
 	for _, tp := range plans {
 		locked = append(locked, tp.ident.Sanitize())
+	}
+	for _, t := range unimportedTables() {
+		if _, ok := core[t]; ok {
+			locked = append(locked, pgx.Identifier{*cur, t}.Sanitize())
+		}
 	}
 	pluginIDs, err := plugin.Plugins(ctx, tx)
 	if err != nil {

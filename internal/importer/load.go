@@ -10,6 +10,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -194,6 +195,14 @@ func (l *loader) convertTable(tl *tableLoad) error {
 	if tr.send {
 		if err := tl.spool.write(append(buf, 0xff, 0xff)); err != nil { // trailer: a field count of -1
 			return err
+		}
+	}
+	// A key set nothing references is of no use once its table is done:
+	// freeing it keeps the memory to the largest table's keys (plus the
+	// parents' key sets), not the sum over all tables.
+	for _, u := range tp.uniques {
+		if !u.referenced {
+			u.set = nil
 		}
 	}
 	tp.total = tr.read
@@ -424,11 +433,14 @@ func (l *loader) processRow(tr *tableRun) bool {
 	r.defects = r.defects[:0]
 	var h uint64 // the row's hash (verify.go)
 	for i, c := range tp.cols {
-		raw := tr.raw[i]
+		raw, mapped := c.mapValue(tr.raw[i])
 		start := len(r.canon)
 		var e *convErr
 		r.tmp, e = c.convert(raw, &r.vals[i], r.tmp[:0], &r.json)
 		r.ok[i] = e == nil
+		if e != nil && mapped {
+			e.reason += fmt.Sprintf(" (the value mapping replaced %s by %q)", excerpt(tr.raw[i]), raw)
+		}
 		if e != nil {
 			tr.defect([]int{i}, e.class, e.reason)
 			r.canon = append(r.canon, 'N')
@@ -442,6 +454,22 @@ func (l *loader) processRow(tr *tableRun) bool {
 			r.canon = append(r.canon, r.tmp...)
 		}
 		r.segs[i] = [2]int{start, len(r.canon)}
+	}
+	for _, dc := range tp.dayChecks {
+		if !r.ok[dc.ts] {
+			continue
+		}
+		want := "NULL"
+		if ts := &r.vals[dc.ts]; !ts.null {
+			want = time.UnixMicro(ts.i).UTC().Format(time.DateOnly)
+		}
+		if got, ok := tr.raw[dc.raw].(string); (ok && got == want) || (tr.raw[dc.raw] == nil && want == "NULL") {
+			continue
+		}
+		r.defects = append(r.defects, Defect{
+			Table: tp.legacy, Target: tp.displayTarget(), Column: dc.legacy, Value: excerpt(tr.raw[dc.raw]), Class: DefectDerived,
+			Reason: fmt.Sprintf("must be the UTC day of %s (%s): stackdb derives %s from it, so this value would be lost", tp.cols[dc.ts].legacy, want, dc.target),
+		})
 	}
 	allOK := func(cols []int) bool {
 		for _, i := range cols {
@@ -489,7 +517,14 @@ func (l *loader) processRow(tr *tableRun) bool {
 			}
 			h := l.keyHash(r.key)
 			if _, dup := u.set[h]; dup {
-				tr.defect(u.cols, DefectDuplicate, fmt.Sprintf("an earlier row has the same value, and %s requires it to be unique", u.name))
+				why := fmt.Sprintf("an earlier row has the same value, and %s requires it to be unique", u.name)
+				switch {
+				case u.stricter && u.why != "":
+					why += " (stackdb is stricter here than DeployStack, whose SQLite layout has no such unique key: " + u.why + ")"
+				case u.stricter:
+					why += " (stackdb is stricter here than DeployStack, whose SQLite layout has no such unique key)"
+				}
+				tr.defect(u.cols, DefectDuplicate, why)
 				continue
 			}
 			keys = append(keys, h)

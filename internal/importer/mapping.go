@@ -1,10 +1,29 @@
 package importer
 
-// This file is the one place that says where each legacy table and column
-// goes. Conversions are not written here: they follow from the type of the
-// target column as the live Postgres schema reports it (see convert.go);
-// the mapping only adds what the target type cannot tell — the unit of an
-// epoch timestamp and the documented replacement of a legacy NULL.
+import (
+	"bufio"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/deploystack/stackdb/internal/deploystack"
+	"github.com/deploystack/stackdb/internal/legacy"
+)
+
+// This file says where each legacy table and column goes. It writes no
+// names of its own: the legacy tables and columns are those of the real
+// SQLite layout (legacy.Schema), and each one's home in stackdb is the one
+// mapping of the real model (deploystack.Tables). Conversions are not
+// written here either: they follow from the type of the target column as
+// the live Postgres schema reports it (see convert.go). This file adds only
+// what the target type cannot tell:
+//   - which legacy columns are points in time (isTime: the *_at columns and
+//     a few others), and their unit: epoch seconds unless legacy.Schema
+//     marks them (milliseconds, or ISO-8601 text: legacy.TimeMarks);
+//   - the legacy columns that are not copied because the target derives
+//     them (a generated column), with the rule that checks the legacy value
+//     against what the target derives, so that nothing is lost silently.
 //
 // At the start of every run the mapping is checked against the legacy file
 // and the live target schema, before any row moves (plan.go):
@@ -16,15 +35,16 @@ package importer
 //   - a timestamptz target has a Unit, and only a timestamptz target has one;
 //   - NullAs is only used on jsonb targets and is itself valid JSON.
 
-// TimeUnit is the unit of a legacy epoch timestamp.
+// TimeUnit is the unit of a legacy point in time.
 type TimeUnit int
 
-// The units of legacy timestamps: *_at columns hold seconds, except the
-// columns marked "-- ms" in the legacy schema, which hold milliseconds.
+// The units of legacy timestamps: INTEGER epoch seconds (drizzle's mode
+// timestamp), except the columns legacy.Schema marks (timeUnit).
 const (
 	NoUnit  TimeUnit = iota // not a timestamp
 	Seconds                 // Unix epoch seconds
 	Millis                  // Unix epoch milliseconds
+	ISO8601                 // ISO-8601 text, as JavaScript's Date.toISOString() writes it
 )
 
 func (u TimeUnit) String() string {
@@ -33,20 +53,27 @@ func (u TimeUnit) String() string {
 		return "seconds"
 	case Millis:
 		return "milliseconds"
+	case ISO8601:
+		return "ISO-8601 text"
 	}
 	return "none"
 }
 
 // ColumnMapping moves one legacy column into one target column.
 type ColumnMapping struct {
-	Legacy string   // column in the legacy table
+	Legacy string   // column in the legacy table (its real name)
 	Target string   // column in the target table
-	Unit   TimeUnit // for timestamptz targets: the unit of the legacy epoch value
+	Unit   TimeUnit // for timestamptz targets: the unit of the legacy value
 	// NullAs, when set, is the JSON document a legacy NULL becomes (a
 	// documented rule, for a target that is NOT NULL where legacy was
 	// nullable). Empty: NULL stays NULL, or is a defect when the target is
 	// NOT NULL.
 	NullAs string
+	// DayOf, when set, marks a legacy column that is not copied because the
+	// target column is generated from another one: the legacy value is
+	// checked instead — it must be the UTC day ('YYYY-MM-DD') of the legacy
+	// timestamp column DayOf, else the row has a defect (DefectDerived).
+	DayOf string
 }
 
 // TableMapping moves one legacy table into one target table (in the
@@ -57,124 +84,197 @@ type TableMapping struct {
 	Columns []ColumnMapping
 }
 
+// timeUnit is the unit of the legacy point in time table.column that is
+// not epoch seconds, as legacy.Schema marks it ("-- ms", "-- iso8601");
+// NoUnit for the others.
+func timeUnit(marks map[string]string, key string) TimeUnit {
+	switch marks[key] {
+	case legacy.Millis:
+		return Millis // authSession.expires_at: Date.now() + 30 days
+	case legacy.ISO8601:
+		return ISO8601 // satelliteRegistrationTokens' three times
+	}
+	return NoUnit
+}
+
+// isTime reports whether a legacy column holds a point in time: the real
+// layout names them *_at, except these (a test checks the rule against
+// testdata/deploystack/sqlite_tables.json). authKey.expires is a legacy
+// Lucia key expiry whose unit the facts do not name; the backend never
+// sets it. It is read as seconds, like every other INTEGER time, and a
+// value that only makes sense as milliseconds is reported, not guessed.
+func isTime(column string) bool {
+	switch column {
+	case "timestamp", "bucket_timestamp", "last_heartbeat", "scheduled_for", "expires":
+		return true
+	}
+	return strings.HasSuffix(column, "_at")
+}
+
+// derivedColumns lists the legacy columns whose target is generated: not
+// copied, but checked (ColumnMapping.DayOf).
+var derivedColumns = map[string]ColumnMapping{
+	// A text copy of the UTC day of "timestamp", for SQLite's sake; stackdb
+	// generates it (satellite_usage_logs.date_partition, a date).
+	"satelliteUsageLogs.date_partition": {DayOf: "timestamp"},
+}
+
 // SkippedTables are legacy tables that are deliberately not imported, with
 // the reason reported for each.
 var skippedTables = map[string]string{
-	"__drizzle_migrations": "the legacy ORM's migration bookkeeping, not application data",
+	"__drizzle_migrations": "the backend's migration bookkeeping (migration_name, applied_at), not application data; stackdb has its own migration history",
+	"__plugin_migrations":  "the plugin system's bookkeeping (plugin_id, table_name, schema_hash, applied_at); the plugin tables it lists are imported",
 	"sqlite_sequence":      "SQLite's AUTOINCREMENT bookkeeping; identities are reset from the imported ids",
 	"sqlite_stat1":         "SQLite's planner statistics",
 	"sqlite_stat4":         "SQLite's planner statistics",
 }
 
-// col maps a column to the column of the same name (every legacy column
-// keeps its name); sec and ms do the same for epoch timestamps.
-func col(name string) ColumnMapping { return ColumnMapping{Legacy: name, Target: name} }
-func sec(name string) ColumnMapping { return ColumnMapping{Legacy: name, Target: name, Unit: Seconds} }
-func ms(name string) ColumnMapping  { return ColumnMapping{Legacy: name, Target: name, Unit: Millis} }
+// mapping lists every legacy application table, in the order of the legacy
+// schema. The load order comes from the target's foreign keys.
+var mapping = sync.OnceValue(func() []TableMapping {
+	m, err := buildMapping()
+	if err != nil {
+		panic("importer: " + err.Error()) // the embedded schema and the real model disagree: a build defect, caught by the tests
+	}
+	return m
+})
 
-// mapping lists every legacy application table. Order does not matter: the
-// load order comes from the target's foreign keys.
-var mapping = []TableMapping{
-	{Legacy: "roles", Target: "roles", Columns: []ColumnMapping{
-		col("id"), col("name"), col("description"), col("permissions"), col("is_system_role"),
-		sec("created_at"), sec("updated_at"),
-	}},
-	{Legacy: "authUser", Target: "users", Columns: []ColumnMapping{
-		col("id"), col("username"), col("email"), col("auth_type"), col("first_name"), col("last_name"),
-		col("github_id"), col("hashed_password"), col("email_verified"), col("role_id"),
-		sec("created_at"), sec("updated_at"),
-	}},
-	{Legacy: "authSession", Target: "sessions", Columns: []ColumnMapping{
-		col("id"), col("user_id"), ms("expires_at"),
-	}},
-	{Legacy: "teams", Target: "teams", Columns: []ColumnMapping{
-		col("id"), col("name"), col("slug"), col("description"), col("owner_id"), col("is_default"),
-		sec("created_at"), sec("updated_at"),
-	}},
-	{Legacy: "teamMemberships", Target: "team_members", Columns: []ColumnMapping{
-		col("id"), col("team_id"), col("user_id"), col("role"), sec("joined_at"),
-	}},
-	{Legacy: "mcpCategories", Target: "mcp_categories", Columns: []ColumnMapping{
-		col("id"), col("name"), col("description"), col("icon"), col("sort_order"), sec("created_at"),
-	}},
-	{Legacy: "mcpServers", Target: "mcp_servers", Columns: []ColumnMapping{
-		col("id"), col("name"), col("slug"), col("description"), col("long_description"), col("github_url"),
-		col("language"), col("runtime"), col("status"), col("visibility"), col("owner_team_id"), col("category_id"),
-		// Nullable in legacy, NOT NULL DEFAULT '[]' in the target: a server
-		// without tags has the empty list.
-		{Legacy: "tags", Target: "tags", NullAs: "[]"},
-		col("environment_variables"), col("metadata"), col("featured"), col("created_by"),
-		sec("created_at"), sec("updated_at"),
-		// mcp_servers.search is generated by Postgres and not imported.
-	}},
-	{Legacy: "mcpServerInstallations", Target: "mcp_server_installations", Columns: []ColumnMapping{
-		col("id"), col("team_id"), col("server_id"), col("created_by"), col("installation_name"),
-		col("installation_type"), col("user_environment_variables"),
-		sec("created_at"), sec("updated_at"), sec("last_used_at"),
-	}},
-	{Legacy: "satellites", Target: "satellites", Columns: []ColumnMapping{
-		col("id"), col("name"), col("satellite_type"), col("team_id"), col("status"), col("satellite_url"),
-		col("region"), col("version"), col("system_info"), sec("last_heartbeat"), col("created_by"),
-		sec("created_at"), sec("updated_at"),
-	}},
-	{Legacy: "satelliteHeartbeats", Target: "satellite_heartbeats", Columns: []ColumnMapping{
-		col("id"), col("satellite_id"), col("status"), col("system_metrics"), col("process_count"),
-		col("error_count"), col("version"), sec("created_at"),
-	}},
-	{Legacy: "satelliteProcesses", Target: "satellite_processes", Columns: []ColumnMapping{
-		col("id"), col("satellite_id"), col("installation_id"), col("team_id"), col("process_id"), col("status"),
-		col("health_status"), sec("started_at"), sec("stopped_at"), col("error_message"), col("restart_count"),
-		sec("created_at"), sec("updated_at"),
-	}},
-	{Legacy: "mcpToolExecutions", Target: "mcp_tool_executions", Columns: []ColumnMapping{
-		col("id"), col("satellite_id"), col("team_id"), col("user_id"), col("server_slug"), col("tool_name"),
-		col("duration_ms"), col("success"), col("error"), col("arguments"), ms("created_at"),
-	}},
-	{Legacy: "teamMetrics", Target: "team_metrics", Columns: []ColumnMapping{
-		col("id"), col("team_id"), col("satellite_id"), sec("bucket_start"), col("bucket_minutes"),
-		col("tool_calls"), col("errors"), col("total_duration_ms"),
-	}},
-	{Legacy: "queueJobBatches", Target: "queue_job_batches", Columns: []ColumnMapping{
-		col("id"), col("type"), col("total_jobs"), col("completed_jobs"), col("failed_jobs"), col("status"),
-		col("metadata"), sec("created_at"), sec("updated_at"),
-	}},
-	{Legacy: "queueJobs", Target: "queue_jobs", Columns: []ColumnMapping{
-		col("id"), col("type"), col("payload"), col("status"), col("priority"), col("attempts"), col("max_attempts"),
-		sec("scheduled_for"), sec("started_at"), sec("completed_at"), col("error"), col("result"), col("batch_id"),
-		sec("created_at"), sec("updated_at"),
-	}},
-	{Legacy: "auditLogs", Target: "audit_logs", Columns: []ColumnMapping{
-		col("id"), col("actor_user_id"), col("team_id"), col("action"), col("target_type"), col("target_id"),
-		col("ip_address"), col("user_agent"), col("metadata"), sec("created_at"),
-	}},
-	{Legacy: "oauthClients", Target: "oauth_clients", Columns: []ColumnMapping{
-		col("client_id"), col("client_name"), col("redirect_uris"), col("grant_types"), col("scope"), sec("created_at"),
-	}},
-	{Legacy: "oauthAccessTokens", Target: "oauth_access_tokens", Columns: []ColumnMapping{
-		col("id"), col("token_hash"), col("client_id"), col("user_id"), col("scope"), ms("expires_at"),
-		col("revoked"), sec("created_at"),
-	}},
-	{Legacy: "oauthRefreshTokens", Target: "oauth_refresh_tokens", Columns: []ColumnMapping{
-		col("id"), col("token_hash"), col("access_token_id"), col("client_id"), col("user_id"), ms("expires_at"),
-		col("revoked"), sec("created_at"),
-	}},
-	{Legacy: "globalSettingGroups", Target: "global_setting_groups", Columns: []ColumnMapping{
-		col("id"), col("name"), col("description"), col("icon"), col("sort_order"),
-		sec("created_at"), sec("updated_at"),
-	}},
-	{Legacy: "globalSettings", Target: "global_settings", Columns: []ColumnMapping{
-		col("key"), col("value"), col("type"), col("description"), col("is_encrypted"), col("group_id"),
-		sec("created_at"), sec("updated_at"),
-	}},
+// buildMapping maps every table of legacy.Schema through deploystack.Tables.
+func buildMapping() ([]TableMapping, error) {
+	layout, err := legacyLayout(legacy.Schema)
+	if err != nil {
+		return nil, err
+	}
+	var out []TableMapping
+	var problems []string
+	marks := legacy.TimeMarks()
+	for _, lt := range layout {
+		if _, skipped := skippedTables[lt.name]; skipped {
+			continue
+		}
+		real, ok := deploystack.Lookup(lt.name)
+		if !ok {
+			problems = append(problems, fmt.Sprintf("legacy table %s has no home in deploystack.Tables", lt.name))
+			continue
+		}
+		tm := TableMapping{Legacy: lt.name, Target: real.Name}
+		for _, name := range lt.cols {
+			key := lt.name + "." + name
+			var home string
+			for _, c := range real.Columns {
+				if c.Real == name {
+					home = c.Home()
+				}
+			}
+			if home == "" {
+				problems = append(problems, fmt.Sprintf("legacy column %s has no home in deploystack.Tables", key))
+				continue
+			}
+			cm := ColumnMapping{Legacy: name, Target: home}
+			switch d, derived := derivedColumns[key]; {
+			case derived:
+				cm.DayOf = d.DayOf
+			case timeUnit(marks, key) != NoUnit:
+				cm.Unit = timeUnit(marks, key)
+			case isTime(name):
+				cm.Unit = Seconds
+			}
+			tm.Columns = append(tm.Columns, cm)
+		}
+		out = append(out, tm)
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("the legacy schema does not match the real model:\n  - %s", strings.Join(problems, "\n  - "))
+	}
+	return out, nil
+}
+
+type layoutTable struct {
+	name string
+	cols []string
+}
+
+// legacyLayout reads the table and column names of the legacy DDL, in the
+// shape drizzle-kit writes it: "CREATE TABLE `name` (", one "\t`column`
+// type …" line per column, and constraint lines that start with a keyword.
+// It needs no SQLite, so the mapping is there without cgo too; a test
+// checks it against SQLite's own reading of the DDL.
+func legacyLayout(ddl string) ([]layoutTable, error) {
+	var out []layoutTable
+	var cur *layoutTable
+	sc := bufio.NewScanner(strings.NewReader(ddl))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if rest, ok := strings.CutPrefix(line, "CREATE TABLE "); ok {
+			rest = strings.TrimPrefix(rest, "IF NOT EXISTS ")
+			name, _, _ := strings.Cut(rest, " ")
+			out = append(out, layoutTable{name: strings.Trim(name, "`\"")})
+			cur = &out[len(out)-1]
+			continue
+		}
+		if cur == nil {
+			continue
+		}
+		if strings.HasPrefix(line, ")") {
+			cur = nil
+			continue
+		}
+		if strings.HasPrefix(line, "`") {
+			name, _, ok := strings.Cut(line[1:], "`")
+			if !ok {
+				return nil, fmt.Errorf("legacy schema: table %s: unterminated column name in %q", cur.name, line)
+			}
+			cur.cols = append(cur.cols, name)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("legacy schema: no CREATE TABLE statement")
+	}
+	return out, nil
+}
+
+// stackdbTables are stackdb's own application tables, which no DeployStack
+// model has.
+var stackdbTables = []string{"audit_logs"}
+
+// unimportedTables are the application tables an import leaves empty: the
+// stackdb homes of the real tables that the legacy layout lacks (the
+// Postgres model's newer tables) and stackdb's own. The target must hold no
+// rows in them either, and Truncate empties them with the rest.
+func unimportedTables() []string {
+	imported := map[string]bool{}
+	for _, m := range mapping() {
+		imported[m.Target] = true
+	}
+	var out []string
+	for _, t := range deploystack.Tables {
+		if !imported[t.Name] {
+			out = append(out, t.Name)
+		}
+	}
+	return append(out, stackdbTables...)
+}
+
+// stricterReason is why stackdb has a unique key on table (cols) that
+// DeployStack lacks, as deploystack.StricterThanDeployStack says; "" when
+// it is not listed.
+func stricterReason(table string, cols []string) string {
+	for _, s := range deploystack.StricterThanDeployStack {
+		if s.Table == table && s.Kind == deploystack.KindUnique && slices.Equal(s.Columns, cols) {
+			return s.Reason
+		}
+	}
+	return ""
 }
 
 // Mapping returns a copy of the table and column mapping, for display and
-// review (`stackdb import-sqlite --show-mapping`, docs).
+// review (docs, tests).
 func Mapping() []TableMapping {
-	out := make([]TableMapping, len(mapping))
-	for i, t := range mapping {
-		out[i] = t
-		out[i].Columns = append([]ColumnMapping(nil), t.Columns...)
+	src := mapping()
+	out := make([]TableMapping, len(src))
+	for i, m := range src {
+		out[i] = m
+		out[i].Columns = append([]ColumnMapping(nil), m.Columns...)
 	}
 	return out
 }

@@ -32,6 +32,7 @@ type tablePlan struct {
 
 	pluginCols []plugin.Column // plugin tables: the definition created
 	mapping    *TableMapping   // core tables
+	dayChecks  []dayCheck      // legacy columns not copied but checked (ColumnMapping.DayOf)
 
 	freeze   bool   // created or truncated in the import's transaction: COPY FREEZE
 	accepted int64  // rows sent to COPY
@@ -46,6 +47,15 @@ func (t *tablePlan) displayTarget() string {
 	return t.target
 }
 
+// dayCheck checks a legacy column that the target generates: raw value
+// raw must be the UTC day of the converted timestamp in column ts.
+type dayCheck struct {
+	raw    int    // index into the raw values (past the copied columns)
+	legacy string // the legacy column
+	ts     int    // plan column index of the timestamp
+	target string // the generated target column, for messages
+}
+
 // uniqueIndex is a unique index of the target, checked in Go. Its set holds
 // the keys of the rows accepted so far; it is also the parent key set of
 // the foreign keys that reference it.
@@ -56,6 +66,8 @@ type uniqueIndex struct {
 	nullsNotDistinct bool
 	track            bool // false: SQLite guarantees uniqueness (rowid alias) and nothing references it
 	referenced       bool
+	stricter         bool   // the legacy table has no such unique key: stackdb is stricter than DeployStack
+	why              string // then: why stackdb has it (deploystack.StricterThanDeployStack), if listed
 	set              map[[2]uint64]struct{}
 	rejected         map[[2]uint64]struct{} // keys of rejected rows, for the orphans' reason
 }
@@ -75,16 +87,17 @@ type legacyPlan struct {
 }
 
 // planLegacy classifies every table of the legacy file: mapped, skipped
-// (reported), a plugin's, or unknown (an error). All problems are reported
-// together.
+// (reported), a plugin's (listed in __plugin_migrations), or unknown (an
+// error). All problems are reported together.
 func planLegacy(l *legacyDB) (*legacyPlan, error) {
 	var problems []string
 	p := &legacyPlan{}
+	tables := mapping()
 	mapped := map[string]*TableMapping{}
-	for i := range mapping {
-		mapped[mapping[i].Legacy] = &mapping[i]
+	for i := range tables {
+		mapped[tables[i].Legacy] = &tables[i]
 	}
-	for _, m := range mapping {
+	for _, m := range tables {
 		if _, ok := l.tables[m.Legacy]; !ok {
 			problems = append(problems, fmt.Sprintf("legacy table %q is missing", m.Legacy))
 		}
@@ -107,23 +120,27 @@ func planLegacy(l *legacyDB) (*legacyPlan, error) {
 			p.skipped = append(p.skipped, SkippedTable{Table: name, Reason: "SQLite's internal bookkeeping"})
 			continue
 		}
-		if id, table, ok := splitPluginTable(name); ok {
-			tp, errs := planPluginLegacy(t, id, table)
+		if pt, ok := l.pluginTables[name]; ok {
+			if _, err := plugin.Ident(pt.id, pt.table); err != nil {
+				problems = append(problems, fmt.Sprintf("plugin table %q (plugin %q, table %q in __plugin_migrations): %v", name, pt.id, pt.table, err))
+				continue
+			}
+			tp, errs := planPluginLegacy(t, pt.id, pt.table)
 			problems = append(problems, errs...)
 			if tp != nil {
 				p.plugins = append(p.plugins, tp)
 			}
 			continue
 		}
-		problems = append(problems, fmt.Sprintf("unknown legacy table %q: it is not in the mapping and not a plugin table \"<pluginId>_<table>\" with a valid plugin id", name))
+		problems = append(problems, fmt.Sprintf("unknown legacy table %q: it is not a DeployStack table and __plugin_migrations does not list it as a plugin's", name))
 	}
 	for _, v := range l.views {
 		p.skipped = append(p.skipped, SkippedTable{Table: v, Reason: "a view: derived from other tables, nothing to import"})
 	}
 	// Keep core tables in mapping order.
 	slices.SortStableFunc(p.core, func(a, b *tablePlan) int {
-		return slices.IndexFunc(mapping, func(m TableMapping) bool { return m.Legacy == a.legacy }) -
-			slices.IndexFunc(mapping, func(m TableMapping) bool { return m.Legacy == b.legacy })
+		return slices.IndexFunc(tables, func(m TableMapping) bool { return m.Legacy == a.legacy }) -
+			slices.IndexFunc(tables, func(m TableMapping) bool { return m.Legacy == b.legacy })
 	})
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("%w: %s:\n  - %s", ErrSource, l.path, strings.Join(problems, "\n  - "))
@@ -178,14 +195,22 @@ func planMappedLegacy(t *legacyTable, m *TableMapping) (*tablePlan, []string) {
 	var problems []string
 	tp := &tablePlan{legacy: t.name, target: m.Target, mapping: m}
 	seen := map[string]bool{}
+	var derived []string
 	for _, c := range m.Columns {
 		seen[c.Legacy] = true
 		if _, ok := t.col(c.Legacy); !ok {
 			problems = append(problems, fmt.Sprintf("legacy column %s.%s is mapped but missing from the file", t.name, c.Legacy))
 			continue
 		}
+		if c.DayOf != "" {
+			derived = append(derived, c.Legacy)
+			continue
+		}
 		tp.legacyCols = append(tp.legacyCols, c.Legacy)
 	}
+	// Derived columns are read after the copied ones: raw value i is
+	// converted by cols[i], and the ones past len(cols) are only checked.
+	tp.legacyCols = append(tp.legacyCols, derived...)
 	for _, c := range t.cols {
 		if !seen[c.name] {
 			problems = append(problems, fmt.Sprintf("legacy column %s.%s is not mapped (add it to internal/importer/mapping.go)", t.name, c.name))
@@ -337,11 +362,20 @@ func bindColumns(ctx context.Context, tx pgx.Tx, tp *tablePlan, tt *targetTable)
 		}
 	}
 	labelCache := map[uint32]map[string]bool{}
+	var derived []ColumnMapping
 	for _, cm := range colMaps {
 		where := fmt.Sprintf("%s.%s → %s.%s", tp.legacy, cm.Legacy, tp.displayTarget(), cm.Target)
 		tc := tt.byName[cm.Target]
 		if tc == nil {
 			problems = append(problems, where+": the target column does not exist")
+			continue
+		}
+		if cm.DayOf != "" {
+			mapped[cm.Target] = true
+			if !tc.generated || tc.format != "date" {
+				problems = append(problems, fmt.Sprintf("%s: DayOf is set, but the target is not a generated date column (%s)", where, tc.format))
+			}
+			derived = append(derived, cm)
 			continue
 		}
 		if mapped[cm.Target] {
@@ -361,7 +395,7 @@ func bindColumns(ctx context.Context, tx pgx.Tx, tp *tablePlan, tt *targetTable)
 		cp := &colPlan{legacy: cm.Legacy, target: cm.Target, kind: k, typ: tc.format, unit: cm.Unit, notNull: tc.notNull, nullAs: cm.NullAs}
 		switch {
 		case k == kTimestamptz && cm.Unit == NoUnit:
-			problems = append(problems, where+": a timestamptz target needs a Unit (Seconds or Millis) in the mapping")
+			problems = append(problems, where+": a timestamptz target needs a Unit (Seconds, Millis or ISO8601) in the mapping")
 		case k != kTimestamptz && cm.Unit != NoUnit:
 			problems = append(problems, fmt.Sprintf("%s: Unit %s is set but the target is %s, not timestamptz", where, cm.Unit, tc.format))
 		}
@@ -386,6 +420,14 @@ func bindColumns(ctx context.Context, tx pgx.Tx, tp *tablePlan, tt *targetTable)
 		}
 		tp.cols = append(tp.cols, cp)
 	}
+	for _, cm := range derived {
+		i := slices.IndexFunc(tp.cols, func(c *colPlan) bool { return c.legacy == cm.DayOf })
+		if i < 0 || tp.cols[i].kind != kTimestamptz {
+			problems = append(problems, fmt.Sprintf("%s.%s: DayOf names %s, which is not a timestamptz column of the import", tp.legacy, cm.Legacy, cm.DayOf))
+			continue
+		}
+		tp.dayChecks = append(tp.dayChecks, dayCheck{raw: slices.Index(tp.legacyCols, cm.Legacy), legacy: cm.Legacy, ts: i, target: cm.Target})
+	}
 	for _, tc := range tt.cols {
 		if tc.notNull && !tc.hasDefault && !tc.identity && !tc.generated && !mapped[tc.name] {
 			problems = append(problems, fmt.Sprintf("target column %s.%s is NOT NULL without a default, and no legacy column is mapped to it", tp.displayTarget(), tc.name))
@@ -409,6 +451,12 @@ func bindUniques(l *legacyDB, tp *tablePlan, tt *targetTable) []string {
 		return i, tp.cols[i].kind.checkType(), true
 	}
 	for _, c := range tt.checks {
+		if !slices.ContainsFunc(c.cols, func(name string) bool { return tp.colIndex(name) >= 0 }) {
+			// Only columns the legacy layout lacks (stackdb's or the
+			// newer Postgres model's): every row gets their defaults,
+			// which Postgres checks itself; no legacy value is involved.
+			continue
+		}
 		cc, err := parseCheck(c.name, c.def, resolve)
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("CHECK constraint %s on %s (%s) cannot be evaluated before loading: %v", c.name, tp.displayTarget(), c.def, err))
@@ -420,6 +468,12 @@ func bindUniques(l *legacyDB, tp *tablePlan, tt *targetTable) []string {
 	for _, u := range tt.uniques {
 		if u.partial || u.expression {
 			problems = append(problems, fmt.Sprintf("unique index %s on %s has a WHERE clause or an expression; the importer cannot check it before loading", u.name, tp.displayTarget()))
+			continue
+		}
+		if !slices.ContainsFunc(u.cols, func(name string) bool { return tp.colIndex(name) >= 0 }) {
+			// Only columns the legacy layout lacks (satellites.api_key_prefix):
+			// their default in every row, which Postgres checks when it
+			// builds the index.
 			continue
 		}
 		ui := &uniqueIndex{name: u.name, table: tp, nullsNotDistinct: u.nullsNotDistinct, track: true}
@@ -434,6 +488,16 @@ func bindUniques(l *legacyDB, tp *tablePlan, tt *targetTable) []string {
 		if len(ui.cols) != len(u.cols) {
 			continue
 		}
+		if lt != nil {
+			legacyCols := make([]string, len(ui.cols))
+			for k, i := range ui.cols {
+				legacyCols[k] = tp.cols[i].legacy
+			}
+			ui.stricter = !lt.hasUnique(legacyCols)
+		}
+		if ui.stricter {
+			ui.why = stricterReason(tp.target, u.cols)
+		}
 		if len(ui.cols) == 1 && lt != nil && lt.rowidAlias(tp.cols[ui.cols[0]].legacy) && tp.cols[ui.cols[0]].kind == kInt64 {
 			ui.track = false // SQLite's rowid: unique and integer by construction
 		}
@@ -447,6 +511,9 @@ func bindUniques(l *legacyDB, tp *tablePlan, tt *targetTable) []string {
 func bindForeignKeys(tp *tablePlan, tt *targetTable, byTarget map[string]*tablePlan) []string {
 	var problems []string
 	for _, fk := range tt.fks {
+		if !slices.ContainsFunc(fk.cols, func(name string) bool { return tp.colIndex(name) >= 0 }) {
+			continue // columns the legacy layout lacks: their default in every row, which Postgres checks when it adds the key back
+		}
 		parent := byTarget[fk.refSchema+"."+fk.refTable]
 		if parent == nil {
 			problems = append(problems, fmt.Sprintf("foreign key %s on %s references %s.%s, which is not imported", fk.name, tp.displayTarget(), fk.refSchema, fk.refTable))

@@ -49,6 +49,7 @@ const (
 	DefectCheck            DefectClass = "check"             // another CHECK constraint fails
 	DefectOrphan           DefectClass = "orphan"            // the referenced parent row is missing or rejected
 	DefectDuplicate        DefectClass = "duplicate"         // a value the target requires to be unique repeats
+	DefectDerived          DefectClass = "derived_mismatch"  // a column the target derives disagrees with what it derives
 )
 
 // Defect is one problem with one value (or, for orphans and duplicates,
@@ -106,6 +107,7 @@ type Report struct {
 	Truncated bool // Options.Truncate emptied the target first
 	Tables    []TableReport
 	Skipped   []SkippedTable
+	Mapped    []MappedValues // Options.Map, each with how many values it replaced
 	Defects   []Defect
 	Rejected  []RejectedRow // Skip mode: the rows left out
 	Duration  time.Duration

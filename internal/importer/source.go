@@ -8,10 +8,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/deploystack/stackdb/internal/legacy"
-	"github.com/deploystack/stackdb/plugin"
 )
 
 // sqliteHeader starts every SQLite 3 database file.
@@ -26,12 +26,31 @@ type legacyDB struct {
 	tables map[string]*legacyTable
 	names  []string // table names, sorted
 	views  []string
+	// pluginTables are the tables __plugin_migrations lists, by legacy
+	// name ("<plugin_id>_<table_name>").
+	pluginTables map[string]pluginTable
 }
+
+// pluginTable is a row of __plugin_migrations: a plugin and one of its
+// tables.
+type pluginTable struct{ id, table string }
 
 type legacyTable struct {
 	name         string
 	cols         []legacyCol
 	withoutRowid bool
+	uniques      [][]string // the columns of each unique index (the primary key's included)
+}
+
+// hasUnique reports whether SQLite enforces a unique key on exactly cols
+// (in any order).
+func (t *legacyTable) hasUnique(cols []string) bool {
+	for _, u := range t.uniques {
+		if len(u) == len(cols) && !slices.ContainsFunc(cols, func(c string) bool { return !slices.Contains(u, c) }) {
+			return true
+		}
+	}
+	return false
 }
 
 type legacyCol struct {
@@ -160,6 +179,82 @@ func (l *legacyDB) init(ctx context.Context) error {
 		if err != nil {
 			return l.corrupt(err)
 		}
+		if err := l.readUniques(ctx, t); err != nil {
+			return err
+		}
+	}
+	return l.readPluginMigrations(ctx)
+}
+
+// readUniques reads the unique keys SQLite enforces on t: its unique
+// indexes (PRIMARY KEY and UNIQUE constraints have one each) and a rowid
+// alias. Partial indexes do not count.
+func (l *legacyDB) readUniques(ctx context.Context, t *legacyTable) error {
+	for _, c := range t.cols {
+		if t.rowidAlias(c.name) {
+			t.uniques = append(t.uniques, []string{c.name})
+		}
+	}
+	rows, err := l.conn.QueryContext(ctx, `SELECT il.name, ii.name FROM pragma_index_list(?) il, pragma_index_info(il.name) ii
+		WHERE il."unique" AND NOT il.partial ORDER BY il.seq, ii.seqno`, t.name)
+	if err != nil {
+		return l.corrupt(err)
+	}
+	defer rows.Close()
+	byIndex := map[string]int{}
+	for rows.Next() {
+		var index string
+		var col sql.NullString // NULL for an expression
+		if err := rows.Scan(&index, &col); err != nil {
+			return l.corrupt(err)
+		}
+		i, ok := byIndex[index]
+		if !ok {
+			i = len(t.uniques)
+			byIndex[index] = i
+			t.uniques = append(t.uniques, nil)
+		}
+		if !col.Valid {
+			col.String = "\x00expression" // matches no column
+		}
+		t.uniques[i] = append(t.uniques[i], col.String)
+	}
+	if err := rows.Err(); err != nil {
+		return l.corrupt(err)
+	}
+	return nil
+}
+
+// readPluginMigrations reads which tables belong to plugins: the plugin
+// system records each table it creates in __plugin_migrations.
+func (l *legacyDB) readPluginMigrations(ctx context.Context) error {
+	l.pluginTables = map[string]pluginTable{}
+	t := l.tables["__plugin_migrations"]
+	if t == nil {
+		return nil
+	}
+	for _, c := range []string{"plugin_id", "table_name"} {
+		if _, ok := t.col(c); !ok {
+			return fmt.Errorf("%w: %s: __plugin_migrations has no column %s", ErrSource, l.path, c)
+		}
+	}
+	rows, err := l.conn.QueryContext(ctx, `SELECT CAST(plugin_id AS TEXT), CAST(table_name AS TEXT) FROM __plugin_migrations ORDER BY rowid`)
+	if err != nil {
+		return l.corrupt(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, table sql.NullString
+		if err := rows.Scan(&id, &table); err != nil {
+			return l.corrupt(err)
+		}
+		if !id.Valid || !table.Valid {
+			return fmt.Errorf("%w: %s: __plugin_migrations has a row with a NULL plugin_id or table_name", ErrSource, l.path)
+		}
+		l.pluginTables[id.String+"_"+table.String] = pluginTable{id: id.String, table: table.String}
+	}
+	if err := rows.Err(); err != nil {
+		return l.corrupt(err)
 	}
 	return nil
 }
@@ -212,18 +307,4 @@ func (l *legacyDB) estimate(ctx context.Context, table string) (int64, error) {
 // quoteSQLite quotes an identifier for SQLite.
 func quoteSQLite(name string) string {
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
-}
-
-// splitPluginTable splits a legacy table name "<pluginId>_<table>" at its
-// first '_' (plugin ids contain no '_') and validates both parts with the
-// rules of package plugin. ok is false for names that are not a plugin's.
-func splitPluginTable(name string) (id, table string, ok bool) {
-	id, table, found := strings.Cut(name, "_")
-	if !found {
-		return "", "", false
-	}
-	if _, err := plugin.Ident(id, table); err != nil {
-		return "", "", false
-	}
-	return id, table, true
 }

@@ -44,6 +44,7 @@ type targetFK struct {
 type targetCheck struct {
 	name string
 	def  string
+	cols []string // the columns it reads (conkey)
 }
 
 type targetTable struct {
@@ -161,7 +162,7 @@ ORDER BY c.relname, con.conname`, schema, names)
 		}
 		switch typ {
 		case "c":
-			t.checks = append(t.checks, targetCheck{name: name, def: def})
+			t.checks = append(t.checks, targetCheck{name: name, def: def, cols: cols})
 		case "f":
 			t.fks = append(t.fks, targetFK{name: name, cols: cols, refSchema: refSchema, refTable: refTable, refCols: refCols})
 		default:

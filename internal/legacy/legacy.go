@@ -1,6 +1,7 @@
-// Package legacy describes the SQLite database that stackdb replaces: its
-// schema (a copy of the file the legacy ORM wrote, embedded so stackdb needs
-// nothing outside its module) and how it is opened.
+// Package legacy describes the SQLite database that stackdb replaces: the
+// last SQLite layout of DeployStack (embedded, so stackdb needs nothing
+// outside its module; checked against testdata/deploystack) and how such a
+// file is opened.
 package legacy
 
 import (
@@ -12,7 +13,8 @@ import (
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
 
-// Schema is the legacy SQLite schema (CREATE TABLE/INDEX statements).
+// Schema is DeployStack's last SQLite schema (CREATE TABLE/INDEX
+// statements, with the units of its points in time in comments).
 //
 //go:embed schema.sqlite.sql
 var Schema string

@@ -1,0 +1,390 @@
+-- Create enum type "command_status"
+CREATE TYPE "command_status" AS ENUM ('pending', 'acknowledged', 'executing', 'completed', 'failed');
+-- Create enum type "process_health_status"
+CREATE TYPE "process_health_status" AS ENUM ('healthy', 'unhealthy', 'unknown');
+-- Create enum type "command_priority"
+CREATE TYPE "command_priority" AS ENUM ('immediate', 'high', 'normal', 'low');
+-- Create enum type "command_type"
+CREATE TYPE "command_type" AS ENUM ('spawn', 'kill', 'restart', 'configure', 'health_check', 'invalidate_user_token_cache');
+-- Create enum type "heartbeat_status"
+CREATE TYPE "heartbeat_status" AS ENUM ('active', 'degraded', 'error');
+-- Create enum type "satellite_status"
+CREATE TYPE "satellite_status" AS ENUM ('active', 'inactive', 'maintenance', 'error');
+-- Create enum type "activity_auth_type"
+CREATE TYPE "activity_auth_type" AS ENUM ('oauth', 'api_key', 'instance_token');
+-- Create enum type "satellite_type"
+CREATE TYPE "satellite_type" AS ENUM ('global', 'team');
+-- Create enum type "job_status"
+CREATE TYPE "job_status" AS ENUM ('pending', 'processing', 'completed', 'failed');
+-- Create enum type "mcp_server_source"
+CREATE TYPE "mcp_server_source" AS ENUM ('official_registry', 'manual', 'github');
+-- Create enum type "process_status"
+CREATE TYPE "process_status" AS ENUM ('pending', 'starting', 'running', 'stopping', 'stopped', 'failed');
+-- Create enum type "bucket_interval"
+CREATE TYPE "bucket_interval" AS ENUM ('15m', '1h');
+-- Create enum type "transport_type"
+CREATE TYPE "transport_type" AS ENUM ('stdio', 'http', 'sse');
+-- Create "dynamic_oauth_clients" table
+CREATE TABLE "dynamic_oauth_clients" ("client_id" text NOT NULL, "client_name" text NOT NULL, "redirect_uris" jsonb NOT NULL, "grant_types" jsonb NOT NULL, "response_types" jsonb NOT NULL, "scope" text NOT NULL, "token_endpoint_auth_method" text NOT NULL, "client_id_issued_at" timestamptz NOT NULL, "expires_at" timestamptz NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("client_id"));
+-- Create index "dynamic_oauth_clients_created_at_idx" to table: "dynamic_oauth_clients"
+CREATE INDEX "dynamic_oauth_clients_created_at_idx" ON "dynamic_oauth_clients" ("created_at");
+-- Create index "dynamic_oauth_clients_expires_at_idx" to table: "dynamic_oauth_clients"
+CREATE INDEX "dynamic_oauth_clients_expires_at_idx" ON "dynamic_oauth_clients" ("expires_at");
+-- Create "roles" table
+CREATE TABLE "roles" ("id" text NOT NULL, "name" text NOT NULL, "description" text NULL, "permissions" jsonb NOT NULL, "is_system_role" boolean NOT NULL DEFAULT false, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "roles_permissions_is_array" CHECK (jsonb_typeof(permissions) = 'array'::text));
+-- Create index "roles_name_key" to table: "roles"
+CREATE UNIQUE INDEX "roles_name_key" ON "roles" ("name");
+-- Create "users" table
+CREATE TABLE "users" ("id" text NOT NULL, "username" text NOT NULL, "email" text NOT NULL, "auth_type" text NOT NULL, "first_name" text NULL, "last_name" text NULL, "github_id" text NULL, "hashed_password" text NULL, "role_id" text NULL, "email_verified" boolean NOT NULL DEFAULT false, PRIMARY KEY ("id"), CONSTRAINT "users_role_id_fkey" FOREIGN KEY ("role_id") REFERENCES "roles" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION);
+-- Create index "users_email_key" to table: "users"
+CREATE UNIQUE INDEX "users_email_key" ON "users" ("email");
+-- Create index "users_github_id_key" to table: "users"
+CREATE UNIQUE INDEX "users_github_id_key" ON "users" ("github_id");
+-- Create index "users_lower_email_idx" to table: "users"
+CREATE INDEX "users_lower_email_idx" ON "users" ((lower(email)));
+-- Create index "users_username_idx" to table: "users"
+CREATE INDEX "users_username_idx" ON "users" ("username");
+-- Create "teams" table
+CREATE TABLE "teams" ("id" text NOT NULL, "name" text NOT NULL, "slug" text NOT NULL, "description" text NULL, "owner_id" text NOT NULL, "is_default" boolean NOT NULL DEFAULT false, "non_http_mcp_limit" integer NOT NULL DEFAULT 1, "mcp_server_limit" integer NOT NULL DEFAULT 5, "member_limit" integer NOT NULL DEFAULT 3, "allow_remote_mcp" boolean NOT NULL DEFAULT false, "allow_github_mcp" boolean NOT NULL DEFAULT false, "allow_private_github_repos" boolean NOT NULL DEFAULT false, "github_mcp_limit" integer NOT NULL DEFAULT 1, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "teams_owner_id_fkey" FOREIGN KEY ("owner_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "teams_owner_id_idx" to table: "teams"
+CREATE INDEX "teams_owner_id_idx" ON "teams" ("owner_id");
+-- Create index "teams_slug_key" to table: "teams"
+CREATE UNIQUE INDEX "teams_slug_key" ON "teams" ("slug");
+-- Create "audit_logs" table
+CREATE TABLE "audit_logs" ("id" bigint NOT NULL GENERATED BY DEFAULT AS IDENTITY, "actor_user_id" text NULL, "team_id" text NULL, "action" text NOT NULL, "target_type" text NULL, "target_id" text NULL, "ip_address" text NULL, "user_agent" text NULL, "metadata" jsonb NULL, "created_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "audit_logs_actor_user_id_fkey" FOREIGN KEY ("actor_user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE SET NULL, CONSTRAINT "audit_logs_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE SET NULL);
+-- Create index "audit_logs_actor_user_id_created_at_idx" to table: "audit_logs"
+CREATE INDEX "audit_logs_actor_user_id_created_at_idx" ON "audit_logs" ("actor_user_id", "created_at" DESC, "id" DESC);
+-- Create index "audit_logs_created_at_brin" to table: "audit_logs"
+CREATE INDEX "audit_logs_created_at_brin" ON "audit_logs" USING brin ("created_at");
+-- Create index "audit_logs_team_id_created_at_idx" to table: "audit_logs"
+CREATE INDEX "audit_logs_team_id_created_at_idx" ON "audit_logs" ("team_id", "created_at" DESC, "id" DESC);
+-- Create "auth_keys" table
+CREATE TABLE "auth_keys" ("id" text NOT NULL, "user_id" text NOT NULL, "primary_key" text NOT NULL, "hashed_password" text NULL, "expires" timestamptz NULL, PRIMARY KEY ("id"), CONSTRAINT "auth_keys_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create "deployment_credentials" table
+CREATE TABLE "deployment_credentials" ("id" text NOT NULL, "team_id" text NOT NULL, "source" text NOT NULL, "auth_type" text NOT NULL DEFAULT 'oauth', "access_token_encrypted" text NULL, "refresh_token_encrypted" text NULL, "installation_id" text NULL, "account_login" text NULL, "account_id" text NULL, "scopes" text[] NULL, "expires_at" timestamptz NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "deployment_credentials_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "deployment_credentials_auth_type_check" CHECK (auth_type = ANY (ARRAY['oauth'::text, 'installation'::text])), CONSTRAINT "deployment_credentials_source_check" CHECK (source = ANY (ARRAY['github'::text, 'gitlab'::text, 'docker'::text])));
+-- Create index "deployment_credentials_team_id_source_key" to table: "deployment_credentials"
+CREATE UNIQUE INDEX "deployment_credentials_team_id_source_key" ON "deployment_credentials" ("team_id", "source");
+-- Create "mcp_categories" table
+CREATE TABLE "mcp_categories" ("id" text NOT NULL, "name" text NOT NULL, "description" text NULL, "icon" text NULL, "sort_order" integer NOT NULL DEFAULT 0, "created_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"));
+-- Create index "mcp_categories_name_key" to table: "mcp_categories"
+CREATE UNIQUE INDEX "mcp_categories_name_key" ON "mcp_categories" ("name");
+-- Create "mcp_servers" table
+CREATE TABLE "mcp_servers" ("id" text NOT NULL, "name" text NOT NULL, "official_name" text NULL, "slug" text NOT NULL, "description" text NOT NULL, "long_description" text NULL, "version" text NULL, "repository_url" text NULL, "repository_source" text NULL, "repository_id" text NULL, "repository_subfolder" text NULL, "git_branch" text NULL, "git_commit_sha" text NULL, "website_url" text NULL, "icon_url" text NULL, "language" text NOT NULL, "runtime" text NOT NULL, "github_account_id" text NULL, "github_readme_base64" text NULL, "github_stars" integer NULL, "packages" jsonb NULL, "remotes" jsonb NULL, "resources" jsonb NULL, "prompts" jsonb NULL, "visibility" text NOT NULL DEFAULT 'team', "owner_team_id" text NULL, "created_by" text NOT NULL, "author_name" text NULL, "author_contact" text NULL, "organization" text NULL, "license" text NULL, "transport_type" "transport_type" NOT NULL DEFAULT 'stdio', "template_args" jsonb NULL, "template_env" jsonb NULL, "template_headers" jsonb NULL, "template_url_query_params" jsonb NULL, "team_args_schema" jsonb NULL, "team_env_schema" jsonb NULL, "team_headers_schema" jsonb NULL, "team_url_query_params_schema" jsonb NULL, "user_args_schema" jsonb NULL, "user_env_schema" jsonb NULL, "user_headers_schema" jsonb NULL, "user_url_query_params_schema" jsonb NULL, "dependencies" jsonb NULL, "meta_extensions" jsonb NULL, "category_id" text NULL, "tags" jsonb NULL, "status" text NOT NULL DEFAULT 'active', "featured" boolean NOT NULL DEFAULT false, "auto_install_new_default_team" boolean NOT NULL DEFAULT false, "source" "mcp_server_source" NOT NULL DEFAULT 'manual', "deployment_source" text NULL, "synced_from_official_registry" boolean NOT NULL DEFAULT false, "official_registry_server_id" text NULL, "official_registry_version_id" text NULL, "official_registry_published_at" timestamptz NULL, "official_registry_updated_at" timestamptz NULL, "requires_oauth" boolean NOT NULL DEFAULT false, "skip_oauth_flow" boolean NOT NULL DEFAULT false, "health_status" text NOT NULL DEFAULT 'unknown', "last_health_check_at" timestamptz NULL, "health_check_error" text NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), "last_sync_at" timestamptz NULL, "search" tsvector NOT NULL GENERATED ALWAYS AS ((setweight(to_tsvector('english'::regconfig, name), 'A'::"char") || setweight(to_tsvector('english'::regconfig, description), 'B'::"char")) || setweight(jsonb_to_tsvector('english'::regconfig, COALESCE(tags, '[]'::jsonb), '["string"]'::jsonb), 'C'::"char")) STORED, PRIMARY KEY ("id"), CONSTRAINT "mcp_servers_category_id_fkey" FOREIGN KEY ("category_id") REFERENCES "mcp_categories" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION, CONSTRAINT "mcp_servers_created_by_fkey" FOREIGN KEY ("created_by") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION, CONSTRAINT "mcp_servers_owner_team_id_fkey" FOREIGN KEY ("owner_team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "mcp_servers_deployment_source_check" CHECK ((deployment_source IS NULL) OR (deployment_source = ANY (ARRAY['github_app'::text, 'github_public'::text]))), CONSTRAINT "mcp_servers_health_status_check" CHECK (health_status = ANY (ARRAY['unknown'::text, 'online'::text, 'offline'::text])), CONSTRAINT "mcp_servers_status_check" CHECK (status = ANY (ARRAY['active'::text, 'deprecated'::text, 'maintenance'::text, 'disabled'::text])), CONSTRAINT "mcp_servers_visibility_check" CHECK (visibility = ANY (ARRAY['global'::text, 'team'::text])));
+-- Create index "mcp_servers_category_idx" to table: "mcp_servers"
+CREATE INDEX "mcp_servers_category_idx" ON "mcp_servers" ("category_id");
+-- Create index "mcp_servers_listing_idx" to table: "mcp_servers"
+CREATE INDEX "mcp_servers_listing_idx" ON "mcp_servers" (((NOT featured)), "name", "id");
+-- Create index "mcp_servers_official_name_idx" to table: "mcp_servers"
+CREATE INDEX "mcp_servers_official_name_idx" ON "mcp_servers" ("official_name");
+-- Create index "mcp_servers_owner_team_idx" to table: "mcp_servers"
+CREATE INDEX "mcp_servers_owner_team_idx" ON "mcp_servers" ("owner_team_id");
+-- Create index "mcp_servers_registry_server_id_idx" to table: "mcp_servers"
+CREATE INDEX "mcp_servers_registry_server_id_idx" ON "mcp_servers" ("official_registry_server_id");
+-- Create index "mcp_servers_repository_url_idx" to table: "mcp_servers"
+CREATE INDEX "mcp_servers_repository_url_idx" ON "mcp_servers" ("repository_url");
+-- Create index "mcp_servers_search_idx" to table: "mcp_servers"
+CREATE INDEX "mcp_servers_search_idx" ON "mcp_servers" USING gin ("search");
+-- Create index "mcp_servers_slug_key" to table: "mcp_servers"
+CREATE UNIQUE INDEX "mcp_servers_slug_key" ON "mcp_servers" ("slug");
+-- Create index "mcp_servers_source_idx" to table: "mcp_servers"
+CREATE INDEX "mcp_servers_source_idx" ON "mcp_servers" ("source");
+-- Create index "mcp_servers_status_idx" to table: "mcp_servers"
+CREATE INDEX "mcp_servers_status_idx" ON "mcp_servers" ("status");
+-- Create index "mcp_servers_synced_flag_idx" to table: "mcp_servers"
+CREATE INDEX "mcp_servers_synced_flag_idx" ON "mcp_servers" ("synced_from_official_registry");
+-- Create index "mcp_servers_visibility_idx" to table: "mcp_servers"
+CREATE INDEX "mcp_servers_visibility_idx" ON "mcp_servers" ("visibility");
+-- Create "deployment_settings" table
+CREATE TABLE "deployment_settings" ("id" text NOT NULL, "server_id" text NOT NULL, "auto_deploy_enabled" boolean NOT NULL DEFAULT true, "webhook_id" text NULL, "webhook_secret" text NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "deployment_settings_server_id_fkey" FOREIGN KEY ("server_id") REFERENCES "mcp_servers" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "deployment_settings_server_id_key" to table: "deployment_settings"
+CREATE UNIQUE INDEX "deployment_settings_server_id_key" ON "deployment_settings" ("server_id");
+-- Create "email_verification_tokens" table
+CREATE TABLE "email_verification_tokens" ("id" text NOT NULL, "user_id" text NOT NULL, "token_hash" text NOT NULL, "expires_at" timestamptz NOT NULL, "created_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "email_verification_tokens_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "email_verification_tokens_user_id_idx" to table: "email_verification_tokens"
+CREATE INDEX "email_verification_tokens_user_id_idx" ON "email_verification_tokens" ("user_id");
+-- Create "global_setting_groups" table
+CREATE TABLE "global_setting_groups" ("id" text NOT NULL, "name" text NOT NULL, "description" text NULL, "icon" text NULL, "sort_order" integer NOT NULL DEFAULT 0, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"));
+-- Create "global_settings" table
+CREATE TABLE "global_settings" ("key" text NOT NULL, "name" text NULL, "value" text NOT NULL, "type" text NOT NULL DEFAULT 'string', "description" text NULL, "is_encrypted" boolean NOT NULL DEFAULT false, "group_id" text NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("key"), CONSTRAINT "global_settings_group_id_fkey" FOREIGN KEY ("group_id") REFERENCES "global_setting_groups" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION);
+-- Create "satellites" table
+CREATE TABLE "satellites" ("id" text NOT NULL, "name" text NOT NULL, "satellite_type" "satellite_type" NOT NULL, "team_id" text NULL, "status" "satellite_status" NOT NULL DEFAULT 'active', "capabilities" jsonb NOT NULL, "api_key_hash" text NOT NULL, "api_key_prefix" text NULL, "last_heartbeat" timestamptz NULL, "system_info" jsonb NULL, "satellite_url" text NOT NULL DEFAULT 'http://127.0.0.1:3001', "region" text NULL, "mcp_status" jsonb NULL, "config" jsonb NULL, "created_by" text NOT NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "satellites_created_by_fkey" FOREIGN KEY ("created_by") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION, CONSTRAINT "satellites_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "satellites_api_key_prefix_key" to table: "satellites"
+CREATE UNIQUE INDEX "satellites_api_key_prefix_key" ON "satellites" ("api_key_prefix");
+-- Create index "satellites_last_heartbeat_idx" to table: "satellites"
+CREATE INDEX "satellites_last_heartbeat_idx" ON "satellites" ("last_heartbeat");
+-- Create index "satellites_status_idx" to table: "satellites"
+CREATE INDEX "satellites_status_idx" ON "satellites" ("status");
+-- Create index "satellites_team_idx" to table: "satellites"
+CREATE INDEX "satellites_team_idx" ON "satellites" ("team_id");
+-- Create index "satellites_type_idx" to table: "satellites"
+CREATE INDEX "satellites_type_idx" ON "satellites" ("satellite_type");
+-- Create index "satellites_unique_team_name" to table: "satellites"
+CREATE INDEX "satellites_unique_team_name" ON "satellites" ("team_id", "name");
+-- Create "mcp_client_activity" table
+CREATE TABLE "mcp_client_activity" ("id" text NOT NULL, "user_id" text NOT NULL, "team_id" text NOT NULL, "satellite_id" text NOT NULL, "auth_type" "activity_auth_type" NOT NULL, "oauth_client_id" text NULL, "api_key_id" text NULL, "auth_identifier" text NOT NULL, "client_name" text NULL, "user_agent" text NULL, "ip_address" text NULL, "current_session_id" text NULL, "first_seen_at" timestamptz NOT NULL DEFAULT now(), "last_activity_at" timestamptz NOT NULL DEFAULT now(), "total_requests" integer NOT NULL DEFAULT 0, "total_tool_calls" integer NOT NULL DEFAULT 0, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "mcp_client_activity_satellite_id_fkey" FOREIGN KEY ("satellite_id") REFERENCES "satellites" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "mcp_client_activity_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "mcp_client_activity_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "mcp_activity_api_key_idx" to table: "mcp_client_activity"
+CREATE INDEX "mcp_activity_api_key_idx" ON "mcp_client_activity" ("api_key_id");
+-- Create index "mcp_activity_auth_identifier_idx" to table: "mcp_client_activity"
+CREATE INDEX "mcp_activity_auth_identifier_idx" ON "mcp_client_activity" ("auth_identifier");
+-- Create index "mcp_activity_auth_type_idx" to table: "mcp_client_activity"
+CREATE INDEX "mcp_activity_auth_type_idx" ON "mcp_client_activity" ("auth_type");
+-- Create index "mcp_activity_last_activity_idx" to table: "mcp_client_activity"
+CREATE INDEX "mcp_activity_last_activity_idx" ON "mcp_client_activity" ("last_activity_at");
+-- Create index "mcp_activity_oauth_client_idx" to table: "mcp_client_activity"
+CREATE INDEX "mcp_activity_oauth_client_idx" ON "mcp_client_activity" ("oauth_client_id");
+-- Create index "mcp_activity_session_idx" to table: "mcp_client_activity"
+CREATE INDEX "mcp_activity_session_idx" ON "mcp_client_activity" ("current_session_id");
+-- Create index "mcp_activity_team_activity_idx" to table: "mcp_client_activity"
+CREATE INDEX "mcp_activity_team_activity_idx" ON "mcp_client_activity" ("team_id", "last_activity_at");
+-- Create index "mcp_activity_unique_user_team_auth_satellite" to table: "mcp_client_activity"
+CREATE UNIQUE INDEX "mcp_activity_unique_user_team_auth_satellite" ON "mcp_client_activity" ("user_id", "team_id", "auth_identifier", "satellite_id");
+-- Create index "mcp_activity_user_team_satellite_idx" to table: "mcp_client_activity"
+CREATE INDEX "mcp_activity_user_team_satellite_idx" ON "mcp_client_activity" ("user_id", "team_id", "satellite_id");
+-- Create "mcp_client_activity_metrics" table
+CREATE TABLE "mcp_client_activity_metrics" ("id" text NOT NULL, "user_id" text NOT NULL, "team_id" text NOT NULL, "satellite_id" text NOT NULL, "auth_identifier" text NOT NULL, "bucket_timestamp" timestamptz NOT NULL, "bucket_interval" "bucket_interval" NOT NULL, "request_count" integer NOT NULL DEFAULT 0, "tool_call_count" integer NOT NULL DEFAULT 0, "active_client_count" integer NOT NULL DEFAULT 0, "created_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "mcp_client_activity_metrics_satellite_id_fkey" FOREIGN KEY ("satellite_id") REFERENCES "satellites" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "mcp_client_activity_metrics_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "mcp_client_activity_metrics_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "mcp_activity_metrics_lookup_idx" to table: "mcp_client_activity_metrics"
+CREATE INDEX "mcp_activity_metrics_lookup_idx" ON "mcp_client_activity_metrics" ("user_id", "team_id", "bucket_timestamp", "bucket_interval");
+-- Create index "mcp_activity_metrics_satellite_idx" to table: "mcp_client_activity_metrics"
+CREATE INDEX "mcp_activity_metrics_satellite_idx" ON "mcp_client_activity_metrics" ("satellite_id", "bucket_timestamp");
+-- Create index "mcp_activity_metrics_team_idx" to table: "mcp_client_activity_metrics"
+CREATE INDEX "mcp_activity_metrics_team_idx" ON "mcp_client_activity_metrics" ("team_id", "bucket_interval", "bucket_timestamp");
+-- Create index "mcp_activity_metrics_time_idx" to table: "mcp_client_activity_metrics"
+CREATE INDEX "mcp_activity_metrics_time_idx" ON "mcp_client_activity_metrics" ("bucket_timestamp");
+-- Create index "mcp_activity_metrics_unique_bucket" to table: "mcp_client_activity_metrics"
+CREATE UNIQUE INDEX "mcp_activity_metrics_unique_bucket" ON "mcp_client_activity_metrics" ("user_id", "team_id", "satellite_id", "auth_identifier", "bucket_timestamp", "bucket_interval");
+-- Create "mcp_oauth_providers" table
+CREATE TABLE "mcp_oauth_providers" ("id" text NOT NULL, "name" text NOT NULL, "slug" text NOT NULL, "icon_url" text NULL, "auth_server_patterns" jsonb NOT NULL, "client_id" text NOT NULL, "client_secret" text NULL, "authorization_endpoint" text NOT NULL, "token_endpoint" text NOT NULL, "default_scopes" jsonb NULL, "pkce_required" boolean NOT NULL DEFAULT true, "token_endpoint_auth_method" text NOT NULL DEFAULT 'client_secret_post', "enabled" boolean NOT NULL DEFAULT true, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "mcp_oauth_providers_auth_server_patterns_is_array" CHECK (jsonb_typeof(auth_server_patterns) = 'array'::text), CONSTRAINT "mcp_oauth_providers_token_endpoint_auth_method_check" CHECK (token_endpoint_auth_method = ANY (ARRAY['client_secret_post'::text, 'client_secret_basic'::text, 'none'::text])));
+-- Create index "mcp_oauth_providers_enabled_idx" to table: "mcp_oauth_providers"
+CREATE INDEX "mcp_oauth_providers_enabled_idx" ON "mcp_oauth_providers" ("enabled");
+-- Create index "mcp_oauth_providers_slug_idx" to table: "mcp_oauth_providers"
+CREATE UNIQUE INDEX "mcp_oauth_providers_slug_idx" ON "mcp_oauth_providers" ("slug");
+-- Create "mcp_server_installations" table
+CREATE TABLE "mcp_server_installations" ("id" text NOT NULL, "team_id" text NOT NULL, "server_id" text NOT NULL, "created_by" text NOT NULL, "installation_name" text NOT NULL, "installation_type" text NOT NULL DEFAULT 'global', "team_args" jsonb NULL, "team_env" jsonb NULL, "team_headers" jsonb NULL, "team_url_query_params" jsonb NULL, "oauth_state" text NULL, "oauth_code_verifier" text NULL, "oauth_pending" boolean NOT NULL DEFAULT false, "oauth_pending_expires_at" timestamptz NULL, "oauth_client_id" text NULL, "oauth_client_secret" text NULL, "oauth_provider_id" text NULL, "oauth_token_endpoint" text NULL, "oauth_token_endpoint_auth_method" text NULL, "settings" jsonb NULL DEFAULT '{}', "satellite_id" text NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), "last_used_at" timestamptz NULL, PRIMARY KEY ("id"), CONSTRAINT "mcp_server_installations_created_by_fkey" FOREIGN KEY ("created_by") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION, CONSTRAINT "mcp_server_installations_oauth_provider_id_fkey" FOREIGN KEY ("oauth_provider_id") REFERENCES "mcp_oauth_providers" ("id") ON UPDATE NO ACTION ON DELETE SET NULL, CONSTRAINT "mcp_server_installations_satellite_id_fkey" FOREIGN KEY ("satellite_id") REFERENCES "satellites" ("id") ON UPDATE NO ACTION ON DELETE SET NULL, CONSTRAINT "mcp_server_installations_server_id_fkey" FOREIGN KEY ("server_id") REFERENCES "mcp_servers" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "mcp_server_installations_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "mcp_server_installations_installation_type_check" CHECK (installation_type = ANY (ARRAY['global'::text, 'team'::text])));
+-- Create index "mcp_installations_created_by_idx" to table: "mcp_server_installations"
+CREATE INDEX "mcp_installations_created_by_idx" ON "mcp_server_installations" ("created_by");
+-- Create index "mcp_installations_satellite_idx" to table: "mcp_server_installations"
+CREATE INDEX "mcp_installations_satellite_idx" ON "mcp_server_installations" ("satellite_id");
+-- Create index "mcp_installations_team_name_idx" to table: "mcp_server_installations"
+CREATE INDEX "mcp_installations_team_name_idx" ON "mcp_server_installations" ("team_id", "installation_name");
+-- Create index "mcp_installations_team_server_idx" to table: "mcp_server_installations"
+CREATE INDEX "mcp_installations_team_server_idx" ON "mcp_server_installations" ("team_id", "server_id");
+-- Create "mcp_oauth_tokens" table
+CREATE TABLE "mcp_oauth_tokens" ("id" text NOT NULL, "installation_id" text NOT NULL, "user_id" text NOT NULL, "team_id" text NOT NULL, "access_token" text NOT NULL, "refresh_token" text NULL, "token_type" text NOT NULL DEFAULT 'Bearer', "expires_at" timestamptz NULL, "scope" text NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "mcp_oauth_tokens_installation_id_fkey" FOREIGN KEY ("installation_id") REFERENCES "mcp_server_installations" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "mcp_oauth_tokens_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "mcp_oauth_tokens_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "mcp_oauth_tokens_expires_at_idx" to table: "mcp_oauth_tokens"
+CREATE INDEX "mcp_oauth_tokens_expires_at_idx" ON "mcp_oauth_tokens" ("expires_at");
+-- Create index "mcp_oauth_tokens_installation_user_team_idx" to table: "mcp_oauth_tokens"
+CREATE UNIQUE INDEX "mcp_oauth_tokens_installation_user_team_idx" ON "mcp_oauth_tokens" ("installation_id", "user_id", "team_id");
+-- Create "mcp_request_logs" table
+CREATE TABLE "mcp_request_logs" ("id" text NOT NULL, "installation_id" text NOT NULL, "team_id" text NOT NULL, "user_id" text NULL, "tool_name" text NOT NULL, "tool_params" jsonb NULL, "tool_response" jsonb NULL, "response_time_ms" integer NOT NULL, "success" boolean NOT NULL, "error_message" text NULL, "created_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "mcp_request_logs_installation_id_fkey" FOREIGN KEY ("installation_id") REFERENCES "mcp_server_installations" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "mcp_request_logs_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "mcp_request_logs_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE SET NULL);
+-- Create index "mcp_request_logs_created_at_idx" to table: "mcp_request_logs"
+CREATE INDEX "mcp_request_logs_created_at_idx" ON "mcp_request_logs" ("created_at");
+-- Create index "mcp_request_logs_installation_created_idx" to table: "mcp_request_logs"
+CREATE INDEX "mcp_request_logs_installation_created_idx" ON "mcp_request_logs" ("installation_id", "created_at", "id");
+-- Create index "mcp_request_logs_team_idx" to table: "mcp_request_logs"
+CREATE INDEX "mcp_request_logs_team_idx" ON "mcp_request_logs" ("team_id");
+-- Create "mcp_server_instances" table
+CREATE TABLE "mcp_server_instances" ("id" text NOT NULL, "installation_id" text NOT NULL, "user_id" text NOT NULL, "instance_path" text NULL, "instance_token" text NULL, "status" text NOT NULL DEFAULT 'provisioning', "status_message" text NULL, "status_updated_at" timestamptz NULL, "last_health_check_at" timestamptz NULL, "last_credential_check_at" timestamptz NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "mcp_server_instances_installation_id_fkey" FOREIGN KEY ("installation_id") REFERENCES "mcp_server_installations" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "mcp_server_instances_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "mcp_server_instances_status_check" CHECK (status = ANY (ARRAY['provisioning'::text, 'command_received'::text, 'connecting'::text, 'discovering_tools'::text, 'syncing_tools'::text, 'online'::text, 'restarting'::text, 'offline'::text, 'error'::text, 'requires_reauth'::text, 'permanently_failed'::text, 'awaiting_user_config'::text])));
+-- Create index "mcp_instances_installation_user_idx" to table: "mcp_server_instances"
+CREATE UNIQUE INDEX "mcp_instances_installation_user_idx" ON "mcp_server_instances" ("installation_id", "user_id");
+-- Create index "mcp_instances_instance_path_idx" to table: "mcp_server_instances"
+CREATE UNIQUE INDEX "mcp_instances_instance_path_idx" ON "mcp_server_instances" ("instance_path");
+-- Create index "mcp_instances_status_idx" to table: "mcp_server_instances"
+CREATE INDEX "mcp_instances_status_idx" ON "mcp_server_instances" ("status");
+-- Create index "mcp_instances_user_idx" to table: "mcp_server_instances"
+CREATE INDEX "mcp_instances_user_idx" ON "mcp_server_instances" ("user_id");
+-- Create "mcp_server_logs" table
+CREATE TABLE "mcp_server_logs" ("id" text NOT NULL, "installation_id" text NOT NULL, "team_id" text NOT NULL, "log_type" text NOT NULL DEFAULT 'mcp_server_log', "log_level" text NOT NULL, "message" text NOT NULL, "metadata" jsonb NULL, "created_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "mcp_server_logs_installation_id_fkey" FOREIGN KEY ("installation_id") REFERENCES "mcp_server_installations" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "mcp_server_logs_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "mcp_server_logs_log_level_check" CHECK (log_level = ANY (ARRAY['info'::text, 'warn'::text, 'error'::text, 'debug'::text])));
+-- Create index "mcp_server_logs_created_at_idx" to table: "mcp_server_logs"
+CREATE INDEX "mcp_server_logs_created_at_idx" ON "mcp_server_logs" ("created_at");
+-- Create index "mcp_server_logs_installation_created_idx" to table: "mcp_server_logs"
+CREATE INDEX "mcp_server_logs_installation_created_idx" ON "mcp_server_logs" ("installation_id", "created_at", "id");
+-- Create index "mcp_server_logs_team_idx" to table: "mcp_server_logs"
+CREATE INDEX "mcp_server_logs_team_idx" ON "mcp_server_logs" ("team_id");
+-- Create "mcp_server_versions" table
+CREATE TABLE "mcp_server_versions" ("id" text NOT NULL, "server_id" text NOT NULL, "version" text NOT NULL, "git_commit" text NULL, "changelog" text NULL, "is_latest" boolean NOT NULL DEFAULT false, "is_stable" boolean NOT NULL DEFAULT true, "created_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "mcp_server_versions_server_id_fkey" FOREIGN KEY ("server_id") REFERENCES "mcp_servers" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "mcp_server_versions_latest_idx" to table: "mcp_server_versions"
+CREATE INDEX "mcp_server_versions_latest_idx" ON "mcp_server_versions" ("is_latest");
+-- Create index "mcp_server_versions_server_idx" to table: "mcp_server_versions"
+CREATE INDEX "mcp_server_versions_server_idx" ON "mcp_server_versions" ("server_id");
+-- Create "mcp_tool_metadata" table
+CREATE TABLE "mcp_tool_metadata" ("id" text NOT NULL, "installation_id" text NOT NULL, "team_id" text NOT NULL, "tool_name" text NOT NULL, "description" text NOT NULL DEFAULT '', "input_schema" jsonb NULL, "token_count" integer NOT NULL DEFAULT 0, "is_disabled" boolean NOT NULL DEFAULT false, "discovered_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "mcp_tool_metadata_installation_id_fkey" FOREIGN KEY ("installation_id") REFERENCES "mcp_server_installations" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "mcp_tool_metadata_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "mcp_tool_metadata_disabled_idx" to table: "mcp_tool_metadata"
+CREATE INDEX "mcp_tool_metadata_disabled_idx" ON "mcp_tool_metadata" ("installation_id", "is_disabled");
+-- Create index "mcp_tool_metadata_installation_idx" to table: "mcp_tool_metadata"
+CREATE INDEX "mcp_tool_metadata_installation_idx" ON "mcp_tool_metadata" ("installation_id");
+-- Create index "mcp_tool_metadata_team_idx" to table: "mcp_tool_metadata"
+CREATE INDEX "mcp_tool_metadata_team_idx" ON "mcp_tool_metadata" ("team_id");
+-- Create index "mcp_tool_metadata_unique_installation_tool" to table: "mcp_tool_metadata"
+CREATE UNIQUE INDEX "mcp_tool_metadata_unique_installation_tool" ON "mcp_tool_metadata" ("installation_id", "tool_name");
+-- Create "mcp_user_configurations" table
+CREATE TABLE "mcp_user_configurations" ("id" text NOT NULL, "installation_id" text NOT NULL, "user_id" text NOT NULL, "user_args" jsonb NULL, "user_env" jsonb NULL, "user_headers" jsonb NULL, "user_url_query_params" jsonb NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), "last_used_at" timestamptz NULL, PRIMARY KEY ("id"), CONSTRAINT "mcp_user_configurations_installation_id_fkey" FOREIGN KEY ("installation_id") REFERENCES "mcp_server_installations" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "mcp_user_configurations_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "mcp_user_configs_installation_idx" to table: "mcp_user_configurations"
+CREATE INDEX "mcp_user_configs_installation_idx" ON "mcp_user_configurations" ("installation_id");
+-- Create index "mcp_user_configs_installation_user_idx" to table: "mcp_user_configurations"
+CREATE INDEX "mcp_user_configs_installation_user_idx" ON "mcp_user_configurations" ("installation_id", "user_id");
+-- Create index "mcp_user_configs_unique_user_installation" to table: "mcp_user_configurations"
+CREATE UNIQUE INDEX "mcp_user_configs_unique_user_installation" ON "mcp_user_configurations" ("installation_id", "user_id");
+-- Create index "mcp_user_configs_user_idx" to table: "mcp_user_configurations"
+CREATE INDEX "mcp_user_configs_user_idx" ON "mcp_user_configurations" ("user_id");
+-- Create "oauth_access_tokens" table
+CREATE TABLE "oauth_access_tokens" ("id" text NOT NULL, "user_id" text NOT NULL, "team_id" text NOT NULL, "client_id" text NOT NULL, "scope" text NOT NULL, "token_hash" text NOT NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "expires_at" timestamptz NOT NULL, PRIMARY KEY ("id"), CONSTRAINT "oauth_access_tokens_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "oauth_access_tokens_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "oauth_access_tokens_expires_at_idx" to table: "oauth_access_tokens"
+CREATE INDEX "oauth_access_tokens_expires_at_idx" ON "oauth_access_tokens" ("expires_at");
+-- Create index "oauth_access_tokens_token_hash_key" to table: "oauth_access_tokens"
+CREATE UNIQUE INDEX "oauth_access_tokens_token_hash_key" ON "oauth_access_tokens" ("token_hash");
+-- Create index "oauth_access_tokens_user_client_idx" to table: "oauth_access_tokens"
+CREATE INDEX "oauth_access_tokens_user_client_idx" ON "oauth_access_tokens" ("user_id", "client_id");
+-- Create "oauth_authorization_codes" table
+CREATE TABLE "oauth_authorization_codes" ("id" text NOT NULL, "user_id" text NOT NULL, "team_id" text NOT NULL, "client_id" text NOT NULL, "redirect_uri" text NOT NULL, "scope" text NOT NULL, "state" text NOT NULL, "code_challenge" text NOT NULL, "code_challenge_method" text NOT NULL, "code" text NOT NULL, "resource" text NULL, "used" boolean NOT NULL DEFAULT false, "created_at" timestamptz NOT NULL DEFAULT now(), "expires_at" timestamptz NOT NULL, PRIMARY KEY ("id"), CONSTRAINT "oauth_authorization_codes_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "oauth_authorization_codes_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "oauth_authorization_codes_code_key" to table: "oauth_authorization_codes"
+CREATE UNIQUE INDEX "oauth_authorization_codes_code_key" ON "oauth_authorization_codes" ("code");
+-- Create "oauth_clients" table
+CREATE TABLE "oauth_clients" ("id" text NOT NULL, "client_id" text NOT NULL, "client_secret_hash" text NULL, "client_name" text NOT NULL, "redirect_uris" jsonb NOT NULL, "scope" text NOT NULL, "team_id" text NULL, "created_by_user_id" text NULL, "is_active" boolean NOT NULL DEFAULT true, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "oauth_clients_created_by_user_id_fkey" FOREIGN KEY ("created_by_user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION, CONSTRAINT "oauth_clients_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION);
+-- Create index "oauth_clients_active_idx" to table: "oauth_clients"
+CREATE INDEX "oauth_clients_active_idx" ON "oauth_clients" ("is_active");
+-- Create index "oauth_clients_client_id_idx" to table: "oauth_clients"
+CREATE INDEX "oauth_clients_client_id_idx" ON "oauth_clients" ("client_id");
+-- Create index "oauth_clients_client_id_key" to table: "oauth_clients"
+CREATE UNIQUE INDEX "oauth_clients_client_id_key" ON "oauth_clients" ("client_id");
+-- Create index "oauth_clients_team_idx" to table: "oauth_clients"
+CREATE INDEX "oauth_clients_team_idx" ON "oauth_clients" ("team_id");
+-- Create "oauth_pending_flows" table
+CREATE TABLE "oauth_pending_flows" ("id" text NOT NULL, "team_id" text NOT NULL, "server_id" text NOT NULL, "created_by" text NOT NULL, "installation_id" text NULL, "oauth_state" text NOT NULL, "oauth_code_verifier" text NOT NULL, "oauth_client_id" text NOT NULL, "oauth_client_secret" text NULL, "oauth_provider_id" text NULL, "oauth_token_endpoint" text NOT NULL, "oauth_token_endpoint_auth_method" text NOT NULL, "satellite_id" text NULL, "installation_name" text NOT NULL, "installation_type" text NOT NULL DEFAULT 'global', "team_config" jsonb NULL, "expires_at" timestamptz NOT NULL, "created_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "oauth_pending_flows_created_by_fkey" FOREIGN KEY ("created_by") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "oauth_pending_flows_installation_id_fkey" FOREIGN KEY ("installation_id") REFERENCES "mcp_server_installations" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "oauth_pending_flows_oauth_provider_id_fkey" FOREIGN KEY ("oauth_provider_id") REFERENCES "mcp_oauth_providers" ("id") ON UPDATE NO ACTION ON DELETE SET NULL, CONSTRAINT "oauth_pending_flows_satellite_id_fkey" FOREIGN KEY ("satellite_id") REFERENCES "satellites" ("id") ON UPDATE NO ACTION ON DELETE SET NULL, CONSTRAINT "oauth_pending_flows_server_id_fkey" FOREIGN KEY ("server_id") REFERENCES "mcp_servers" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "oauth_pending_flows_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "oauth_pending_flows_installation_type_check" CHECK (installation_type = ANY (ARRAY['global'::text, 'team'::text])));
+-- Create index "oauth_pending_flows_created_by_idx" to table: "oauth_pending_flows"
+CREATE INDEX "oauth_pending_flows_created_by_idx" ON "oauth_pending_flows" ("created_by");
+-- Create index "oauth_pending_flows_expires_at_idx" to table: "oauth_pending_flows"
+CREATE INDEX "oauth_pending_flows_expires_at_idx" ON "oauth_pending_flows" ("expires_at");
+-- Create index "oauth_pending_flows_installation_id_idx" to table: "oauth_pending_flows"
+CREATE INDEX "oauth_pending_flows_installation_id_idx" ON "oauth_pending_flows" ("installation_id");
+-- Create index "oauth_pending_flows_state_idx" to table: "oauth_pending_flows"
+CREATE INDEX "oauth_pending_flows_state_idx" ON "oauth_pending_flows" ("oauth_state");
+-- Create index "oauth_pending_flows_team_server_idx" to table: "oauth_pending_flows"
+CREATE INDEX "oauth_pending_flows_team_server_idx" ON "oauth_pending_flows" ("team_id", "server_id");
+-- Create "oauth_refresh_tokens" table
+CREATE TABLE "oauth_refresh_tokens" ("id" text NOT NULL, "user_id" text NOT NULL, "team_id" text NOT NULL, "client_id" text NOT NULL, "token_hash" text NOT NULL, "used" boolean NOT NULL DEFAULT false, "created_at" timestamptz NOT NULL DEFAULT now(), "expires_at" timestamptz NOT NULL, PRIMARY KEY ("id"), CONSTRAINT "oauth_refresh_tokens_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "oauth_refresh_tokens_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "oauth_refresh_tokens_expires_at_idx" to table: "oauth_refresh_tokens"
+CREATE INDEX "oauth_refresh_tokens_expires_at_idx" ON "oauth_refresh_tokens" ("expires_at");
+-- Create index "oauth_refresh_tokens_token_hash_key" to table: "oauth_refresh_tokens"
+CREATE UNIQUE INDEX "oauth_refresh_tokens_token_hash_key" ON "oauth_refresh_tokens" ("token_hash");
+-- Create index "oauth_refresh_tokens_user_client_idx" to table: "oauth_refresh_tokens"
+CREATE INDEX "oauth_refresh_tokens_user_client_idx" ON "oauth_refresh_tokens" ("user_id", "client_id");
+-- Create "oauth_team_consents" table
+CREATE TABLE "oauth_team_consents" ("id" text NOT NULL, "user_id" text NOT NULL, "team_id" text NOT NULL, "client_id" text NOT NULL, "scope" text NOT NULL, "granted_at" timestamptz NOT NULL DEFAULT now(), "last_used_at" timestamptz NULL, "is_active" boolean NOT NULL DEFAULT true, PRIMARY KEY ("id"), CONSTRAINT "oauth_team_consents_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "oauth_team_consents_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "oauth_team_consents_active_idx" to table: "oauth_team_consents"
+CREATE INDEX "oauth_team_consents_active_idx" ON "oauth_team_consents" ("is_active");
+-- Create index "oauth_team_consents_client_idx" to table: "oauth_team_consents"
+CREATE INDEX "oauth_team_consents_client_idx" ON "oauth_team_consents" ("client_id");
+-- Create index "oauth_team_consents_team_idx" to table: "oauth_team_consents"
+CREATE INDEX "oauth_team_consents_team_idx" ON "oauth_team_consents" ("team_id");
+-- Create index "oauth_team_consents_unique_user_team_client" to table: "oauth_team_consents"
+CREATE INDEX "oauth_team_consents_unique_user_team_client" ON "oauth_team_consents" ("user_id", "team_id", "client_id");
+-- Create index "oauth_team_consents_user_team_client_idx" to table: "oauth_team_consents"
+CREATE INDEX "oauth_team_consents_user_team_client_idx" ON "oauth_team_consents" ("user_id", "team_id", "client_id");
+-- Create "password_reset_tokens" table
+CREATE TABLE "password_reset_tokens" ("id" text NOT NULL, "user_id" text NOT NULL, "token_hash" text NOT NULL, "expires_at" timestamptz NOT NULL, "created_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "password_reset_tokens_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "password_reset_tokens_user_id_idx" to table: "password_reset_tokens"
+CREATE INDEX "password_reset_tokens_user_id_idx" ON "password_reset_tokens" ("user_id");
+-- Create "queue_job_batches" table
+CREATE TABLE "queue_job_batches" ("id" text NOT NULL, "type" text NOT NULL, "total_jobs" integer NOT NULL, "completed_jobs" integer NOT NULL DEFAULT 0, "failed_jobs" integer NOT NULL DEFAULT 0, "status" "job_status" NOT NULL DEFAULT 'pending', "metadata" jsonb NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "completed_at" timestamptz NULL, PRIMARY KEY ("id"));
+-- Create index "job_batches_created_at_idx" to table: "queue_job_batches"
+CREATE INDEX "job_batches_created_at_idx" ON "queue_job_batches" ("created_at");
+-- Create index "job_batches_status_idx" to table: "queue_job_batches"
+CREATE INDEX "job_batches_status_idx" ON "queue_job_batches" ("status");
+-- Create "queue_jobs" table
+CREATE TABLE "queue_jobs" ("id" text NOT NULL, "type" text NOT NULL, "payload" jsonb NOT NULL, "status" "job_status" NOT NULL DEFAULT 'pending', "scheduled_for" timestamptz NOT NULL DEFAULT now(), "attempts" integer NOT NULL DEFAULT 0, "max_attempts" integer NOT NULL DEFAULT 3, "error" text NULL, "result" jsonb NULL, "batch_id" text NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), "completed_at" timestamptz NULL, PRIMARY KEY ("id"), CONSTRAINT "queue_jobs_batch_id_fkey" FOREIGN KEY ("batch_id") REFERENCES "queue_job_batches" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "jobs_batch_id_idx" to table: "queue_jobs"
+CREATE INDEX "jobs_batch_id_idx" ON "queue_jobs" ("batch_id");
+-- Create index "jobs_created_at_idx" to table: "queue_jobs"
+CREATE INDEX "jobs_created_at_idx" ON "queue_jobs" ("created_at");
+-- Create index "jobs_status_scheduled_idx" to table: "queue_jobs"
+CREATE INDEX "jobs_status_scheduled_idx" ON "queue_jobs" ("status", "scheduled_for");
+-- Create index "jobs_type_idx" to table: "queue_jobs"
+CREATE INDEX "jobs_type_idx" ON "queue_jobs" ("type");
+-- Create index "queue_jobs_claim_idx" to table: "queue_jobs"
+CREATE INDEX "queue_jobs_claim_idx" ON "queue_jobs" ("scheduled_for", "id") WHERE (status = 'pending'::job_status);
+-- Create index "queue_jobs_processing_idx" to table: "queue_jobs"
+CREATE INDEX "queue_jobs_processing_idx" ON "queue_jobs" ("updated_at") WHERE (status = 'processing'::job_status);
+-- Create "satellite_commands" table
+CREATE TABLE "satellite_commands" ("id" text NOT NULL, "satellite_id" text NOT NULL, "command_type" "command_type" NOT NULL, "priority" "command_priority" NOT NULL DEFAULT 'normal', "payload" jsonb NOT NULL, "status" "command_status" NOT NULL DEFAULT 'pending', "target_team_id" text NULL, "correlation_id" text NULL, "retry_count" integer NOT NULL DEFAULT 0, "max_retries" integer NOT NULL DEFAULT 3, "error_message" text NULL, "result" jsonb NULL, "created_by" text NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "satellite_commands_created_by_fkey" FOREIGN KEY ("created_by") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION, CONSTRAINT "satellite_commands_satellite_id_fkey" FOREIGN KEY ("satellite_id") REFERENCES "satellites" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "satellite_commands_target_team_id_fkey" FOREIGN KEY ("target_team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION);
+-- Create index "satellite_commands_correlation_idx" to table: "satellite_commands"
+CREATE INDEX "satellite_commands_correlation_idx" ON "satellite_commands" ("correlation_id");
+-- Create index "satellite_commands_pending_idx" to table: "satellite_commands"
+CREATE INDEX "satellite_commands_pending_idx" ON "satellite_commands" ("satellite_id", "priority", "created_at", "id") WHERE (status = 'pending'::command_status);
+-- Create index "satellite_commands_priority_status_idx" to table: "satellite_commands"
+CREATE INDEX "satellite_commands_priority_status_idx" ON "satellite_commands" ("priority", "status");
+-- Create index "satellite_commands_satellite_status_idx" to table: "satellite_commands"
+CREATE INDEX "satellite_commands_satellite_status_idx" ON "satellite_commands" ("satellite_id", "status");
+-- Create index "satellite_commands_target_team_idx" to table: "satellite_commands"
+CREATE INDEX "satellite_commands_target_team_idx" ON "satellite_commands" ("target_team_id");
+-- Create "satellite_heartbeats" table
+CREATE TABLE "satellite_heartbeats" ("id" text NOT NULL, "satellite_id" text NOT NULL, "status" "heartbeat_status" NOT NULL, "system_metrics" jsonb NOT NULL, "process_count" integer NOT NULL DEFAULT 0, "healthy_process_count" integer NOT NULL DEFAULT 0, "error_count" integer NOT NULL DEFAULT 0, "response_time_ms" integer NULL, "uptime_seconds" integer NULL, "version" text NULL, "timestamp" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "satellite_heartbeats_satellite_id_fkey" FOREIGN KEY ("satellite_id") REFERENCES "satellites" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "satellite_heartbeats_satellite_timestamp_idx" to table: "satellite_heartbeats"
+CREATE INDEX "satellite_heartbeats_satellite_timestamp_idx" ON "satellite_heartbeats" ("satellite_id", "timestamp");
+-- Create index "satellite_heartbeats_status_idx" to table: "satellite_heartbeats"
+CREATE INDEX "satellite_heartbeats_status_idx" ON "satellite_heartbeats" ("status");
+-- Create index "satellite_heartbeats_timestamp_idx" to table: "satellite_heartbeats"
+CREATE INDEX "satellite_heartbeats_timestamp_idx" ON "satellite_heartbeats" ("timestamp");
+-- Create "satellite_processes" table
+CREATE TABLE "satellite_processes" ("id" text NOT NULL, "satellite_id" text NOT NULL, "installation_id" text NULL, "server_name" text NOT NULL, "process_pid" integer NULL, "local_port" integer NULL, "status" "process_status" NOT NULL DEFAULT 'pending', "health_status" "process_health_status" NOT NULL DEFAULT 'unknown', "performance_metrics" jsonb NULL, "team_id" text NOT NULL, "error_message" text NULL, "started_at" timestamptz NULL, "stopped_at" timestamptz NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "satellite_processes_installation_id_fkey" FOREIGN KEY ("installation_id") REFERENCES "mcp_server_installations" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "satellite_processes_satellite_id_fkey" FOREIGN KEY ("satellite_id") REFERENCES "satellites" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "satellite_processes_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION);
+-- Create index "satellite_processes_health_status_idx" to table: "satellite_processes"
+CREATE INDEX "satellite_processes_health_status_idx" ON "satellite_processes" ("health_status");
+-- Create index "satellite_processes_installation_idx" to table: "satellite_processes"
+CREATE INDEX "satellite_processes_installation_idx" ON "satellite_processes" ("installation_id");
+-- Create index "satellite_processes_satellite_status_idx" to table: "satellite_processes"
+CREATE INDEX "satellite_processes_satellite_status_idx" ON "satellite_processes" ("satellite_id", "status");
+-- Create index "satellite_processes_team_status_idx" to table: "satellite_processes"
+CREATE INDEX "satellite_processes_team_status_idx" ON "satellite_processes" ("team_id", "status");
+-- Create "satellite_registration_tokens" table
+CREATE TABLE "satellite_registration_tokens" ("id" text NOT NULL, "token_type" "satellite_type" NOT NULL, "team_id" text NULL, "token_hash" text NOT NULL, "token_prefix" text NOT NULL, "created_by" text NOT NULL, "permissions" jsonb NOT NULL, "used" boolean NOT NULL DEFAULT false, "used_at" timestamptz NULL, "used_by_satellite_id" text NULL, "expires_at" timestamptz NOT NULL, "created_at" timestamptz NOT NULL, PRIMARY KEY ("id"), CONSTRAINT "satellite_registration_tokens_created_by_fkey" FOREIGN KEY ("created_by") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION, CONSTRAINT "satellite_registration_tokens_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "satellite_registration_tokens_used_by_satellite_id_fkey" FOREIGN KEY ("used_by_satellite_id") REFERENCES "satellites" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION, CONSTRAINT "satellite_registration_tokens_permissions_is_array" CHECK (jsonb_typeof(permissions) = 'array'::text));
+-- Create index "satelliteRegistrationTokens_creator_idx" to table: "satellite_registration_tokens"
+CREATE INDEX "satelliteRegistrationTokens_creator_idx" ON "satellite_registration_tokens" ("created_by");
+-- Create index "satelliteRegistrationTokens_expiration_idx" to table: "satellite_registration_tokens"
+CREATE INDEX "satelliteRegistrationTokens_expiration_idx" ON "satellite_registration_tokens" ("expires_at");
+-- Create index "satelliteRegistrationTokens_team_scope_idx" to table: "satellite_registration_tokens"
+CREATE INDEX "satelliteRegistrationTokens_team_scope_idx" ON "satellite_registration_tokens" ("team_id", "token_type");
+-- Create index "satelliteRegistrationTokens_token_hash_idx" to table: "satellite_registration_tokens"
+CREATE INDEX "satelliteRegistrationTokens_token_hash_idx" ON "satellite_registration_tokens" ("token_hash");
+-- Create index "satelliteRegistrationTokens_usage_idx" to table: "satellite_registration_tokens"
+CREATE INDEX "satelliteRegistrationTokens_usage_idx" ON "satellite_registration_tokens" ("used", "used_at");
+-- Create index "satellite_registration_tokens_token_hash_key" to table: "satellite_registration_tokens"
+CREATE UNIQUE INDEX "satellite_registration_tokens_token_hash_key" ON "satellite_registration_tokens" ("token_hash");
+-- Create "satellite_usage_logs" table
+CREATE TABLE "satellite_usage_logs" ("id" text NOT NULL, "satellite_id" text NOT NULL, "user_id" text NULL, "team_id" text NOT NULL, "process_id" text NULL, "request_method" text NOT NULL, "request_path" text NOT NULL, "tool_name" text NULL, "duration_ms" integer NULL, "status_code" integer NULL, "error_message" text NULL, "request_size_bytes" integer NULL, "response_size_bytes" integer NULL, "user_agent" text NULL, "ip_address" text NULL, "timestamp" timestamptz NOT NULL DEFAULT now(), "date_partition" date NOT NULL GENERATED ALWAYS AS ((("timestamp" AT TIME ZONE 'UTC'::text))::date) STORED, PRIMARY KEY ("id"), CONSTRAINT "satellite_usage_logs_process_id_fkey" FOREIGN KEY ("process_id") REFERENCES "satellite_processes" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION, CONSTRAINT "satellite_usage_logs_satellite_id_fkey" FOREIGN KEY ("satellite_id") REFERENCES "satellites" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "satellite_usage_logs_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION, CONSTRAINT "satellite_usage_logs_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION);
+-- Create index "satellite_usage_logs_date_partition_idx" to table: "satellite_usage_logs"
+CREATE INDEX "satellite_usage_logs_date_partition_idx" ON "satellite_usage_logs" ("date_partition");
+-- Create index "satellite_usage_logs_satellite_timestamp_idx" to table: "satellite_usage_logs"
+CREATE INDEX "satellite_usage_logs_satellite_timestamp_idx" ON "satellite_usage_logs" ("satellite_id", "timestamp");
+-- Create index "satellite_usage_logs_team_timestamp_idx" to table: "satellite_usage_logs"
+CREATE INDEX "satellite_usage_logs_team_timestamp_idx" ON "satellite_usage_logs" ("team_id", "timestamp");
+-- Create index "satellite_usage_logs_tool_name_idx" to table: "satellite_usage_logs"
+CREATE INDEX "satellite_usage_logs_tool_name_idx" ON "satellite_usage_logs" ("tool_name");
+-- Create index "satellite_usage_logs_user_timestamp_idx" to table: "satellite_usage_logs"
+CREATE INDEX "satellite_usage_logs_user_timestamp_idx" ON "satellite_usage_logs" ("user_id", "timestamp");
+-- Create "sessions" table
+CREATE TABLE "sessions" ("id" text NOT NULL, "user_id" text NOT NULL, "expires_at" timestamptz NOT NULL, PRIMARY KEY ("id"), CONSTRAINT "sessions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "sessions_expires_at_idx" to table: "sessions"
+CREATE INDEX "sessions_expires_at_idx" ON "sessions" ("expires_at");
+-- Create index "sessions_user_id_idx" to table: "sessions"
+CREATE INDEX "sessions_user_id_idx" ON "sessions" ("user_id");
+-- Set comment to column: "id" on table: "sessions"
+COMMENT ON COLUMN "sessions"."id" IS 'secret: the session token the cookie carries';
+-- Create "team_cloud_credentials" table
+CREATE TABLE "team_cloud_credentials" ("id" text NOT NULL, "team_id" text NOT NULL, "provider_id" text NOT NULL, "name" text NOT NULL, "comment" text NULL, "credentials" text NOT NULL, "created_by" text NOT NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "team_cloud_credentials_created_by_fkey" FOREIGN KEY ("created_by") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE NO ACTION, CONSTRAINT "team_cloud_credentials_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "team_cloud_credentials_provider_id_check" CHECK (provider_id = ANY (ARRAY['render'::text, 'aws'::text])));
+-- Create index "team_cloud_credentials_team_id_idx" to table: "team_cloud_credentials"
+CREATE INDEX "team_cloud_credentials_team_id_idx" ON "team_cloud_credentials" ("team_id");
+-- Create "team_members" table
+CREATE TABLE "team_members" ("id" text NOT NULL, "team_id" text NOT NULL, "user_id" text NOT NULL, "role" text NOT NULL, "joined_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "team_members_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "team_members_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE CASCADE, CONSTRAINT "team_members_role_check" CHECK (role = ANY (ARRAY['team_admin'::text, 'team_user'::text])));
+-- Create index "team_members_team_id_user_id_idx" to table: "team_members"
+CREATE INDEX "team_members_team_id_user_id_idx" ON "team_members" ("team_id", "user_id");
+-- Create index "team_members_user_id_idx" to table: "team_members"
+CREATE INDEX "team_members_user_id_idx" ON "team_members" ("user_id");
+-- Create "user_preferences" table
+CREATE TABLE "user_preferences" ("id" text NOT NULL, "user_id" text NOT NULL, "preference_key" text NOT NULL, "preference_value" text NOT NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "updated_at" timestamptz NOT NULL DEFAULT now(), PRIMARY KEY ("id"), CONSTRAINT "user_preferences_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON UPDATE NO ACTION ON DELETE CASCADE);
+-- Create index "user_preferences_key_idx" to table: "user_preferences"
+CREATE INDEX "user_preferences_key_idx" ON "user_preferences" ("preference_key");
+-- Create index "user_preferences_unique_user_key" to table: "user_preferences"
+CREATE INDEX "user_preferences_unique_user_key" ON "user_preferences" ("user_id", "preference_key");
+-- Create index "user_preferences_user_idx" to table: "user_preferences"
+CREATE INDEX "user_preferences_user_idx" ON "user_preferences" ("user_id");
+-- Create index "user_preferences_user_key_idx" to table: "user_preferences"
+CREATE INDEX "user_preferences_user_key_idx" ON "user_preferences" ("user_id", "preference_key");
