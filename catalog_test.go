@@ -294,19 +294,19 @@ func TestMcpServerSearch(t *testing.T) {
 
 	for _, tc := range []struct {
 		name string
-		args dbsqlc.McpServerSearchParams
+		args dbsqlc.McpServerListBySearchParams
 		want []string
 	}{
 		// alpha has the word in its name (A), beta in its description (B),
 		// gamma in its tags (C); the deprecated one is left out.
-		{"ranked by where the word is", dbsqlc.McpServerSearchParams{SeeAll: true, Query: "weather"},
+		{"ranked by where the word is", dbsqlc.McpServerListBySearchParams{SeeAll: true, Query: "weather"},
 			[]string{f.alpha.ID, f.beta.ID, f.gamma.ID}},
-		{"visibility", dbsqlc.McpServerSearchParams{TeamIds: []string{f.teamB}, Query: "weather"},
+		{"visibility", dbsqlc.McpServerListBySearchParams{TeamIds: []string{f.teamB}, Query: "weather"},
 			[]string{f.alpha.ID, f.beta.ID}},
-		{"web search syntax", dbsqlc.McpServerSearchParams{SeeAll: true, Query: "weather -maps"},
+		{"web search syntax", dbsqlc.McpServerListBySearchParams{SeeAll: true, Query: "weather -maps"},
 			[]string{f.beta.ID, f.gamma.ID}},
-		{"limit", dbsqlc.McpServerSearchParams{SeeAll: true, Query: "weather", MaxRows: 1}, []string{f.alpha.ID}},
-		{"no match", dbsqlc.McpServerSearchParams{SeeAll: true, Query: "spreadsheet"}, []string{}},
+		{"limit", dbsqlc.McpServerListBySearchParams{SeeAll: true, Query: "weather", MaxRows: 1}, []string{f.alpha.ID}},
+		{"no match", dbsqlc.McpServerListBySearchParams{SeeAll: true, Query: "spreadsheet"}, []string{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.args.MaxRows == 0 {
@@ -315,7 +315,7 @@ func TestMcpServerSearch(t *testing.T) {
 			if tc.args.TeamIds == nil {
 				tc.args.TeamIds = []string{}
 			}
-			rows, err := q.McpServerSearch(ctx, tc.args)
+			rows, err := q.McpServerListBySearch(ctx, tc.args)
 			require.NoError(t, err)
 			got := []string{}
 			for i, r := range rows {
@@ -453,7 +453,7 @@ func TestCatalogIndexes(t *testing.T) {
 			return err
 		}, "mcp_servers_search_idx", false},
 		{"ranked search", func(q dbsqlc.Querier) error {
-			_, err := q.McpServerSearch(t.Context(), dbsqlc.McpServerSearchParams{TeamIds: []string{f.teamA}, Query: "weather", MaxRows: 10})
+			_, err := q.McpServerListBySearch(t.Context(), dbsqlc.McpServerListBySearchParams{TeamIds: []string{f.teamA}, Query: "weather", MaxRows: 10})
 			return err
 		}, "mcp_servers_search_idx", false},
 		{"versions by server", func(q dbsqlc.Querier) error {

@@ -36,11 +36,11 @@ WHERE (@see_all::boolean
 ORDER BY (NOT featured), name, id
 LIMIT @max_rows;
 
--- McpServerSearch ranks the active servers a user may see (visibility as in
+-- McpServerListBySearch ranks the active servers a user may see (visibility as in
 -- McpServerListPage) against query, in web-search syntax: best match first
 -- (name weighs more than description, description more than tags), the
 -- top max_rows of them, through mcp_servers_search_idx.
--- name: McpServerSearch :many
+-- name: McpServerListBySearch :many
 SELECT sqlc.embed(mcp_servers),
        ts_rank(search, websearch_to_tsquery('english', @query::text))::real AS rank
 FROM mcp_servers

@@ -1,11 +1,11 @@
--- StatsTables reports each table's size (heap with TOAST, indexes, total, in
+-- StatsListTables reports each table's size (heap with TOAST, indexes, total, in
 -- bytes), live and dead tuples, scans, last (auto)vacuum and (auto)analyze,
 -- and buffer hits and reads, from the cumulative statistics views (counted
 -- since the last statistics reset). Only the public schema, stackdb's own,
 -- unless include_all adds every other user schema (atlas_schema_revisions,
 -- plugin_*). pg_catalog is named because sqlc resolves unqualified names in
 -- public only.
--- name: StatsTables :many
+-- name: StatsListTables :many
 SELECT t.schemaname::text                     AS schema_name,
        t.relname::text                        AS table_name,
        pg_table_size(t.relid)                 AS table_bytes,
@@ -26,11 +26,11 @@ JOIN pg_catalog.pg_statio_user_tables io ON io.relid = t.relid
 WHERE t.schemaname = 'public' OR @include_all::boolean
 ORDER BY total_bytes DESC, schema_name, table_name;
 
--- StatsIndexes reports each index's size and scans, in the same schemas as
--- StatsTables. An index is unused when it was never scanned and enforces no
+-- StatsListIndexes reports each index's size and scans, in the same schemas as
+-- StatsListTables. An index is unused when it was never scanned and enforces no
 -- constraint (primary key, unique, exclusion): dropping it changes no
 -- behaviour, only the plans that never chose it.
--- name: StatsIndexes :many
+-- name: StatsListIndexes :many
 SELECT s.schemaname::text                     AS schema_name,
        s.relname::text                        AS table_name,
        s.indexrelname::text                   AS index_name,
@@ -46,8 +46,8 @@ JOIN pg_catalog.pg_index i ON i.indexrelid = s.indexrelid
 WHERE s.schemaname = 'public' OR @include_all::boolean
 ORDER BY schema_name, table_name, index_name;
 
--- StatsResetTime is when this database's statistics counters were last reset
+-- StatsGetResetTime is when this database's statistics counters were last reset
 -- (nil: never since the cluster was created), the start of the window the
 -- scan and tuple counters cover.
--- name: StatsResetTime :one
+-- name: StatsGetResetTime :one
 SELECT stats_reset FROM pg_catalog.pg_stat_database WHERE datname = current_database();

@@ -560,6 +560,129 @@ func (q *Queries) McpServerListAutoInstall(ctx context.Context) ([]McpServer, er
 	return items, nil
 }
 
+const mcpServerListBySearch = `-- name: McpServerListBySearch :many
+SELECT mcp_servers.id, mcp_servers.name, mcp_servers.official_name, mcp_servers.slug, mcp_servers.description, mcp_servers.long_description, mcp_servers.version, mcp_servers.repository_url, mcp_servers.repository_source, mcp_servers.repository_id, mcp_servers.repository_subfolder, mcp_servers.git_branch, mcp_servers.git_commit_sha, mcp_servers.website_url, mcp_servers.icon_url, mcp_servers.language, mcp_servers.runtime, mcp_servers.github_account_id, mcp_servers.github_readme_base64, mcp_servers.github_stars, mcp_servers.packages, mcp_servers.remotes, mcp_servers.resources, mcp_servers.prompts, mcp_servers.visibility, mcp_servers.owner_team_id, mcp_servers.created_by, mcp_servers.author_name, mcp_servers.author_contact, mcp_servers.organization, mcp_servers.license, mcp_servers.transport_type, mcp_servers.template_args, mcp_servers.template_env, mcp_servers.template_headers, mcp_servers.template_url_query_params, mcp_servers.team_args_schema, mcp_servers.team_env_schema, mcp_servers.team_headers_schema, mcp_servers.team_url_query_params_schema, mcp_servers.user_args_schema, mcp_servers.user_env_schema, mcp_servers.user_headers_schema, mcp_servers.user_url_query_params_schema, mcp_servers.dependencies, mcp_servers.meta_extensions, mcp_servers.category_id, mcp_servers.tags, mcp_servers.status, mcp_servers.featured, mcp_servers.auto_install_new_default_team, mcp_servers.source, mcp_servers.deployment_source, mcp_servers.synced_from_official_registry, mcp_servers.official_registry_server_id, mcp_servers.official_registry_version_id, mcp_servers.official_registry_published_at, mcp_servers.official_registry_updated_at, mcp_servers.requires_oauth, mcp_servers.skip_oauth_flow, mcp_servers.health_status, mcp_servers.last_health_check_at, mcp_servers.health_check_error, mcp_servers.created_at, mcp_servers.updated_at, mcp_servers.last_sync_at, mcp_servers.search,
+       ts_rank(search, websearch_to_tsquery('english', $1::text))::real AS rank
+FROM mcp_servers
+WHERE search @@ websearch_to_tsquery('english', $1::text)
+  AND status = 'active'
+  AND ($2::boolean
+       OR visibility = 'global'
+       OR (visibility = 'team' AND owner_team_id = ANY($3::text[])))
+ORDER BY rank DESC, id
+LIMIT $4
+`
+
+type McpServerListBySearchParams struct {
+	Query   string   `db:"query" json:"query"`
+	SeeAll  bool     `db:"see_all" json:"see_all"`
+	TeamIds []string `db:"team_ids" json:"team_ids"`
+	MaxRows int32    `db:"max_rows" json:"max_rows"`
+}
+
+type McpServerListBySearchRow struct {
+	McpServer McpServer `db:"mcp_server" json:"mcp_server"`
+	Rank      float32   `db:"rank" json:"rank"`
+}
+
+// McpServerListBySearch ranks the active servers a user may see (visibility as in
+// McpServerListPage) against query, in web-search syntax: best match first
+// (name weighs more than description, description more than tags), the
+// top max_rows of them, through mcp_servers_search_idx.
+func (q *Queries) McpServerListBySearch(ctx context.Context, arg McpServerListBySearchParams) ([]McpServerListBySearchRow, error) {
+	rows, err := q.db.Query(ctx, mcpServerListBySearch,
+		arg.Query,
+		arg.SeeAll,
+		arg.TeamIds,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []McpServerListBySearchRow{}
+	for rows.Next() {
+		var i McpServerListBySearchRow
+		if err := rows.Scan(
+			&i.McpServer.ID,
+			&i.McpServer.Name,
+			&i.McpServer.OfficialName,
+			&i.McpServer.Slug,
+			&i.McpServer.Description,
+			&i.McpServer.LongDescription,
+			&i.McpServer.Version,
+			&i.McpServer.RepositoryUrl,
+			&i.McpServer.RepositorySource,
+			&i.McpServer.RepositoryID,
+			&i.McpServer.RepositorySubfolder,
+			&i.McpServer.GitBranch,
+			&i.McpServer.GitCommitSha,
+			&i.McpServer.WebsiteUrl,
+			&i.McpServer.IconUrl,
+			&i.McpServer.Language,
+			&i.McpServer.Runtime,
+			&i.McpServer.GithubAccountID,
+			&i.McpServer.GithubReadmeBase64,
+			&i.McpServer.GithubStars,
+			&i.McpServer.Packages,
+			&i.McpServer.Remotes,
+			&i.McpServer.Resources,
+			&i.McpServer.Prompts,
+			&i.McpServer.Visibility,
+			&i.McpServer.OwnerTeamID,
+			&i.McpServer.CreatedBy,
+			&i.McpServer.AuthorName,
+			&i.McpServer.AuthorContact,
+			&i.McpServer.Organization,
+			&i.McpServer.License,
+			&i.McpServer.TransportType,
+			&i.McpServer.TemplateArgs,
+			&i.McpServer.TemplateEnv,
+			&i.McpServer.TemplateHeaders,
+			&i.McpServer.TemplateUrlQueryParams,
+			&i.McpServer.TeamArgsSchema,
+			&i.McpServer.TeamEnvSchema,
+			&i.McpServer.TeamHeadersSchema,
+			&i.McpServer.TeamUrlQueryParamsSchema,
+			&i.McpServer.UserArgsSchema,
+			&i.McpServer.UserEnvSchema,
+			&i.McpServer.UserHeadersSchema,
+			&i.McpServer.UserUrlQueryParamsSchema,
+			&i.McpServer.Dependencies,
+			&i.McpServer.MetaExtensions,
+			&i.McpServer.CategoryID,
+			&i.McpServer.Tags,
+			&i.McpServer.Status,
+			&i.McpServer.Featured,
+			&i.McpServer.AutoInstallNewDefaultTeam,
+			&i.McpServer.Source,
+			&i.McpServer.DeploymentSource,
+			&i.McpServer.SyncedFromOfficialRegistry,
+			&i.McpServer.OfficialRegistryServerID,
+			&i.McpServer.OfficialRegistryVersionID,
+			&i.McpServer.OfficialRegistryPublishedAt,
+			&i.McpServer.OfficialRegistryUpdatedAt,
+			&i.McpServer.RequiresOauth,
+			&i.McpServer.SkipOauthFlow,
+			&i.McpServer.HealthStatus,
+			&i.McpServer.LastHealthCheckAt,
+			&i.McpServer.HealthCheckError,
+			&i.McpServer.CreatedAt,
+			&i.McpServer.UpdatedAt,
+			&i.McpServer.LastSyncAt,
+			&i.McpServer.Search,
+			&i.Rank,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const mcpServerListPage = `-- name: McpServerListPage :many
 SELECT id, name, official_name, slug, description, long_description, version, repository_url, repository_source, repository_id, repository_subfolder, git_branch, git_commit_sha, website_url, icon_url, language, runtime, github_account_id, github_readme_base64, github_stars, packages, remotes, resources, prompts, visibility, owner_team_id, created_by, author_name, author_contact, organization, license, transport_type, template_args, template_env, template_headers, template_url_query_params, team_args_schema, team_env_schema, team_headers_schema, team_url_query_params_schema, user_args_schema, user_env_schema, user_headers_schema, user_url_query_params_schema, dependencies, meta_extensions, category_id, tags, status, featured, auto_install_new_default_team, source, deployment_source, synced_from_official_registry, official_registry_server_id, official_registry_version_id, official_registry_published_at, official_registry_updated_at, requires_oauth, skip_oauth_flow, health_status, last_health_check_at, health_check_error, created_at, updated_at, last_sync_at, search FROM mcp_servers
 WHERE ($1::boolean
@@ -704,129 +827,6 @@ func (q *Queries) McpServerListPage(ctx context.Context, arg McpServerListPagePa
 			&i.UpdatedAt,
 			&i.LastSyncAt,
 			&i.Search,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const mcpServerSearch = `-- name: McpServerSearch :many
-SELECT mcp_servers.id, mcp_servers.name, mcp_servers.official_name, mcp_servers.slug, mcp_servers.description, mcp_servers.long_description, mcp_servers.version, mcp_servers.repository_url, mcp_servers.repository_source, mcp_servers.repository_id, mcp_servers.repository_subfolder, mcp_servers.git_branch, mcp_servers.git_commit_sha, mcp_servers.website_url, mcp_servers.icon_url, mcp_servers.language, mcp_servers.runtime, mcp_servers.github_account_id, mcp_servers.github_readme_base64, mcp_servers.github_stars, mcp_servers.packages, mcp_servers.remotes, mcp_servers.resources, mcp_servers.prompts, mcp_servers.visibility, mcp_servers.owner_team_id, mcp_servers.created_by, mcp_servers.author_name, mcp_servers.author_contact, mcp_servers.organization, mcp_servers.license, mcp_servers.transport_type, mcp_servers.template_args, mcp_servers.template_env, mcp_servers.template_headers, mcp_servers.template_url_query_params, mcp_servers.team_args_schema, mcp_servers.team_env_schema, mcp_servers.team_headers_schema, mcp_servers.team_url_query_params_schema, mcp_servers.user_args_schema, mcp_servers.user_env_schema, mcp_servers.user_headers_schema, mcp_servers.user_url_query_params_schema, mcp_servers.dependencies, mcp_servers.meta_extensions, mcp_servers.category_id, mcp_servers.tags, mcp_servers.status, mcp_servers.featured, mcp_servers.auto_install_new_default_team, mcp_servers.source, mcp_servers.deployment_source, mcp_servers.synced_from_official_registry, mcp_servers.official_registry_server_id, mcp_servers.official_registry_version_id, mcp_servers.official_registry_published_at, mcp_servers.official_registry_updated_at, mcp_servers.requires_oauth, mcp_servers.skip_oauth_flow, mcp_servers.health_status, mcp_servers.last_health_check_at, mcp_servers.health_check_error, mcp_servers.created_at, mcp_servers.updated_at, mcp_servers.last_sync_at, mcp_servers.search,
-       ts_rank(search, websearch_to_tsquery('english', $1::text))::real AS rank
-FROM mcp_servers
-WHERE search @@ websearch_to_tsquery('english', $1::text)
-  AND status = 'active'
-  AND ($2::boolean
-       OR visibility = 'global'
-       OR (visibility = 'team' AND owner_team_id = ANY($3::text[])))
-ORDER BY rank DESC, id
-LIMIT $4
-`
-
-type McpServerSearchParams struct {
-	Query   string   `db:"query" json:"query"`
-	SeeAll  bool     `db:"see_all" json:"see_all"`
-	TeamIds []string `db:"team_ids" json:"team_ids"`
-	MaxRows int32    `db:"max_rows" json:"max_rows"`
-}
-
-type McpServerSearchRow struct {
-	McpServer McpServer `db:"mcp_server" json:"mcp_server"`
-	Rank      float32   `db:"rank" json:"rank"`
-}
-
-// McpServerSearch ranks the active servers a user may see (visibility as in
-// McpServerListPage) against query, in web-search syntax: best match first
-// (name weighs more than description, description more than tags), the
-// top max_rows of them, through mcp_servers_search_idx.
-func (q *Queries) McpServerSearch(ctx context.Context, arg McpServerSearchParams) ([]McpServerSearchRow, error) {
-	rows, err := q.db.Query(ctx, mcpServerSearch,
-		arg.Query,
-		arg.SeeAll,
-		arg.TeamIds,
-		arg.MaxRows,
-	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []McpServerSearchRow{}
-	for rows.Next() {
-		var i McpServerSearchRow
-		if err := rows.Scan(
-			&i.McpServer.ID,
-			&i.McpServer.Name,
-			&i.McpServer.OfficialName,
-			&i.McpServer.Slug,
-			&i.McpServer.Description,
-			&i.McpServer.LongDescription,
-			&i.McpServer.Version,
-			&i.McpServer.RepositoryUrl,
-			&i.McpServer.RepositorySource,
-			&i.McpServer.RepositoryID,
-			&i.McpServer.RepositorySubfolder,
-			&i.McpServer.GitBranch,
-			&i.McpServer.GitCommitSha,
-			&i.McpServer.WebsiteUrl,
-			&i.McpServer.IconUrl,
-			&i.McpServer.Language,
-			&i.McpServer.Runtime,
-			&i.McpServer.GithubAccountID,
-			&i.McpServer.GithubReadmeBase64,
-			&i.McpServer.GithubStars,
-			&i.McpServer.Packages,
-			&i.McpServer.Remotes,
-			&i.McpServer.Resources,
-			&i.McpServer.Prompts,
-			&i.McpServer.Visibility,
-			&i.McpServer.OwnerTeamID,
-			&i.McpServer.CreatedBy,
-			&i.McpServer.AuthorName,
-			&i.McpServer.AuthorContact,
-			&i.McpServer.Organization,
-			&i.McpServer.License,
-			&i.McpServer.TransportType,
-			&i.McpServer.TemplateArgs,
-			&i.McpServer.TemplateEnv,
-			&i.McpServer.TemplateHeaders,
-			&i.McpServer.TemplateUrlQueryParams,
-			&i.McpServer.TeamArgsSchema,
-			&i.McpServer.TeamEnvSchema,
-			&i.McpServer.TeamHeadersSchema,
-			&i.McpServer.TeamUrlQueryParamsSchema,
-			&i.McpServer.UserArgsSchema,
-			&i.McpServer.UserEnvSchema,
-			&i.McpServer.UserHeadersSchema,
-			&i.McpServer.UserUrlQueryParamsSchema,
-			&i.McpServer.Dependencies,
-			&i.McpServer.MetaExtensions,
-			&i.McpServer.CategoryID,
-			&i.McpServer.Tags,
-			&i.McpServer.Status,
-			&i.McpServer.Featured,
-			&i.McpServer.AutoInstallNewDefaultTeam,
-			&i.McpServer.Source,
-			&i.McpServer.DeploymentSource,
-			&i.McpServer.SyncedFromOfficialRegistry,
-			&i.McpServer.OfficialRegistryServerID,
-			&i.McpServer.OfficialRegistryVersionID,
-			&i.McpServer.OfficialRegistryPublishedAt,
-			&i.McpServer.OfficialRegistryUpdatedAt,
-			&i.McpServer.RequiresOauth,
-			&i.McpServer.SkipOauthFlow,
-			&i.McpServer.HealthStatus,
-			&i.McpServer.LastHealthCheckAt,
-			&i.McpServer.HealthCheckError,
-			&i.McpServer.CreatedAt,
-			&i.McpServer.UpdatedAt,
-			&i.McpServer.LastSyncAt,
-			&i.McpServer.Search,
-			&i.Rank,
 		); err != nil {
 			return nil, err
 		}

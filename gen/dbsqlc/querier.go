@@ -377,6 +377,11 @@ type Querier interface {
 	// McpServerListAutoInstall returns the global servers installed into every
 	// new default team (DeployStack: auto_install_new_default_team).
 	McpServerListAutoInstall(ctx context.Context) ([]McpServer, error)
+	// McpServerListBySearch ranks the active servers a user may see (visibility as in
+	// McpServerListPage) against query, in web-search syntax: best match first
+	// (name weighs more than description, description more than tags), the
+	// top max_rows of them, through mcp_servers_search_idx.
+	McpServerListBySearch(ctx context.Context, arg McpServerListBySearchParams) ([]McpServerListBySearchRow, error)
 	// McpServerListPage returns one page of the servers a user may see, in the
 	// catalog's order (featured first, then name, then id), with the filters of
 	// DeployStack's catalog API; a nil filter does not filter.
@@ -405,11 +410,6 @@ type Querier interface {
 	// mcp_server_logs_installation_created_idx, read backwards: no sort, and no
 	// page rescans the rows before it.
 	McpServerLogListByInstallation(ctx context.Context, arg McpServerLogListByInstallationParams) ([]McpServerLog, error)
-	// McpServerSearch ranks the active servers a user may see (visibility as in
-	// McpServerListPage) against query, in web-search syntax: best match first
-	// (name weighs more than description, description more than tags), the
-	// top max_rows of them, through mcp_servers_search_idx.
-	McpServerSearch(ctx context.Context, arg McpServerSearchParams) ([]McpServerSearchRow, error)
 	// McpServerUpdate changes the given fields of a server and bumps
 	// updated_at; a nil (NULL) field keeps its value, so one statement serves
 	// every partial edit DeployStack makes with a read and a write.
@@ -820,23 +820,23 @@ type Querier interface {
 	// SessionUpdateExpiresAt extends (or shortens) a session that is still
 	// valid; an expired one stays expired.
 	SessionUpdateExpiresAt(ctx context.Context, arg SessionUpdateExpiresAtParams) (int64, error)
-	// StatsIndexes reports each index's size and scans, in the same schemas as
-	// StatsTables. An index is unused when it was never scanned and enforces no
-	// constraint (primary key, unique, exclusion): dropping it changes no
-	// behaviour, only the plans that never chose it.
-	StatsIndexes(ctx context.Context, includeAll bool) ([]StatsIndexesRow, error)
-	// StatsResetTime is when this database's statistics counters were last reset
+	// StatsGetResetTime is when this database's statistics counters were last reset
 	// (nil: never since the cluster was created), the start of the window the
 	// scan and tuple counters cover.
-	StatsResetTime(ctx context.Context) (*time.Time, error)
-	// StatsTables reports each table's size (heap with TOAST, indexes, total, in
+	StatsGetResetTime(ctx context.Context) (*time.Time, error)
+	// StatsListIndexes reports each index's size and scans, in the same schemas as
+	// StatsListTables. An index is unused when it was never scanned and enforces no
+	// constraint (primary key, unique, exclusion): dropping it changes no
+	// behaviour, only the plans that never chose it.
+	StatsListIndexes(ctx context.Context, includeAll bool) ([]StatsListIndexesRow, error)
+	// StatsListTables reports each table's size (heap with TOAST, indexes, total, in
 	// bytes), live and dead tuples, scans, last (auto)vacuum and (auto)analyze,
 	// and buffer hits and reads, from the cumulative statistics views (counted
 	// since the last statistics reset). Only the public schema, stackdb's own,
 	// unless include_all adds every other user schema (atlas_schema_revisions,
 	// plugin_*). pg_catalog is named because sqlc resolves unqualified names in
 	// public only.
-	StatsTables(ctx context.Context, includeAll bool) ([]StatsTablesRow, error)
+	StatsListTables(ctx context.Context, includeAll bool) ([]StatsListTablesRow, error)
 	TeamCloudCredentialDelete(ctx context.Context, arg TeamCloudCredentialDeleteParams) (int64, error)
 	TeamCloudCredentialGetByID(ctx context.Context, arg TeamCloudCredentialGetByIDParams) (TeamCloudCredential, error)
 	// A team's cloud provider credentials. credentials is the application's

@@ -10,7 +10,21 @@ import (
 	"time"
 )
 
-const statsIndexes = `-- name: StatsIndexes :many
+const statsGetResetTime = `-- name: StatsGetResetTime :one
+SELECT stats_reset FROM pg_catalog.pg_stat_database WHERE datname = current_database()
+`
+
+// StatsGetResetTime is when this database's statistics counters were last reset
+// (nil: never since the cluster was created), the start of the window the
+// scan and tuple counters cover.
+func (q *Queries) StatsGetResetTime(ctx context.Context) (*time.Time, error) {
+	row := q.db.QueryRow(ctx, statsGetResetTime)
+	var stats_reset *time.Time
+	err := row.Scan(&stats_reset)
+	return stats_reset, err
+}
+
+const statsListIndexes = `-- name: StatsListIndexes :many
 SELECT s.schemaname::text                     AS schema_name,
        s.relname::text                        AS table_name,
        s.indexrelname::text                   AS index_name,
@@ -27,7 +41,7 @@ WHERE s.schemaname = 'public' OR $1::boolean
 ORDER BY schema_name, table_name, index_name
 `
 
-type StatsIndexesRow struct {
+type StatsListIndexesRow struct {
 	SchemaName    string `db:"schema_name" json:"schema_name"`
 	TableName     string `db:"table_name" json:"table_name"`
 	IndexName     string `db:"index_name" json:"index_name"`
@@ -40,19 +54,19 @@ type StatsIndexesRow struct {
 	Unused        bool   `db:"unused" json:"unused"`
 }
 
-// StatsIndexes reports each index's size and scans, in the same schemas as
-// StatsTables. An index is unused when it was never scanned and enforces no
+// StatsListIndexes reports each index's size and scans, in the same schemas as
+// StatsListTables. An index is unused when it was never scanned and enforces no
 // constraint (primary key, unique, exclusion): dropping it changes no
 // behaviour, only the plans that never chose it.
-func (q *Queries) StatsIndexes(ctx context.Context, includeAll bool) ([]StatsIndexesRow, error) {
-	rows, err := q.db.Query(ctx, statsIndexes, includeAll)
+func (q *Queries) StatsListIndexes(ctx context.Context, includeAll bool) ([]StatsListIndexesRow, error) {
+	rows, err := q.db.Query(ctx, statsListIndexes, includeAll)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []StatsIndexesRow{}
+	items := []StatsListIndexesRow{}
 	for rows.Next() {
-		var i StatsIndexesRow
+		var i StatsListIndexesRow
 		if err := rows.Scan(
 			&i.SchemaName,
 			&i.TableName,
@@ -75,21 +89,7 @@ func (q *Queries) StatsIndexes(ctx context.Context, includeAll bool) ([]StatsInd
 	return items, nil
 }
 
-const statsResetTime = `-- name: StatsResetTime :one
-SELECT stats_reset FROM pg_catalog.pg_stat_database WHERE datname = current_database()
-`
-
-// StatsResetTime is when this database's statistics counters were last reset
-// (nil: never since the cluster was created), the start of the window the
-// scan and tuple counters cover.
-func (q *Queries) StatsResetTime(ctx context.Context) (*time.Time, error) {
-	row := q.db.QueryRow(ctx, statsResetTime)
-	var stats_reset *time.Time
-	err := row.Scan(&stats_reset)
-	return stats_reset, err
-}
-
-const statsTables = `-- name: StatsTables :many
+const statsListTables = `-- name: StatsListTables :many
 SELECT t.schemaname::text                     AS schema_name,
        t.relname::text                        AS table_name,
        pg_table_size(t.relid)                 AS table_bytes,
@@ -111,7 +111,7 @@ WHERE t.schemaname = 'public' OR $1::boolean
 ORDER BY total_bytes DESC, schema_name, table_name
 `
 
-type StatsTablesRow struct {
+type StatsListTablesRow struct {
 	SchemaName      string     `db:"schema_name" json:"schema_name"`
 	TableName       string     `db:"table_name" json:"table_name"`
 	TableBytes      int64      `db:"table_bytes" json:"table_bytes"`
@@ -129,22 +129,22 @@ type StatsTablesRow struct {
 	HeapBlocksRead  int64      `db:"heap_blocks_read" json:"heap_blocks_read"`
 }
 
-// StatsTables reports each table's size (heap with TOAST, indexes, total, in
+// StatsListTables reports each table's size (heap with TOAST, indexes, total, in
 // bytes), live and dead tuples, scans, last (auto)vacuum and (auto)analyze,
 // and buffer hits and reads, from the cumulative statistics views (counted
 // since the last statistics reset). Only the public schema, stackdb's own,
 // unless include_all adds every other user schema (atlas_schema_revisions,
 // plugin_*). pg_catalog is named because sqlc resolves unqualified names in
 // public only.
-func (q *Queries) StatsTables(ctx context.Context, includeAll bool) ([]StatsTablesRow, error) {
-	rows, err := q.db.Query(ctx, statsTables, includeAll)
+func (q *Queries) StatsListTables(ctx context.Context, includeAll bool) ([]StatsListTablesRow, error) {
+	rows, err := q.db.Query(ctx, statsListTables, includeAll)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []StatsTablesRow{}
+	items := []StatsListTablesRow{}
 	for rows.Next() {
-		var i StatsTablesRow
+		var i StatsListTablesRow
 		if err := rows.Scan(
 			&i.SchemaName,
 			&i.TableName,

@@ -65,15 +65,15 @@ type StatsOptions struct {
 // CollectStats reads the statistics of the database db is connected to.
 func CollectStats(ctx context.Context, db dbsqlc.DBTX, opts StatsOptions) (*Stats, error) {
 	q := dbsqlc.New(db)
-	reset, err := q.StatsResetTime(ctx)
+	reset, err := q.StatsGetResetTime(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("stats: read reset time: %w", err)
 	}
-	tables, err := q.StatsTables(ctx, opts.AllSchemas)
+	tables, err := q.StatsListTables(ctx, opts.AllSchemas)
 	if err != nil {
 		return nil, fmt.Errorf("stats: read table statistics: %w", err)
 	}
-	indexes, err := q.StatsIndexes(ctx, opts.AllSchemas)
+	indexes, err := q.StatsListIndexes(ctx, opts.AllSchemas)
 	if err != nil {
 		return nil, fmt.Errorf("stats: read index statistics: %w", err)
 	}
