@@ -199,3 +199,30 @@ func TestPgBouncerNeedsAnUnnamedStatementExecMode(t *testing.T) {
 		})
 	}
 }
+
+// Migrate refuses a URL through the pooler, before touching the database,
+// and works on the same database's direct URL.
+func TestPgBouncerMigrateRefusesThePooler(t *testing.T) {
+	t.Parallel()
+	direct := stackdbtest.EmptyURL(t)
+	b, err := pgbouncer.Start(t.Context(), direct)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, b.Stop()) })
+	cfg, err := pgx.ParseConfig(direct)
+	require.NoError(t, err)
+	ctx := t.Context()
+	for _, mode := range []string{"", "&" + pgbouncerExecMode} {
+		err := stackdb.Migrate(ctx, b.URL(cfg.Database)+mode)
+		require.ErrorIs(t, err, stackdb.ErrPooled, "mode %q", mode)
+		require.ErrorContains(t, err, "migrate over a direct connection")
+	}
+	conn, err := pgx.Connect(ctx, direct)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	var objects int
+	require.NoError(t, conn.QueryRow(ctx,
+		`SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`).Scan(&objects))
+	require.Zero(t, objects, "nothing applied")
+	require.NoError(t, stackdb.Migrate(ctx, direct))
+}

@@ -43,7 +43,11 @@ func (c *Cluster) StartReplica(ctx context.Context) (*Cluster, error) {
 	data := filepath.Join(dir, "data")
 	// --checkpoint=fast: the primary is idle, a spread checkpoint would
 	// make the backup wait for minutes.
-	backup := exec.CommandContext(ctx, filepath.Join(c.bin, "pg_basebackup"),
+	tool, err := c.clientTool("pg_basebackup")
+	if err != nil {
+		return fail(err)
+	}
+	backup := exec.CommandContext(ctx, tool,
 		"--pgdata", data, "--write-recovery-conf", "--wal-method=stream", "--checkpoint=fast", "--no-sync",
 		"--host", c.dir, "--port", fmt.Sprint(c.port), "--username", Superuser)
 	backup.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
@@ -62,4 +66,21 @@ func (c *Cluster) StartReplica(ctx context.Context) (*Cluster, error) {
 		return fail(err)
 	}
 	return r, nil
+}
+
+// clientTool finds one of the server's client programs: beside postgres,
+// or beside the file a symlinked postgres points to (Debian installs them
+// all in /usr/lib/postgresql/N/bin, while PATH may link initdb and postgres
+// only).
+func (c *Cluster) clientTool(name string) (string, error) {
+	dirs := []string{c.bin}
+	if real, err := filepath.EvalSymlinks(filepath.Join(c.bin, "postgres")); err == nil {
+		dirs = append(dirs, filepath.Dir(real))
+	}
+	for _, dir := range dirs {
+		if p := filepath.Join(dir, name); isExecutable(p) {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("pgcluster: no %s beside postgres in %s", name, strings.Join(dirs, " or "))
 }
