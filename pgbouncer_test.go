@@ -3,6 +3,10 @@ package stackdb_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -225,4 +229,60 @@ func TestPgBouncerMigrateRefusesThePooler(t *testing.T) {
 		  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`).Scan(&objects))
 	require.Zero(t, objects, "nothing applied")
 	require.NoError(t, stackdb.Migrate(ctx, direct))
+}
+
+// sessionState names what in sql would outlive its transaction on a server
+// connection — and so, behind a transaction-mode pooler, reach another
+// client or be lost — or returns "".
+func sessionState(sql string) string {
+	var code []string
+	for _, line := range strings.Split(sql, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "--") {
+			code = append(code, line)
+		}
+	}
+	stmt := strings.Join(strings.Fields(strings.ToLower(strings.Join(code, " "))), " ")
+	for _, p := range []struct{ re, what string }{
+		{`\bpg_(try_)?advisory_(un)?lock(_shared)?\s*\(`, "a session-level advisory lock"},
+		{`\bset_config\s*\([^)]*,\s*false\s*\)`, "a session-level set_config"},
+		{`^set\s+(session\s+)?[a-z_.]+\s*(=|to)\s`, "a session-level SET"},
+		{`^(listen|unlisten|prepare|deallocate|discard)\b`, "a session command"},
+		{`\bcreate\s+(temp|temporary)\s+table\b`, "a temporary table"},
+		{`\bwith\s+hold\b`, "a holdable cursor"},
+	} {
+		if regexp.MustCompile(p.re).MatchString(stmt) {
+			return p.what
+		}
+	}
+	return ""
+}
+
+// Every query is safe behind a transaction-mode pooler: none keeps state in
+// the session (advisory locks are transaction-scoped, settings SET LOCAL).
+func TestQueriesKeepNoSessionState(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ sql, want string }{
+		{"SELECT pg_advisory_lock(hashtext('x'))", "a session-level advisory lock"},
+		{"select pg_try_advisory_lock(1)", "a session-level advisory lock"},
+		{"SELECT pg_advisory_xact_lock(1)", ""},
+		{"SELECT set_config('a.b', 'x', false)", "a session-level set_config"},
+		{"SELECT set_config('a.b', 'x', true)", ""},
+		{"-- comment\nSET search_path TO x", "a session-level SET"},
+		{"SET LOCAL lock_timeout = '1s'", ""},
+		{"UPDATE t\nSET status = 'done'", ""},
+		{"LISTEN jobs", "a session command"},
+		{"CREATE TEMP TABLE x (a int)", "a temporary table"},
+	} {
+		require.Equal(t, tc.want, sessionState(tc.sql), tc.sql)
+	}
+	files, err := filepath.Glob("queries/*.sql")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		for _, stmt := range strings.Split(string(b), ";") {
+			require.Empty(t, sessionState(stmt), "%s: %s", f, stmt)
+		}
+	}
 }
