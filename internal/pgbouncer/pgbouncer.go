@@ -57,7 +57,7 @@ func Start(ctx context.Context, serverURL string) (*Bouncer, error) {
 		return nil, err
 	}
 	u, err := url.Parse(serverURL)
-	if err != nil || u.User == nil || u.Hostname() == "" {
+	if err != nil || u.User == nil || serverHost(u) == "" {
 		return nil, errors.New("pgbouncer: want a server URL postgres://user:password@host:port/database")
 	}
 	cred, err := pgcluster.Credential()
@@ -132,7 +132,10 @@ func (b *Bouncer) start(ctx context.Context, bin string, cred *syscall.Credentia
 // PgBouncer before 1.21 has no max_prepared_statements: clients must not
 // rely on named prepared statements (see URL).
 func (b *Bouncer) config() string {
-	host, port := b.server.Hostname(), b.server.Port()
+	host, port := serverHost(b.server), b.server.Port()
+	if port == "" {
+		port = b.server.Query().Get("port")
+	}
 	if port == "" {
 		port = "5432"
 	}
@@ -143,11 +146,15 @@ func (b *Bouncer) config() string {
 		{"listen_port", strconv.Itoa(b.port)},
 		{"unix_socket_dir", ""},
 		{"pool_mode", "transaction"},
-		{"auth_type", "scram-sha-256"},
+		{"auth_type", b.authType()},
 		{"auth_file", filepath.Join(b.dir, "userlist.txt")},
 		{"default_pool_size", strconv.Itoa(PoolSize)},
 		{"max_client_conn", "500"},
 		{"server_tls_sslmode", "prefer"},
+		// A server it cannot reach fails a test in seconds, not a minute.
+		{"server_connect_timeout", "5"},
+		{"server_login_retry", "1"},
+		{"client_login_timeout", "10"},
 		{"ignore_startup_parameters", "extra_float_digits"},
 		{"logfile", filepath.Join(b.dir, "pgbouncer.log")},
 		{"log_connections", "0"},
@@ -156,6 +163,25 @@ func (b *Bouncer) config() string {
 		fmt.Fprintf(&s, "%s = %s\n", kv[0], kv[1])
 	}
 	return s.String()
+}
+
+// serverHost is the URL's host, or its host parameter (a unix socket
+// directory: postgres://user@/db?host=/var/run/postgresql&port=5432).
+func serverHost(u *url.URL) string {
+	if h := u.Hostname(); h != "" {
+		return h
+	}
+	return u.Query().Get("host")
+}
+
+// authType is how clients log in to the pooler: with the server's
+// password, or, when the URL has none (a server that trusts its local
+// users), without one, as with the server.
+func (b *Bouncer) authType() string {
+	if _, ok := b.server.User.Password(); ok {
+		return "scram-sha-256"
+	}
+	return "trust"
 }
 
 // quote writes a userlist.txt field: double quotes, inner ones doubled.
@@ -196,6 +222,8 @@ func (b *Bouncer) URL(database string) string {
 	u.Host = net.JoinHostPort("127.0.0.1", strconv.Itoa(b.port))
 	u.Path = "/" + database
 	q := u.Query()
+	q.Del("host")
+	q.Del("port")
 	q.Set("sslmode", "disable")
 	u.RawQuery = q.Encode()
 	return u.String()

@@ -1,6 +1,8 @@
 package pgbouncer_test
 
 import (
+	"errors"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -10,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/deploystack/stackdb/internal/pgbouncer"
+	"github.com/deploystack/stackdb/internal/pgcluster"
 	"github.com/deploystack/stackdb/stackdbtest"
 )
 
@@ -92,4 +95,39 @@ func TestStopRemovesTheDirectoryAndIsIdempotent(t *testing.T) {
 	wg.Wait()
 	_, err = os.Stat(dir)
 	require.ErrorIs(t, err, os.ErrNotExist)
+}
+
+// A server reached over its unix socket without a password (as a
+// TEST_DATABASE_URL may be): the pooler trusts its clients as the server
+// trusts it.
+func TestStartWithASocketURLWithoutPassword(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	c, err := pgcluster.Start(ctx)
+	if errors.Is(err, pgcluster.ErrNoBinaries) {
+		t.Skip(err)
+	}
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, c.Stop()) })
+	tcp, err := url.Parse(c.URL("postgres"))
+	require.NoError(t, err)
+	b, err := pgbouncer.Start(ctx, "postgres://postgres@/postgres?host="+url.QueryEscape(c.Dir())+"&port="+tcp.Port())
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, b.Stop()) })
+	require.NotContains(t, b.URL("postgres"), "host=")
+	require.NotContains(t, b.URL("postgres"), "port=")
+	conn, err := pgx.Connect(ctx, b.URL("postgres")+"&default_query_exec_mode=exec")
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	var one int
+	require.NoError(t, conn.QueryRow(ctx, "SELECT 1").Scan(&one))
+	require.Equal(t, 1, one)
+}
+
+func TestStartRefusesAURLWithoutUserOrHost(t *testing.T) {
+	t.Parallel()
+	for _, u := range []string{"postgres://127.0.0.1:5432/db", "postgres://u:p@/db", "::"} {
+		_, err := pgbouncer.Start(t.Context(), u)
+		require.ErrorContains(t, err, "pgbouncer: want a server URL", u)
+	}
 }
