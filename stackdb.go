@@ -26,6 +26,9 @@ import (
 // it holds the same advisory lock and writes the same revisions table as
 // `stackdb migrate apply` and `atlas migrate apply`, so each file is applied
 // exactly once. Options (RefuseDrift) add checks before anything is applied.
+// That lock belongs to a session, so url must reach the server directly: a
+// URL through a connection pooler such as PgBouncer is ErrPooled, and
+// nothing is applied.
 func Migrate(ctx context.Context, url string, opts ...MigrateOption) error {
 	if err := config.CheckURL(url); err != nil {
 		return fmt.Errorf("stackdb: migrate: %w", err)
@@ -42,6 +45,12 @@ func Migrate(ctx context.Context, url string, opts ...MigrateOption) error {
 	}
 	return nil
 }
+
+// ErrPooled is returned by Migrate when its URL reaches the server through
+// a connection pooler, whose transaction pooling would leave the migration's
+// advisory lock on a shared server connection. Migrate over the server's own
+// address; applications' pools may use the pooler.
+var ErrPooled = atlasmig.ErrPooled
 
 // OpenPool opens a connection pool to url and checks that it can connect.
 // An empty url is an error, not libpq's defaults.

@@ -151,6 +151,9 @@ func lock(ctx context.Context, client *sqlclient.Client, timeout time.Duration) 
 	if timeout == 0 {
 		timeout = DefaultLockTimeout
 	}
+	if err := checkDirect(ctx, client.DB); err != nil {
+		return nil, err
+	}
 	locker, ok := client.Driver.(schema.Locker)
 	if !ok {
 		return nil, fmt.Errorf("migrate: driver %T cannot take advisory locks", client.Driver)

@@ -154,6 +154,12 @@ func (c *Cluster) start(ctx context.Context, cred *syscall.Credential) error {
 	if err := c.configure(data); err != nil {
 		return err
 	}
+	return c.launch(ctx, data, cred)
+}
+
+// launch starts the server on an initialised, configured data directory and
+// waits until it accepts connections.
+func (c *Cluster) launch(ctx context.Context, data string, cred *syscall.Credential) error {
 	logFile, err := os.Create(filepath.Join(c.dir, "postgres.log"))
 	if err != nil {
 		return fmt.Errorf("pgcluster: create log: %w", err)
@@ -335,4 +341,12 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Credential returns the unprivileged identity that this package runs the
+// server as when the process is root, or nil otherwise. Helpers that start
+// other PostgreSQL tools which refuse root (pgbouncer) run them as it too.
+func Credential() (*syscall.Credential, error) {
+	cred, _, err := credential()
+	return cred, err
 }
