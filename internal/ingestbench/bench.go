@@ -86,7 +86,9 @@ type Side struct {
 	Ops   int64   `json:"ops"`
 	P50Ms float64 `json:"p50_ms"`
 	P99Ms float64 `json:"p99_ms"`
-	Error string  `json:"error,omitempty"`
+	// Waits are the shares of sampled backend states (see waitsQuery).
+	Waits map[string]float64 `json:"waits,omitempty"`
+	Error string             `json:"error,omitempty"`
 }
 
 // Run runs the benchmark.

@@ -64,6 +64,7 @@ func (s *scratch) stackdbCopy(ctx context.Context, n int) (Side, error) {
 	q := s.cfg.Queries(pool)
 	lat := make([][]time.Duration, n)
 	errs := make([]error, n)
+	stopWaits := s.sampleWaits(ctx, stackdbApp)
 	var wg sync.WaitGroup
 	start := time.Now()
 	for c := range n {
@@ -83,6 +84,7 @@ func (s *scratch) stackdbCopy(ctx context.Context, n int) (Side, error) {
 	wg.Wait()
 	elapsed := time.Since(start)
 	side := summarize(slices.Concat(lat...), elapsed)
+	side.Waits = stopWaits()
 	side.Ops = int64(s.cfg.CopyRows)
 	side.Rate = float64(s.cfg.CopyRows) / elapsed.Seconds()
 	for _, err := range errs {
@@ -139,6 +141,7 @@ func (s *scratch) psqlCopy(ctx context.Context, n int) (Side, error) {
 	}
 	outs := make([][]byte, n)
 	errs := make([]error, n)
+	stopWaits := s.sampleWaits(ctx, baseApp)
 	var wg sync.WaitGroup
 	for c := range n {
 		wg.Add(1)
@@ -164,6 +167,7 @@ func (s *scratch) psqlCopy(ctx context.Context, n int) (Side, error) {
 		busiest = max(busiest, busy)
 	}
 	side := summarize(lat, busiest)
+	side.Waits = stopWaits()
 	side.Ops = int64(s.cfg.CopyRows)
 	if busiest > 0 {
 		side.Rate = float64(s.cfg.CopyRows) / busiest.Seconds()

@@ -87,6 +87,7 @@ func (s *scratch) baseStep(ctx context.Context, name string, n int, best float64
 	}
 	outs := make([][]byte, len(runs))
 	errs := make([]error, len(runs))
+	stop := s.sampleWaits(ctx, baseApp)
 	var wg sync.WaitGroup
 	for i, a := range runs {
 		wg.Add(1)
@@ -96,7 +97,7 @@ func (s *scratch) baseStep(ctx context.Context, name string, n int, best float64
 		}()
 	}
 	wg.Wait()
-	var side Side
+	side := Side{Waits: stop()}
 	for i := range runs {
 		if errs[i] != nil {
 			return Side{Error: "pgbench: " + exitMessage(errs[i])}, ctxErr(ctx)
@@ -124,7 +125,7 @@ func (s *scratch) baseStep(ctx context.Context, name string, n int, best float64
 // in its environment, not on its command line.
 func (s *scratch) command(ctx context.Context, bin string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = append(os.Environ(), "PGPASSWORD="+s.password, "PGAPPNAME=stackdb-bench")
+	cmd.Env = append(os.Environ(), "PGPASSWORD="+s.password, "PGAPPNAME="+baseApp)
 	return cmd
 }
 

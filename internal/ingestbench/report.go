@@ -10,13 +10,14 @@ import (
 // WriteTable prints the results side by side, a line per path and client
 // count.
 func (r *Report) WriteTable(out io.Writer) error {
-	fmt.Fprintf(out, "PostgreSQL %s, %d s per step and side; ratio = stackdb / baseline.\n\n", r.Server, r.StepSeconds)
+	fmt.Fprintf(out, "PostgreSQL %s, %d s per step and side; ratio = stackdb / baseline;\n"+
+		"CLIENT%% = share of the side's backends found idle, waiting for their client (pg_stat_activity).\n\n", r.Server, r.StepSeconds)
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "PATH\tCLIENTS\tSTACKDB\tP50 ms\tP99 ms\tBASELINE\tRATE\tP50 ms\tP99 ms\tRATIO\t")
+	fmt.Fprintln(w, "PATH\tCLIENTS\tSTACKDB\tP50 ms\tP99 ms\tCLIENT%\tBASELINE\tRATE\tP50 ms\tP99 ms\tCLIENT%\tRATIO\t")
 	for _, x := range r.Results {
-		fmt.Fprintf(w, "%s\t%d\t%s\t%.2f\t%.2f\t%s\t%s\t%.2f\t%.2f\t%s\t\n", x.Path, x.Clients,
-			rate(x.Stackdb, x.Unit), x.Stackdb.P50Ms, x.Stackdb.P99Ms, x.Baseline,
-			rate(x.Base, x.Unit), x.Base.P50Ms, x.Base.P99Ms, ratio(x))
+		fmt.Fprintf(w, "%s\t%d\t%s\t%.2f\t%.2f\t%.0f\t%s\t%s\t%.2f\t%.2f\t%.0f\t%s\t\n", x.Path, x.Clients,
+			rate(x.Stackdb, x.Unit), x.Stackdb.P50Ms, x.Stackdb.P99Ms, 100*x.Stackdb.Waits["Client"], x.Baseline,
+			rate(x.Base, x.Unit), x.Base.P50Ms, x.Base.P99Ms, 100*x.Base.Waits["Client"], ratio(x))
 	}
 	if err := w.Flush(); err != nil {
 		return err

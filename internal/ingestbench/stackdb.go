@@ -28,6 +28,7 @@ func (s *scratch) openPool(ctx context.Context, n int) (*pgxpool.Pool, error) {
 	q := u.Query()
 	q.Set("pool_max_conns", strconv.Itoa(n))
 	q.Set("pool_min_conns", strconv.Itoa(n))
+	q.Set("application_name", stackdbApp)
 	u.RawQuery = q.Encode()
 	pool, err := dbpool.Open(ctx, u.String())
 	if err != nil {
@@ -70,7 +71,10 @@ func (s *scratch) stackdbStep(ctx context.Context, name string, n int, best floa
 	for w := range ops {
 		ops[w] = p.op(q, w, s.satellites, rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(w))))
 	}
-	return runWorkers(n, time.Duration(s.secs)*time.Second, func(w int) error { return ops[w](ctx) }), nil
+	stop := s.sampleWaits(ctx, stackdbApp)
+	side := runWorkers(n, time.Duration(s.secs)*time.Second, func(w int) error { return ops[w](ctx) })
+	side.Waits = stop()
+	return side, nil
 }
 
 // runWorkers runs op on n workers for d, each recording its own
