@@ -122,8 +122,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		best := 0.0 // the path's best rate yet, to size the queue seeds
 		for i, n := range cfg.Clients {
 			res := Result{Path: name, Clients: n, Unit: "tx/s", Baseline: "pgbench"}
-			if name == copyPath {
+			switch name {
+			case copyPath:
 				res.Unit, res.Baseline = "rows/s", `psql \copy`
+			case batchedPath:
+				res.Baseline = "pgbench (one at a time)"
 			}
 			sides := []func() (Side, error){
 				func() (Side, error) { return env.stackdbStep(ctx, name, n, best) },
@@ -321,6 +324,9 @@ func (s *scratch) reset(ctx context.Context, p *path, best float64) error {
 }
 
 func findPath(name string) *path {
+	if name == batchedPath {
+		name = heartbeatPathKey
+	}
 	for i := range paths {
 		if paths[i].name == name {
 			return &paths[i]

@@ -227,11 +227,18 @@ var paths = []path{
 // pgx) against psql's \copy of the same rows.
 const copyPath = "usage-log-copy"
 
+// batchedPath is the heartbeat through heartbeatBatcher, against the
+// same pgbench baseline as the heartbeat run one statement at a time.
+const batchedPath = "heartbeat-batched"
+
 // PathNames lists the paths in the order they run.
 func PathNames() []string {
-	names := make([]string, 0, len(paths)+1)
+	names := make([]string, 0, len(paths)+2)
 	for _, p := range paths {
 		names = append(names, p.name)
+		if p.name == heartbeatPathKey {
+			names = append(names, batchedPath)
+		}
 	}
 	return append(names, copyPath)
 }

@@ -20,6 +20,14 @@ import (
 // recording one costs no allocation until a worker has done that many.
 const latencyCap = 1 << 16
 
+// The batched heartbeat's settings: two batches in flight at most, of up
+// to 64 heartbeats, without lingering (the heartbeats that arrive while a
+// batch is out make the next one).
+const (
+	batchFlushers = 2
+	batchMax      = 64
+)
+
 // openPool opens a pool of exactly n connections (pgx's default exec mode,
 // the statement cache) and opens them all before the clock starts, as
 // pgbench connects before its -T starts.
@@ -70,6 +78,21 @@ func (s *scratch) stackdbStep(ctx context.Context, name string, n int, best floa
 	ops := make([]func(context.Context) error, n)
 	for w := range ops {
 		ops[w] = p.op(q, w, s.satellites, rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(w))))
+	}
+	if name == batchedPath {
+		b, err := newHeartbeatBatcher(pool, q, batchFlushers, batchMax, 0)
+		if err != nil {
+			return Side{}, err
+		}
+		defer b.Close()
+		for w := range ops {
+			r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(w)))
+			p := heartbeatParams(id(w+1), processesJSON(id(w+1)), "")
+			ops[w] = func(ctx context.Context) error {
+				p.ID = randomID(r)
+				return b.Heartbeat(ctx, p)
+			}
+		}
 	}
 	stop := s.sampleWaits(ctx, stackdbApp)
 	side := runWorkers(n, time.Duration(s.secs)*time.Second, func(w int) error { return ops[w](ctx) })
