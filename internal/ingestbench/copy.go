@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -65,6 +66,7 @@ func (s *scratch) stackdbCopy(ctx context.Context, n int) (Side, error) {
 	lat := make([][]time.Duration, n)
 	errs := make([]error, n)
 	stopWaits := s.sampleWaits(ctx, stackdbApp)
+	cpu := processCPU()
 	var wg sync.WaitGroup
 	start := time.Now()
 	for c := range n {
@@ -87,6 +89,7 @@ func (s *scratch) stackdbCopy(ctx context.Context, n int) (Side, error) {
 	side.Waits = stopWaits()
 	side.Ops = int64(s.cfg.CopyRows)
 	side.Rate = float64(s.cfg.CopyRows) / elapsed.Seconds()
+	side.ClientCPUus = cpuPerOp(processCPU()-cpu, side.Ops)
 	for _, err := range errs {
 		if err != nil {
 			side = Side{Error: firstLine(err.Error())}
@@ -99,9 +102,10 @@ func (s *scratch) stackdbCopy(ctx context.Context, n int) (Side, error) {
 var timingRE = regexp.MustCompile(`(?m)^Time: ([0-9.]+) ms`)
 
 // psqlCopy loads the same rows from CSV files with psql's \copy, n psql
-// processes at once. Its rate is the rows over the busiest process's
-// summed \timing, which leaves out psql's start and connection (as the
-// stackdb side's open pool does), in psql's favour.
+// processes at once. Its rate is the rows over the span from the first
+// \copy's start (a process's exit less its summed \timing) to the last
+// one's end, which leaves out psql's start and connection, as the stackdb
+// side's open pool does.
 func (s *scratch) psqlCopy(ctx context.Context, n int) (Side, error) {
 	if err := s.reset(ctx, nil, 0); err != nil {
 		return Side{}, err
@@ -141,18 +145,23 @@ func (s *scratch) psqlCopy(ctx context.Context, n int) (Side, error) {
 	}
 	outs := make([][]byte, n)
 	errs := make([]error, n)
+	cmds := make([]*exec.Cmd, n)
+	ends := make([]time.Time, n)
 	stopWaits := s.sampleWaits(ctx, baseApp)
 	var wg sync.WaitGroup
 	for c := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			outs[c], errs[c] = s.command(ctx, s.cfg.Psql, "-X", "-q", "-f", scripts[c], s.libpqURL).Output()
+			cmds[c] = s.command(ctx, s.cfg.Psql, "-X", "-q", "-f", scripts[c], s.libpqURL)
+			outs[c], errs[c] = cmds[c].Output()
+			ends[c] = time.Now()
 		}()
 	}
 	wg.Wait()
 	var lat []time.Duration
-	var busiest time.Duration
+	var first, last time.Time
+	var cpu time.Duration
 	for c := range n {
 		if errs[c] != nil {
 			return Side{Error: "psql: " + exitMessage(errs[c])}, ctxErr(ctx)
@@ -164,13 +173,21 @@ func (s *scratch) psqlCopy(ctx context.Context, n int) (Side, error) {
 			lat = append(lat, d)
 			busy += d
 		}
-		busiest = max(busiest, busy)
+		if start := ends[c].Add(-busy); first.IsZero() || start.Before(first) {
+			first = start
+		}
+		if ends[c].After(last) {
+			last = ends[c]
+		}
+		cpu += childCPU(cmds[c])
 	}
-	side := summarize(lat, busiest)
+	span := last.Sub(first)
+	side := summarize(lat, span)
 	side.Waits = stopWaits()
 	side.Ops = int64(s.cfg.CopyRows)
-	if busiest > 0 {
-		side.Rate = float64(s.cfg.CopyRows) / busiest.Seconds()
+	side.ClientCPUus = cpuPerOp(cpu, side.Ops)
+	if span > 0 {
+		side.Rate = float64(s.cfg.CopyRows) / span.Seconds()
 	}
 	return side, nil
 }

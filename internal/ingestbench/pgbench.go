@@ -87,17 +87,23 @@ func (s *scratch) baseStep(ctx context.Context, name string, n int, best float64
 	}
 	outs := make([][]byte, len(runs))
 	errs := make([]error, len(runs))
+	cmds := make([]*exec.Cmd, len(runs))
 	stop := s.sampleWaits(ctx, baseApp)
 	var wg sync.WaitGroup
 	for i, a := range runs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			outs[i], errs[i] = s.command(ctx, s.cfg.Pgbench, a...).Output()
+			cmds[i] = s.command(ctx, s.cfg.Pgbench, a...)
+			outs[i], errs[i] = cmds[i].Output()
 		}()
 	}
 	wg.Wait()
 	side := Side{Waits: stop()}
+	var cpu time.Duration
+	for _, c := range cmds {
+		cpu += childCPU(c)
+	}
 	for i := range runs {
 		if errs[i] != nil {
 			return Side{Error: "pgbench: " + exitMessage(errs[i])}, ctxErr(ctx)
@@ -115,6 +121,7 @@ func (s *scratch) baseStep(ctx context.Context, name string, n int, best float64
 	}
 	sum := summarize(lat, time.Second) // rate from pgbench's own tps
 	side.Ops, side.P50Ms, side.P99Ms = sum.Ops, sum.P50Ms, sum.P99Ms
+	side.ClientCPUus = cpuPerOp(cpu, sum.Ops)
 	if bytes.Contains(bytes.Join(outs, nil), []byte("aborted")) {
 		side.Error = "pgbench: clients aborted"
 	}

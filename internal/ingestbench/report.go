@@ -11,13 +11,14 @@ import (
 // count.
 func (r *Report) WriteTable(out io.Writer) error {
 	fmt.Fprintf(out, "PostgreSQL %s, %d s per step and side; ratio = stackdb / baseline;\n"+
-		"CLIENT%% = share of the side's backends found idle, waiting for their client (pg_stat_activity).\n\n", r.Server, r.StepSeconds)
+		"IDLE%% = share of the side's backends found idle, waiting for their client (pg_stat_activity);\n"+
+		"CPU us = the client's CPU time per operation (or row), user + system.\n\n", r.Server, r.StepSeconds)
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "PATH\tCLIENTS\tSTACKDB\tP50 ms\tP99 ms\tCLIENT%\tBASELINE\tRATE\tP50 ms\tP99 ms\tCLIENT%\tRATIO\t")
+	fmt.Fprintln(w, "PATH\tCLIENTS\tSTACKDB\tP50 ms\tP99 ms\tIDLE%\tCPU us\tBASELINE\tRATE\tP50 ms\tP99 ms\tIDLE%\tCPU us\tRATIO\t")
 	for _, x := range r.Results {
-		fmt.Fprintf(w, "%s\t%d\t%s\t%.2f\t%.2f\t%.0f\t%s\t%s\t%.2f\t%.2f\t%.0f\t%s\t\n", x.Path, x.Clients,
-			rate(x.Stackdb, x.Unit), x.Stackdb.P50Ms, x.Stackdb.P99Ms, 100*x.Stackdb.Waits["Client"], x.Baseline,
-			rate(x.Base, x.Unit), x.Base.P50Ms, x.Base.P99Ms, 100*x.Base.Waits["Client"], ratio(x))
+		fmt.Fprintf(w, "%s\t%d\t%s\t%.2f\t%.2f\t%.0f\t%.1f\t%s\t%s\t%.2f\t%.2f\t%.0f\t%.1f\t%s\t\n", x.Path, x.Clients,
+			rate(x.Stackdb, x.Unit), x.Stackdb.P50Ms, x.Stackdb.P99Ms, 100*x.Stackdb.Waits["Client"], x.Stackdb.ClientCPUus, x.Baseline,
+			rate(x.Base, x.Unit), x.Base.P50Ms, x.Base.P99Ms, 100*x.Base.Waits["Client"], x.Base.ClientCPUus, ratio(x))
 	}
 	if err := w.Flush(); err != nil {
 		return err
