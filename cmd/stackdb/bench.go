@@ -58,10 +58,11 @@ needs CREATEDB). pgbench and psql must be installed.`,
 				}
 				defer pprof.StopCPUProfile()
 			}
-			rep, err := ingestbench.Run(cmd.Context(), cfg)
-			if err != nil {
-				return err
+			rep, runErr := ingestbench.Run(cmd.Context(), cfg)
+			if rep == nil || len(rep.Results) == 0 {
+				return runErr
 			}
+			// An interrupted run still shows and writes the steps it did.
 			if err := rep.WriteTable(cmd.OutOrStdout()); err != nil {
 				return err
 			}
@@ -75,7 +76,7 @@ needs CREATEDB). pgbench and psql must be installed.`,
 					return fmt.Errorf("bench: --plot: %w", err)
 				}
 			}
-			return nil
+			return runErr
 		},
 	}
 	f := cmd.Flags()

@@ -95,7 +95,8 @@ type Side struct {
 	Error string             `json:"error,omitempty"`
 }
 
-// Run runs the benchmark.
+// Run runs the benchmark. On an error after the first step it returns the
+// report of the steps done so far with the error.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
@@ -143,7 +144,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			for k, run := range sides {
 				s, err := run()
 				if err != nil {
-					return nil, err
+					return rep, err
 				}
 				out[k] = s
 			}
