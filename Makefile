@@ -48,6 +48,11 @@ bench: ## Benchmarks: a test's wait for its database, a clone's cost, migrating 
 bench-import: ## Import benchmark: stackdb vs pgloader on a generated file (ROWS=2000000 RUNS=3)
 	bash bench/import.sh
 
+.PHONY: bench-ingest
+bench-ingest: ## Write-path benchmark: stackdb vs pgbench/psql \copy, same SQL (ARGS=...; bin/bench-ingest.{json,svg})
+	@mkdir -p bin
+	$(STACKDB) bench --json bin/bench-ingest.json --plot bin/bench-ingest.svg $(ARGS)
+
 # The tools only bench-import needs; no test needs them.
 BENCH_APT := pgloader postgresql-client time bc
 

@@ -10,6 +10,16 @@ VALUES (@id, @satellite_id, @user_id, @team_id, @process_id, @request_method, @r
         @duration_ms, @status_code, @error_message, @request_size_bytes, @response_size_bytes, @user_agent,
         @ip_address, @timestamp);
 
+-- SatelliteUsageLogInsert writes one usage log (a satellite reporting a
+-- single tool call); batches go through SatelliteUsageLogInsertMany.
+-- name: SatelliteUsageLogInsert :execrows
+INSERT INTO satellite_usage_logs (id, satellite_id, user_id, team_id, process_id, request_method, request_path,
+                                  tool_name, duration_ms, status_code, error_message, request_size_bytes,
+                                  response_size_bytes, user_agent, ip_address, "timestamp")
+VALUES (@id, @satellite_id, @user_id, @team_id, @process_id, @request_method, @request_path, @tool_name,
+        @duration_ms, @status_code, @error_message, @request_size_bytes, @response_size_bytes, @user_agent,
+        @ip_address, @timestamp);
+
 -- SatelliteUsageLogListBySatellite lists a satellite's logs in [since,
 -- until), newest first, on satellite_usage_logs_satellite_timestamp_idx.
 -- name: SatelliteUsageLogListBySatellite :many

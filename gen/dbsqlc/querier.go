@@ -791,6 +791,9 @@ type Querier interface {
 	SatelliteUsageLogDeleteBeyondLimit(ctx context.Context, keep int32) (int64, error)
 	// SatelliteUsageLogDeleteByTeam removes a team's logs (user deletion).
 	SatelliteUsageLogDeleteByTeam(ctx context.Context, teamID string) (int64, error)
+	// SatelliteUsageLogInsert writes one usage log (a satellite reporting a
+	// single tool call); batches go through SatelliteUsageLogInsertMany.
+	SatelliteUsageLogInsert(ctx context.Context, arg SatelliteUsageLogInsertParams) (int64, error)
 	// Usage logs are append-only (events mcp.tool.executed), and date_partition is
 	// generated from "timestamp" and never written.
 	// SatelliteUsageLogInsertMany writes a batch of usage logs with COPY.

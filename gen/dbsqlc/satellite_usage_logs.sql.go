@@ -49,6 +49,61 @@ func (q *Queries) SatelliteUsageLogDeleteByTeam(ctx context.Context, teamID stri
 	return result.RowsAffected(), nil
 }
 
+const satelliteUsageLogInsert = `-- name: SatelliteUsageLogInsert :execrows
+INSERT INTO satellite_usage_logs (id, satellite_id, user_id, team_id, process_id, request_method, request_path,
+                                  tool_name, duration_ms, status_code, error_message, request_size_bytes,
+                                  response_size_bytes, user_agent, ip_address, "timestamp")
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+        $9, $10, $11, $12, $13, $14,
+        $15, $16)
+`
+
+type SatelliteUsageLogInsertParams struct {
+	ID                string    `db:"id" json:"id"`
+	SatelliteID       string    `db:"satellite_id" json:"satellite_id"`
+	UserID            *string   `db:"user_id" json:"user_id"`
+	TeamID            string    `db:"team_id" json:"team_id"`
+	ProcessID         *string   `db:"process_id" json:"process_id"`
+	RequestMethod     string    `db:"request_method" json:"request_method"`
+	RequestPath       string    `db:"request_path" json:"request_path"`
+	ToolName          *string   `db:"tool_name" json:"tool_name"`
+	DurationMs        *int32    `db:"duration_ms" json:"duration_ms"`
+	StatusCode        *int32    `db:"status_code" json:"status_code"`
+	ErrorMessage      *string   `db:"error_message" json:"error_message"`
+	RequestSizeBytes  *int32    `db:"request_size_bytes" json:"request_size_bytes"`
+	ResponseSizeBytes *int32    `db:"response_size_bytes" json:"response_size_bytes"`
+	UserAgent         *string   `db:"user_agent" json:"user_agent"`
+	IpAddress         *string   `db:"ip_address" json:"ip_address"`
+	Timestamp         time.Time `db:"timestamp" json:"timestamp"`
+}
+
+// SatelliteUsageLogInsert writes one usage log (a satellite reporting a
+// single tool call); batches go through SatelliteUsageLogInsertMany.
+func (q *Queries) SatelliteUsageLogInsert(ctx context.Context, arg SatelliteUsageLogInsertParams) (int64, error) {
+	result, err := q.db.Exec(ctx, satelliteUsageLogInsert,
+		arg.ID,
+		arg.SatelliteID,
+		arg.UserID,
+		arg.TeamID,
+		arg.ProcessID,
+		arg.RequestMethod,
+		arg.RequestPath,
+		arg.ToolName,
+		arg.DurationMs,
+		arg.StatusCode,
+		arg.ErrorMessage,
+		arg.RequestSizeBytes,
+		arg.ResponseSizeBytes,
+		arg.UserAgent,
+		arg.IpAddress,
+		arg.Timestamp,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 type SatelliteUsageLogInsertManyParams struct {
 	ID                string    `db:"id" json:"id"`
 	SatelliteID       string    `db:"satellite_id" json:"satellite_id"`
