@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -24,7 +27,7 @@ import (
 func (a *app) importSQLiteCmd() *cobra.Command {
 	var (
 		from, to, onError, rejectedPath string
-		truncate, asJSON, dryRun        bool
+		truncate, asJSON, dryRun, force bool
 		maps                            []string
 	)
 	cmd := &cobra.Command{
@@ -56,8 +59,15 @@ removed afterwards: it checks a file and touches no database.`,
 				}
 				valueMaps = append(valueMaps, m)
 			}
-			if mode == importer.Skip && rejectedPath == "" {
-				rejectedPath = from + ".rejected.jsonl"
+			var rejected *rejectedFile
+			if mode == importer.Skip {
+				if rejectedPath == "" {
+					rejectedPath = from + ".rejected.jsonl"
+				}
+				if rejected, err = createRejected(rejectedPath, force); err != nil {
+					return err
+				}
+				defer rejected.discard()
 			}
 			ctx := cmd.Context()
 			req := request{db: namedDatabase, url: to, urlFlag: "--to", hint: ", or use --dry-run to try the file on a throwaway Postgres"}
@@ -81,22 +91,25 @@ removed afterwards: it checks a file and touches no database.`,
 				fmt.Fprintln(cmd.ErrOrStderr(), "stackdb: dry run: importing into a throwaway Postgres that is removed afterwards")
 			}
 			progress := newProgress(cmd.ErrOrStderr(), asJSON)
-			report, runErr := importer.Run(ctx, importer.Options{
+			opts := importer.Options{
 				From: from, To: ws.url, OnError: mode, Truncate: truncate, Progress: progress.event, Map: valueMaps,
-			})
+			}
+			if rejected != nil {
+				opts.WriteRejected = rejected.write
+			}
+			report, runErr := importer.Run(ctx, opts)
 			progress.wait()
-			if report != nil && len(report.Rejected) > 0 {
-				if err := writeRejected(rejectedPath, report.Rejected); err != nil {
-					return errors.Join(runErr, err)
-				}
+			written := ""
+			if rejected != nil && rejected.finish(report != nil && report.Committed) {
+				written = rejectedPath
 			}
 			if report != nil {
 				if asJSON {
-					if err := writeJSONReport(cmd.OutOrStdout(), report, rejectedPath, runErr); err != nil {
+					if err := writeJSONReport(cmd.OutOrStdout(), report, written, runErr); err != nil {
 						return err
 					}
 				} else {
-					writeTextReport(cmd.OutOrStdout(), report, rejectedPath)
+					writeTextReport(cmd.OutOrStdout(), report, written)
 				}
 			}
 			return runErr
@@ -107,6 +120,7 @@ removed afterwards: it checks a file and touches no database.`,
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "import into a throwaway Postgres (migrated first) that is removed afterwards")
 	cmd.Flags().StringVar(&onError, "on-error", "abort", "abort: import nothing on any defect; skip: import the rest, write rejected rows to --rejected")
 	cmd.Flags().StringVar(&rejectedPath, "rejected", "", "with --on-error=skip: JSON-lines file for rejected rows (default: FROM.rejected.jsonl)")
+	cmd.Flags().BoolVar(&force, "force", false, "with --on-error=skip: overwrite an existing --rejected file")
 	cmd.Flags().BoolVar(&truncate, "truncate", false, "empty the target's application tables first (refused otherwise when they hold data)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a machine-readable summary on stdout")
 	cmd.Flags().StringArrayVar(&maps, "map", nil, "table.column=from:to: import the legacy value from as to, before checking it (repeatable)")
@@ -201,20 +215,85 @@ func (p *progress) wait() {
 	p.bars.Wait()
 }
 
-func writeRejected(path string, rows []importer.RejectedRow) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("write rejected rows: %w", err)
+// rejectedFile writes the rejected rows of a skip-mode run where the user
+// asked, before the importer commits: the rows go to a temporary file in
+// the same directory, created before the import starts (so an unwritable
+// directory fails before the target is touched), and take the final name
+// only once written and synced. An existing file is replaced only with
+// --force; the check is repeated atomically when the name is taken.
+type rejectedFile struct {
+	path    string
+	force   bool
+	tmp     *os.File
+	written bool // the rows are at path
+}
+
+func createRejected(path string, force bool) (*rejectedFile, error) {
+	if _, err := os.Lstat(path); err == nil && !force {
+		return nil, fmt.Errorf("--rejected: %s already exists; move it away, name another file, or use --force to overwrite it", path)
 	}
-	enc := json.NewEncoder(f)
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("--rejected: cannot write the rejected rows next to %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, fmt.Errorf("--rejected: %w", err)
+	}
+	return &rejectedFile{path: path, force: force, tmp: tmp}, nil
+}
+
+// write is importer.Options.WriteRejected.
+func (r *rejectedFile) write(rows []importer.RejectedRow) error {
+	w := bufio.NewWriter(r.tmp)
+	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	for _, r := range rows {
-		if err := enc.Encode(r); err != nil {
-			f.Close()
-			return fmt.Errorf("write rejected rows to %s: %w", path, err)
+	for _, row := range rows {
+		if err := enc.Encode(row); err != nil {
+			return fmt.Errorf("write rejected rows to %s: %w", r.tmp.Name(), err)
 		}
 	}
-	return f.Close()
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("write rejected rows to %s: %w", r.tmp.Name(), err)
+	}
+	if err := r.tmp.Sync(); err != nil {
+		return fmt.Errorf("write rejected rows to %s: %w", r.tmp.Name(), err)
+	}
+	if r.force {
+		if err := os.Rename(r.tmp.Name(), r.path); err != nil {
+			return fmt.Errorf("write rejected rows: %w", err)
+		}
+	} else {
+		if err := os.Link(r.tmp.Name(), r.path); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("write rejected rows: %s appeared during the import; use --force to overwrite it", r.path)
+			}
+			return fmt.Errorf("write rejected rows: %w", err)
+		}
+	}
+	r.written = true
+	return nil
+}
+
+// finish removes the temporary file, and the rows too when the import was
+// not committed after all (they would describe an import that did not
+// happen). It reports whether the rows are kept at path.
+func (r *rejectedFile) finish(committed bool) bool {
+	r.discard()
+	if r.written && !committed {
+		os.Remove(r.path)
+		r.written = false
+	}
+	return r.written
+}
+
+func (r *rejectedFile) discard() {
+	if r.tmp != nil {
+		r.tmp.Close()
+		os.Remove(r.tmp.Name())
+		r.tmp = nil
+	}
 }
 
 func writeTextReport(out io.Writer, r *importer.Report, rejectedPath string) {
@@ -243,7 +322,7 @@ func writeTextReport(out io.Writer, r *importer.Report, rejectedPath string) {
 			fmt.Fprintf(out, "  %s\n", d)
 		}
 	}
-	if len(r.Rejected) > 0 {
+	if len(r.Rejected) > 0 && rejectedPath != "" {
 		fmt.Fprintf(out, "\n%d rejected row(s) written to %s\n", len(r.Rejected), rejectedPath)
 	}
 	state := "committed"
@@ -310,7 +389,7 @@ func writeJSONReport(out io.Writer, r *importer.Report, rejectedPath string, run
 		j.Error = runErr.Error()
 	}
 	if len(r.Rejected) > 0 {
-		j.RejectedFile = rejectedPath
+		j.RejectedFile = rejectedPath // "" when they were not kept
 	}
 	for _, t := range r.Tables {
 		j.Tables = append(j.Tables, jsonTable{t.Legacy, t.Target, t.Plugin, t.SourceRows, t.Imported, t.Rejected, t.ChecksumOK, t.Checksum})

@@ -117,3 +117,39 @@ func TestImportSQLiteValueMap(t *testing.T) {
 	require.ErrorContains(t, err, "importer: --map:")
 	require.ErrorContains(t, err, `satelliteProcesses has no imported column "pid"`)
 }
+
+func TestImportSQLiteRejectedFileWrittenBeforeCommit(t *testing.T) {
+	t.Parallel()
+	from := legacyFile(t, `UPDATE authUser SET email_verified = 7 WHERE rowid = (SELECT min(rowid) FROM authUser)`)
+	to := stackdbtest.URL(t)
+	dir := t.TempDir()
+
+	// A file that cannot be written fails before the target is touched,
+	// and the run says so.
+	_, err := run(t, "", "import-sqlite", "--from", from, "--to", to, "--on-error", "skip",
+		"--rejected", filepath.Join(dir, "missing", "rejected.jsonl"))
+	require.ErrorContains(t, err, "--rejected: cannot write the rejected rows")
+	require.Zero(t, countUsers(t, to), "nothing was imported without a record of the rejected rows")
+
+	// An existing file is not overwritten without --force.
+	rejected := filepath.Join(dir, "rejected.jsonl")
+	require.NoError(t, os.WriteFile(rejected, []byte("keep me\n"), 0o600))
+	_, err = run(t, "", "import-sqlite", "--from", from, "--to", to, "--on-error", "skip", "--rejected", rejected)
+	require.ErrorContains(t, err, "already exists")
+	require.ErrorContains(t, err, "--force")
+	require.Zero(t, countUsers(t, to))
+	b, err := os.ReadFile(rejected)
+	require.NoError(t, err)
+	require.Equal(t, "keep me\n", string(b))
+
+	out, err := run(t, "", "import-sqlite", "--from", from, "--to", to, "--on-error", "skip", "--rejected", rejected, "--force")
+	require.NoError(t, err)
+	require.Contains(t, out, "written to "+rejected)
+	require.Positive(t, countUsers(t, to))
+	b, err = os.ReadFile(rejected)
+	require.NoError(t, err)
+	require.Contains(t, string(b), `"table":"authUser"`)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "no temporary file is left behind")
+}

@@ -142,6 +142,11 @@ type Options struct {
 	// Map replaces legacy values before they are converted and checked
 	// (valuemap.go); Report.Mapped says how many each replaced.
 	Map []ValueMap
+	// WriteRejected, when set, is called in Skip mode with the rejected
+	// rows (if any) once everything is verified, before the commit: an
+	// error rolls the import back, so the record of what was left out is
+	// never lost while the rest is committed.
+	WriteRejected func([]RejectedRow) error
 }
 
 // validate reports a missing or invalid option as a *config.OptionError,
@@ -266,6 +271,11 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 	}
 	if err != nil {
 		return rep, err
+	}
+	if opts.WriteRejected != nil && len(rep.Rejected) > 0 {
+		if err := opts.WriteRejected(rep.Rejected); err != nil {
+			return rep, fmt.Errorf("importer: the rejected rows could not be written, so nothing was committed: %w", err)
+		}
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return rep, fmt.Errorf("importer: commit: %w", err)

@@ -543,6 +543,24 @@ func TestSkipModeImportsTheRest(t *testing.T) {
 	require.Equal(t, 1, count(t, pool, "users"))
 }
 
+func TestSkipModeRejectedRowsWrittenBeforeCommit(t *testing.T) {
+	t.Parallel()
+	url := stackdbtest.URL(t)
+	path := legacyFile(t, `INSERT INTO teams VALUES ('t2', 'Team 2', 'team-2', NULL, 'u1', 5, 1, 1700000000, 1700000000)`)
+	var got []importer.RejectedRow
+	rep, err := runImport(t, path, url, func(o *importer.Options) {
+		o.OnError = importer.Skip
+		o.WriteRejected = func(rows []importer.RejectedRow) error {
+			got = rows
+			return errors.New("disk full")
+		}
+	})
+	require.ErrorContains(t, err, "the rejected rows could not be written, so nothing was committed: disk full")
+	require.False(t, rep.Committed)
+	require.Len(t, got, 1)
+	requireUnchanged(t, url)
+}
+
 func TestPluginTables(t *testing.T) {
 	t.Parallel()
 	url := stackdbtest.URL(t)
