@@ -45,10 +45,11 @@
 //     converted (load.go). Legacy ids are kept. Once the conversion is
 //     over, PRAGMA quick_check reads the whole legacy file.
 //  6. The foreign keys are added back (Postgres checks each with one
-//     join), IdentitySequencesReset moves the identity sequences past the
-//     imported ids, and every table is verified (verify.go): row count and
-//     checksum of the converted values against what Postgres holds. Then,
-//     if quick_check passed, the transaction commits.
+//     join), the identity sequences are moved past the imported ids (in
+//     a way a rollback undoes: identity.go), and every table is verified
+//     (verify.go): row count and checksum of the converted values against
+//     what Postgres holds. Then, if quick_check passed, the transaction
+//     commits.
 //
 // # Defects
 //
@@ -88,7 +89,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/deploystack/stackdb/gen/dbsqlc"
 	"github.com/deploystack/stackdb/internal/atlasmig"
 	"github.com/deploystack/stackdb/internal/config"
 	"github.com/deploystack/stackdb/plugin"
@@ -301,8 +301,8 @@ func finish(ctx context.Context, tx pgx.Tx, plans []*tablePlan, fks []string, re
 	if err := restore(ctx, tx, fks); err != nil {
 		return err
 	}
-	if _, err := dbsqlc.New(tx).IdentitySequencesReset(ctx); err != nil {
-		return fmt.Errorf("importer: reset identity sequences: %w", err)
+	if err := advanceIdentities(ctx, tx, plans); err != nil {
+		return err
 	}
 	for i, tp := range plans {
 		if err := verifyTable(ctx, tx, tp); err != nil {

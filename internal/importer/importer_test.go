@@ -20,6 +20,7 @@ import (
 	"github.com/deploystack/stackdb/internal/atlasmig"
 	"github.com/deploystack/stackdb/internal/importer"
 	"github.com/deploystack/stackdb/internal/legacy"
+	"github.com/deploystack/stackdb/plugin"
 	"github.com/deploystack/stackdb/schema"
 	"github.com/deploystack/stackdb/stackdbtest"
 )
@@ -559,6 +560,45 @@ func TestSkipModeRejectedRowsWrittenBeforeCommit(t *testing.T) {
 	require.False(t, rep.Committed)
 	require.Len(t, got, 1)
 	requireUnchanged(t, url)
+}
+
+func TestFailedImportLeavesIdentitiesAlone(t *testing.T) {
+	t.Parallel()
+	url := stackdbtest.URL(t)
+	pool := openPool(t, url)
+	ctx := context.Background()
+	// The plugin table exists before the import (it is reused), so its
+	// sequence is not one the import's transaction created.
+	require.NoError(t, plugin.CreateTable(ctx, pool, "example-plugin", "example_entities", []plugin.Column{
+		{Name: "id", Type: plugin.Identity, PrimaryKey: true}, {Name: "name", Type: plugin.Text, NotNull: true},
+		{Name: "description", Type: plugin.Text}, {Name: "created_at", Type: plugin.Timestamptz, NotNull: true},
+	}))
+	nextID := func() int64 {
+		t.Helper()
+		var id int64
+		require.NoError(t, pool.QueryRow(ctx, `INSERT INTO plugin_example_plugin.example_entities (name, created_at)
+			VALUES ('probe', now()) RETURNING id`).Scan(&id))
+		_, err := pool.Exec(ctx, "DELETE FROM plugin_example_plugin.example_entities")
+		require.NoError(t, err)
+		return id
+	}
+	defect := `INSERT INTO teams VALUES ('t2', 'Team 2', 'team-2', NULL, 'u1', 5, 1, 1700000000, 1700000000)`
+	for name, mode := range map[string]func(*importer.Options){
+		"defects": func(*importer.Options) {},
+		"failure before the commit": func(o *importer.Options) {
+			o.OnError = importer.Skip
+			o.WriteRejected = func([]importer.RejectedRow) error { return errors.New("disk full") }
+		},
+	} {
+		_, err := runImport(t, legacyFile(t, defect), url, mode)
+		require.Error(t, err, name)
+		require.Equal(t, 0, count(t, pool, "users"), name)
+	}
+	require.Equal(t, int64(1), nextID(), "the identity did not move past the rolled-back id 7")
+
+	_, err := runImport(t, legacyFile(t), url)
+	require.NoError(t, err)
+	require.Equal(t, int64(8), nextID(), "a committed import moves it past the imported id 7")
 }
 
 func TestPluginTables(t *testing.T) {

@@ -14,8 +14,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/deploystack/stackdb/plugin"
 )
 
 // The load streams each legacy table, in loadOrder, through one COPY in
@@ -244,11 +242,6 @@ func (l *loader) load(tl *tableLoad, rebuild []string) error {
 	}
 	if tag.RowsAffected() != tp.accepted {
 		return fmt.Errorf("%w: COPY into %s wrote %d rows, %d were sent", ErrVerify, tp.displayTarget(), tag.RowsAffected(), tp.accepted)
-	}
-	if tp.pluginID != "" {
-		if err := plugin.AdvanceIdentities(l.ctx, l.tx, tp.pluginID, tp.target); err != nil {
-			return fmt.Errorf("importer: %w", err)
-		}
 	}
 	return restore(l.ctx, l.tx, rebuild)
 }
