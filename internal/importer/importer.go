@@ -111,10 +111,16 @@ var (
 	// ErrSchema: the mapping and the live target schema disagree, or the
 	// target has constraints the importer cannot check.
 	ErrSchema = errors.New("importer: the mapping does not match the target schema")
+	// ErrBusy: another import into the same target database is running.
+	ErrBusy = errors.New("importer: another import is running into the target database")
 	// ErrVerify: after loading, Postgres does not hold exactly the rows
 	// that were sent; nothing was committed.
 	ErrVerify = errors.New("importer: verification failed")
 )
+
+// importLockKey is the transaction-level advisory lock an import holds in
+// the target database ("stackdb import", as ASCII).
+const importLockKey int64 = 0x737461636b696d70
 
 // DefaultBatchSize is how many rows pass between two progress events when
 // Options.BatchSize is 0.
@@ -203,6 +209,16 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 		return rep, fmt.Errorf("importer: begin: %w", err)
 	}
 	defer tx.Rollback(context.Background()) //nolint:errcheck // a no-op after Commit
+	// One import at a time: a second one would read the catalog while the
+	// first has dropped and not yet restored the constraints, and fail on
+	// what it finds there, or wait on the first one's table locks.
+	var free bool
+	if err := tx.QueryRow(ctx, "SELECT pg_try_advisory_xact_lock($1)", importLockKey).Scan(&free); err != nil {
+		return rep, fmt.Errorf("importer: take the import lock: %w", err)
+	}
+	if !free {
+		return rep, fmt.Errorf("%w; wait for it to finish and try again (nothing was changed)", ErrBusy)
+	}
 	// Index builds get room to sort in memory. JIT is off: each of the
 	// import's queries runs once over a large table, and Postgres compiled
 	// the verification queries in every parallel worker, for longer than

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -599,6 +600,30 @@ func TestFailedImportLeavesIdentitiesAlone(t *testing.T) {
 	_, err := runImport(t, legacyFile(t), url)
 	require.NoError(t, err)
 	require.Equal(t, int64(8), nextID(), "a committed import moves it past the imported id 7")
+}
+
+func TestConcurrentImportsIntoOneTarget(t *testing.T) {
+	t.Parallel()
+	url := stackdbtest.URL(t)
+	started, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	first := make(chan error, 1)
+	go func() {
+		_, err := runImport(t, legacyFile(t), url, func(o *importer.Options) {
+			o.Progress = func(importer.ProgressEvent) {
+				once.Do(func() { close(started); <-release })
+			}
+		})
+		first <- err
+	}()
+	<-started // the first import is loading
+	rep, err := runImport(t, legacyFile(t), url)
+	close(release)
+	require.ErrorIs(t, err, importer.ErrBusy)
+	require.ErrorContains(t, err, "another import is running")
+	require.False(t, rep.Committed)
+	require.NoError(t, <-first, "the first import is not disturbed")
+	require.Equal(t, 1, count(t, openPool(t, url), "users"))
 }
 
 func TestPluginTables(t *testing.T) {
