@@ -177,7 +177,14 @@ func (o Options) validate() error {
 func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 	start := time.Now()
 	rep = &Report{Source: opts.From, Mode: opts.OnError}
-	defer func() { rep.Duration = time.Since(start) }()
+	defer func() {
+		rep.Duration = time.Since(start)
+		// Whatever failed once the run was cancelled (Ctrl-C) failed for
+		// that; say so rather than name the operation it cut short.
+		if err != nil && !rep.Committed && ctx.Err() != nil {
+			err = fmt.Errorf("importer: interrupted (%w); nothing was committed, the target is unchanged", context.Cause(ctx))
+		}
+	}()
 	if err := opts.validate(); err != nil {
 		return rep, err
 	}

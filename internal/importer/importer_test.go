@@ -922,12 +922,68 @@ func TestCancelledRunLeavesNothing(t *testing.T) {
 	}})
 	require.Error(t, err)
 	require.True(t, errors.Is(err, context.Canceled), "%v", err)
+	require.ErrorContains(t, err, "interrupted")
+	require.ErrorContains(t, err, "the target is unchanged")
 	require.False(t, rep.Committed)
 	requireUnchanged(t, url)
 
 	rep, err = runImport(t, path, url)
 	require.NoError(t, err)
 	require.Equal(t, int64(5000), tableReport(t, rep, "satelliteHeartbeats").Imported)
+}
+
+// holdLegacy opens path and, in a transaction, runs stmts on it, keeping
+// the connection until the test ends.
+func holdLegacy(t *testing.T, path string, stmts ...string) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", path)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	conn, err := db.Conn(context.Background())
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	for _, s := range stmts {
+		_, err := conn.ExecContext(context.Background(), s)
+		require.NoError(t, err, s)
+	}
+}
+
+func TestLockedAndHotJournalLegacyFiles(t *testing.T) {
+	t.Parallel()
+	t.Run("locked", func(t *testing.T) {
+		t.Parallel()
+		url := stackdbtest.URL(t)
+		path := legacyFile(t)
+		holdLegacy(t, path, "BEGIN EXCLUSIVE") // as a running DeployStack writing
+		_, err := runImport(t, path, url)
+		require.ErrorIs(t, err, importer.ErrSource)
+		require.ErrorContains(t, err, "is locked by another process (is DeployStack still running?)")
+		require.NotContains(t, err.Error(), "corrupt")
+		requireUnchanged(t, url)
+	})
+	t.Run("hot journal", func(t *testing.T) {
+		t.Parallel()
+		url := stackdbtest.URL(t)
+		path := legacyFile(t, manyHeartbeats)
+		// A write in progress that spilled pages into the file, copied
+		// with its journal: the copy has a hot journal and no process
+		// that could roll it back.
+		holdLegacy(t, path, "PRAGMA journal_mode = DELETE", "PRAGMA cache_size = 1", "BEGIN",
+			"UPDATE satelliteHeartbeats SET version = '2.0.0-' || id")
+		dir := t.TempDir()
+		copied := filepath.Join(dir, "copy.db")
+		for _, suffix := range []string{"", "-journal"} {
+			b, err := os.ReadFile(path + suffix)
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(copied+suffix, b, 0o600))
+		}
+		_, err := runImport(t, copied, url)
+		require.ErrorIs(t, err, importer.ErrSource)
+		require.ErrorContains(t, err, "has a hot journal")
+		require.ErrorContains(t, err, "open it once with sqlite3 to recover")
+		require.NotContains(t, err.Error(), "readonly")
+		requireUnchanged(t, url)
+	})
 }
 
 // manyHeartbeats adds heartbeats hb-2 … hb-5000 to the one of baseRows.

@@ -126,7 +126,22 @@ func (l *legacyDB) Close() {
 	_ = l.db.Close()
 }
 
+// corrupt words an error reading the file. Two are not corruption and
+// say what to do instead: a lock held by a writer, and a hot journal (an
+// interrupted write) that a read-only open cannot roll back. They are told
+// by SQLite's own messages (sqlite3ErrStr), which are the same in every
+// driver and also in a build without cgo, where the driver's error type
+// does not exist.
 func (l *legacyDB) corrupt(err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "database is locked"), strings.Contains(msg, "database table is locked"):
+		return fmt.Errorf("%w: %s is locked by another process (is DeployStack still running?); stop it, or import a copy (sqlite3 %s \".backup copy.db\")",
+			ErrSource, l.path, l.path)
+	case strings.Contains(msg, "attempt to write a readonly database"): // only recovery writes to a file opened read-only
+		return fmt.Errorf("%w: %s has a hot journal (a write was interrupted): open it once with sqlite3 to recover, or copy it with its -journal/-wal file",
+			ErrSource, l.path)
+	}
 	return fmt.Errorf("%w: %s is corrupt or not a readable SQLite database: %v", ErrSource, l.path, err)
 }
 
