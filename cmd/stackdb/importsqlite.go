@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -59,6 +60,12 @@ removed afterwards: it checks a file and touches no database.`,
 				}
 				valueMaps = append(valueMaps, m)
 			}
+			// Before a throwaway Postgres is set up, which takes seconds.
+			if dryRun {
+				if err := importer.CheckFile(from); err != nil {
+					return err
+				}
+			}
 			var rejected *rejectedFile
 			if mode == importer.Skip {
 				if rejectedPath == "" {
@@ -105,11 +112,11 @@ removed afterwards: it checks a file and touches no database.`,
 			}
 			if report != nil {
 				if asJSON {
-					if err := writeJSONReport(cmd.OutOrStdout(), report, written, runErr); err != nil {
+					if err := writeJSONReport(cmd.OutOrStdout(), report, written, dryRun, runErr); err != nil {
 						return err
 					}
-				} else {
-					writeTextReport(cmd.OutOrStdout(), report, written)
+				} else if runErr == nil || reached(report) {
+					writeTextReport(cmd.OutOrStdout(), report, written, dryRun)
 				}
 			}
 			return runErr
@@ -296,7 +303,30 @@ func (r *rejectedFile) discard() {
 	}
 }
 
-func writeTextReport(out io.Writer, r *importer.Report, rejectedPath string) {
+// reached reports whether a run got as far as reading rows: before that
+// a report is an empty table, and the error says all there is to say.
+func reached(r *importer.Report) bool {
+	if r.Committed || len(r.Defects) > 0 {
+		return true
+	}
+	for _, t := range r.Tables {
+		if t.SourceRows > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// thousands prints n with a comma between groups of three digits.
+func thousands[N int | int64](n N) string {
+	s := strconv.FormatInt(int64(n), 10)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func writeTextReport(out io.Writer, r *importer.Report, rejectedPath string, dryRun bool) {
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "legacy table\ttarget\tsource rows\timported\trejected\tchecksum\t")
 	var src, imp, rej int64
@@ -317,6 +347,13 @@ func writeTextReport(out io.Writer, r *importer.Report, rejectedPath string) {
 		fmt.Fprintf(out, "mapped %s: %d value(s)\n", m.Map, m.Count)
 	}
 	if len(r.Defects) > 0 {
+		// Root causes first: a bad value in a user rejects everything
+		// that hangs off that user, and that must not read as thousands
+		// of problems.
+		fmt.Fprintf(out, "\n%s bad value(s) in %s row(s)", thousands(r.RootDefects()), thousands(rej-r.KnockOnRows))
+		if r.KnockOnRows > 0 {
+			fmt.Fprintf(out, "; %s row(s) rejected as their descendants", thousands(r.KnockOnRows))
+		}
 		fmt.Fprintf(out, "\n%d defect(s):\n", len(r.Defects))
 		for _, d := range r.Defects {
 			fmt.Fprintf(out, "  %s\n", d)
@@ -325,23 +362,32 @@ func writeTextReport(out io.Writer, r *importer.Report, rejectedPath string) {
 	if len(r.Rejected) > 0 && rejectedPath != "" {
 		fmt.Fprintf(out, "\n%d rejected row(s) written to %s\n", len(r.Rejected), rejectedPath)
 	}
-	state := "committed"
-	if !r.Committed {
-		state = "NOT committed: the target is unchanged"
+	took := fmt.Sprintf("%s (%.0f rows/s)", r.Duration.Round(time.Millisecond), float64(src)/r.Duration.Seconds())
+	switch {
+	case dryRun && r.Committed:
+		fmt.Fprintf(out, "dry run: the import would succeed; checked in %s, nothing was kept\n", took)
+	case dryRun:
+		fmt.Fprintf(out, "dry run: the import would fail; checked in %s, nothing was kept\n", took)
+	case r.Committed:
+		fmt.Fprintf(out, "committed in %s\n", took)
+	default:
+		fmt.Fprintf(out, "NOT committed: the target is unchanged (%s)\n", took)
 	}
-	fmt.Fprintf(out, "%s in %s (%.0f rows/s)\n", state, r.Duration.Round(time.Millisecond), float64(imp)/r.Duration.Seconds())
 }
 
 // jsonReport is the --json summary.
 type jsonReport struct {
 	Source       string        `json:"source"`
 	Mode         string        `json:"mode"`
+	DryRun       bool          `json:"dry_run"`
 	Committed    bool          `json:"committed"`
 	Error        string        `json:"error,omitempty"`
 	Seconds      float64       `json:"seconds"`
 	SourceRows   int64         `json:"source_rows"`
 	ImportedRows int64         `json:"imported_rows"`
 	RejectedRows int64         `json:"rejected_rows"`
+	KnockOnRows  int64         `json:"knock_on_rows"` // rejected only as descendants of rejected rows
+	RootDefects  int           `json:"root_defects"`  // defects that are not knock-on
 	RejectedFile string        `json:"rejected_file,omitempty"`
 	Tables       []jsonTable   `json:"tables"`
 	Skipped      []jsonSkipped `json:"skipped"`
@@ -371,18 +417,20 @@ type jsonSkipped struct {
 }
 
 type jsonDefect struct {
-	Table  string `json:"table"`
-	Target string `json:"target"`
-	PK     string `json:"pk"`
-	Column string `json:"column"`
-	Value  string `json:"value"`
-	Class  string `json:"class"`
-	Reason string `json:"reason"`
+	Table   string `json:"table"`
+	Target  string `json:"target"`
+	PK      string `json:"pk"`
+	Column  string `json:"column"`
+	Value   string `json:"value"`
+	Class   string `json:"class"`
+	Reason  string `json:"reason"`
+	KnockOn bool   `json:"knock_on"`
 }
 
-func writeJSONReport(out io.Writer, r *importer.Report, rejectedPath string, runErr error) error {
+func writeJSONReport(out io.Writer, r *importer.Report, rejectedPath string, dryRun bool, runErr error) error {
 	j := jsonReport{
-		Source: r.Source, Mode: r.Mode.String(), Committed: r.Committed, Seconds: r.Duration.Seconds(),
+		Source: r.Source, Mode: r.Mode.String(), DryRun: dryRun, Committed: r.Committed, Seconds: r.Duration.Seconds(),
+		KnockOnRows: r.KnockOnRows, RootDefects: r.RootDefects(),
 		Tables: []jsonTable{}, Skipped: []jsonSkipped{}, Mapped: []jsonMapped{}, Defects: []jsonDefect{},
 	}
 	if runErr != nil {
@@ -404,7 +452,7 @@ func writeJSONReport(out io.Writer, r *importer.Report, rejectedPath string, run
 		j.Mapped = append(j.Mapped, jsonMapped{m.Map.String(), m.Count})
 	}
 	for _, d := range r.Defects {
-		j.Defects = append(j.Defects, jsonDefect{d.Table, d.Target, d.PK, d.Column, d.Value, string(d.Class), d.Reason})
+		j.Defects = append(j.Defects, jsonDefect{d.Table, d.Target, d.PK, d.Column, d.Value, string(d.Class), d.Reason, d.KnockOn})
 	}
 	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")

@@ -153,3 +153,37 @@ func TestImportSQLiteRejectedFileWrittenBeforeCommit(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, entries, 1, "no temporary file is left behind")
 }
+
+func TestImportSQLiteReport(t *testing.T) {
+	t.Parallel()
+	t.Run("error before any row moves", func(t *testing.T) {
+		t.Parallel()
+		out, err := run(t, "", "import-sqlite", "--from", legacyFile(t, ""), "--to", stackdbtest.EmptyURL(t))
+		require.ErrorContains(t, err, "not migrated")
+		require.NotContains(t, out, "legacy table", "no empty table")
+		require.NotContains(t, out, "NOT committed", "only the error")
+	})
+	t.Run("file checked before a throwaway Postgres is started", func(t *testing.T) {
+		t.Parallel()
+		out, err := run(t, "", "import-sqlite", "--from", filepath.Join(t.TempDir(), "missing.db"), "--dry-run")
+		require.ErrorContains(t, err, "unusable legacy file")
+		require.NotContains(t, out, "throwaway")
+	})
+	t.Run("dry run", func(t *testing.T) {
+		t.Parallel()
+		out, err := run(t, "", "import-sqlite", "--from", legacyFile(t, ""), "--dry-run")
+		require.NoError(t, err)
+		require.Contains(t, out, "dry run: the import would succeed")
+		require.Contains(t, out, "nothing was kept")
+		require.NotContains(t, out, "committed in")
+	})
+	t.Run("root causes apart from their descendants", func(t *testing.T) {
+		t.Parallel()
+		from := legacyFile(t, `UPDATE authUser SET email_verified = 7 WHERE rowid = (SELECT min(rowid) FROM authUser)`)
+		out, err := run(t, "", "import-sqlite", "--from", from, "--to", stackdbtest.URL(t))
+		require.Error(t, err)
+		require.Regexp(t, `\n1 bad value\(s\) in 1 row\(s\); [0-9,]+ row\(s\) rejected as their descendants\n`, out)
+		require.ErrorContains(t, err, "1 defects in 1 rows, and ")
+		require.ErrorContains(t, err, "more rows rejected only as descendants of those")
+	})
+}

@@ -319,6 +319,10 @@ func finish(ctx context.Context, tx pgx.Tx, plans []*tablePlan, fks []string, re
 		for _, t := range rep.Tables {
 			rows += int(t.Rejected)
 		}
+		if rep.KnockOnRows > 0 {
+			return fmt.Errorf("%w: %d defects in %d rows, and %d more rows rejected only as descendants of those; nothing was imported",
+				ErrDefects, rep.RootDefects(), int64(rows)-rep.KnockOnRows, rep.KnockOnRows)
+		}
 		return fmt.Errorf("%w: %d defects in %d rows; nothing was imported", ErrDefects, len(rep.Defects), rows)
 	}
 	if err := restore(ctx, tx, fks); err != nil {

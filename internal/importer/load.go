@@ -497,10 +497,12 @@ func (l *loader) processRow(tr *tableRun) bool {
 			pcols[k] = parent.cols[i].legacy
 		}
 		why := "no such row in the legacy file"
-		if _, rejected := fk.parent.rejected[h]; rejected {
+		_, rejected := fk.parent.rejected[h]
+		if rejected {
 			why = "the parent row was rejected"
 		}
 		tr.defect(fk.cols, DefectOrphan, fmt.Sprintf("parent %s(%s) not imported: %s (foreign key %s)", parent.legacy, strings.Join(pcols, ","), why, fk.name))
+		r.defects[len(r.defects)-1].KnockOn = rejected
 	}
 	var keys [][2]uint64
 	if len(r.defects) == 0 {
@@ -546,12 +548,17 @@ func (l *loader) reject(tr *tableRun) {
 	tp, r := tr.tp, tr.row
 	pk := pkText(tp, tr.raw)
 	reasons := make([]string, 0, len(r.defects))
+	knockOn := true
 	for i := range r.defects {
+		knockOn = knockOn && r.defects[i].KnockOn
 		r.defects[i].PK = pk
 		d := r.defects[i]
 		reasons = append(reasons, fmt.Sprintf("%s: %s: %s", d.Column, d.Class, d.Reason))
 	}
 	l.report.Defects = append(l.report.Defects, r.defects...)
+	if knockOn {
+		l.report.KnockOnRows++
+	}
 	for _, u := range tp.uniques {
 		if !u.referenced {
 			continue

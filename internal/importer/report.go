@@ -62,6 +62,9 @@ type Defect struct {
 	Value  string      // excerpt of the legacy value: printable, at most 40 characters
 	Class  DefectClass // what kind of defect
 	Reason string      // why, in words
+	// KnockOn marks an orphan whose parent row was itself rejected: a
+	// consequence of another defect, not a problem of its own.
+	KnockOn bool
 }
 
 func (d Defect) String() string {
@@ -110,7 +113,22 @@ type Report struct {
 	Mapped    []MappedValues // Options.Map, each with how many values it replaced
 	Defects   []Defect
 	Rejected  []RejectedRow // Skip mode: the rows left out
-	Duration  time.Duration
+	// KnockOnRows counts the rows rejected only as descendants of rejected
+	// rows (every defect of theirs is KnockOn); the others hold the root
+	// causes.
+	KnockOnRows int64
+	Duration    time.Duration
+}
+
+// RootDefects counts the defects that are not knock-on: the problems to fix.
+func (r *Report) RootDefects() int {
+	n := 0
+	for _, d := range r.Defects {
+		if !d.KnockOn {
+			n++
+		}
+	}
+	return n
 }
 
 // ProgressEvent reports how far the load of one table is.

@@ -85,25 +85,35 @@ func (t *legacyTable) rowidAlias(name string) bool {
 	return len(pk) == 1 && pk[0].name == name && strings.EqualFold(strings.TrimSpace(pk[0].declType), "INTEGER")
 }
 
-// openLegacy opens the SQLite file read-only, checks that it is an intact
-// SQLite database and reads its table list.
-func openLegacy(ctx context.Context, path string) (*legacyDB, error) {
+// CheckFile checks, cheaply, that path is a readable file that starts like
+// an SQLite database (ErrSource otherwise): what a caller can check before
+// it sets anything up for an import, such as a throwaway Postgres.
+func CheckFile(path string) error {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrSource, path, errors.Unwrap(err))
+		return fmt.Errorf("%w: %s: %v", ErrSource, path, errors.Unwrap(err))
 	}
 	if fi.IsDir() {
-		return nil, fmt.Errorf("%w: %s is a directory, not an SQLite file", ErrSource, path)
+		return fmt.Errorf("%w: %s is a directory, not an SQLite file", ErrSource, path)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrSource, err)
+		return fmt.Errorf("%w: %v", ErrSource, err)
 	}
 	head := make([]byte, len(sqliteHeader))
 	_, err = io.ReadFull(f, head)
 	f.Close()
 	if err != nil || !bytes.Equal(head, []byte(sqliteHeader)) {
-		return nil, fmt.Errorf("%w: %s is not an SQLite database (no SQLite header)", ErrSource, path)
+		return fmt.Errorf("%w: %s is not an SQLite database (no SQLite header)", ErrSource, path)
+	}
+	return nil
+}
+
+// openLegacy opens the SQLite file read-only, checks that it is an intact
+// SQLite database and reads its table list.
+func openLegacy(ctx context.Context, path string) (*legacyDB, error) {
+	if err := CheckFile(path); err != nil {
+		return nil, err
 	}
 	db, err := legacy.Open(path)
 	if err != nil {
