@@ -359,6 +359,12 @@ func writeTextReport(out io.Writer, r *importer.Report, rejectedPath string, dry
 			fmt.Fprintf(out, "  %s\n", d)
 		}
 	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprintf(out, "\n%d warning(s) (imported as they are):\n", len(r.Warnings))
+		for _, d := range r.Warnings {
+			fmt.Fprintf(out, "  %s\n", d)
+		}
+	}
 	if len(r.Rejected) > 0 && rejectedPath != "" {
 		fmt.Fprintf(out, "\n%d rejected row(s) written to %s\n", len(r.Rejected), rejectedPath)
 	}
@@ -393,6 +399,7 @@ type jsonReport struct {
 	Skipped      []jsonSkipped `json:"skipped"`
 	Mapped       []jsonMapped  `json:"mapped"`
 	Defects      []jsonDefect  `json:"defects"`
+	Warnings     []jsonDefect  `json:"warnings"` // imported as they are; see importer.Report.Warnings
 }
 
 type jsonMapped struct {
@@ -431,7 +438,7 @@ func writeJSONReport(out io.Writer, r *importer.Report, rejectedPath string, dry
 	j := jsonReport{
 		Source: r.Source, Mode: r.Mode.String(), DryRun: dryRun, Committed: r.Committed, Seconds: r.Duration.Seconds(),
 		KnockOnRows: r.KnockOnRows, RootDefects: r.RootDefects(),
-		Tables: []jsonTable{}, Skipped: []jsonSkipped{}, Mapped: []jsonMapped{}, Defects: []jsonDefect{},
+		Tables: []jsonTable{}, Skipped: []jsonSkipped{}, Mapped: []jsonMapped{}, Defects: []jsonDefect{}, Warnings: []jsonDefect{},
 	}
 	if runErr != nil {
 		j.Error = runErr.Error()
@@ -453,6 +460,9 @@ func writeJSONReport(out io.Writer, r *importer.Report, rejectedPath string, dry
 	}
 	for _, d := range r.Defects {
 		j.Defects = append(j.Defects, jsonDefect{d.Table, d.Target, d.PK, d.Column, d.Value, string(d.Class), d.Reason, d.KnockOn})
+	}
+	for _, d := range r.Warnings {
+		j.Warnings = append(j.Warnings, jsonDefect{d.Table, d.Target, d.PK, d.Column, d.Value, string(d.Class), d.Reason, d.KnockOn})
 	}
 	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")

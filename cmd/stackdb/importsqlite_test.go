@@ -177,6 +177,15 @@ func TestImportSQLiteReport(t *testing.T) {
 		require.Contains(t, out, "nothing was kept")
 		require.NotContains(t, out, "committed in")
 	})
+	t.Run("warnings", func(t *testing.T) {
+		t.Parallel()
+		from := legacyFile(t, `UPDATE authUser SET email = (SELECT upper(email) FROM authUser ORDER BY rowid LIMIT 1)
+			WHERE rowid = (SELECT max(rowid) FROM authUser)`)
+		out, err := run(t, "", "import-sqlite", "--from", from, "--to", stackdbtest.URL(t))
+		require.NoError(t, err)
+		require.Contains(t, out, "1 warning(s) (imported as they are):")
+		require.Contains(t, out, "email_case_duplicate: differs only in case from the email of user")
+	})
 	t.Run("root causes apart from their descendants", func(t *testing.T) {
 		t.Parallel()
 		from := legacyFile(t, `UPDATE authUser SET email_verified = 7 WHERE rowid = (SELECT min(rowid) FROM authUser)`)

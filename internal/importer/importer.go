@@ -337,6 +337,42 @@ func finish(ctx context.Context, tx pgx.Tx, plans []*tablePlan, fks []string, re
 		}
 		rep.Tables[i].ChecksumOK = true
 	}
+	return warnEmailCase(ctx, tx, plans, rep)
+}
+
+// warnEmailCase reports users whose emails differ only in case
+// (WarnEmailCase). DeployStack's unique key is on the email as written, so
+// its files may hold them, and they import; but lookups by email match
+// lower(email) and find the lowest id only, so the others cannot sign in
+// with their email until the application merges or renames them.
+func warnEmailCase(ctx context.Context, tx pgx.Tx, plans []*tablePlan, rep *Report) error {
+	i := slices.IndexFunc(plans, func(tp *tablePlan) bool { return tp.pluginID == "" && tp.target == "users" })
+	if i < 0 || plans[i].colIndex("email") < 0 {
+		return nil
+	}
+	tp := plans[i]
+	rows, err := tx.Query(ctx, `SELECT array_agg(id ORDER BY id), array_agg(email ORDER BY id)
+FROM `+tp.ident.Sanitize()+` GROUP BY lower(email) HAVING count(*) > 1 ORDER BY lower(email)`)
+	if err != nil {
+		return fmt.Errorf("importer: look for emails that differ only in case: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ids, emails []string
+		if err := rows.Scan(&ids, &emails); err != nil {
+			return fmt.Errorf("importer: look for emails that differ only in case: %w", err)
+		}
+		for k := 1; k < len(ids); k++ {
+			rep.Warnings = append(rep.Warnings, Defect{
+				Table: tp.legacy, Target: tp.displayTarget(), PK: ids[k], Column: tp.cols[tp.colIndex("email")].legacy,
+				Value: excerpt(emails[k]), Class: WarnEmailCase,
+				Reason: fmt.Sprintf("differs only in case from the email of user %s (%s); lookups by email find only that user", ids[0], excerpt(emails[0])),
+			})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("importer: look for emails that differ only in case: %w", err)
+	}
 	return nil
 }
 

@@ -626,6 +626,25 @@ func TestConcurrentImportsIntoOneTarget(t *testing.T) {
 	require.Equal(t, 1, count(t, openPool(t, url), "users"))
 }
 
+func TestEmailsDifferingOnlyInCaseAreWarnings(t *testing.T) {
+	t.Parallel()
+	url := stackdbtest.URL(t)
+	path := legacyFile(t,
+		`INSERT INTO authUser VALUES ('u2', 'alice2', 'Alice@Example.com', 'email_signup', 'Alice', NULL, NULL, 'hash', 'r1', 1)`,
+		`INSERT INTO authUser VALUES ('u0', 'alice0', 'ALICE@example.COM', 'email_signup', 'Alice', NULL, NULL, 'hash', 'r1', 1)`)
+	rep, err := runImport(t, path, url)
+	require.NoError(t, err, "a warning does not block the import")
+	require.True(t, rep.Committed)
+	require.Empty(t, rep.Defects)
+	require.Equal(t, []importer.Defect{
+		{Table: "authUser", Target: "users", PK: "u1", Column: "email", Value: "alice@example.com", Class: importer.WarnEmailCase,
+			Reason: "differs only in case from the email of user u0 (ALICE@example.COM); lookups by email find only that user"},
+		{Table: "authUser", Target: "users", PK: "u2", Column: "email", Value: "Alice@Example.com", Class: importer.WarnEmailCase,
+			Reason: "differs only in case from the email of user u0 (ALICE@example.COM); lookups by email find only that user"},
+	}, rep.Warnings)
+	require.Equal(t, 3, count(t, openPool(t, url), "users"))
+}
+
 func TestPluginTables(t *testing.T) {
 	t.Parallel()
 	url := stackdbtest.URL(t)

@@ -52,6 +52,15 @@ const (
 	DefectDerived          DefectClass = "derived_mismatch"  // a column the target derives disagrees with what it derives
 )
 
+// The warning classes: imported as they are, but the application will not
+// behave as the user may expect (Report.Warnings).
+const (
+	// WarnEmailCase: the user's email differs only in case from an
+	// earlier user's (lowest id). Lookups by email match lower(email)
+	// and find only that earlier user.
+	WarnEmailCase DefectClass = "email_case_duplicate"
+)
+
 // Defect is one problem with one value (or, for orphans and duplicates,
 // one key) of one legacy row.
 type Defect struct {
@@ -112,7 +121,11 @@ type Report struct {
 	Skipped   []SkippedTable
 	Mapped    []MappedValues // Options.Map, each with how many values it replaced
 	Defects   []Defect
-	Rejected  []RejectedRow // Skip mode: the rows left out
+	// Warnings are about rows that were imported, as they are, but that
+	// the application will not treat as the user may expect; they never
+	// block the import.
+	Warnings []Defect
+	Rejected []RejectedRow // Skip mode: the rows left out
 	// KnockOnRows counts the rows rejected only as descendants of rejected
 	// rows (every defect of theirs is KnockOn); the others hold the root
 	// causes.
