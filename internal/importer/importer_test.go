@@ -951,6 +951,28 @@ func TestCancelledRunLeavesNothing(t *testing.T) {
 	require.Equal(t, int64(5000), tableReport(t, rep, "satelliteHeartbeats").Imported)
 }
 
+func TestProgressTotalsAreExact(t *testing.T) {
+	t.Parallel()
+	url := stackdbtest.URL(t)
+	path := legacyFile(t, manyHeartbeats, `DELETE FROM satelliteHeartbeats WHERE id BETWEEN 'hb-2' AND 'hb-4'`)
+	var totals []int64
+	var done int64
+	_, err := runImport(t, path, url, func(o *importer.Options) {
+		o.BatchSize = 100
+		o.Progress = func(e importer.ProgressEvent) {
+			if e.Table == "satelliteHeartbeats" {
+				totals = append(totals, e.Total)
+				done = e.Done
+			}
+		}
+	})
+	require.NoError(t, err)
+	require.Greater(t, len(totals), 2)
+	for _, n := range totals {
+		require.Equal(t, done, n, "every event's total is the rows that come")
+	}
+}
+
 // holdLegacy opens path and, in a transaction, runs stmts on it, keeping
 // the connection until the test ends.
 func holdLegacy(t *testing.T, path string, stmts ...string) {

@@ -149,7 +149,7 @@ type ProgressEvent struct {
 	Table  string // legacy table
 	Target string
 	Done   int64 // legacy rows read so far
-	Total  int64 // rows expected: an upper bound (the span of the rowids) until the last event, then the rows read
+	Total  int64 // rows in the legacy table, counted when its conversion starts
 }
 
 func jsonQuote(s string) []byte {

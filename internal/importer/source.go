@@ -315,7 +315,7 @@ func (l *legacyDB) quickCheck(ctx context.Context) error {
 }
 
 // estimate returns an upper bound of the number of rows of a table, for
-// progress: the span of its rowids, read from the ends of the rowid tree
+// the load order (smallest first): the span of its rowids, read from the ends of the rowid tree
 // (a count would read every page). Only a WITHOUT ROWID table is counted.
 func (l *legacyDB) estimate(ctx context.Context, table string) (int64, error) {
 	q := "SELECT count(*) FROM " + quoteSQLite(table)
@@ -324,6 +324,18 @@ func (l *legacyDB) estimate(ctx context.Context, table string) (int64, error) {
 	}
 	var n int64
 	if err := l.conn.QueryRowContext(ctx, q).Scan(&n); err != nil {
+		return 0, l.corrupt(err)
+	}
+	return n, nil
+}
+
+// count returns the number of rows of a table.
+func (l *legacyDB) count(ctx context.Context, table string) (int64, error) {
+	var n int64
+	if err := l.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+quoteSQLite(table)).Scan(&n); err != nil {
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
 		return 0, l.corrupt(err)
 	}
 	return n, nil
