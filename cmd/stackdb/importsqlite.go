@@ -38,7 +38,9 @@ func (a *app) importSQLiteCmd() *cobra.Command {
 every value converted by the rules of internal/importer, every table verified by
 row count and checksum before the commit. On any defect nothing is committed and
 the full report is printed, unless --on-error=skip, which imports everything
-else and writes the rejected rows as JSON lines to --rejected.
+else and writes the rejected rows as JSON lines to --rejected, before the
+commit (if they cannot be written, nothing is committed); an existing file is
+replaced only with --force. One import runs at a time per target database.
 
 The target is --to, else DATABASE_URL or POSTGRES_*; without one the command
 fails. --dry-run imports into a throwaway Postgres (migrated first) that is
