@@ -159,14 +159,16 @@ func SchemaName(id string) (string, error) {
 }
 
 // idFromSchema inverts SchemaName; ok is false for schemas that are not a
-// plugin's.
+// plugin's. Only a schema SchemaName produces is one: "plugin_a-b", made by
+// hand, would otherwise read as plugin a-b, whose schema is plugin_a_b, and
+// escape every check made on plugin a-b's tables.
 func idFromSchema(schema string) (id string, ok bool) {
 	rest, found := strings.CutPrefix(schema, SchemaPrefix)
 	if !found {
 		return "", false
 	}
 	id = strings.ReplaceAll(rest, "_", "-")
-	if ValidateID(id) != nil {
+	if s, err := SchemaName(id); err != nil || s != schema {
 		return "", false
 	}
 	return id, true

@@ -835,8 +835,10 @@ func TestPluginsAndTables(t *testing.T) {
 		require.NoError(t, plugin.CreateTable(ctx, pool, id, "t_b", entityColumns))
 		require.NoError(t, plugin.CreateTable(ctx, pool, id, "t_a", entityColumns))
 	}
-	// A schema that only looks like a plugin's is not listed.
-	_, err = pool.Exec(ctx, `CREATE SCHEMA "plugin_Not_A_Plugin"; CREATE SCHEMA plugin_x__y; CREATE SCHEMA plugins`)
+	// A schema that only looks like a plugin's is not listed, nor one
+	// that SchemaName cannot produce ("plugin_c-d": ids map '-' to '_').
+	_, err = pool.Exec(ctx, `CREATE SCHEMA "plugin_Not_A_Plugin"; CREATE SCHEMA plugin_x__y; CREATE SCHEMA plugins;
+		CREATE SCHEMA "plugin_c-d"; CREATE SCHEMA "plugin_a-b"`)
 	require.NoError(t, err)
 
 	ids, err = plugin.Plugins(ctx, pool)

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strconv"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -24,7 +28,7 @@ import (
 func (a *app) importSQLiteCmd() *cobra.Command {
 	var (
 		from, to, onError, rejectedPath string
-		truncate, asJSON, dryRun        bool
+		truncate, asJSON, dryRun, force bool
 		maps                            []string
 	)
 	cmd := &cobra.Command{
@@ -34,7 +38,9 @@ func (a *app) importSQLiteCmd() *cobra.Command {
 every value converted by the rules of internal/importer, every table verified by
 row count and checksum before the commit. On any defect nothing is committed and
 the full report is printed, unless --on-error=skip, which imports everything
-else and writes the rejected rows as JSON lines to --rejected.
+else and writes the rejected rows as JSON lines to --rejected, before the
+commit (if they cannot be written, nothing is committed); an existing file is
+replaced only with --force. One import runs at a time per target database.
 
 The target is --to, else DATABASE_URL or POSTGRES_*; without one the command
 fails. --dry-run imports into a throwaway Postgres (migrated first) that is
@@ -56,8 +62,21 @@ removed afterwards: it checks a file and touches no database.`,
 				}
 				valueMaps = append(valueMaps, m)
 			}
-			if mode == importer.Skip && rejectedPath == "" {
-				rejectedPath = from + ".rejected.jsonl"
+			// Before a throwaway Postgres is set up, which takes seconds.
+			if dryRun {
+				if err := importer.CheckFile(from); err != nil {
+					return err
+				}
+			}
+			var rejected *rejectedFile
+			if mode == importer.Skip {
+				if rejectedPath == "" {
+					rejectedPath = from + ".rejected.jsonl"
+				}
+				if rejected, err = createRejected(rejectedPath, force); err != nil {
+					return err
+				}
+				defer rejected.discard()
 			}
 			ctx := cmd.Context()
 			req := request{db: namedDatabase, url: to, urlFlag: "--to", hint: ", or use --dry-run to try the file on a throwaway Postgres"}
@@ -81,22 +100,25 @@ removed afterwards: it checks a file and touches no database.`,
 				fmt.Fprintln(cmd.ErrOrStderr(), "stackdb: dry run: importing into a throwaway Postgres that is removed afterwards")
 			}
 			progress := newProgress(cmd.ErrOrStderr(), asJSON)
-			report, runErr := importer.Run(ctx, importer.Options{
+			opts := importer.Options{
 				From: from, To: ws.url, OnError: mode, Truncate: truncate, Progress: progress.event, Map: valueMaps,
-			})
+			}
+			if rejected != nil {
+				opts.WriteRejected = rejected.write
+			}
+			report, runErr := importer.Run(ctx, opts)
 			progress.wait()
-			if report != nil && len(report.Rejected) > 0 {
-				if err := writeRejected(rejectedPath, report.Rejected); err != nil {
-					return errors.Join(runErr, err)
-				}
+			written := ""
+			if rejected != nil && rejected.finish(report != nil && report.Committed) {
+				written = rejectedPath
 			}
 			if report != nil {
 				if asJSON {
-					if err := writeJSONReport(cmd.OutOrStdout(), report, rejectedPath, runErr); err != nil {
+					if err := writeJSONReport(cmd.OutOrStdout(), report, written, dryRun, runErr); err != nil {
 						return err
 					}
-				} else {
-					writeTextReport(cmd.OutOrStdout(), report, rejectedPath)
+				} else if runErr == nil || reached(report) {
+					writeTextReport(cmd.OutOrStdout(), report, written, dryRun)
 				}
 			}
 			return runErr
@@ -107,6 +129,7 @@ removed afterwards: it checks a file and touches no database.`,
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "import into a throwaway Postgres (migrated first) that is removed afterwards")
 	cmd.Flags().StringVar(&onError, "on-error", "abort", "abort: import nothing on any defect; skip: import the rest, write rejected rows to --rejected")
 	cmd.Flags().StringVar(&rejectedPath, "rejected", "", "with --on-error=skip: JSON-lines file for rejected rows (default: FROM.rejected.jsonl)")
+	cmd.Flags().BoolVar(&force, "force", false, "with --on-error=skip: overwrite an existing --rejected file")
 	cmd.Flags().BoolVar(&truncate, "truncate", false, "empty the target's application tables first (refused otherwise when they hold data)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a machine-readable summary on stdout")
 	cmd.Flags().StringArrayVar(&maps, "map", nil, "table.column=from:to: import the legacy value from as to, before checking it (repeatable)")
@@ -201,23 +224,111 @@ func (p *progress) wait() {
 	p.bars.Wait()
 }
 
-func writeRejected(path string, rows []importer.RejectedRow) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("write rejected rows: %w", err)
-	}
-	enc := json.NewEncoder(f)
-	enc.SetEscapeHTML(false)
-	for _, r := range rows {
-		if err := enc.Encode(r); err != nil {
-			f.Close()
-			return fmt.Errorf("write rejected rows to %s: %w", path, err)
-		}
-	}
-	return f.Close()
+// rejectedFile writes the rejected rows of a skip-mode run where the user
+// asked, before the importer commits: the rows go to a temporary file in
+// the same directory, created before the import starts (so an unwritable
+// directory fails before the target is touched), and take the final name
+// only once written and synced. An existing file is replaced only with
+// --force; the check is repeated atomically when the name is taken.
+type rejectedFile struct {
+	path    string
+	force   bool
+	tmp     *os.File
+	written bool // the rows are at path
 }
 
-func writeTextReport(out io.Writer, r *importer.Report, rejectedPath string) {
+func createRejected(path string, force bool) (*rejectedFile, error) {
+	if _, err := os.Lstat(path); err == nil && !force {
+		return nil, fmt.Errorf("--rejected: %s already exists; move it away, name another file, or use --force to overwrite it", path)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("--rejected: cannot write the rejected rows next to %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, fmt.Errorf("--rejected: %w", err)
+	}
+	return &rejectedFile{path: path, force: force, tmp: tmp}, nil
+}
+
+// write is importer.Options.WriteRejected.
+func (r *rejectedFile) write(rows []importer.RejectedRow) error {
+	w := bufio.NewWriter(r.tmp)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, row := range rows {
+		if err := enc.Encode(row); err != nil {
+			return fmt.Errorf("write rejected rows to %s: %w", r.tmp.Name(), err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("write rejected rows to %s: %w", r.tmp.Name(), err)
+	}
+	if err := r.tmp.Sync(); err != nil {
+		return fmt.Errorf("write rejected rows to %s: %w", r.tmp.Name(), err)
+	}
+	if r.force {
+		if err := os.Rename(r.tmp.Name(), r.path); err != nil {
+			return fmt.Errorf("write rejected rows: %w", err)
+		}
+	} else {
+		if err := os.Link(r.tmp.Name(), r.path); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("write rejected rows: %s appeared during the import; use --force to overwrite it", r.path)
+			}
+			return fmt.Errorf("write rejected rows: %w", err)
+		}
+	}
+	r.written = true
+	return nil
+}
+
+// finish removes the temporary file, and the rows too when the import was
+// not committed after all (they would describe an import that did not
+// happen). It reports whether the rows are kept at path.
+func (r *rejectedFile) finish(committed bool) bool {
+	r.discard()
+	if r.written && !committed {
+		os.Remove(r.path)
+		r.written = false
+	}
+	return r.written
+}
+
+func (r *rejectedFile) discard() {
+	if r.tmp != nil {
+		r.tmp.Close()
+		os.Remove(r.tmp.Name())
+		r.tmp = nil
+	}
+}
+
+// reached reports whether a run got as far as reading rows: before that
+// a report is an empty table, and the error says all there is to say.
+func reached(r *importer.Report) bool {
+	if r.Committed || len(r.Defects) > 0 {
+		return true
+	}
+	for _, t := range r.Tables {
+		if t.SourceRows > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// thousands prints n with a comma between groups of three digits.
+func thousands[N int | int64](n N) string {
+	s := strconv.FormatInt(int64(n), 10)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func writeTextReport(out io.Writer, r *importer.Report, rejectedPath string, dryRun bool) {
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "legacy table\ttarget\tsource rows\timported\trejected\tchecksum\t")
 	var src, imp, rej int64
@@ -238,36 +349,59 @@ func writeTextReport(out io.Writer, r *importer.Report, rejectedPath string) {
 		fmt.Fprintf(out, "mapped %s: %d value(s)\n", m.Map, m.Count)
 	}
 	if len(r.Defects) > 0 {
+		// Root causes first: a bad value in a user rejects everything
+		// that hangs off that user, and that must not read as thousands
+		// of problems.
+		fmt.Fprintf(out, "\n%s bad value(s) in %s row(s)", thousands(r.RootDefects()), thousands(rej-r.KnockOnRows))
+		if r.KnockOnRows > 0 {
+			fmt.Fprintf(out, "; %s row(s) rejected as their descendants", thousands(r.KnockOnRows))
+		}
 		fmt.Fprintf(out, "\n%d defect(s):\n", len(r.Defects))
 		for _, d := range r.Defects {
 			fmt.Fprintf(out, "  %s\n", d)
 		}
 	}
-	if len(r.Rejected) > 0 {
+	if len(r.Warnings) > 0 {
+		fmt.Fprintf(out, "\n%d warning(s) (imported as they are):\n", len(r.Warnings))
+		for _, d := range r.Warnings {
+			fmt.Fprintf(out, "  %s\n", d)
+		}
+	}
+	if len(r.Rejected) > 0 && rejectedPath != "" {
 		fmt.Fprintf(out, "\n%d rejected row(s) written to %s\n", len(r.Rejected), rejectedPath)
 	}
-	state := "committed"
-	if !r.Committed {
-		state = "NOT committed: the target is unchanged"
+	took := fmt.Sprintf("%s (%.0f rows/s)", r.Duration.Round(time.Millisecond), float64(src)/r.Duration.Seconds())
+	switch {
+	case dryRun && r.Committed:
+		fmt.Fprintf(out, "dry run: the import would succeed; checked in %s, nothing was kept\n", took)
+	case dryRun:
+		fmt.Fprintf(out, "dry run: the import would fail; checked in %s, nothing was kept\n", took)
+	case r.Committed:
+		fmt.Fprintf(out, "committed in %s\n", took)
+	default:
+		fmt.Fprintf(out, "NOT committed: the target is unchanged (%s)\n", took)
 	}
-	fmt.Fprintf(out, "%s in %s (%.0f rows/s)\n", state, r.Duration.Round(time.Millisecond), float64(imp)/r.Duration.Seconds())
 }
 
 // jsonReport is the --json summary.
 type jsonReport struct {
 	Source       string        `json:"source"`
 	Mode         string        `json:"mode"`
+	DryRun       bool          `json:"dry_run"`
 	Committed    bool          `json:"committed"`
 	Error        string        `json:"error,omitempty"`
 	Seconds      float64       `json:"seconds"`
 	SourceRows   int64         `json:"source_rows"`
 	ImportedRows int64         `json:"imported_rows"`
 	RejectedRows int64         `json:"rejected_rows"`
+	KnockOnRows  int64         `json:"knock_on_rows"` // rejected only as descendants of rejected rows
+	RootDefects  int           `json:"root_defects"`  // defects that are not knock-on
 	RejectedFile string        `json:"rejected_file,omitempty"`
 	Tables       []jsonTable   `json:"tables"`
 	Skipped      []jsonSkipped `json:"skipped"`
 	Mapped       []jsonMapped  `json:"mapped"`
 	Defects      []jsonDefect  `json:"defects"`
+	Warnings     []jsonDefect  `json:"warnings"` // imported as they are; see importer.Report.Warnings
 }
 
 type jsonMapped struct {
@@ -292,25 +426,27 @@ type jsonSkipped struct {
 }
 
 type jsonDefect struct {
-	Table  string `json:"table"`
-	Target string `json:"target"`
-	PK     string `json:"pk"`
-	Column string `json:"column"`
-	Value  string `json:"value"`
-	Class  string `json:"class"`
-	Reason string `json:"reason"`
+	Table   string `json:"table"`
+	Target  string `json:"target"`
+	PK      string `json:"pk"`
+	Column  string `json:"column"`
+	Value   string `json:"value"`
+	Class   string `json:"class"`
+	Reason  string `json:"reason"`
+	KnockOn bool   `json:"knock_on"`
 }
 
-func writeJSONReport(out io.Writer, r *importer.Report, rejectedPath string, runErr error) error {
+func writeJSONReport(out io.Writer, r *importer.Report, rejectedPath string, dryRun bool, runErr error) error {
 	j := jsonReport{
-		Source: r.Source, Mode: r.Mode.String(), Committed: r.Committed, Seconds: r.Duration.Seconds(),
-		Tables: []jsonTable{}, Skipped: []jsonSkipped{}, Mapped: []jsonMapped{}, Defects: []jsonDefect{},
+		Source: r.Source, Mode: r.Mode.String(), DryRun: dryRun, Committed: r.Committed, Seconds: r.Duration.Seconds(),
+		KnockOnRows: r.KnockOnRows, RootDefects: r.RootDefects(),
+		Tables: []jsonTable{}, Skipped: []jsonSkipped{}, Mapped: []jsonMapped{}, Defects: []jsonDefect{}, Warnings: []jsonDefect{},
 	}
 	if runErr != nil {
 		j.Error = runErr.Error()
 	}
 	if len(r.Rejected) > 0 {
-		j.RejectedFile = rejectedPath
+		j.RejectedFile = rejectedPath // "" when they were not kept
 	}
 	for _, t := range r.Tables {
 		j.Tables = append(j.Tables, jsonTable{t.Legacy, t.Target, t.Plugin, t.SourceRows, t.Imported, t.Rejected, t.ChecksumOK, t.Checksum})
@@ -325,7 +461,10 @@ func writeJSONReport(out io.Writer, r *importer.Report, rejectedPath string, run
 		j.Mapped = append(j.Mapped, jsonMapped{m.Map.String(), m.Count})
 	}
 	for _, d := range r.Defects {
-		j.Defects = append(j.Defects, jsonDefect{d.Table, d.Target, d.PK, d.Column, d.Value, string(d.Class), d.Reason})
+		j.Defects = append(j.Defects, jsonDefect{d.Table, d.Target, d.PK, d.Column, d.Value, string(d.Class), d.Reason, d.KnockOn})
+	}
+	for _, d := range r.Warnings {
+		j.Warnings = append(j.Warnings, jsonDefect{d.Table, d.Target, d.PK, d.Column, d.Value, string(d.Class), d.Reason, d.KnockOn})
 	}
 	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")

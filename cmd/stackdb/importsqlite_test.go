@@ -117,3 +117,82 @@ func TestImportSQLiteValueMap(t *testing.T) {
 	require.ErrorContains(t, err, "importer: --map:")
 	require.ErrorContains(t, err, `satelliteProcesses has no imported column "pid"`)
 }
+
+func TestImportSQLiteRejectedFileWrittenBeforeCommit(t *testing.T) {
+	t.Parallel()
+	from := legacyFile(t, `UPDATE authUser SET email_verified = 7 WHERE rowid = (SELECT min(rowid) FROM authUser)`)
+	to := stackdbtest.URL(t)
+	dir := t.TempDir()
+
+	// A file that cannot be written fails before the target is touched,
+	// and the run says so.
+	_, err := run(t, "", "import-sqlite", "--from", from, "--to", to, "--on-error", "skip",
+		"--rejected", filepath.Join(dir, "missing", "rejected.jsonl"))
+	require.ErrorContains(t, err, "--rejected: cannot write the rejected rows")
+	require.Zero(t, countUsers(t, to), "nothing was imported without a record of the rejected rows")
+
+	// An existing file is not overwritten without --force.
+	rejected := filepath.Join(dir, "rejected.jsonl")
+	require.NoError(t, os.WriteFile(rejected, []byte("keep me\n"), 0o600))
+	_, err = run(t, "", "import-sqlite", "--from", from, "--to", to, "--on-error", "skip", "--rejected", rejected)
+	require.ErrorContains(t, err, "already exists")
+	require.ErrorContains(t, err, "--force")
+	require.Zero(t, countUsers(t, to))
+	b, err := os.ReadFile(rejected)
+	require.NoError(t, err)
+	require.Equal(t, "keep me\n", string(b))
+
+	out, err := run(t, "", "import-sqlite", "--from", from, "--to", to, "--on-error", "skip", "--rejected", rejected, "--force")
+	require.NoError(t, err)
+	require.Contains(t, out, "written to "+rejected)
+	require.Positive(t, countUsers(t, to))
+	b, err = os.ReadFile(rejected)
+	require.NoError(t, err)
+	require.Contains(t, string(b), `"table":"authUser"`)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "no temporary file is left behind")
+}
+
+func TestImportSQLiteReport(t *testing.T) {
+	t.Parallel()
+	t.Run("error before any row moves", func(t *testing.T) {
+		t.Parallel()
+		out, err := run(t, "", "import-sqlite", "--from", legacyFile(t, ""), "--to", stackdbtest.EmptyURL(t))
+		require.ErrorContains(t, err, "not migrated")
+		require.NotContains(t, out, "legacy table", "no empty table")
+		require.NotContains(t, out, "NOT committed", "only the error")
+	})
+	t.Run("file checked before a throwaway Postgres is started", func(t *testing.T) {
+		t.Parallel()
+		out, err := run(t, "", "import-sqlite", "--from", filepath.Join(t.TempDir(), "missing.db"), "--dry-run")
+		require.ErrorContains(t, err, "unusable legacy file")
+		require.NotContains(t, out, "throwaway")
+	})
+	t.Run("dry run", func(t *testing.T) {
+		t.Parallel()
+		out, err := run(t, "", "import-sqlite", "--from", legacyFile(t, ""), "--dry-run")
+		require.NoError(t, err)
+		require.Contains(t, out, "dry run: the import would succeed")
+		require.Contains(t, out, "nothing was kept")
+		require.NotContains(t, out, "committed in")
+	})
+	t.Run("warnings", func(t *testing.T) {
+		t.Parallel()
+		from := legacyFile(t, `UPDATE authUser SET email = (SELECT upper(email) FROM authUser ORDER BY rowid LIMIT 1)
+			WHERE rowid = (SELECT max(rowid) FROM authUser)`)
+		out, err := run(t, "", "import-sqlite", "--from", from, "--to", stackdbtest.URL(t))
+		require.NoError(t, err)
+		require.Contains(t, out, "1 warning(s) (imported as they are):")
+		require.Contains(t, out, "email_case_duplicate: differs only in case from the email of user")
+	})
+	t.Run("root causes apart from their descendants", func(t *testing.T) {
+		t.Parallel()
+		from := legacyFile(t, `UPDATE authUser SET email_verified = 7 WHERE rowid = (SELECT min(rowid) FROM authUser)`)
+		out, err := run(t, "", "import-sqlite", "--from", from, "--to", stackdbtest.URL(t))
+		require.Error(t, err)
+		require.Regexp(t, `\n1 bad value\(s\) in 1 row\(s\); [0-9,]+ row\(s\) rejected as their descendants\n`, out)
+		require.ErrorContains(t, err, "1 defects in 1 rows, and ")
+		require.ErrorContains(t, err, "more rows rejected only as descendants of those")
+	})
+}

@@ -45,10 +45,11 @@
 //     converted (load.go). Legacy ids are kept. Once the conversion is
 //     over, PRAGMA quick_check reads the whole legacy file.
 //  6. The foreign keys are added back (Postgres checks each with one
-//     join), IdentitySequencesReset moves the identity sequences past the
-//     imported ids, and every table is verified (verify.go): row count and
-//     checksum of the converted values against what Postgres holds. Then,
-//     if quick_check passed, the transaction commits.
+//     join), the identity sequences are moved past the imported ids (in
+//     a way a rollback undoes: identity.go), and every table is verified
+//     (verify.go): row count and checksum of the converted values against
+//     what Postgres holds. Then, if quick_check passed, the transaction
+//     commits.
 //
 // # Defects
 //
@@ -88,7 +89,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/deploystack/stackdb/gen/dbsqlc"
 	"github.com/deploystack/stackdb/internal/atlasmig"
 	"github.com/deploystack/stackdb/internal/config"
 	"github.com/deploystack/stackdb/plugin"
@@ -111,10 +111,16 @@ var (
 	// ErrSchema: the mapping and the live target schema disagree, or the
 	// target has constraints the importer cannot check.
 	ErrSchema = errors.New("importer: the mapping does not match the target schema")
+	// ErrBusy: another import into the same target database is running.
+	ErrBusy = errors.New("importer: another import is running into the target database")
 	// ErrVerify: after loading, Postgres does not hold exactly the rows
 	// that were sent; nothing was committed.
 	ErrVerify = errors.New("importer: verification failed")
 )
+
+// importLockKey is the transaction-level advisory lock an import holds in
+// the target database ("stackdb import", as ASCII).
+const importLockKey int64 = 0x737461636b696d70
 
 // DefaultBatchSize is how many rows pass between two progress events when
 // Options.BatchSize is 0.
@@ -142,6 +148,11 @@ type Options struct {
 	// Map replaces legacy values before they are converted and checked
 	// (valuemap.go); Report.Mapped says how many each replaced.
 	Map []ValueMap
+	// WriteRejected, when set, is called in Skip mode with the rejected
+	// rows (if any) once everything is verified, before the commit: an
+	// error rolls the import back, so the record of what was left out is
+	// never lost while the rest is committed.
+	WriteRejected func([]RejectedRow) error
 }
 
 // validate reports a missing or invalid option as a *config.OptionError,
@@ -166,7 +177,14 @@ func (o Options) validate() error {
 func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 	start := time.Now()
 	rep = &Report{Source: opts.From, Mode: opts.OnError}
-	defer func() { rep.Duration = time.Since(start) }()
+	defer func() {
+		rep.Duration = time.Since(start)
+		// Whatever failed once the run was cancelled (Ctrl-C) failed for
+		// that; say so rather than name the operation it cut short.
+		if err != nil && !rep.Committed && ctx.Err() != nil {
+			err = fmt.Errorf("importer: interrupted (%w); nothing was committed, the target is unchanged", context.Cause(ctx))
+		}
+	}()
 	if err := opts.validate(); err != nil {
 		return rep, err
 	}
@@ -198,6 +216,16 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 		return rep, fmt.Errorf("importer: begin: %w", err)
 	}
 	defer tx.Rollback(context.Background()) //nolint:errcheck // a no-op after Commit
+	// One import at a time: a second one would read the catalog while the
+	// first has dropped and not yet restored the constraints, and fail on
+	// what it finds there, or wait on the first one's table locks.
+	var free bool
+	if err := tx.QueryRow(ctx, "SELECT pg_try_advisory_xact_lock($1)", importLockKey).Scan(&free); err != nil {
+		return rep, fmt.Errorf("importer: take the import lock: %w", err)
+	}
+	if !free {
+		return rep, fmt.Errorf("%w; wait for it to finish and try again (nothing was changed)", ErrBusy)
+	}
 	// Index builds get room to sort in memory. JIT is off: each of the
 	// import's queries runs once over a large table, and Postgres compiled
 	// the verification queries in every parallel worker, for longer than
@@ -267,6 +295,11 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 	if err != nil {
 		return rep, err
 	}
+	if opts.WriteRejected != nil && len(rep.Rejected) > 0 {
+		if err := opts.WriteRejected(rep.Rejected); err != nil {
+			return rep, fmt.Errorf("importer: the rejected rows could not be written, so nothing was committed: %w", err)
+		}
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return rep, fmt.Errorf("importer: commit: %w", err)
 	}
@@ -286,19 +319,59 @@ func finish(ctx context.Context, tx pgx.Tx, plans []*tablePlan, fks []string, re
 		for _, t := range rep.Tables {
 			rows += int(t.Rejected)
 		}
+		if rep.KnockOnRows > 0 {
+			return fmt.Errorf("%w: %d defects in %d rows, and %d more rows rejected only as descendants of those; nothing was imported",
+				ErrDefects, rep.RootDefects(), int64(rows)-rep.KnockOnRows, rep.KnockOnRows)
+		}
 		return fmt.Errorf("%w: %d defects in %d rows; nothing was imported", ErrDefects, len(rep.Defects), rows)
 	}
 	if err := restore(ctx, tx, fks); err != nil {
 		return err
 	}
-	if _, err := dbsqlc.New(tx).IdentitySequencesReset(ctx); err != nil {
-		return fmt.Errorf("importer: reset identity sequences: %w", err)
+	if err := advanceIdentities(ctx, tx, plans); err != nil {
+		return err
 	}
 	for i, tp := range plans {
 		if err := verifyTable(ctx, tx, tp); err != nil {
 			return err
 		}
 		rep.Tables[i].ChecksumOK = true
+	}
+	return warnEmailCase(ctx, tx, plans, rep)
+}
+
+// warnEmailCase reports users whose emails differ only in case
+// (WarnEmailCase). DeployStack's unique key is on the email as written, so
+// its files may hold them, and they import; but lookups by email match
+// lower(email) and find the lowest id only, so the others cannot sign in
+// with their email until the application merges or renames them.
+func warnEmailCase(ctx context.Context, tx pgx.Tx, plans []*tablePlan, rep *Report) error {
+	i := slices.IndexFunc(plans, func(tp *tablePlan) bool { return tp.pluginID == "" && tp.target == "users" })
+	if i < 0 || plans[i].colIndex("email") < 0 {
+		return nil
+	}
+	tp := plans[i]
+	rows, err := tx.Query(ctx, `SELECT array_agg(id ORDER BY id), array_agg(email ORDER BY id)
+FROM `+tp.ident.Sanitize()+` GROUP BY lower(email) HAVING count(*) > 1 ORDER BY lower(email)`)
+	if err != nil {
+		return fmt.Errorf("importer: look for emails that differ only in case: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ids, emails []string
+		if err := rows.Scan(&ids, &emails); err != nil {
+			return fmt.Errorf("importer: look for emails that differ only in case: %w", err)
+		}
+		for k := 1; k < len(ids); k++ {
+			rep.Warnings = append(rep.Warnings, Defect{
+				Table: tp.legacy, Target: tp.displayTarget(), PK: ids[k], Column: tp.cols[tp.colIndex("email")].legacy,
+				Value: excerpt(emails[k]), Class: WarnEmailCase,
+				Reason: fmt.Sprintf("differs only in case from the email of user %s (%s); lookups by email find only that user", ids[0], excerpt(emails[0])),
+			})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("importer: look for emails that differ only in case: %w", err)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/deploystack/stackdb/internal/atlasmig"
 	"github.com/deploystack/stackdb/internal/importer"
 	"github.com/deploystack/stackdb/internal/legacy"
+	"github.com/deploystack/stackdb/plugin"
 	"github.com/deploystack/stackdb/schema"
 	"github.com/deploystack/stackdb/stackdbtest"
 )
@@ -543,6 +545,106 @@ func TestSkipModeImportsTheRest(t *testing.T) {
 	require.Equal(t, 1, count(t, pool, "users"))
 }
 
+func TestSkipModeRejectedRowsWrittenBeforeCommit(t *testing.T) {
+	t.Parallel()
+	url := stackdbtest.URL(t)
+	path := legacyFile(t, `INSERT INTO teams VALUES ('t2', 'Team 2', 'team-2', NULL, 'u1', 5, 1, 1700000000, 1700000000)`)
+	var got []importer.RejectedRow
+	rep, err := runImport(t, path, url, func(o *importer.Options) {
+		o.OnError = importer.Skip
+		o.WriteRejected = func(rows []importer.RejectedRow) error {
+			got = rows
+			return errors.New("disk full")
+		}
+	})
+	require.ErrorContains(t, err, "the rejected rows could not be written, so nothing was committed: disk full")
+	require.False(t, rep.Committed)
+	require.Len(t, got, 1)
+	requireUnchanged(t, url)
+}
+
+func TestFailedImportLeavesIdentitiesAlone(t *testing.T) {
+	t.Parallel()
+	url := stackdbtest.URL(t)
+	pool := openPool(t, url)
+	ctx := context.Background()
+	// The plugin table exists before the import (it is reused), so its
+	// sequence is not one the import's transaction created.
+	require.NoError(t, plugin.CreateTable(ctx, pool, "example-plugin", "example_entities", []plugin.Column{
+		{Name: "id", Type: plugin.Identity, PrimaryKey: true}, {Name: "name", Type: plugin.Text, NotNull: true},
+		{Name: "description", Type: plugin.Text}, {Name: "created_at", Type: plugin.Timestamptz, NotNull: true},
+	}))
+	nextID := func() int64 {
+		t.Helper()
+		var id int64
+		require.NoError(t, pool.QueryRow(ctx, `INSERT INTO plugin_example_plugin.example_entities (name, created_at)
+			VALUES ('probe', now()) RETURNING id`).Scan(&id))
+		_, err := pool.Exec(ctx, "DELETE FROM plugin_example_plugin.example_entities")
+		require.NoError(t, err)
+		return id
+	}
+	defect := `INSERT INTO teams VALUES ('t2', 'Team 2', 'team-2', NULL, 'u1', 5, 1, 1700000000, 1700000000)`
+	for name, mode := range map[string]func(*importer.Options){
+		"defects": func(*importer.Options) {},
+		"failure before the commit": func(o *importer.Options) {
+			o.OnError = importer.Skip
+			o.WriteRejected = func([]importer.RejectedRow) error { return errors.New("disk full") }
+		},
+	} {
+		_, err := runImport(t, legacyFile(t, defect), url, mode)
+		require.Error(t, err, name)
+		require.Equal(t, 0, count(t, pool, "users"), name)
+	}
+	require.Equal(t, int64(1), nextID(), "the identity did not move past the rolled-back id 7")
+
+	_, err := runImport(t, legacyFile(t), url)
+	require.NoError(t, err)
+	require.Equal(t, int64(8), nextID(), "a committed import moves it past the imported id 7")
+}
+
+func TestConcurrentImportsIntoOneTarget(t *testing.T) {
+	t.Parallel()
+	url := stackdbtest.URL(t)
+	started, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	first := make(chan error, 1)
+	go func() {
+		_, err := runImport(t, legacyFile(t), url, func(o *importer.Options) {
+			o.Progress = func(importer.ProgressEvent) {
+				once.Do(func() { close(started); <-release })
+			}
+		})
+		first <- err
+	}()
+	<-started // the first import is loading
+	rep, err := runImport(t, legacyFile(t), url)
+	close(release)
+	require.ErrorIs(t, err, importer.ErrBusy)
+	require.ErrorContains(t, err, "another import is running")
+	require.False(t, rep.Committed)
+	require.NoError(t, <-first, "the first import is not disturbed")
+	require.Equal(t, 1, count(t, openPool(t, url), "users"))
+}
+
+func TestEmailsDifferingOnlyInCaseAreWarnings(t *testing.T) {
+	t.Parallel()
+	url := stackdbtest.URL(t)
+	path := legacyFile(t,
+		`INSERT INTO authUser VALUES ('u2', 'alice2', 'Alice@Example.com', 'email_signup', 'Alice', NULL, NULL, 'hash', 'r1', 1)`,
+		`INSERT INTO authUser VALUES ('u0', 'alice0', 'ALICE@example.COM', 'email_signup', 'Alice', NULL, NULL, 'hash', 'r1', 1)`)
+	rep, err := runImport(t, path, url)
+	require.NoError(t, err, "a warning does not block the import")
+	require.True(t, rep.Committed)
+	require.Empty(t, rep.Defects)
+	require.Equal(t, []importer.Defect{
+		{Table: "authUser", Target: "users", PK: "u1", Column: "email", Value: "alice@example.com", Class: importer.WarnEmailCase,
+			Reason: "differs only in case from the email of user u0 (ALICE@example.COM); lookups by email find only that user"},
+		{Table: "authUser", Target: "users", PK: "u2", Column: "email", Value: "Alice@Example.com", Class: importer.WarnEmailCase,
+			Reason: "differs only in case from the email of user u0 (ALICE@example.COM); lookups by email find only that user"},
+	}, rep.Warnings)
+	require.Equal(t, 3, count(t, openPool(t, url), "users"))
+}
+
 func TestPluginTables(t *testing.T) {
 	t.Parallel()
 	url := stackdbtest.URL(t)
@@ -839,12 +941,90 @@ func TestCancelledRunLeavesNothing(t *testing.T) {
 	}})
 	require.Error(t, err)
 	require.True(t, errors.Is(err, context.Canceled), "%v", err)
+	require.ErrorContains(t, err, "interrupted")
+	require.ErrorContains(t, err, "the target is unchanged")
 	require.False(t, rep.Committed)
 	requireUnchanged(t, url)
 
 	rep, err = runImport(t, path, url)
 	require.NoError(t, err)
 	require.Equal(t, int64(5000), tableReport(t, rep, "satelliteHeartbeats").Imported)
+}
+
+func TestProgressTotalsAreExact(t *testing.T) {
+	t.Parallel()
+	url := stackdbtest.URL(t)
+	path := legacyFile(t, manyHeartbeats, `DELETE FROM satelliteHeartbeats WHERE id BETWEEN 'hb-2' AND 'hb-4'`)
+	var totals []int64
+	var done int64
+	_, err := runImport(t, path, url, func(o *importer.Options) {
+		o.BatchSize = 100
+		o.Progress = func(e importer.ProgressEvent) {
+			if e.Table == "satelliteHeartbeats" {
+				totals = append(totals, e.Total)
+				done = e.Done
+			}
+		}
+	})
+	require.NoError(t, err)
+	require.Greater(t, len(totals), 2)
+	for _, n := range totals {
+		require.Equal(t, done, n, "every event's total is the rows that come")
+	}
+}
+
+// holdLegacy opens path and, in a transaction, runs stmts on it, keeping
+// the connection until the test ends.
+func holdLegacy(t *testing.T, path string, stmts ...string) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", path)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	conn, err := db.Conn(context.Background())
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	for _, s := range stmts {
+		_, err := conn.ExecContext(context.Background(), s)
+		require.NoError(t, err, s)
+	}
+}
+
+func TestLockedAndHotJournalLegacyFiles(t *testing.T) {
+	t.Parallel()
+	t.Run("locked", func(t *testing.T) {
+		t.Parallel()
+		url := stackdbtest.URL(t)
+		path := legacyFile(t)
+		holdLegacy(t, path, "BEGIN EXCLUSIVE") // as a running DeployStack writing
+		_, err := runImport(t, path, url)
+		require.ErrorIs(t, err, importer.ErrSource)
+		require.ErrorContains(t, err, "is locked by another process (is DeployStack still running?)")
+		require.NotContains(t, err.Error(), "corrupt")
+		requireUnchanged(t, url)
+	})
+	t.Run("hot journal", func(t *testing.T) {
+		t.Parallel()
+		url := stackdbtest.URL(t)
+		path := legacyFile(t, manyHeartbeats)
+		// A write in progress that spilled pages into the file, copied
+		// with its journal: the copy has a hot journal and no process
+		// that could roll it back.
+		holdLegacy(t, path, "PRAGMA journal_mode = DELETE", "PRAGMA cache_size = 1", "BEGIN",
+			"UPDATE satelliteHeartbeats SET version = '2.0.0-' || id")
+		dir := t.TempDir()
+		copied := filepath.Join(dir, "copy.db")
+		for _, suffix := range []string{"", "-journal"} {
+			b, err := os.ReadFile(path + suffix)
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(copied+suffix, b, 0o600))
+		}
+		_, err := runImport(t, copied, url)
+		require.ErrorIs(t, err, importer.ErrSource)
+		require.ErrorContains(t, err, "has a hot journal")
+		require.ErrorContains(t, err, "open it once with sqlite3 to recover")
+		require.NotContains(t, err.Error(), "readonly")
+		requireUnchanged(t, url)
+	})
 }
 
 // manyHeartbeats adds heartbeats hb-2 … hb-5000 to the one of baseRows.

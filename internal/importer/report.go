@@ -52,6 +52,15 @@ const (
 	DefectDerived          DefectClass = "derived_mismatch"  // a column the target derives disagrees with what it derives
 )
 
+// The warning classes: imported as they are, but the application will not
+// behave as the user may expect (Report.Warnings).
+const (
+	// WarnEmailCase: the user's email differs only in case from an
+	// earlier user's (lowest id). Lookups by email match lower(email)
+	// and find only that earlier user.
+	WarnEmailCase DefectClass = "email_case_duplicate"
+)
+
 // Defect is one problem with one value (or, for orphans and duplicates,
 // one key) of one legacy row.
 type Defect struct {
@@ -62,6 +71,9 @@ type Defect struct {
 	Value  string      // excerpt of the legacy value: printable, at most 40 characters
 	Class  DefectClass // what kind of defect
 	Reason string      // why, in words
+	// KnockOn marks an orphan whose parent row was itself rejected: a
+	// consequence of another defect, not a problem of its own.
+	KnockOn bool
 }
 
 func (d Defect) String() string {
@@ -109,8 +121,27 @@ type Report struct {
 	Skipped   []SkippedTable
 	Mapped    []MappedValues // Options.Map, each with how many values it replaced
 	Defects   []Defect
-	Rejected  []RejectedRow // Skip mode: the rows left out
-	Duration  time.Duration
+	// Warnings are about rows that were imported, as they are, but that
+	// the application will not treat as the user may expect; they never
+	// block the import.
+	Warnings []Defect
+	Rejected []RejectedRow // Skip mode: the rows left out
+	// KnockOnRows counts the rows rejected only as descendants of rejected
+	// rows (every defect of theirs is KnockOn); the others hold the root
+	// causes.
+	KnockOnRows int64
+	Duration    time.Duration
+}
+
+// RootDefects counts the defects that are not knock-on: the problems to fix.
+func (r *Report) RootDefects() int {
+	n := 0
+	for _, d := range r.Defects {
+		if !d.KnockOn {
+			n++
+		}
+	}
+	return n
 }
 
 // ProgressEvent reports how far the load of one table is.
@@ -118,7 +149,7 @@ type ProgressEvent struct {
 	Table  string // legacy table
 	Target string
 	Done   int64 // legacy rows read so far
-	Total  int64 // rows expected: an upper bound (the span of the rowids) until the last event, then the rows read
+	Total  int64 // rows in the legacy table, counted when its conversion starts
 }
 
 func jsonQuote(s string) []byte {

@@ -85,25 +85,35 @@ func (t *legacyTable) rowidAlias(name string) bool {
 	return len(pk) == 1 && pk[0].name == name && strings.EqualFold(strings.TrimSpace(pk[0].declType), "INTEGER")
 }
 
-// openLegacy opens the SQLite file read-only, checks that it is an intact
-// SQLite database and reads its table list.
-func openLegacy(ctx context.Context, path string) (*legacyDB, error) {
+// CheckFile checks, cheaply, that path is a readable file that starts like
+// an SQLite database (ErrSource otherwise): what a caller can check before
+// it sets anything up for an import, such as a throwaway Postgres.
+func CheckFile(path string) error {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrSource, path, errors.Unwrap(err))
+		return fmt.Errorf("%w: %s: %v", ErrSource, path, errors.Unwrap(err))
 	}
 	if fi.IsDir() {
-		return nil, fmt.Errorf("%w: %s is a directory, not an SQLite file", ErrSource, path)
+		return fmt.Errorf("%w: %s is a directory, not an SQLite file", ErrSource, path)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrSource, err)
+		return fmt.Errorf("%w: %v", ErrSource, err)
 	}
 	head := make([]byte, len(sqliteHeader))
 	_, err = io.ReadFull(f, head)
 	f.Close()
 	if err != nil || !bytes.Equal(head, []byte(sqliteHeader)) {
-		return nil, fmt.Errorf("%w: %s is not an SQLite database (no SQLite header)", ErrSource, path)
+		return fmt.Errorf("%w: %s is not an SQLite database (no SQLite header)", ErrSource, path)
+	}
+	return nil
+}
+
+// openLegacy opens the SQLite file read-only, checks that it is an intact
+// SQLite database and reads its table list.
+func openLegacy(ctx context.Context, path string) (*legacyDB, error) {
+	if err := CheckFile(path); err != nil {
+		return nil, err
 	}
 	db, err := legacy.Open(path)
 	if err != nil {
@@ -126,7 +136,22 @@ func (l *legacyDB) Close() {
 	_ = l.db.Close()
 }
 
+// corrupt words an error reading the file. Two are not corruption and
+// say what to do instead: a lock held by a writer, and a hot journal (an
+// interrupted write) that a read-only open cannot roll back. They are told
+// by SQLite's own messages (sqlite3ErrStr), which are the same in every
+// driver and also in a build without cgo, where the driver's error type
+// does not exist.
 func (l *legacyDB) corrupt(err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "database is locked"), strings.Contains(msg, "database table is locked"):
+		return fmt.Errorf("%w: %s is locked by another process (is DeployStack still running?); stop it, or import a copy (sqlite3 %s \".backup copy.db\")",
+			ErrSource, l.path, l.path)
+	case strings.Contains(msg, "attempt to write a readonly database"): // only recovery writes to a file opened read-only
+		return fmt.Errorf("%w: %s has a hot journal (a write was interrupted): open it once with sqlite3 to recover, or copy it with its -journal/-wal file",
+			ErrSource, l.path)
+	}
 	return fmt.Errorf("%w: %s is corrupt or not a readable SQLite database: %v", ErrSource, l.path, err)
 }
 
@@ -290,7 +315,7 @@ func (l *legacyDB) quickCheck(ctx context.Context) error {
 }
 
 // estimate returns an upper bound of the number of rows of a table, for
-// progress: the span of its rowids, read from the ends of the rowid tree
+// the load order (smallest first): the span of its rowids, read from the ends of the rowid tree
 // (a count would read every page). Only a WITHOUT ROWID table is counted.
 func (l *legacyDB) estimate(ctx context.Context, table string) (int64, error) {
 	q := "SELECT count(*) FROM " + quoteSQLite(table)
@@ -299,6 +324,18 @@ func (l *legacyDB) estimate(ctx context.Context, table string) (int64, error) {
 	}
 	var n int64
 	if err := l.conn.QueryRowContext(ctx, q).Scan(&n); err != nil {
+		return 0, l.corrupt(err)
+	}
+	return n, nil
+}
+
+// count returns the number of rows of a table.
+func (l *legacyDB) count(ctx context.Context, table string) (int64, error) {
+	var n int64
+	if err := l.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+quoteSQLite(table)).Scan(&n); err != nil {
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
 		return 0, l.corrupt(err)
 	}
 	return n, nil
