@@ -100,8 +100,10 @@ removed afterwards: it checks a file and touches no database.`,
 				fmt.Fprintln(cmd.ErrOrStderr(), "stackdb: dry run: importing into a throwaway Postgres that is removed afterwards")
 			}
 			progress := newProgress(cmd.ErrOrStderr(), asJSON)
-			opts := importer.Options{
-				From: from, To: ws.url, OnError: mode, Truncate: truncate, Progress: progress.event, Map: valueMaps,
+			opts := importer.Options{From: from, To: ws.url, OnError: mode, Truncate: truncate, Map: valueMaps}
+			if !asJSON {
+				// Exact progress totals cost a count of every table; --json prints no progress.
+				opts.Progress = progress.event
 			}
 			if rejected != nil {
 				opts.WriteRejected = rejected.write
