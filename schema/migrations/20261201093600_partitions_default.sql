@@ -1,0 +1,7 @@
+-- The time-partitioned tables' DEFAULT partitions (written by hand: Atlas
+-- declares a partitioned table's key, not its partitions). A row whose day
+-- has no partition yet lands here instead of failing; stackdb's partition
+-- maintenance (stackdb partitions) creates the daily partitions ahead and
+-- moves such rows into them.
+CREATE TABLE "satellite_heartbeats_default" PARTITION OF "satellite_heartbeats" DEFAULT;
+CREATE TABLE "satellite_usage_logs_default" PARTITION OF "satellite_usage_logs" DEFAULT;
