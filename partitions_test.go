@@ -1,0 +1,48 @@
+package stackdb_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/deploystack/stackdb"
+	"github.com/deploystack/stackdb/gen/dbsqlc"
+)
+
+// rootIndexes is the plan's indexes named as their partitioned table's
+// index: on a partitioned table the plan names the partitions' own.
+func rootIndexes(t *testing.T, tx pgx.Tx, plan queryPlan) []string {
+	t.Helper()
+	rows, err := tx.Query(t.Context(), `SELECT coalesce(pg_partition_root(c.oid), c.oid)::regclass::text
+		FROM unnest($1::text[]) AS n JOIN pg_class c ON c.relname = n AND c.relkind IN ('i', 'I')`, plan.Indexes())
+	require.NoError(t, err)
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	require.NoError(t, err)
+	return names
+}
+
+func TestMaintainPartitions(t *testing.T) {
+	t.Parallel()
+	_, pool, _ := setup(t)
+	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	rep, err := stackdb.MaintainPartitions(t.Context(), pool, stackdb.PartitionOptions{Now: now, Ahead: 2})
+	require.NoError(t, err)
+	require.ElementsMatch(t, []string{
+		"satellite_heartbeats_p20260310", "satellite_heartbeats_p20260311", "satellite_heartbeats_p20260312",
+		"satellite_usage_logs_p20260310", "satellite_usage_logs_p20260311", "satellite_usage_logs_p20260312",
+	}, rep.Created)
+	// A heartbeat through the one-round-trip query lands in today's partition.
+	rep, err = stackdb.MaintainPartitions(t.Context(), pool, stackdb.PartitionOptions{Ahead: 1})
+	require.NoError(t, err)
+	satID, _ := createSatellite(t, pool)
+	hb, err := stackdb.New(pool).SatelliteUpdateHeartbeat(t.Context(), dbsqlc.SatelliteUpdateHeartbeatParams{
+		SatelliteID: satID, ID: "hb_p", Status: dbsqlc.HeartbeatStatusActive, SystemMetrics: json.RawMessage(`{}`),
+	})
+	require.NoError(t, err)
+	var rel string
+	require.NoError(t, pool.QueryRow(t.Context(), `SELECT tableoid::regclass::text FROM satellite_heartbeats WHERE id = $1`, hb.ID).Scan(&rel))
+	require.Equal(t, "satellite_heartbeats_p"+time.Now().UTC().Format("20060102"), rel, "created: %v", rep.Created)
+}
