@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/deploystack/stackdb/internal/partition"
 	"github.com/deploystack/stackdb/plugin"
 )
 
@@ -227,7 +229,7 @@ func (l *loader) load(tl *tableLoad, rebuild []string) error {
 		cols[i] = pgx.Identifier{c.target}.Sanitize()
 	}
 	sql := "COPY " + tp.ident.Sanitize() + " (" + strings.Join(cols, ", ") + ") FROM STDIN (FORMAT binary"
-	if tp.freeze {
+	if tp.freeze && !tp.partitioned {
 		sql += ", FREEZE"
 	}
 	sql += ")"
@@ -249,6 +251,9 @@ func (l *loader) load(tl *tableLoad, rebuild []string) error {
 		if err := plugin.AdvanceIdentities(l.ctx, l.tx, tp.pluginID, tp.target); err != nil {
 			return fmt.Errorf("importer: %w", err)
 		}
+	}
+	if err := splitPartitions(l.ctx, l.tx, tp); err != nil {
+		return err
 	}
 	return restore(l.ctx, l.tx, rebuild)
 }
@@ -579,4 +584,22 @@ func (l *loader) reject(tr *tableRun) {
 	} else {
 		l.sending = false
 	}
+}
+
+// splitPartitions creates the daily partitions a partitioned table's
+// loaded rows need and moves them there out of the DEFAULT partition they
+// were copied into, before its keys and indexes are rebuilt (so the move
+// maintains none).
+func splitPartitions(ctx context.Context, tx pgx.Tx, tp *tablePlan) error {
+	if !tp.partitioned || tp.pluginID != "" || tp.accepted == 0 {
+		return nil
+	}
+	i := slices.IndexFunc(partition.Tables, func(t partition.Table) bool { return t.Name == tp.target })
+	if i < 0 {
+		return nil // not one partition maintenance keeps: the rows stay where Postgres routed them
+	}
+	if _, err := partition.SplitDefault(ctx, tx, partition.Tables[i]); err != nil {
+		return fmt.Errorf("importer: %s: %w", tp.target, err)
+	}
+	return nil
 }

@@ -206,76 +206,69 @@ func partitions(ctx context.Context, tx pgx.Tx, table string) ([]string, error) 
 	return names, nil
 }
 
-// create makes the missing partitions of days, moving each day's rows out
-// of the DEFAULT partition first: Postgres refuses a partition whose range
-// has rows in the DEFAULT one.
+// create makes the missing partitions of days. Postgres refuses a
+// partition whose range has rows in the DEFAULT partition, so those rows
+// are moved out first, in one scan of the DEFAULT partition for all the
+// days, and routed into the new partitions in one INSERT.
 func create(ctx context.Context, tx pgx.Tx, t Table, days []time.Time, rep *Report, log func(string)) error {
 	existing, err := partitions(ctx, tx, t.Name)
 	if err != nil {
 		return err
 	}
-	def := defaultName(t.Name)
-	hasDefault := slices.Contains(existing, def)
-	var cols string
+	var missing []time.Time
 	for _, d := range days {
+		if !slices.Contains(existing, Name(t.Name, d)) {
+			missing = append(missing, d)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	def := defaultName(t.Name)
+	var cols string
+	var moved int64
+	if slices.Contains(existing, def) {
+		if cols, err = writableColumns(ctx, tx, t.Name); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE stackdb_partition_move ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA",
+			cols, ident(t.Name))); err != nil {
+			return fmt.Errorf("partition: move rows out of %s: %w", def, err)
+		}
+		tag, err := tx.Exec(ctx, fmt.Sprintf(`WITH d AS (DELETE FROM %s WHERE date_trunc('day', %s, 'UTC') = ANY($1::timestamptz[]) RETURNING %s)
+			INSERT INTO stackdb_partition_move SELECT * FROM d`, ident(def), col(t.Column), cols), missing)
+		if err != nil {
+			return fmt.Errorf("partition: move rows out of %s: %w", def, err)
+		}
+		moved = tag.RowsAffected()
+	}
+	for _, d := range missing {
 		name := Name(t.Name, d)
-		if slices.Contains(existing, name) {
-			continue
-		}
-		lo, hi := literal(d), literal(d.Add(Day))
-		var moved int64
-		if hasDefault {
-			if cols == "" {
-				if cols, err = writableColumns(ctx, tx, t.Name); err != nil {
-					return err
-				}
-			}
-			if moved, err = moveOut(ctx, tx, t, cols, lo, hi); err != nil {
-				return err
-			}
-		}
 		if _, err := tx.Exec(ctx, fmt.Sprintf("CREATE TABLE %s PARTITION OF %s FOR VALUES FROM (%s) TO (%s)",
-			ident(name), ident(t.Name), lo, hi)); err != nil {
+			ident(name), ident(t.Name), literal(d), literal(d.Add(Day)))); err != nil {
 			return fmt.Errorf("partition: create %s: %w", name, err)
 		}
+		rep.Created = append(rep.Created, name)
+		if log != nil {
+			log("created " + name)
+		}
+	}
+	if cols != "" {
 		if moved > 0 {
 			if _, err := tx.Exec(ctx, fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM stackdb_partition_move",
 				ident(t.Name), cols, cols)); err != nil {
-				return fmt.Errorf("partition: move %d rows into %s: %w", moved, name, err)
+				return fmt.Errorf("partition: move %d rows out of %s: %w", moved, def, err)
 			}
-			if _, err := tx.Exec(ctx, "DROP TABLE stackdb_partition_move"); err != nil {
-				return fmt.Errorf("partition: move rows into %s: %w", name, err)
+			if log != nil {
+				log(fmt.Sprintf("moved %d rows out of %s", moved, def))
 			}
 		}
-		rep.Created = append(rep.Created, name)
+		if _, err := tx.Exec(ctx, "DROP TABLE stackdb_partition_move"); err != nil {
+			return fmt.Errorf("partition: move rows out of %s: %w", def, err)
+		}
 		rep.Moved += moved
-		if log != nil {
-			log(fmt.Sprintf("created %s (moved %d rows from %s)", name, moved, def))
-		}
 	}
 	return nil
-}
-
-// moveOut deletes the DEFAULT partition's rows in [lo, hi) into the
-// transaction's temporary table stackdb_partition_move.
-func moveOut(ctx context.Context, tx pgx.Tx, t Table, cols, lo, hi string) (int64, error) {
-	def := defaultName(t.Name)
-	if _, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE stackdb_partition_move ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA",
-		cols, ident(t.Name))); err != nil {
-		return 0, fmt.Errorf("partition: move rows out of %s: %w", def, err)
-	}
-	tag, err := tx.Exec(ctx, fmt.Sprintf(`WITH d AS (DELETE FROM %s WHERE %s >= %s AND %s < %s RETURNING %s)
-		INSERT INTO stackdb_partition_move SELECT * FROM d`,
-		ident(def), col(t.Column), lo, col(t.Column), hi, cols))
-	if err != nil {
-		return 0, fmt.Errorf("partition: move rows out of %s: %w", def, err)
-	}
-	if tag.RowsAffected() == 0 {
-		if _, err := tx.Exec(ctx, "DROP TABLE stackdb_partition_move"); err != nil {
-			return 0, fmt.Errorf("partition: move rows out of %s: %w", def, err)
-		}
-	}
-	return tag.RowsAffected(), nil
 }
 
 // writableColumns is table's column list without its generated columns.
