@@ -2,6 +2,11 @@
 -- declares a partitioned table's key, not its partitions). A row whose day
 -- has no partition yet lands here instead of failing; stackdb's partition
 -- maintenance (stackdb partitions) creates the daily partitions ahead and
--- moves such rows into them.
-CREATE TABLE "satellite_heartbeats_default" PARTITION OF "satellite_heartbeats" DEFAULT;
-CREATE TABLE "satellite_usage_logs_default" PARTITION OF "satellite_usage_logs" DEFAULT;
+-- moves such rows into them. In a DO block so that sqlc, which reads these
+-- files, makes no models of the partitions: queries name the parent.
+DO $$
+BEGIN
+  CREATE TABLE "satellite_heartbeats_default" PARTITION OF "satellite_heartbeats" DEFAULT;
+  CREATE TABLE "satellite_usage_logs_default" PARTITION OF "satellite_usage_logs" DEFAULT;
+END
+$$;
