@@ -16,4 +16,7 @@ type Partition struct {
 var Partitioned = []Partition{
 	{Table: "satellite_heartbeats", Key: "timestamp", Reason: "the heartbeat stream, daily partitions: a day past retention is a DROP TABLE, not a DELETE; PK (id, timestamp)"},
 	{Table: "satellite_usage_logs", Key: "timestamp", Reason: "a log row per tool call, read by [since, until) windows that prune to their days; PK (id, timestamp)"},
+	{Table: "mcp_client_activity_metrics", Key: "bucket_timestamp", Reason: "15-minute activity buckets kept 3 days (DeployStack's cleanup cutoff): a day past it is a DROP TABLE; PK (id, bucket_timestamp)"},
+	{Table: "mcp_server_logs", Key: "created_at", Reason: "an installation's server log stream, read newest first by installation; PK (id, created_at)"},
+	{Table: "mcp_request_logs", Key: "created_at", Reason: "a row per tool request, read newest first by installation; PK (id, created_at)"},
 }

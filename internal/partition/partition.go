@@ -44,11 +44,17 @@ type Table struct {
 
 // Tables are stackdb's time-partitioned tables, with their default
 // retention. Heartbeats: a week (the retention sweep keeps far less; a
-// satellite silent for a week loses its last heartbeats). Usage logs:
-// kept, as DeployStack keeps them; set a Retention to drop old days.
+// satellite silent for a week loses its last heartbeats). Activity
+// metrics: 3 days, DeployStack's cleanup worker's cutoff (its readers ask
+// for at most 3 days). Usage, server and request logs: kept, as DeployStack
+// keeps them (the server and request logs' sweep keeps 100 per
+// installation); set a Retention to drop old days.
 var Tables = []Table{
 	{Name: "satellite_heartbeats", Column: "timestamp", Retention: 7 * Day},
 	{Name: "satellite_usage_logs", Column: "timestamp"},
+	{Name: "mcp_client_activity_metrics", Column: "bucket_timestamp", Retention: 3 * Day},
+	{Name: "mcp_server_logs", Column: "created_at"},
+	{Name: "mcp_request_logs", Column: "created_at"},
 }
 
 // Options configure Maintain.

@@ -8,5 +8,8 @@ DO $$
 BEGIN
   CREATE TABLE "satellite_heartbeats_default" PARTITION OF "satellite_heartbeats" DEFAULT;
   CREATE TABLE "satellite_usage_logs_default" PARTITION OF "satellite_usage_logs" DEFAULT;
+  CREATE TABLE "mcp_client_activity_metrics_default" PARTITION OF "mcp_client_activity_metrics" DEFAULT;
+  CREATE TABLE "mcp_server_logs_default" PARTITION OF "mcp_server_logs" DEFAULT;
+  CREATE TABLE "mcp_request_logs_default" PARTITION OF "mcp_request_logs" DEFAULT;
 END
 $$;
