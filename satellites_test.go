@@ -894,7 +894,7 @@ func TestSatelliteHeartbeatUsesIndex(t *testing.T) {
 		}},
 	} {
 		plan := explainQuery(t, tx, tc.query)
-		require.Contains(t, plan.Indexes(), "satellite_heartbeats_satellite_timestamp_idx", "%s\n%s", tc.name, plan.Text())
+		require.Contains(t, rootIndexes(t, tx, plan), "satellite_heartbeats_satellite_timestamp_idx", "%s\n%s", tc.name, plan.Text())
 		if tc.sorted {
 			require.NotContains(t, plan.Values("Node Type"), "Sort", "%s\n%s", tc.name, plan.Text())
 		}
@@ -1006,6 +1006,6 @@ func TestSatelliteUsageLogUsesIndex(t *testing.T) {
 		}},
 	} {
 		plan := explainQuery(t, tx, tc.query)
-		require.Contains(t, plan.Indexes(), tc.index, "%s\n%s", tc.name, plan.Text())
+		require.Contains(t, rootIndexes(t, tx, plan), tc.index, "%s\n%s", tc.name, plan.Text())
 	}
 }

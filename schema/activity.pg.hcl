@@ -172,8 +172,15 @@ table "mcp_client_activity_metrics" {
     type    = timestamptz
     default = sql("now()")
   }
+  // stackdb: partitioned by day of "bucket_timestamp" (internal/partition keeps the
+  // partitions); the primary key must hold the partition key: DeployStack's
+  // is (id). See deploystack.Partitioned.
   primary_key {
-    columns = [column.id]
+    columns = [column.id, column.bucket_timestamp]
+  }
+  partition {
+    type    = RANGE
+    columns = [column.bucket_timestamp]
   }
   foreign_key "mcp_client_activity_metrics_user_id_fkey" {
     columns     = [column.user_id]

@@ -582,8 +582,15 @@ table "mcp_server_logs" {
     type    = timestamptz
     default = sql("now()")
   }
+  // stackdb: partitioned by day of "created_at" (internal/partition keeps the
+  // partitions); the primary key must hold the partition key: DeployStack's
+  // is (id). See deploystack.Partitioned.
   primary_key {
-    columns = [column.id]
+    columns = [column.id, column.created_at]
+  }
+  partition {
+    type    = RANGE
+    columns = [column.created_at]
   }
   foreign_key "mcp_server_logs_installation_id_fkey" {
     columns     = [column.installation_id]
@@ -654,8 +661,15 @@ table "mcp_request_logs" {
     type    = timestamptz
     default = sql("now()")
   }
+  // stackdb: partitioned by day of "created_at" (internal/partition keeps the
+  // partitions); the primary key must hold the partition key: DeployStack's
+  // is (id). See deploystack.Partitioned.
   primary_key {
-    columns = [column.id]
+    columns = [column.id, column.created_at]
+  }
+  partition {
+    type    = RANGE
+    columns = [column.created_at]
   }
   foreign_key "mcp_request_logs_installation_id_fkey" {
     columns     = [column.installation_id]

@@ -490,8 +490,15 @@ table "satellite_usage_logs" {
       type = STORED
     }
   }
+  // stackdb: partitioned by day of "timestamp" (internal/partition keeps the
+  // partitions), and a partitioned table's primary key must hold its
+  // partition key: DeployStack's key is (id). See deploystack.Partitioned.
   primary_key {
-    columns = [column.id]
+    columns = [column.id, column.timestamp]
+  }
+  partition {
+    type    = RANGE
+    columns = [column.timestamp]
   }
   foreign_key "satellite_usage_logs_satellite_id_fkey" {
     columns     = [column.satellite_id]
@@ -573,8 +580,15 @@ table "satellite_heartbeats" {
     type    = timestamptz
     default = sql("now()")
   }
+  // stackdb: partitioned by day of "timestamp" (internal/partition keeps the
+  // partitions), and a partitioned table's primary key must hold its
+  // partition key: DeployStack's key is (id). See deploystack.Partitioned.
   primary_key {
-    columns = [column.id]
+    columns = [column.id, column.timestamp]
+  }
+  partition {
+    type    = RANGE
+    columns = [column.timestamp]
   }
   foreign_key "satellite_heartbeats_satellite_id_fkey" {
     columns     = [column.satellite_id]

@@ -22,7 +22,8 @@ func (a *app) driftCmd() *cobra.Command {
 		Long: `Drift replays the applied migration files on a clean dev database and compares the result
 with the live database, printing the statements that would reconcile them; it changes nothing.
 It also names an applied file whose content changed after it was applied. Schemas stackdb
-creates at run time (plugin_*) are left out unless --include-runtime. It exits non-zero on drift.`,
+creates at run time (plugin_*) and the daily partitions of stackdb partitions (<table>_pYYYYMMDD)
+are left out unless --include-runtime. It exits non-zero on drift.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "text" && format != "json" {
@@ -55,7 +56,7 @@ creates at run time (plugin_*) are left out unless --include-runtime. It exits n
 	}
 	cmd.Flags().StringVar(&url, "url", "", "database to check (default: DATABASE_URL or POSTGRES_*)")
 	cmd.Flags().StringVar(&devURL, "dev-url", "", "clean database to replay on (default: the env's dev URL, or a throwaway Postgres)")
-	cmd.Flags().BoolVar(&opts.IncludeRuntime, "include-runtime", false, "also compare the schemas stackdb creates at run time (plugin_*)")
+	cmd.Flags().BoolVar(&opts.IncludeRuntime, "include-runtime", false, "also compare the schemas (plugin_*) and partitions stackdb creates at run time")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	return cmd
 }

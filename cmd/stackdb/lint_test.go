@@ -25,15 +25,15 @@ func addMigration(t *testing.T, project, name, content string) {
 // until it is concurrent or suppressed.
 func TestMigrateLint(t *testing.T) {
 	t.Parallel()
-	const name = "20991231000000_heartbeat_status_idx.sql"
+	const name = "20991231000000_command_status_idx.sql"
 	tests := []struct {
 		name    string
 		content string
 		fails   bool
 	}{
-		{"plain", `CREATE INDEX "hb_status_idx" ON "satellite_heartbeats" ("status");` + "\n", true},
-		{"concurrent", "-- atlas:txmode none\n\n" + `CREATE INDEX CONCURRENTLY "hb_status_idx" ON "satellite_heartbeats" ("status");` + "\n", false},
-		{"suppressed", "-- atlas:nolint PG101\n" + `CREATE INDEX "hb_status_idx" ON "satellite_heartbeats" ("status");` + "\n", false},
+		{"plain", `CREATE INDEX "cmd_status_idx" ON "satellite_commands" ("status");` + "\n", true},
+		{"concurrent", "-- atlas:txmode none\n\n" + `CREATE INDEX CONCURRENTLY "cmd_status_idx" ON "satellite_commands" ("status");` + "\n", false},
+		{"suppressed", "-- atlas:nolint PG101\n" + `CREATE INDEX "cmd_status_idx" ON "satellite_commands" ("status");` + "\n", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,7 +47,7 @@ func TestMigrateLint(t *testing.T) {
 				return
 			}
 			require.ErrorIs(t, err, miglint.ErrFindings)
-			require.Contains(t, out, name+":1: error PG101: index \"hb_status_idx\" on existing table \"satellite_heartbeats\"")
+			require.Contains(t, out, name+":1: error PG101: index \"cmd_status_idx\" on existing table \"satellite_commands\"")
 
 			out, err = run(t, project, "migrate", "lint", "--latest", "1", "--format", "json", "--dev-url", stackdbtest.EmptyURL(t))
 			require.ErrorIs(t, err, miglint.ErrFindings)

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -14,6 +15,8 @@ import (
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
+
+	"github.com/deploystack/stackdb/internal/partition"
 )
 
 // ErrDrift is returned (wrapped) by callers that refuse a drifted database.
@@ -30,8 +33,9 @@ type DriftOptions struct {
 	// empty, a scratch database is created on the target's server (this
 	// needs CREATEDB) and dropped afterwards.
 	DevURL string
-	// IncludeRuntime compares the runtime schemas (RuntimeSchemaPrefix) too,
-	// so they are reported as drift.
+	// IncludeRuntime compares the runtime schemas (RuntimeSchemaPrefix) and
+	// the partitions partition maintenance made too, so they are reported
+	// as drift.
 	IncludeRuntime bool
 	// LockTimeout bounds the wait for a running apply (DefaultLockTimeout
 	// when zero): the check holds the advisory lock apply takes.
@@ -58,7 +62,8 @@ type DriftReport struct {
 	Edited []EditedFile `json:"edited"`
 	// Statements would make the live schema what the applied files produce.
 	Statements []string `json:"statements"`
-	// Ignored are the runtime schemas left out of the comparison.
+	// Ignored are the runtime schemas and the partitions made by partition
+	// maintenance (as public.<name>) left out of the comparison.
 	Ignored []string `json:"ignored"`
 }
 
@@ -114,7 +119,7 @@ func Drift(ctx context.Context, url string, dir migrate.Dir, opts DriftOptions) 
 		}
 	}
 	defer drop()
-	desired, err := replayed(ctx, devURL, dir, report.Current)
+	desired, desiredParts, err := replayed(ctx, devURL, dir, report.Current)
 	if err != nil {
 		return nil, err
 	}
@@ -142,17 +147,81 @@ func Drift(ctx context.Context, url string, dir migrate.Dir, opts DriftOptions) 
 			changes = append(changes, &schema.DropSchema{S: s})
 		}
 	}
-	if len(changes) == 0 {
-		return report, nil
-	}
-	plan, err := client.PlanChanges(ctx, "drift", changes)
+	liveParts, err := partitions(ctx, client.DB)
 	if err != nil {
-		return nil, fmt.Errorf("migrate: plan the reconciling statements: %w", err)
+		return nil, err
 	}
-	for _, c := range plan.Changes {
-		report.Statements = append(report.Statements, c.Cmd+";")
+	if len(changes) > 0 {
+		plan, err := client.PlanChanges(ctx, "drift", changes)
+		if err != nil {
+			return nil, fmt.Errorf("migrate: plan the reconciling statements: %w", err)
+		}
+		for _, c := range plan.Changes {
+			report.Statements = append(report.Statements, c.Cmd+";")
+		}
 	}
+	comparePartitions(report, liveParts, desiredParts, opts.IncludeRuntime)
 	return report, nil
+}
+
+// part is a partition of a table of schema public.
+type part struct {
+	parent, bound string // bound: pg_get_expr of its partition bound
+}
+
+// partitions lists the partitions of the tables of schema public, which
+// Atlas does not inspect.
+func partitions(ctx context.Context, db *sql.DB) (map[string]part, error) {
+	rows, err := db.QueryContext(ctx, `SELECT c.relname, p.relname, pg_get_expr(c.relpartbound, c.oid)
+		FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+		JOIN pg_namespace n ON n.oid = p.relnamespace
+		WHERE n.nspname = 'public' AND c.relispartition AND c.relkind IN ('r', 'p')`)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: list the partitions: %w", err)
+	}
+	defer rows.Close()
+	parts := map[string]part{}
+	for rows.Next() {
+		var name string
+		var p part
+		if err := rows.Scan(&name, &p.parent, &p.bound); err != nil {
+			return nil, fmt.Errorf("migrate: list the partitions: %w", err)
+		}
+		parts[name] = p
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("migrate: list the partitions: %w", err)
+	}
+	return parts, nil
+}
+
+// comparePartitions adds to r the partitions the applied files made that
+// are gone or changed, and those made since: partition maintenance's
+// (partition.Owned) are ignored unless includeRuntime, others are drift.
+func comparePartitions(r *DriftReport, live, desired map[string]part, includeRuntime bool) {
+	create := func(name string, p part) string {
+		return fmt.Sprintf("CREATE TABLE %s PARTITION OF %s %s;", publicIdent(name), publicIdent(p.parent), p.bound)
+	}
+	drop := func(name string) string { return "DROP TABLE " + publicIdent(name) + ";" }
+	for _, name := range slices.Sorted(maps.Keys(desired)) {
+		want, p := desired[name], live[name]
+		switch _, ok := live[name]; {
+		case !ok:
+			r.Statements = append(r.Statements, create(name, want))
+		case p != want:
+			r.Statements = append(r.Statements, drop(name), create(name, want))
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(live)) {
+		if _, ok := desired[name]; ok {
+			continue
+		}
+		if partition.Owned(live[name].parent, name) && !includeRuntime {
+			r.Ignored = append(r.Ignored, "public."+name)
+			continue
+		}
+		r.Statements = append(r.Statements, drop(name))
+	}
 }
 
 // inspectPublic reads the public schema of the database at url.
@@ -197,31 +266,43 @@ func editedFiles(dir migrate.Dir, files []migrate.File, revs []*migrate.Revision
 	return edited, nil
 }
 
-// replayed returns the public schema the files up to version produce on a
-// clean dev database (an empty one for version "").
-func replayed(ctx context.Context, devURL string, dir migrate.Dir, version string) (*schema.Schema, error) {
+// replayed returns the public schema, and its partitions, the files up to
+// version produce on a clean dev database (an empty one for version "").
+func replayed(ctx context.Context, devURL string, dir migrate.Dir, version string) (*schema.Schema, map[string]part, error) {
 	dev, err := openDev(ctx, devURL)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer dev.Close()
 	if version == "" {
 		s := schema.New("public")
 		schema.NewRealm(s)
-		return s, nil
+		return s, map[string]part{}, nil
 	}
 	ex, err := migrate.NewExecutor(dev.Driver, dir, migrate.NopRevisionReadWriter{})
 	if err != nil {
-		return nil, fmt.Errorf("migrate: %w", err)
+		return nil, nil, fmt.Errorf("migrate: %w", err)
 	}
-	realm, err := ex.Replay(ctx, migrate.SchemaConn(dev.Driver, "", nil), migrate.ReplayToVersion(version))
+	// Replay restores the dev database before it returns: read the
+	// partitions, which Atlas does not inspect, with the schema.
+	var parts map[string]part
+	conn := migrate.SchemaConn(dev.Driver, "", nil)
+	read := migrate.StateReaderFunc(func(ctx context.Context) (*schema.Realm, error) {
+		realm, err := conn.ReadState(ctx)
+		if err != nil {
+			return nil, err
+		}
+		parts, err = partitions(ctx, dev.DB)
+		return realm, err
+	})
+	realm, err := ex.Replay(ctx, read, migrate.ReplayToVersion(version))
 	if err != nil {
-		return nil, fmt.Errorf("migrate: replay the applied files on the dev database: %w", err)
+		return nil, nil, fmt.Errorf("migrate: replay the applied files on the dev database: %w", err)
 	}
 	if len(realm.Schemas) != 1 {
-		return nil, fmt.Errorf("migrate: replay: %d schemas, want one", len(realm.Schemas))
+		return nil, nil, fmt.Errorf("migrate: replay: %d schemas, want one", len(realm.Schemas))
 	}
-	return realm.Schemas[0], nil
+	return realm.Schemas[0], parts, nil
 }
 
 // scratchDatabase creates an empty database next to the one at rawURL and
@@ -248,4 +329,9 @@ func scratchDatabase(ctx context.Context, db *sql.DB, rawURL string) (string, fu
 	q.Del("search_path")
 	u.RawQuery = q.Encode()
 	return u.String(), drop, nil
+}
+
+// publicIdent is name in schema public, quoted as Atlas quotes it.
+func publicIdent(name string) string {
+	return `"public"."` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }

@@ -602,6 +602,9 @@ func TestRealKeys(t *testing.T) {
 
 				i := slices.IndexFunc(tb.constraints, func(k dbConstraint) bool { return k.kind == "p" })
 				require.GreaterOrEqual(t, i, 0, "%s (%s): no primary key, want (%s)", table, ft.Name, strings.Join(pk, ", "))
+				if p, ok := partitionedKey(table); ok {
+					pk = append(slices.Clone(pk), p.Key) // deploystack.Partitioned: the key must hold the partition key
+				}
 				require.Equal(t, pk, tb.constraints[i].columns, "%s (%s): the primary key", table, ft.Name)
 
 				for _, fk := range ft.ForeignKeys {
@@ -630,6 +633,38 @@ func TestRealKeys(t *testing.T) {
 			})
 		}
 	}
+}
+
+// partitionedKey is table's entry in deploystack.Partitioned.
+func partitionedKey(table string) (deploystack.Partition, bool) {
+	i := slices.IndexFunc(deploystack.Partitioned, func(p deploystack.Partition) bool { return p.Table == table })
+	if i < 0 {
+		return deploystack.Partition{}, false
+	}
+	return deploystack.Partitioned[i], true
+}
+
+// TestPartitionedListed: deploystack.Partitioned names exactly the
+// partitioned tables of the migrated schema, each with its key and a reason.
+func TestPartitionedListed(t *testing.T) {
+	t.Parallel()
+	pool := stackdbtest.Pool(t)
+	rows, err := pool.Query(t.Context(), `SELECT c.relname::text, a.attname::text FROM pg_partitioned_table p
+		JOIN pg_class c ON c.oid = p.partrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+		JOIN pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = p.partattrs[0]
+		WHERE n.nspname = 'public' ORDER BY 1`)
+	require.NoError(t, err)
+	got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (deploystack.Partition, error) {
+		var p deploystack.Partition
+		return p, r.Scan(&p.Table, &p.Key)
+	})
+	require.NoError(t, err)
+	want := []deploystack.Partition{}
+	for _, p := range deploystack.Partitioned {
+		require.NotEmpty(t, p.Reason, "deploystack.Partitioned: %s has no reason", p.Table)
+		want = append(want, deploystack.Partition{Table: p.Table, Key: p.Key})
+	}
+	require.ElementsMatch(t, want, got, "deploystack.Partitioned and the partitioned tables of the schema")
 }
 
 func sameColumns(a, b []string) bool {

@@ -47,7 +47,11 @@ func deferChecks(ctx context.Context, tx pgx.Tx, plans []*tablePlan) (*rebuild, 
 			return nil, err
 		}
 		rows, err := tx.Query(ctx, `
-SELECT c.relname, format('DROP INDEX %I.%I', n.nspname, ic.relname), pg_get_indexdef(i.indexrelid)
+SELECT c.relname, format('DROP INDEX %I.%I', n.nspname, ic.relname),
+       -- a partitioned table's index reads ON ONLY: rebuilt so, it would
+       -- stay invalid, with no index on the partitions
+       CASE WHEN c.relkind = 'p' THEN regexp_replace(pg_get_indexdef(i.indexrelid), ' ON ONLY ', ' ON ')
+            ELSE pg_get_indexdef(i.indexrelid) END
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid

@@ -262,6 +262,22 @@ func TestImportBaseFixture(t *testing.T) {
 	}())
 	require.Equal(t, []string{"2023-11-14", "2023-11-15"}, days)
 
+	// The partitioned tables' rows are in the daily partitions the import
+	// created for them, none left in the DEFAULT partition.
+	var parts []string
+	require.NoError(t, func() error {
+		rows, err := pool.Query(ctx, `SELECT tableoid::regclass::text FROM satellite_usage_logs ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		parts, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	}())
+	require.Equal(t, []string{"satellite_usage_logs_p20231114", "satellite_usage_logs_p20231115"}, parts)
+	var hbPart string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT tableoid::regclass::text FROM satellite_heartbeats WHERE id = 'hb2'`).Scan(&hbPart))
+	require.Equal(t, "satellite_heartbeats_p20231114", hbPart)
+
 	var sys, def, featured, verified bool
 	require.NoError(t, pool.QueryRow(ctx, `SELECT (SELECT is_system_role FROM roles), (SELECT is_default FROM teams),
 		(SELECT featured FROM mcp_servers WHERE id = 'srv1'), (SELECT email_verified FROM users)`).Scan(&sys, &def, &featured, &verified))

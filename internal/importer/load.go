@@ -8,12 +8,15 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/deploystack/stackdb/internal/partition"
 )
 
 // The load streams each legacy table, in loadOrder, through one COPY in
@@ -236,7 +239,7 @@ func (l *loader) load(tl *tableLoad, rebuild []string) error {
 		cols[i] = pgx.Identifier{c.target}.Sanitize()
 	}
 	sql := "COPY " + tp.ident.Sanitize() + " (" + strings.Join(cols, ", ") + ") FROM STDIN (FORMAT binary"
-	if tp.freeze {
+	if tp.freeze && !tp.partitioned {
 		sql += ", FREEZE"
 	}
 	sql += ")"
@@ -253,6 +256,9 @@ func (l *loader) load(tl *tableLoad, rebuild []string) error {
 	}
 	if tag.RowsAffected() != tp.accepted {
 		return fmt.Errorf("%w: COPY into %s wrote %d rows, %d were sent", ErrVerify, tp.displayTarget(), tag.RowsAffected(), tp.accepted)
+	}
+	if err := splitPartitions(l.ctx, l.tx, tp); err != nil {
+		return err
 	}
 	return restore(l.ctx, l.tx, rebuild)
 }
@@ -590,4 +596,22 @@ func (l *loader) reject(tr *tableRun) {
 	} else {
 		l.sending = false
 	}
+}
+
+// splitPartitions creates the daily partitions a partitioned table's
+// loaded rows need and moves them there out of the DEFAULT partition they
+// were copied into, before its keys and indexes are rebuilt (so the move
+// maintains none).
+func splitPartitions(ctx context.Context, tx pgx.Tx, tp *tablePlan) error {
+	if !tp.partitioned || tp.pluginID != "" || tp.accepted == 0 {
+		return nil
+	}
+	i := slices.IndexFunc(partition.Tables, func(t partition.Table) bool { return t.Name == tp.target })
+	if i < 0 {
+		return nil // not one partition maintenance keeps: the rows stay where Postgres routed them
+	}
+	if _, err := partition.SplitDefault(ctx, tx, partition.Tables[i]); err != nil {
+		return fmt.Errorf("importer: %s: %w", tp.target, err)
+	}
+	return nil
 }

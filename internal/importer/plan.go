@@ -34,9 +34,13 @@ type tablePlan struct {
 	mapping    *TableMapping   // core tables
 	dayChecks  []dayCheck      // legacy columns not copied but checked (ColumnMapping.DayOf)
 
-	freeze   bool   // created or truncated in the import's transaction: COPY FREEZE
-	accepted int64  // rows sent to COPY
-	sum      uint64 // their checksum (verify.go)
+	freeze bool // created or truncated in the import's transaction: COPY FREEZE
+	// partitioned: the target is time-partitioned: COPY goes without FREEZE
+	// into its DEFAULT partition, and the rows are then split into daily
+	// partitions (partition.SplitDefault).
+	partitioned bool
+	accepted    int64  // rows sent to COPY
+	sum         uint64 // their checksum (verify.go)
 }
 
 // displayTarget names the target table in reports.
@@ -329,6 +333,7 @@ func bindTarget(ctx context.Context, tx pgx.Tx, l *legacyDB, plans []*tablePlan,
 			problems = append(problems, fmt.Sprintf("target table %s (for legacy %s) does not exist", tp.displayTarget(), tp.legacy))
 			continue
 		}
+		tp.partitioned = tt.partitioned
 		problems = append(problems, bindColumns(ctx, tx, tp, tt)...)
 	}
 	if len(problems) > 0 {

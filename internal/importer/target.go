@@ -55,13 +55,16 @@ type targetTable struct {
 	uniques []targetUnique
 	fks     []targetFK
 	checks  []targetCheck
+	// partitioned: a partitioned table (relkind p), which COPY FREEZE
+	// refuses.
+	partitioned bool
 }
 
 // readTarget reads the tables names of schema; tables that do not exist
 // are absent from the result.
 func readTarget(ctx context.Context, tx pgx.Tx, schema string, names []string) (map[string]*targetTable, error) {
 	out := map[string]*targetTable{}
-	rows, err := tx.Query(ctx, `SELECT c.relname, a.attname, a.attnotnull, a.atthasdef, a.attidentity <> '', a.attgenerated <> '',
+	rows, err := tx.Query(ctx, `SELECT c.relname, c.relkind = 'p', a.attname, a.attnotnull, a.atthasdef, a.attidentity <> '', a.attgenerated <> '',
        t.oid, t.typname, tn.nspname, t.typtype::text, format_type(a.atttypid, a.atttypmod)
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -75,15 +78,16 @@ ORDER BY c.relname, a.attnum`, schema, names)
 	}
 	for rows.Next() {
 		var table string
+		var partitioned bool
 		c := &targetCol{}
-		if err := rows.Scan(&table, &c.name, &c.notNull, &c.hasDefault, &c.identity, &c.generated,
+		if err := rows.Scan(&table, &partitioned, &c.name, &c.notNull, &c.hasDefault, &c.identity, &c.generated,
 			&c.typOID, &c.typName, &c.typSchema, &c.typType, &c.format); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("importer: read target columns: %w", err)
 		}
 		t := out[table]
 		if t == nil {
-			t = &targetTable{schema: schema, name: table, byName: map[string]*targetCol{}}
+			t = &targetTable{schema: schema, name: table, byName: map[string]*targetCol{}, partitioned: partitioned}
 			out[table] = t
 		}
 		t.cols = append(t.cols, c)
