@@ -447,6 +447,9 @@ func prepareTarget(ctx context.Context, tx pgx.Tx, lg *legacyDB, lp *legacyPlan,
 		if tp.total, err = lg.estimate(ctx, tp.legacy); err != nil {
 			return nil, err
 		}
+		if tp.days, err = legacyDays(ctx, lg, tp); err != nil {
+			return nil, err
+		}
 	}
 	plans, err := loadOrder(lp.core)
 	if err != nil {

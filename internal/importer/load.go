@@ -238,6 +238,9 @@ func (l *loader) load(tl *tableLoad, rebuild []string) error {
 	for i, c := range tp.cols {
 		cols[i] = pgx.Identifier{c.target}.Sanitize()
 	}
+	if err := createPartitions(l.ctx, l.tx, tp); err != nil {
+		return err
+	}
 	sql := "COPY " + tp.ident.Sanitize() + " (" + strings.Join(cols, ", ") + ") FROM STDIN (FORMAT binary"
 	if tp.freeze && !tp.partitioned {
 		sql += ", FREEZE"
@@ -598,19 +601,68 @@ func (l *loader) reject(tr *tableRun) {
 	}
 }
 
+// partitionTable is the partition maintenance's entry for tp's target, if
+// it keeps the target's partitions.
+func partitionTable(tp *tablePlan) (partition.Table, bool) {
+	if !tp.partitioned || tp.pluginID != "" {
+		return partition.Table{}, false
+	}
+	i := slices.IndexFunc(partition.Tables, func(t partition.Table) bool { return t.Name == tp.target })
+	if i < 0 {
+		return partition.Table{}, false
+	}
+	return partition.Tables[i], true
+}
+
+// legacyDays reads the UTC days a partitioned table's legacy rows fall on,
+// from the partition key's legacy column (values that are not epoch
+// integers are left to the conversion, which rejects them).
+func legacyDays(ctx context.Context, lg *legacyDB, tp *tablePlan) ([]time.Time, error) {
+	t, ok := partitionTable(tp)
+	if !ok {
+		return nil, nil
+	}
+	for _, c := range tp.cols {
+		if c.target != t.Column {
+			continue
+		}
+		var perDay int64
+		switch c.unit {
+		case Seconds:
+			perDay = 86400
+		case Millis:
+			perDay = 86400_000
+		default:
+			return nil, nil // the DEFAULT partition takes the rows, SplitDefault splits them
+		}
+		return lg.days(ctx, tp.legacy, c.legacy, perDay)
+	}
+	return nil, nil
+}
+
+// createPartitions creates the partitions of the days tp's rows fall on,
+// before its COPY, so that Postgres routes each row to its day.
+func createPartitions(ctx context.Context, tx pgx.Tx, tp *tablePlan) error {
+	t, ok := partitionTable(tp)
+	if !ok || len(tp.days) == 0 {
+		return nil
+	}
+	if err := partition.CreateDays(ctx, tx, t, tp.days); err != nil {
+		return fmt.Errorf("importer: %s: %w", tp.target, err)
+	}
+	return nil
+}
+
 // splitPartitions creates the daily partitions a partitioned table's
 // loaded rows need and moves them there out of the DEFAULT partition they
 // were copied into, before its keys and indexes are rebuilt (so the move
 // maintains none).
 func splitPartitions(ctx context.Context, tx pgx.Tx, tp *tablePlan) error {
-	if !tp.partitioned || tp.pluginID != "" || tp.accepted == 0 {
-		return nil
-	}
-	i := slices.IndexFunc(partition.Tables, func(t partition.Table) bool { return t.Name == tp.target })
-	if i < 0 {
+	t, ok := partitionTable(tp)
+	if !ok || tp.accepted == 0 {
 		return nil // not one partition maintenance keeps: the rows stay where Postgres routed them
 	}
-	if _, err := partition.SplitDefault(ctx, tx, partition.Tables[i]); err != nil {
+	if _, err := partition.SplitDefault(ctx, tx, t); err != nil {
 		return fmt.Errorf("importer: %s: %w", tp.target, err)
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -35,10 +36,13 @@ type tablePlan struct {
 	dayChecks  []dayCheck      // legacy columns not copied but checked (ColumnMapping.DayOf)
 
 	freeze bool // created or truncated in the import's transaction: COPY FREEZE
-	// partitioned: the target is time-partitioned: COPY goes without FREEZE
-	// into its DEFAULT partition, and the rows are then split into daily
-	// partitions (partition.SplitDefault).
+	// partitioned: the target is time-partitioned: the partitions of days
+	// (the UTC days of the legacy rows, read before the load) are created
+	// before the COPY, which goes without FREEZE into the parent; rows that
+	// still land in the DEFAULT partition are split out after it
+	// (partition.SplitDefault).
 	partitioned bool
+	days        []time.Time
 	accepted    int64  // rows sent to COPY
 	sum         uint64 // their checksum (verify.go)
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/deploystack/stackdb/internal/legacy"
 )
@@ -327,6 +328,34 @@ func (l *legacyDB) estimate(ctx context.Context, table string) (int64, error) {
 		return 0, l.corrupt(err)
 	}
 	return n, nil
+}
+
+// days returns the distinct UTC days (as midnights) of an integer epoch
+// column counted in units of perDay per day, for the partitions an import
+// creates ahead of its COPY.
+func (l *legacyDB) days(ctx context.Context, table, column string, perDay int64) ([]time.Time, error) {
+	// Years 1 to 9999 only: the conversion rejects the rest as defects.
+	const first, last = -62135596800, 253402300799 // 0001-01-01, 9999-12-31T23:59:59Z in seconds
+	unit := perDay / 86400
+	q := fmt.Sprintf("SELECT DISTINCT %[1]s / %[2]d FROM %[3]s WHERE typeof(%[1]s) = 'integer' AND %[1]s BETWEEN %[4]d AND %[5]d ORDER BY 1",
+		quoteSQLite(column), perDay, quoteSQLite(table), first*unit, last*unit)
+	rows, err := l.conn.QueryContext(ctx, q)
+	if err != nil {
+		return nil, l.corrupt(err)
+	}
+	defer rows.Close()
+	var days []time.Time
+	for rows.Next() {
+		var d int64
+		if err := rows.Scan(&d); err != nil {
+			return nil, l.corrupt(err)
+		}
+		days = append(days, time.Unix(d*86400, 0).UTC())
+	}
+	if err := rows.Err(); err != nil {
+		return nil, l.corrupt(err)
+	}
+	return days, nil
 }
 
 // count returns the number of rows of a table.

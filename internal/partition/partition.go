@@ -156,6 +156,14 @@ func SplitDefault(ctx context.Context, db Beginner, t Table) (*Report, error) {
 	return rep, nil
 }
 
+// CreateDays creates t's partitions for days (UTC midnights) that do not
+// exist yet, in tx, moving their rows out of the DEFAULT partition if it has
+// any. The importer calls it before a COPY, so rows are routed straight
+// into their day's partition instead of being written twice.
+func CreateDays(ctx context.Context, tx pgx.Tx, t Table, days []time.Time) error {
+	return create(ctx, tx, t, days, newReport(), nil)
+}
+
 func newReport() *Report {
 	return &Report{Created: []string{}, Dropped: []string{}}
 }
