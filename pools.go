@@ -103,6 +103,7 @@ func (p *Pools) WaitForReplay(ctx context.Context, replica *pgxpool.Pool, lsn LS
 		defer cancel()
 	}
 	delay := time.Millisecond
+	at := "nothing" // the last position the replica reported, for the timeout's message
 	for {
 		var done bool
 		var replayed *string
@@ -115,8 +116,7 @@ func (p *Pools) WaitForReplay(ctx context.Context, replica *pgxpool.Pool, lsn LS
 		case err == nil && done:
 			return nil
 		}
-		at := "nothing"
-		if replayed != nil {
+		if err == nil && replayed != nil {
 			at = *replayed
 		}
 		select {
