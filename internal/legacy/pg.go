@@ -2,6 +2,7 @@ package legacy
 
 import (
 	_ "embed"
+	"regexp"
 	"strings"
 )
 
@@ -83,4 +84,43 @@ func PGStatements() (tables, foreignKeys, indexes []string) {
 		}
 	}
 	return tables, foreignKeys, indexes
+}
+
+var (
+	pgCreateTable = regexp.MustCompile(`^CREATE TABLE (?:IF NOT EXISTS )?"?([^"\s(]+)"? \(`)
+	pgColumn      = regexp.MustCompile(`^\s+"?([a-z0-9_]+)"? ([A-Za-z][A-Za-z ]*?(?:\[\])?)(?: (?:PRIMARY|DEFAULT|NOT|UNIQUE)\b.*)?,?\s*(?:--.*)?$`)
+)
+
+// PGColumnTypes returns the type of every column of PGSchema as Postgres
+// names it (format_type): table → column → "text", "boolean",
+// "timestamp with time zone", "jsonb", "text[]", ….
+func PGColumnTypes() map[string]map[string]string {
+	out := map[string]map[string]string{}
+	var cols map[string]string
+	for line := range strings.Lines(PGSchema) {
+		line = strings.TrimRight(line, "\n")
+		if m := pgCreateTable.FindStringSubmatch(line); m != nil {
+			cols = map[string]string{}
+			out[m[1]] = cols
+			continue
+		}
+		if cols == nil {
+			continue
+		}
+		if strings.HasPrefix(line, ")") {
+			cols = nil
+			continue
+		}
+		if m := pgColumn.FindStringSubmatch(line); m != nil && m[1] != "CONSTRAINT" {
+			typ := strings.ToLower(m[2])
+			switch typ {
+			case "serial":
+				typ = "integer"
+			case "timestamp":
+				typ = "timestamp without time zone"
+			}
+			cols[m[1]] = typ
+		}
+	}
+	return out
 }

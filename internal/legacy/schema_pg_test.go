@@ -204,3 +204,20 @@ func atoi(t *testing.T, s string) int {
 	}
 	return n
 }
+
+func TestPGColumnTypes(t *testing.T) {
+	t.Parallel()
+	conn := pgSchemaConn(t)
+	type column struct{ Table, Name, Type string }
+	want := map[string]map[string]string{}
+	for _, c := range pgQuery[column](t, conn, `
+		SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod)
+		FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+		WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped`) {
+		if want[c.Table] == nil {
+			want[c.Table] = map[string]string{}
+		}
+		want[c.Table][c.Name] = c.Type
+	}
+	require.Equal(t, want, PGColumnTypes())
+}
