@@ -272,3 +272,38 @@ func TestPostgresRefusals(t *testing.T) {
 	defer pool2.Close()
 	require.Empty(t, pgTableNames(t, pool2))
 }
+
+// TestPostgresCatalog: the generated database has the layout of
+// legacy.PGSchema, created as it is written: the keys, indexes and foreign
+// keys the generator adds after the rows have the same names and
+// definitions.
+func TestPostgresCatalog(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	generated, _ := generatePG(t, Options{Rows: MinRows, Seed: 1})
+	url := stackdbtest.EmptyURL(t)
+	plain, err := pgxpool.New(ctx, url)
+	require.NoError(t, err)
+	defer plain.Close()
+	tables, fks, indexes := legacy.PGStatements()
+	for _, s := range slices.Concat(tables, []string{pgPluginTableDDL}, fks, indexes) {
+		_, err := plain.Exec(ctx, s)
+		require.NoError(t, err, s)
+	}
+	catalog := func(pool *pgxpool.Pool) []string {
+		rows, err := pool.Query(ctx, `
+			SELECT format('%s %s %s', conrelid::regclass, conname, pg_get_constraintdef(oid)) FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+			UNION ALL SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'
+			UNION ALL SELECT format('%s.%s %s %s %s', attrelid::regclass, attname, format_type(atttypid, atttypmod), attnotnull, pg_get_expr(adbin, adrelid))
+			FROM pg_attribute LEFT JOIN pg_attrdef ON adrelid = attrelid AND adnum = attnum
+			JOIN pg_class c ON c.oid = attrelid WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND attnum > 0 AND NOT attisdropped
+			ORDER BY 1`)
+		require.NoError(t, err)
+		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		require.NoError(t, err)
+		return out
+	}
+	want := catalog(plain)
+	require.Greater(t, len(want), 600)
+	require.Equal(t, want, catalog(generated))
+}
