@@ -92,6 +92,9 @@ type legacyPlan struct {
 	core    []*tablePlan // mapped tables, in mapping order (no target info yet)
 	plugins []*tablePlan
 	skipped []SkippedTable
+	// unimported are the target's application tables the source has no
+	// rows for (see unimportedTables), which must be empty too.
+	unimported []string
 }
 
 // planLegacy classifies every table of the legacy file: mapped, skipped
@@ -99,7 +102,7 @@ type legacyPlan struct {
 // error). All problems are reported together.
 func planLegacy(l *legacyDB) (*legacyPlan, error) {
 	var problems []string
-	p := &legacyPlan{}
+	p := &legacyPlan{unimported: unimportedTables()}
 	tables := mapping()
 	mapped := map[string]*TableMapping{}
 	for i := range tables {
@@ -325,7 +328,7 @@ func planPluginLegacy(t *legacyTable, id, table string) (*tablePlan, []string) {
 // column conversions, CHECKs, unique indexes and foreign keys, and orders
 // them parents first. targets holds every table of the import by schema
 // and name. All problems are reported together.
-func bindTarget(ctx context.Context, tx pgx.Tx, l *legacyDB, plans []*tablePlan, targets map[string]*targetTable) error {
+func bindTarget(ctx context.Context, tx pgx.Tx, l source, plans []*tablePlan, targets map[string]*targetTable) error {
 	var problems []string
 	byTarget := map[string]*tablePlan{}
 	for _, tp := range plans {
@@ -450,7 +453,7 @@ func (tp *tablePlan) colIndex(target string) int {
 }
 
 // bindUniques parses the CHECK constraints and unique indexes of a table.
-func bindUniques(l *legacyDB, tp *tablePlan, tt *targetTable) []string {
+func bindUniques(l source, tp *tablePlan, tt *targetTable) []string {
 	var problems []string
 	resolve := func(name string) (int, checkType, bool) {
 		i := tp.colIndex(name)
@@ -473,7 +476,7 @@ func bindUniques(l *legacyDB, tp *tablePlan, tt *targetTable) []string {
 		}
 		tp.checks = append(tp.checks, cc)
 	}
-	lt := l.tables[tp.legacy]
+	lt := l.table(tp.legacy)
 	for _, u := range tt.uniques {
 		if u.partial || u.expression {
 			problems = append(problems, fmt.Sprintf("unique index %s on %s has a WHERE clause or an expression; the importer cannot check it before loading", u.name, tp.displayTarget()))
