@@ -241,3 +241,16 @@ func pgSource(t testing.TB, extra ...string) string {
 	}
 	return url
 }
+
+// copyRow is SQL that inserts a copy of the row of table whose id is from,
+// with id to and the assignments of set ("col = value, …"; may be empty).
+func copyRow(table, from, to, set string) string {
+	id := pgx.Identifier{table}.Sanitize()
+	if set != "" {
+		set = ", " + set
+	}
+	return fmt.Sprintf(`CREATE TEMP TABLE copy_row AS SELECT * FROM %[1]s WHERE id = '%[2]s';
+UPDATE copy_row SET id = '%[3]s'%[4]s;
+INSERT INTO %[1]s SELECT * FROM copy_row;
+DROP TABLE copy_row;`, id, from, to, set)
+}

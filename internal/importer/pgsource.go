@@ -165,10 +165,10 @@ type pgSource struct {
 // (ErrSource otherwise), never echoing its password.
 func CheckPostgresURL(url string) error {
 	if err := config.CheckURL(url); err != nil {
-		return fmt.Errorf("%w: --from: %v", ErrSource, err)
+		return fmt.Errorf("%w: the source URL: %v", ErrSource, err)
 	}
 	if _, err := pgx.ParseConfig(url); err != nil {
-		return fmt.Errorf("%w: --from: %v", ErrSource, err) // pgx redacts the password in parse errors
+		return fmt.Errorf("%w: the source URL: %v", ErrSource, err) // pgx redacts the password in parse errors
 	}
 	return nil
 }
