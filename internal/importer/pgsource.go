@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -61,7 +62,12 @@ const (
 	supportedMigratedAt = 1771275726880 // its journal "when": 2026-02-16T21:02:06.880Z
 )
 
-const drizzleSkipReason = "the backend's migration bookkeeping (id, hash, created_at), not application data; stackdb has its own migration history"
+// pgSkipped are the tables of the application schema that are not
+// imported, with why.
+var pgSkipped = map[string]string{
+	drizzleTable:          "the backend's migration bookkeeping, not application data; stackdb has its own migration history",
+	"__plugin_migrations": "the plugin system's bookkeeping (plugin_id, table_name, schema_hash, applied_at); importing plugin tables from Postgres is not supported, so any table it lists is refused as unknown",
+}
 
 // ErrVersion: the Postgres source is not at the DeployStack version the
 // importer supports.
@@ -294,51 +300,85 @@ GROUP BY c.relname, i.indexrelid ORDER BY c.relname, i.indexrelid`, s.schema)
 	return s.checkVersion(ctx)
 }
 
-// checkVersion requires Drizzle's migration history to end at the
-// supported migration. The hash column (sha256 of the migration file) is
-// not compared: the layout check that follows compares every table and
-// column instead.
+// checkVersion requires the migration history to end at the supported
+// migration. Two histories are known: the backend's own runner's
+// (__drizzle_migrations in the application schema: id, migration_name = the
+// file name, applied_at), and drizzle-orm's migrator's
+// (drizzle.__drizzle_migrations: id, hash = sha256 of the file, created_at
+// = the journal's "when"). The hash is not compared: the layout check that
+// follows compares every table and column instead.
 func (s *pgSource) checkVersion(ctx context.Context) error {
-	supported := fmt.Sprintf("import-postgres supports DeployStack's Postgres schema at Drizzle migration %s (created_at %d, %s)",
+	supported := fmt.Sprintf("import-postgres supports DeployStack's Postgres schema at migration %s (Drizzle journal when %d, %s)",
 		supportedMigration, int64(supportedMigratedAt), time.UnixMilli(supportedMigratedAt).UTC().Format(time.RFC3339))
-	var schemas []string
-	if err := s.tx.QueryRow(ctx, `SELECT coalesce(array_agg(n.nspname::text ORDER BY n.nspname <> $2, n.nspname), '{}')
+	var found []struct{ schema, kind string }
+	rows, err := s.tx.Query(ctx, `SELECT n.nspname, CASE
+    WHEN bool_or(a.attname = 'migration_name') THEN 'runner' WHEN bool_or(a.attname = 'created_at') THEN 'drizzle' ELSE '' END
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relname = $1 AND c.relkind IN ('r', 'p')`, drizzleTable, drizzleSchema).Scan(&schemas); err != nil {
+JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE c.relname = $1 AND c.relkind IN ('r', 'p') AND n.nspname IN ($2, $3)
+GROUP BY n.nspname ORDER BY n.nspname <> $2, n.nspname`, drizzleTable, s.schema, drizzleSchema)
+	if err != nil {
 		return s.readErr(err)
 	}
-	if len(schemas) == 0 {
-		return fmt.Errorf("%w: %s has no Drizzle migration history (no table %s.%s): it is not a database DeployStack's backend migrated; %s",
-			ErrVersion, s.url, drizzleSchema, drizzleTable, supported)
+	for rows.Next() {
+		var f struct{ schema, kind string }
+		if err := rows.Scan(&f.schema, &f.kind); err != nil {
+			return s.readErr(err)
+		}
+		found = append(found, f)
 	}
-	s.migrations = schemas[0]
+	if err := rows.Err(); err != nil {
+		return s.readErr(err)
+	}
+	if len(found) == 0 {
+		return fmt.Errorf("%w: %s has no migration history (no table %s in schema %s or %s): it is not a database DeployStack's backend migrated; %s",
+			ErrVersion, s.url, drizzleTable, s.schema, drizzleSchema, supported)
+	}
+	s.migrations = found[0].schema
 	hist := pgx.Identifier{s.migrations, drizzleTable}.Sanitize()
 	var n int64
-	var newest *int64
-	var hash *string
-	err := s.tx.QueryRow(ctx, `SELECT count(*) OVER (), created_at::int8, hash::text FROM `+hist+
-		` ORDER BY created_at DESC NULLS LAST, id DESC LIMIT 1`).Scan(&n, &newest, &hash)
+	var newest *string
+	var q string
+	switch found[0].kind {
+	case "runner":
+		q = `SELECT count(*) OVER (), migration_name::text FROM ` + hist + ` ORDER BY migration_name DESC LIMIT 1`
+	case "drizzle":
+		q = `SELECT count(*) OVER (), created_at::text FROM ` + hist + ` ORDER BY created_at DESC NULLS LAST, id DESC LIMIT 1`
+	default:
+		return fmt.Errorf("%w: %s: %s has neither migration_name (the backend's runner) nor created_at (drizzle-orm's migrator); %s", ErrVersion, s.url, hist, supported)
+	}
+	err = s.tx.QueryRow(ctx, q).Scan(&n, &newest)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		return fmt.Errorf("%w: %s: the Drizzle migration history %s is empty; %s", ErrVersion, s.url, hist, supported)
+		return fmt.Errorf("%w: %s: the migration history %s is empty; %s", ErrVersion, s.url, hist, supported)
 	case err != nil:
-		return fmt.Errorf("%w: %s: read the Drizzle migration history %s (want columns id, hash, created_at): %v; %s", ErrVersion, s.url, hist, err, supported)
-	case newest == nil || *newest != supportedMigratedAt:
-		found := "NULL"
-		if newest != nil {
-			found = fmt.Sprintf("%d (%s)", *newest, time.UnixMilli(*newest).UTC().Format(time.RFC3339))
-		}
-		advice := "upgrade DeployStack to that version first, then import"
-		if newest != nil && *newest > supportedMigratedAt {
-			advice = "this DeployStack is newer than this stackdb knows; use a stackdb that supports it"
-		}
-		h := ""
-		if hash != nil {
-			h = ", hash " + truncateRunes(*hash, 13)
-		}
-		return fmt.Errorf("%w: %s: the newest of its %d Drizzle migrations has created_at %s%s; %s: %s", ErrVersion, s.url, n, found, h, supported, advice)
+		return fmt.Errorf("%w: %s: read the migration history %s: %v; %s", ErrVersion, s.url, hist, err, supported)
 	}
-	return nil
+	want, got := supportedMigration+".sql", "NULL"
+	if found[0].kind == "drizzle" {
+		want = fmt.Sprint(supportedMigratedAt)
+	}
+	if newest != nil {
+		got = *newest
+	}
+	if got == want {
+		return nil
+	}
+	advice := "upgrade DeployStack to that version first, then import"
+	// File names sort by their zero-padded number; created_at is a number.
+	newer := newest != nil && got > want
+	if found[0].kind == "drizzle" {
+		g, err := strconv.ParseInt(got, 10, 64)
+		newer = err == nil && g > supportedMigratedAt
+	}
+	if newer {
+		advice = "this DeployStack is newer than this stackdb knows; use a stackdb that supports it"
+	}
+	what := "migration_name " + truncateRunes(got, 60)
+	if found[0].kind == "drizzle" {
+		what = "created_at " + got
+	}
+	return fmt.Errorf("%w: %s: the newest of the %d migrations in %s.%s has %s; %s: %s", ErrVersion, s.url, n, s.migrations, drizzleTable, what, supported, advice)
 }
 
 func (s *pgSource) table(name string) *legacyTable { return s.tables[name] }
@@ -379,8 +419,8 @@ func planPostgres(s *pgSource) (*legacyPlan, error) {
 		t := s.tables[name]
 		m, ok := mapped[name]
 		if !ok {
-			if name == drizzleTable {
-				p.skipped = append(p.skipped, SkippedTable{Table: name, Reason: drizzleSkipReason})
+			if reason, ok := pgSkipped[name]; ok {
+				p.skipped = append(p.skipped, SkippedTable{Table: name, Reason: reason})
 				continue
 			}
 			problems = append(problems, fmt.Sprintf("unknown table %q: it is not a table of DeployStack's Postgres schema at %s", name, supportedMigration))

@@ -190,14 +190,18 @@ func TestPGImportRefusesOtherVersions(t *testing.T) {
 		err       error
 		msgs      []string
 	}{
-		{"no Drizzle history", `DROP SCHEMA drizzle CASCADE`, importer.ErrVersion,
-			[]string{"no Drizzle migration history", "0028_typical_falcon", "1771275726880"}},
-		{"empty Drizzle history", `DELETE FROM drizzle.__drizzle_migrations`, importer.ErrVersion,
+		{"no migration history", `DROP SCHEMA drizzle CASCADE`, importer.ErrVersion,
+			[]string{"no migration history", "0028_typical_falcon", "1771275726880"}},
+		{"empty history", `DELETE FROM drizzle.__drizzle_migrations`, importer.ErrVersion,
 			[]string{"is empty", "0028_typical_falcon"}},
 		{"older", `DELETE FROM drizzle.__drizzle_migrations WHERE created_at = 1771275726880`, importer.ErrVersion,
-			[]string{"of its 1 Drizzle migrations has created_at 1770000000000", "hash h0027", "0028_typical_falcon", "upgrade DeployStack"}},
+			[]string{"the newest of the 1 migrations in drizzle.__drizzle_migrations has created_at 1770000000000", "0028_typical_falcon", "upgrade DeployStack"}},
 		{"newer", `INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ('h0029', 1780000000000)`, importer.ErrVersion,
 			[]string{"created_at 1780000000000", "newer than this stackdb knows"}},
+		{"older, by the backend's runner", `DROP SCHEMA drizzle CASCADE; ` + runnerHistory + `DELETE FROM __drizzle_migrations WHERE migration_name LIKE '0028%'`,
+			importer.ErrVersion, []string{"the newest of the 2 migrations in public.__drizzle_migrations has migration_name 0027_stormy_texas_twister.sql", "upgrade"}},
+		{"newer, by the backend's runner", `DROP SCHEMA drizzle CASCADE; ` + runnerHistory + `INSERT INTO __drizzle_migrations (migration_name) VALUES ('0029_next.sql')`,
+			importer.ErrVersion, []string{"has migration_name 0029_next.sql", "newer"}},
 		{"an extra column", `ALTER TABLE roles ADD COLUMN colour text`, importer.ErrSource,
 			[]string{"unknown column roles.colour (text)", "0028_typical_falcon"}},
 		{"another type", `ALTER TABLE "authUser" ALTER COLUMN email_verified TYPE text`, importer.ErrSource,
@@ -218,6 +222,27 @@ func TestPGImportRefusesOtherVersions(t *testing.T) {
 			requirePGUnchanged(t, to)
 		})
 	}
+}
+
+// runnerHistory is the history the backend's own migration runner keeps.
+const runnerHistory = `CREATE TABLE __drizzle_migrations (id SERIAL PRIMARY KEY, migration_name TEXT UNIQUE NOT NULL, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL);
+INSERT INTO __drizzle_migrations (migration_name) VALUES ('0000_perfect_rogue.sql'), ('0027_stormy_texas_twister.sql'), ('0028_typical_falcon.sql');
+`
+
+// TestPGImportRunnerHistory: the backend's runner keeps its history in the
+// application schema; it is recognised, and skipped.
+func TestPGImportRunnerHistory(t *testing.T) {
+	t.Parallel()
+	src, to := pgSource(t, `DROP SCHEMA drizzle CASCADE; `+runnerHistory+
+		`CREATE TABLE __plugin_migrations (id SERIAL PRIMARY KEY, plugin_id TEXT NOT NULL, table_name TEXT NOT NULL, schema_hash TEXT NOT NULL, applied_at TIMESTAMPTZ DEFAULT now() NOT NULL)`), stackdbtest.URL(t)
+	rep, err := runPGImport(t, src, to)
+	require.NoError(t, err)
+	require.True(t, rep.Committed)
+	var skipped []string
+	for _, s := range rep.Skipped {
+		skipped = append(skipped, s.Table)
+	}
+	require.Equal(t, []string{"__drizzle_migrations", "__plugin_migrations"}, skipped)
 }
 
 // TestPGImportReadOnlySource: the source user may only read; the import
