@@ -22,6 +22,7 @@ import (
 	"github.com/deploystack/stackdb/internal/config"
 	"github.com/deploystack/stackdb/internal/dbpool"
 	"github.com/deploystack/stackdb/internal/deploystack"
+	"github.com/deploystack/stackdb/plugin"
 )
 
 // The Postgres source: a running DeployStack installation on Postgres
@@ -66,7 +67,7 @@ const (
 // imported, with why.
 var pgSkipped = map[string]string{
 	drizzleTable:          "the backend's migration bookkeeping, not application data; stackdb has its own migration history",
-	"__plugin_migrations": "the plugin system's bookkeeping (plugin_id, table_name, schema_hash, applied_at); importing plugin tables from Postgres is not supported, so any table it lists is refused as unknown",
+	"__plugin_migrations": "the plugin system's bookkeeping (plugin_id, table_name, schema_hash, applied_at); the plugin tables it lists are imported",
 }
 
 // ErrVersion: the Postgres source is not at the DeployStack version the
@@ -165,6 +166,9 @@ type pgSource struct {
 	views  []string
 	// migrations: the schema that holds __drizzle_migrations ("" when none).
 	migrations string
+	// pluginTables are the tables __plugin_migrations lists, by name
+	// ("<plugin_id>_<table_name>").
+	pluginTables map[string]pluginTable
 }
 
 // CheckPostgresURL checks, cheaply, that url is a usable connection URL
@@ -297,7 +301,74 @@ GROUP BY c.relname, i.indexrelid ORDER BY c.relname, i.indexrelid`, s.schema)
 	if err := rows.Err(); err != nil {
 		return s.readErr(err)
 	}
-	return s.checkVersion(ctx)
+	if err := s.checkVersion(ctx); err != nil {
+		return err
+	}
+	return s.readPluginMigrations(ctx)
+}
+
+// readPluginMigrations reads which tables belong to plugins, as the
+// backend's plugin loader records them in __plugin_migrations.
+func (s *pgSource) readPluginMigrations(ctx context.Context) error {
+	s.pluginTables = map[string]pluginTable{}
+	if s.tables["__plugin_migrations"] == nil {
+		return nil
+	}
+	rows, err := s.tx.Query(ctx, "SELECT plugin_id::text, table_name::text FROM "+s.ident("__plugin_migrations")+" ORDER BY id")
+	if err != nil {
+		return s.readErr(fmt.Errorf("read __plugin_migrations: %w", err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, table *string
+		if err := rows.Scan(&id, &table); err != nil {
+			return s.readErr(err)
+		}
+		if id == nil || table == nil {
+			return s.readErr(errors.New("__plugin_migrations has a row with a NULL plugin_id or table_name"))
+		}
+		s.pluginTables[*id+"_"+*table] = pluginTable{id: *id, table: *table}
+	}
+	if err := rows.Err(); err != nil {
+		return s.readErr(err)
+	}
+	return nil
+}
+
+// pgPluginType is the plugin column type of a Postgres plugin column: the
+// same type, or an identity for a single-column integer primary key (as
+// the SQLite import makes of an INTEGER PRIMARY KEY). Other types are
+// refused at the start.
+func pgPluginType(t *legacyTable, c legacyCol) (plugin.Type, bool) {
+	pk := 0
+	for _, x := range t.cols {
+		if x.pk > 0 {
+			pk++
+		}
+	}
+	switch c.declType {
+	case "integer", "bigint":
+		if pk == 1 && c.pk == 1 {
+			return plugin.Identity, true
+		}
+		if c.declType == "integer" {
+			return plugin.Integer, true
+		}
+		return plugin.BigInt, true
+	case "text", "character varying":
+		return plugin.Text, true
+	case "boolean":
+		return plugin.Boolean, true
+	case "double precision":
+		return plugin.DoublePrecision, true
+	case "timestamp with time zone":
+		return plugin.Timestamptz, true
+	case "jsonb", "json":
+		return plugin.JSONB, true
+	case "bytea":
+		return plugin.Bytea, true
+	}
+	return 0, false
 }
 
 // checkVersion requires the migration history to end at the supported
@@ -421,6 +492,20 @@ func planPostgres(s *pgSource) (*legacyPlan, error) {
 		if !ok {
 			if reason, ok := pgSkipped[name]; ok {
 				p.skipped = append(p.skipped, SkippedTable{Table: name, Reason: reason})
+				continue
+			}
+			if pt, ok := s.pluginTables[name]; ok {
+				if _, err := plugin.Ident(pt.id, pt.table); err != nil {
+					problems = append(problems, fmt.Sprintf("plugin table %q (plugin %q, table %q in __plugin_migrations): %v", name, pt.id, pt.table, err))
+					continue
+				}
+				tp, errs := planPluginLegacy(t, pt.id, pt.table, pgPluginType)
+				problems = append(problems, errs...)
+				if tp != nil {
+					tp.pluginTimeUnit = ISO8601
+					tp.selectSQL = s.selectSQL(t, tp.legacyCols)
+					p.plugins = append(p.plugins, tp)
+				}
 				continue
 			}
 			problems = append(problems, fmt.Sprintf("unknown table %q: it is not a table of DeployStack's Postgres schema at %s", name, supportedMigration))
@@ -635,6 +720,13 @@ func decodeBinary(oid uint32, raw []byte) (driver.Value, error) {
 			return nil, bad()
 		}
 		return int64(binary.BigEndian.Uint64(raw)), nil
+	case pgtype.ByteaOID:
+		return slices.Clone(raw), nil
+	case pgtype.Float8OID:
+		if len(raw) != 8 {
+			return nil, bad()
+		}
+		return math.Float64frombits(binary.BigEndian.Uint64(raw)), nil
 	case pgtype.TimestamptzOID:
 		if len(raw) != 8 {
 			return nil, bad()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/deploystack/stackdb/internal/deploystack"
 	"github.com/deploystack/stackdb/internal/importer"
+	"github.com/deploystack/stackdb/internal/legacygen"
 	"github.com/deploystack/stackdb/stackdbtest"
 )
 
@@ -334,4 +335,29 @@ func TestPGImportBadURL(t *testing.T) {
 	require.ErrorIs(t, err, importer.ErrSource)
 	require.NotContains(t, err.Error(), "hunter2")
 	require.False(t, errors.Is(err, importer.ErrVersion))
+}
+
+// TestPGImportGenerated: a generated installation in the real Postgres
+// layout (legacygen.GeneratePostgres, with its plugin table) imports clean
+// and verified.
+func TestPGImportGenerated(t *testing.T) {
+	t.Parallel()
+	src, to := stackdbtest.EmptyURL(t), stackdbtest.URL(t)
+	_, err := legacygen.GeneratePostgres(context.Background(), src, legacygen.Options{Rows: legacygen.MinRows, Seed: 5})
+	require.NoError(t, err)
+	rep, err := runPGImport(t, src, to)
+	for _, d := range rep.Defects[:min(len(rep.Defects), 20)] {
+		t.Log(d)
+	}
+	require.NoError(t, err)
+	require.True(t, rep.Committed)
+	require.Len(t, rep.Tables, 43)
+	var rows int64
+	for _, tr := range rep.Tables {
+		require.True(t, tr.ChecksumOK, tr.Legacy)
+		require.Equal(t, tr.SourceRows, tr.Imported, tr.Legacy)
+		rows += tr.Imported
+	}
+	require.Greater(t, rows, int64(legacygen.MinRows))
+	require.Equal(t, "plugin_example_plugin.example_entities", rep.Tables[len(rep.Tables)-1].Target)
 }

@@ -32,8 +32,11 @@ type tablePlan struct {
 	fks     []*fkPlan
 
 	pluginCols []plugin.Column // plugin tables: the definition created
-	mapping    *TableMapping   // core tables
-	dayChecks  []dayCheck      // legacy columns not copied but checked (ColumnMapping.DayOf)
+	// pluginTimeUnit is how the source hands over the plugin table's
+	// timestamptz columns: epoch seconds (SQLite), ISO-8601 text (Postgres).
+	pluginTimeUnit TimeUnit
+	mapping        *TableMapping // core tables
+	dayChecks      []dayCheck    // legacy columns not copied but checked (ColumnMapping.DayOf)
 
 	freeze bool // created or truncated in the import's transaction: COPY FREEZE
 	// partitioned: the target is time-partitioned: the partitions of days
@@ -136,7 +139,7 @@ func planLegacy(l *legacyDB) (*legacyPlan, error) {
 				problems = append(problems, fmt.Sprintf("plugin table %q (plugin %q, table %q in __plugin_migrations): %v", name, pt.id, pt.table, err))
 				continue
 			}
-			tp, errs := planPluginLegacy(t, pt.id, pt.table)
+			tp, errs := planPluginLegacy(t, pt.id, pt.table, pluginType)
 			problems = append(problems, errs...)
 			if tp != nil {
 				p.plugins = append(p.plugins, tp)
@@ -281,17 +284,19 @@ func validPluginColumnName(s string) bool {
 	return true
 }
 
-func planPluginLegacy(t *legacyTable, id, table string) (*tablePlan, []string) {
+// planPluginLegacy plans a plugin table; typeOf gives its column types
+// (pluginType for SQLite, pgPluginType for Postgres).
+func planPluginLegacy(t *legacyTable, id, table string, typeOf func(*legacyTable, legacyCol) (plugin.Type, bool)) (*tablePlan, []string) {
 	var problems []string
 	schema, _ := plugin.SchemaName(id)
-	tp := &tablePlan{legacy: t.name, target: table, schema: schema, pluginID: id, ident: pgx.Identifier{schema, table}}
+	tp := &tablePlan{legacy: t.name, target: table, schema: schema, pluginID: id, ident: pgx.Identifier{schema, table}, pluginTimeUnit: Seconds}
 	pkOrder := []string{}
 	for _, c := range t.cols {
 		if !validPluginColumnName(c.name) {
 			problems = append(problems, fmt.Sprintf("plugin table %q: column name %q is not a valid plugin column name (lower-case letters, digits, '_')", t.name, c.name))
 			continue
 		}
-		typ, ok := pluginType(t, c)
+		typ, ok := typeOf(t, c)
 		if !ok {
 			problems = append(problems, fmt.Sprintf("plugin table %q: column %q has declared type %q, which has no Postgres equivalent in the importer", t.name, c.name, c.declType))
 			continue
@@ -368,7 +373,7 @@ func bindColumns(ctx context.Context, tx pgx.Tx, tp *tablePlan, tt *targetTable)
 		for _, c := range tp.pluginCols {
 			cm := ColumnMapping{Legacy: c.Name, Target: c.Name}
 			if c.Type == plugin.Timestamptz {
-				cm.Unit = Seconds
+				cm.Unit = tp.pluginTimeUnit
 			}
 			colMaps = append(colMaps, cm)
 		}
