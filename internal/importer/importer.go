@@ -1,5 +1,9 @@
 // Package importer moves one legacy SQLite database into the migrated
-// Postgres schema, once, exactly: `stackdb import-sqlite --from legacy.db`.
+// Postgres schema, once, exactly: `stackdb import-sqlite --from legacy.db`;
+// or a running DeployStack Postgres database (Options.Source Postgres,
+// `stackdb import-postgres --from URL`: pgsource.go says how it is read and
+// checked; everything below applies to it as well, with Postgres's
+// catalog in place of SQLite's and no quick_check).
 //
 //	rep, err := importer.Run(ctx, importer.Options{From: "legacy.db", To: url})
 //	if errors.Is(err, importer.ErrDefects) { /* rep.Defects lists every one */ }
