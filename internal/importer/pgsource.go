@@ -200,6 +200,13 @@ func openPostgres(ctx context.Context, url string) (*pgSource, error) {
 		s.Close()
 		return nil, s.readErr(fmt.Errorf("begin the read-only snapshot: %w", err))
 	}
+	// The source's own timeouts are for its application: a table read
+	// takes as long as it takes, and the snapshot idles while Postgres
+	// loads the target.
+	if _, err := s.tx.Exec(ctx, "SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0"); err != nil {
+		s.Close()
+		return nil, s.readErr(fmt.Errorf("session settings: %w", err))
+	}
 	if err := s.init(ctx); err != nil {
 		s.Close()
 		return nil, err
