@@ -19,12 +19,13 @@ func (a *app) genLegacyCmd() *cobra.Command {
 	var out string
 	opts := legacygen.Options{Rows: 100_000, Seed: 1}
 	cmd := &cobra.Command{
-		Use:   "gen-legacy --out FILE [--rows N] [--seed S] [--defects]",
+		Use:   "gen-legacy --out FILE [--rows N] [--seed S] [--defects] [--defect-rate R]",
 		Short: "Write a synthetic DeployStack SQLite database (deterministic; for import tests and benchmarks)",
 		Long: "Write a new SQLite file in DeployStack's real last SQLite layout, every table filled with\n" +
 			"realistic, referentially consistent rows and every value of every value set.\n" +
 			"The same --seed and --rows give the same rows. --defects adds the defects real files\n" +
-			"hold (dangling references, values outside a value set, duplicates, invalid JSON).",
+			"hold (dangling references, values outside a value set, duplicates, invalid JSON);\n" +
+			"--defect-rate spreads such defects over that share of the large tables' rows, for scale tests.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := legacy.CheckDriver(); err != nil {
@@ -67,6 +68,7 @@ func (a *app) genLegacyCmd() *cobra.Command {
 	cmd.Flags().IntVar(&opts.Rows, "rows", opts.Rows, fmt.Sprintf("approximate total number of rows (at least %d)", legacygen.MinRows))
 	cmd.Flags().Int64Var(&opts.Seed, "seed", opts.Seed, "random seed")
 	cmd.Flags().BoolVar(&opts.Defects, "defects", false, "add the defects real DeployStack files hold")
+	cmd.Flags().Float64Var(&opts.DefectRate, "defect-rate", 0, "give this share of the large tables' rows (0.01: 1%) one bad value each")
 	_ = cmd.MarkFlagRequired("out")
 	return cmd
 }

@@ -53,6 +53,9 @@ type table struct {
 	buf   []any
 	n     int
 	count int64
+	// corrupt, when set, may replace values of a row before it is
+	// buffered (Options.DefectRate).
+	corrupt func(vals []any)
 }
 
 func (w *writer) table(name string, cols ...string) *table {
@@ -92,6 +95,9 @@ func (t *table) add(vals ...any) {
 	}
 	if t.w.err != nil {
 		return
+	}
+	if t.corrupt != nil {
+		t.corrupt(vals)
 	}
 	copy(t.buf[t.n*len(t.cols):], vals)
 	t.n++
