@@ -32,9 +32,11 @@ import (
 // Checking a row needs only the tables converted before it: its parents'
 // accepted keys (foreign keys) and its own table's keys so far (unique
 // indexes). Those key sets are the one thing that grows with the data: 16
-// bytes of hash per key (see keyHash), and none for a legacy INTEGER
-// PRIMARY KEY that nothing references, whose uniqueness SQLite guarantees
-// (the large log tables).
+// bytes of hash per key (see keyHash and keySet), and none for a key that
+// nothing references and whose uniqueness SQLite guarantees: a legacy
+// INTEGER PRIMARY KEY, or a legacy unique key of TEXT values only (the
+// large log tables; see legacyUnique). Defects and rejected rows go to
+// files (Report), not memory.
 //
 // A row with any defect is not sent and claims no key: its children become
 // orphans, reported as such ("parent row rejected").
@@ -51,6 +53,7 @@ type loader struct {
 	// validated, to complete the report, since nothing will be committed.
 	sending bool
 	batch   int
+	logErr  error // the first failure to spool a defect or a rejected row
 }
 
 // readBatchRows is the number of legacy rows the reader hands over at once;
@@ -160,11 +163,18 @@ func (l *loader) convertAll(plans []*tablePlan, reps []TableReport, out chan<- *
 func (l *loader) convertTable(tl *tableLoad) error {
 	tp := tl.tp
 	for _, u := range tp.uniques {
+		if u.track && !u.referenced && u.legacyKey != nil {
+			guaranteed, err := l.legacyUnique(tp, u.legacyKey)
+			if err != nil {
+				return err
+			}
+			u.track = !guaranteed
+		}
 		if u.track {
-			u.set = map[[2]uint64]struct{}{}
+			u.set = newKeySet(tp.total)
 		}
 		if u.referenced {
-			u.rejected = map[[2]uint64]struct{}{}
+			u.rejected = newKeySet(0)
 		}
 	}
 	tr := &tableRun{l: l, tp: tp, row: newRowState(tp), send: tl.send,
@@ -357,6 +367,10 @@ func (tr *tableRun) nextAccepted() bool {
 		if tr.l.processRow(tr) && tr.send {
 			return true
 		}
+		if tr.l.logErr != nil {
+			tr.err = tr.l.logErr
+			return false
+		}
 	}
 }
 
@@ -508,7 +522,7 @@ func (l *loader) processRow(tr *tableRun) bool {
 			continue
 		}
 		h := l.keyHash(r.key)
-		if _, ok := fk.parent.set[h]; ok {
+		if fk.parent.set.has(h) {
 			continue
 		}
 		parent := fk.parent.table
@@ -517,7 +531,7 @@ func (l *loader) processRow(tr *tableRun) bool {
 			pcols[k] = parent.cols[i].legacy
 		}
 		why := "no such row in the legacy file"
-		_, rejected := fk.parent.rejected[h]
+		rejected := fk.parent.rejected.has(h)
 		if rejected {
 			why = "the parent row was rejected"
 		}
@@ -531,7 +545,7 @@ func (l *loader) processRow(tr *tableRun) bool {
 				continue
 			}
 			h := l.keyHash(r.key)
-			if _, dup := u.set[h]; dup {
+			if u.set.has(h) {
 				why := fmt.Sprintf("an earlier row has the same value, and %s requires it to be unique", u.name)
 				switch {
 				case u.stricter && u.why != "":
@@ -552,13 +566,39 @@ func (l *loader) processRow(tr *tableRun) bool {
 	k := 0
 	for _, u := range tp.uniques {
 		if u.track && r.keyOf(u.cols, u.nullsNotDistinct) {
-			u.set[keys[k]] = struct{}{}
+			u.set.add(keys[k])
 			k++
 		}
 	}
 	tr.sum += h
 	tr.accepted++
 	return true
+}
+
+// legacyUnique reports whether SQLite guarantees that the key cols (plan
+// column indexes of a legacy unique index, see uniqueIndex.legacyKey) is
+// unique among the converted rows: it does when every value is TEXT and
+// converts as it is (text and enum columns without a value mapping).
+// SQLite's unique index holds distinct values, and a value of another
+// storage class (an INTEGER 1 or BLOB x'31' next to TEXT '1'), or a NULL
+// (SQLite allows several in a key), could convert to an equal one. It
+// costs one scan of the table's smallest index, and saves a key set as
+// large as the table.
+func (l *loader) legacyUnique(tp *tablePlan, cols []int) (bool, error) {
+	var conds []string
+	for _, i := range cols {
+		c := tp.cols[i]
+		if (c.kind != kText && c.kind != kEnum) || c.values != nil {
+			return false, nil
+		}
+		conds = append(conds, "typeof("+quoteSQLite(c.legacy)+") <> 'text'")
+	}
+	var other bool
+	q := "SELECT EXISTS (SELECT 1 FROM " + quoteSQLite(tp.legacy) + " WHERE " + strings.Join(conds, " OR ") + ")"
+	if err := l.legacy.conn.QueryRowContext(l.ctx, q).Scan(&other); err != nil {
+		return false, l.readErr(tp, err)
+	}
+	return !other, nil
 }
 
 // reject records the current row's defects, remembers its keys so that its
@@ -575,7 +615,9 @@ func (l *loader) reject(tr *tableRun) {
 		d := r.defects[i]
 		reasons = append(reasons, fmt.Sprintf("%s: %s: %s", d.Column, d.Class, d.Reason))
 	}
-	l.report.Defects = append(l.report.Defects, r.defects...)
+	if err := l.report.addDefects(r.defects); err != nil && l.logErr == nil {
+		l.logErr = err
+	}
 	if knockOn {
 		l.report.KnockOnRows++
 	}
@@ -588,14 +630,17 @@ func (l *loader) reject(tr *tableRun) {
 			ok = ok && r.ok[i]
 		}
 		if ok && r.keyOf(u.cols, false) {
-			u.rejected[l.keyHash(r.key)] = struct{}{}
+			u.rejected.add(l.keyHash(r.key))
 		}
 	}
 	if l.opts.OnError == Skip {
-		l.report.Rejected = append(l.report.Rejected, RejectedRow{
+		err := l.report.addRejected(RejectedRow{
 			Table: tp.legacy, Target: tp.displayTarget(), PK: pk,
 			Values: legacyJSON(tp.legacyCols, tr.raw), Reasons: reasons,
 		})
+		if err != nil && l.logErr == nil {
+			l.logErr = err
+		}
 	} else {
 		l.sending = false
 	}
