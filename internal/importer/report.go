@@ -202,14 +202,12 @@ func (r *Report) addDefects(ds []Defect) error {
 		if len(r.Defects) < r.examples {
 			r.Defects = append(r.Defects, d)
 		}
-		if r.defectLog == nil {
-			var err error
-			if r.defectLog, err = newRecordFile(r.tempDir, "defects"); err != nil {
-				return err
-			}
+		log, err := r.openLog(&r.defectLog, "defects")
+		if err != nil {
+			return err
 		}
-		r.defectLog.buf = appendDefect(r.defectLog.buf[:0], d)
-		if err := r.defectLog.write(r.defectLog.buf); err != nil {
+		log.buf = appendDefect(log.buf[:0], d)
+		if err := log.write(log.buf); err != nil {
 			return err
 		}
 	}
@@ -221,11 +219,9 @@ func (r *Report) addRejected(row RejectedRow) error {
 	if len(r.Rejected) < r.examples {
 		r.Rejected = append(r.Rejected, row)
 	}
-	if r.rejectedLog == nil {
-		var err error
-		if r.rejectedLog, err = newRecordFile(r.tempDir, "rejected"); err != nil {
-			return err
-		}
+	log, err := r.openLog(&r.rejectedLog, "rejected")
+	if err != nil {
+		return err
 	}
 	// As the command line always wrote them: one line each, HTML
 	// characters as they are.
@@ -235,7 +231,20 @@ func (r *Report) addRejected(row RejectedRow) error {
 	if err := enc.Encode(row); err != nil {
 		return fmt.Errorf("importer: encode the rejected row %s[%s]: %w", row.Table, row.PK, err)
 	}
-	return r.rejectedLog.write(b.Bytes())
+	return log.write(b.Bytes())
+}
+
+// openLog returns *log, created on first use: a run without defects
+// creates no file.
+func (r *Report) openLog(log **recordFile, what string) (*recordFile, error) {
+	if *log == nil {
+		f, err := newRecordFile(r.tempDir, what)
+		if err != nil {
+			return nil, err
+		}
+		*log = f
+	}
+	return *log, nil
 }
 
 // EachDefect calls fn with every defect, in the order they were found,
