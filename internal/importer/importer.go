@@ -148,8 +148,9 @@ type Options struct {
 	// end. Calls never overlap; it must not block for long.
 	Progress func(ProgressEvent)
 	// TempDir holds the spool files that carry converted rows to the
-	// COPY (os.TempDir when ""). They are unlinked when created, so they
-	// take space only while the import runs: at most about the size of
+	// COPY, and those of the defects and rejected rows (os.TempDir when
+	// ""). They are unlinked when created, so they take space only while
+	// the import runs (and the Report is open): at most about the size of
 	// the converted data, when Postgres falls behind the conversion.
 	TempDir string
 	// Map replaces legacy values before they are converted and checked

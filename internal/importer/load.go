@@ -577,21 +577,22 @@ func (l *loader) processRow(tr *tableRun) bool {
 
 // legacyUnique reports whether SQLite guarantees that the key cols (plan
 // column indexes of a legacy unique index, see uniqueIndex.legacyKey) is
-// unique among the converted rows: it does when every value is TEXT and
-// converts as it is (text and enum columns without a value mapping).
-// SQLite's unique index holds distinct values, and a value of another
-// storage class (an INTEGER 1 or BLOB x'31' next to TEXT '1'), or a NULL
-// (SQLite allows several in a key), could convert to an equal one. It
-// costs one scan of the table's smallest index, and saves a key set as
-// large as the table.
+// unique among the converted rows: it does when every value has the one
+// storage class that each column converts one to one (identityClass), and
+// no value mapping applies. SQLite's unique index holds distinct values;
+// but values of other storage classes (an INTEGER 1 or BLOB x'31' next to
+// TEXT '1', the same time as epoch and ISO text), or NULLs (SQLite allows
+// several in a key), could convert to equal ones. It costs one scan of the
+// table, and saves a key set as large as it.
 func (l *loader) legacyUnique(tp *tablePlan, cols []int) (bool, error) {
 	var conds []string
 	for _, i := range cols {
 		c := tp.cols[i]
-		if (c.kind != kText && c.kind != kEnum) || c.values != nil {
+		class := identityClass(c)
+		if class == "" || c.values != nil {
 			return false, nil
 		}
-		conds = append(conds, "typeof("+quoteSQLite(c.legacy)+") <> 'text'")
+		conds = append(conds, "typeof("+quoteSQLite(c.legacy)+") <> '"+class+"'")
 	}
 	var other bool
 	q := "SELECT EXISTS (SELECT 1 FROM " + quoteSQLite(tp.legacy) + " WHERE " + strings.Join(conds, " OR ") + ")"
@@ -599,6 +600,23 @@ func (l *loader) legacyUnique(tp *tablePlan, cols []int) (bool, error) {
 		return false, l.readErr(tp, err)
 	}
 	return !other, nil
+}
+
+// identityClass is the SQLite storage class (as typeof names it) whose
+// distinct values c converts to distinct values, or "" (convert.go): text
+// as it is, integers as they are, epoch integers times their unit.
+func identityClass(c *colPlan) string {
+	switch c.kind {
+	case kText, kEnum:
+		return "text"
+	case kInt16, kInt32, kInt64:
+		return "integer"
+	case kTimestamptz:
+		if c.unit != ISO8601 {
+			return "integer"
+		}
+	}
+	return ""
 }
 
 // reject records the current row's defects, remembers its keys so that its

@@ -98,25 +98,41 @@ func TestDefectsSpooledNotHeld(t *testing.T) {
 	}
 }
 
-// TestDuplicateKeyOfMixedStorageClasses: a legacy TEXT primary key holds
-// distinct values, but a BLOB and a TEXT of the same bytes are distinct in
-// SQLite and equal once converted. The key is then tracked, not taken as
-// guaranteed, and the later row is the duplicate.
+// TestDuplicateKeyOfMixedStorageClasses: a legacy unique key holds
+// distinct values, but values of different storage classes are distinct
+// in SQLite and may be equal once converted: a BLOB and a TEXT of the same
+// bytes, an epoch INTEGER and the same time as TEXT. The key is then
+// tracked, not taken as guaranteed, and the later row is the duplicate.
 func TestDuplicateKeyOfMixedStorageClasses(t *testing.T) {
 	t.Parallel()
 	beat := func(id string) string {
 		return `INSERT INTO satelliteHeartbeats VALUES (` + id + `, 'sat1', 'active', '{}', 0, 0, 0, NULL, NULL, NULL, 1700000000)`
 	}
-	path := legacyFile(t, beat(`CAST('hbX' AS BLOB)`), beat(`'hbX'`), beat(`'hbY'`))
-	rep, err := runImport(t, path, stackdbtest.URL(t), func(o *importer.Options) { o.OnError = importer.Skip })
-	require.NoError(t, err)
-	require.Len(t, rep.Defects, 1)
-	d := rep.Defects[0]
-	require.Equal(t, importer.DefectDuplicate, d.Class)
-	require.Equal(t, "satelliteHeartbeats", d.Table)
-	require.Equal(t, "hbX", d.PK)
-	require.Equal(t, "id,timestamp", d.Column)
-	beats := tableReport(t, rep, "satelliteHeartbeats")
-	require.Equal(t, int64(1), beats.Rejected)
-	require.Equal(t, beats.SourceRows-1, beats.Imported)
+	for _, tc := range []struct {
+		name          string
+		rows          []string
+		table, pk     string
+		column, index string
+	}{
+		{"blob and text", []string{beat(`CAST('hbX' AS BLOB)`), beat(`'hbX'`), beat(`'hbY'`)},
+			"satelliteHeartbeats", "hbX", "id,timestamp", "satellite_heartbeats_pkey"},
+		{"epoch and text time", []string{`INSERT INTO mcpClientActivityMetrics VALUES ('cm2', 'u1', 't1', 'sat1', 'cl1', '2023-11-14 22:13:20', '15m', 1, 1, 1, 1700000000)`},
+			"mcpClientActivityMetrics", "cm2", "user_id,team_id,satellite_id,auth_identifier,bucket_timestamp,bucket_interval", "mcp_activity_metrics_unique_bucket"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			rep, err := runImport(t, legacyFile(t, tc.rows...), stackdbtest.URL(t), func(o *importer.Options) { o.OnError = importer.Skip })
+			require.NoError(t, err)
+			require.Len(t, rep.Defects, 1)
+			d := rep.Defects[0]
+			require.Equal(t, importer.DefectDuplicate, d.Class)
+			require.Equal(t, tc.table, d.Table)
+			require.Equal(t, tc.pk, d.PK)
+			require.Equal(t, tc.column, d.Column)
+			require.Contains(t, d.Reason, tc.index+" requires it to be unique")
+			tr := tableReport(t, rep, tc.table)
+			require.Equal(t, int64(1), tr.Rejected)
+			require.Equal(t, tr.SourceRows-1, tr.Imported)
+		})
+	}
 }
