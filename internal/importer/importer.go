@@ -101,7 +101,7 @@ import (
 // Errors Run returns, wrapped with details; test with errors.Is.
 var (
 	// ErrDefects: rows have defects and OnError is Abort; nothing was
-	// imported and the Report lists every defect.
+	// imported and the Report counts every defect (EachDefect reads them).
 	ErrDefects = errors.New("importer: the legacy data has defects")
 	// ErrSource: the legacy file is missing, not SQLite, corrupt, lacks a
 	// mapped table or column, or holds tables the importer does not know.

@@ -34,8 +34,8 @@ import (
 // indexes). Those key sets are the one thing that grows with the data: 16
 // bytes of hash per key (see keyHash and keySet), and none for a key that
 // nothing references and whose uniqueness SQLite guarantees: a legacy
-// INTEGER PRIMARY KEY, or a legacy unique key of TEXT values only (the
-// large log tables; see legacyUnique). Defects and rejected rows go to
+// INTEGER PRIMARY KEY, or a legacy unique key whose values all convert
+// one to one (the large log tables' TEXT ids; see legacyUnique). Defects and rejected rows go to
 // files (Report), not memory.
 //
 // A row with any defect is not sent and claims no key: its children become
@@ -583,7 +583,8 @@ func (l *loader) processRow(tr *tableRun) bool {
 // but values of other storage classes (an INTEGER 1 or BLOB x'31' next to
 // TEXT '1', the same time as epoch and ISO text), or NULLs (SQLite allows
 // several in a key), could convert to equal ones. It costs one scan of the
-// table, and saves a key set as large as it.
+// unique index (SQLite reads it as a covering index: 2 s for 800k rows on a
+// busy machine), and saves a key set as large as the table.
 func (l *loader) legacyUnique(tp *tablePlan, cols []int) (bool, error) {
 	var conds []string
 	for _, i := range cols {

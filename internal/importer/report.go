@@ -19,10 +19,10 @@ type Mode int
 
 const (
 	// Abort (the default) imports nothing when any row has a defect: the
-	// transaction is rolled back and the Report lists every defect.
+	// transaction is rolled back and the Report counts every defect.
 	Abort Mode = iota
-	// Skip imports every row without defects and returns the others in
-	// Report.Rejected.
+	// Skip imports every row without defects and hands the others to
+	// Options.WriteRejected.
 	Skip
 )
 
