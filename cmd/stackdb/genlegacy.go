@@ -20,7 +20,7 @@ func (a *app) genLegacyCmd() *cobra.Command {
 	var out, pgURL string
 	opts := legacygen.Options{Rows: 100_000, Seed: 1}
 	cmd := &cobra.Command{
-		Use:   "gen-legacy (--out FILE | --postgres URL) [--rows N] [--seed S] [--defects]",
+		Use:   "gen-legacy (--out FILE | --postgres URL) [--rows N] [--seed S] [--defects] [--defect-rate R]",
 		Short: "Write a synthetic DeployStack database, SQLite or Postgres (deterministic; for import tests and benchmarks)",
 		Long: "Write a new SQLite file in DeployStack's real last SQLite layout (--out), or fill an empty\n" +
 			"Postgres database in its Drizzle-era Postgres layout (--postgres; only the database that URL\n" +
@@ -28,7 +28,9 @@ func (a *app) genLegacyCmd() *cobra.Command {
 			"and every value of every value set. The same --seed and --rows give the same rows.\n" +
 			"--defects adds the defects real databases hold (dangling references where the layout has\n" +
 			"no foreign key, values outside a value set, duplicates, invalid JSON, and in Postgres\n" +
-			"unparsable ISO-8601 text and e-mails that differ only in case).",
+			"unparsable ISO-8601 text and e-mails that differ only in case).\n" +
+			"--defect-rate (SQLite only) spreads such defects over that share of the large tables' rows,\n" +
+			"for scale tests.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			start := time.Now()
@@ -80,6 +82,7 @@ func (a *app) genLegacyCmd() *cobra.Command {
 	cmd.Flags().IntVar(&opts.Rows, "rows", opts.Rows, fmt.Sprintf("approximate total number of rows (at least %d)", legacygen.MinRows))
 	cmd.Flags().Int64Var(&opts.Seed, "seed", opts.Seed, "random seed")
 	cmd.Flags().BoolVar(&opts.Defects, "defects", false, "add the defects real DeployStack files hold")
+	cmd.Flags().Float64Var(&opts.DefectRate, "defect-rate", 0, "give this share of the large tables' rows (0.01: 1%) one bad value each")
 	cmd.MarkFlagsOneRequired("out", "postgres")
 	cmd.MarkFlagsMutuallyExclusive("out", "postgres")
 	return cmd

@@ -48,6 +48,12 @@ func TestGenLegacy(t *testing.T) {
 	out, err = runGenLegacy(t, "--rows", "5000", "--seed", "3", "--defects", "--out", filepath.Join(t.TempDir(), "defects.db"))
 	require.NoError(t, err)
 	require.Contains(t, out, "Defects: dangling_reference 2, duplicate 4, invalid_json 1, outside_value_set 3.")
+	// --defect-rate spreads them over the large tables.
+	out, err = runGenLegacy(t, "--rows", "5000", "--seed", "3", "--defect-rate", "0.05", "--out", filepath.Join(t.TempDir(), "rate.db"))
+	require.NoError(t, err)
+	require.Regexp(t, `Defects: dangling_reference \d+, invalid_json \d+, outside_value_set \d+\.`, out)
+	_, err = runGenLegacy(t, "--rows", "5000", "--defect-rate", "2", "--out", filepath.Join(t.TempDir(), "bad.db"))
+	require.EqualError(t, err, "legacygen: --defect-rate is 2; want a share between 0 and 1")
 
 	// The file exists now: a second run refuses to overwrite it.
 	_, err = runGenLegacy(t, "--rows", "5000", "--out", path)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -139,6 +140,7 @@ func (a *app) runImport(cmd *cobra.Command, f *importFlags, kind importer.Source
 		opts.WriteRejected = rejected.write
 	}
 	report, runErr := importer.Run(ctx, opts)
+	defer report.Close()
 	progress.wait()
 	written := ""
 	if rejected != nil && rejected.finish(report != nil && report.Committed) {
@@ -271,17 +273,9 @@ func createRejected(path string, force bool) (*rejectedFile, error) {
 	return &rejectedFile{path: path, force: force, tmp: tmp}, nil
 }
 
-// write is importer.Options.WriteRejected.
-func (r *rejectedFile) write(rows []importer.RejectedRow) error {
-	w := bufio.NewWriter(r.tmp)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for _, row := range rows {
-		if err := enc.Encode(row); err != nil {
-			return fmt.Errorf("write rejected rows to %s: %w", r.tmp.Name(), err)
-		}
-	}
-	if err := w.Flush(); err != nil {
+// write is importer.Options.WriteRejected: it copies the JSON lines.
+func (r *rejectedFile) write(rows io.Reader) error {
+	if _, err := io.Copy(r.tmp, rows); err != nil {
 		return fmt.Errorf("write rejected rows to %s: %w", r.tmp.Name(), err)
 	}
 	if err := r.tmp.Sync(); err != nil {
@@ -326,7 +320,7 @@ func (r *rejectedFile) discard() {
 // reached reports whether a run got as far as reading rows: before that
 // a report is an empty table, and the error says all there is to say.
 func reached(r *importer.Report) bool {
-	if r.Committed || len(r.Defects) > 0 {
+	if r.Committed || r.DefectCount > 0 {
 		return true
 	}
 	for _, t := range r.Tables {
@@ -345,6 +339,10 @@ func thousands[N int | int64](n N) string {
 	}
 	return s
 }
+
+// textExamples is how many defects the text report shows when it cannot
+// show them all (more than importer.Options.Examples).
+const textExamples = 20
 
 func writeTextReport(out io.Writer, r *importer.Report, rejectedPath string, dryRun bool) {
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
@@ -374,9 +372,29 @@ func writeTextReport(out io.Writer, r *importer.Report, rejectedPath string, dry
 		if r.KnockOnRows > 0 {
 			fmt.Fprintf(out, "; %s row(s) rejected as their descendants", thousands(r.KnockOnRows))
 		}
-		fmt.Fprintf(out, "\n%d defect(s):\n", len(r.Defects))
-		for _, d := range r.Defects {
-			fmt.Fprintf(out, "  %s\n", d)
+		if r.DefectCount == int64(len(r.Defects)) {
+			fmt.Fprintf(out, "\n%d defect(s):\n", len(r.Defects))
+			for _, d := range r.Defects {
+				fmt.Fprintf(out, "  %s\n", d)
+			}
+		} else {
+			// Too many to read one by one: how many of each kind, and
+			// the first few; --json lists them all.
+			fmt.Fprintf(out, "\n%s defect(s) by table, column and class:\n", thousands(r.DefectCount))
+			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
+			for _, t := range r.Tally {
+				knockOn := ""
+				if t.KnockOn > 0 {
+					knockOn = fmt.Sprintf(" (%s knock-on)", thousands(t.KnockOn))
+				}
+				fmt.Fprintf(tw, "  %s\t  %s.%s: %s%s\n", thousands(t.Count), t.Table, t.Column, t.Class, knockOn)
+			}
+			_ = tw.Flush()
+			n := min(len(r.Defects), textExamples)
+			fmt.Fprintf(out, "the first %d (--json lists all %s):\n", n, thousands(r.DefectCount))
+			for _, d := range r.Defects[:n] {
+				fmt.Fprintf(out, "  %s\n", d)
+			}
 		}
 	}
 	if len(r.Warnings) > 0 {
@@ -385,8 +403,8 @@ func writeTextReport(out io.Writer, r *importer.Report, rejectedPath string, dry
 			fmt.Fprintf(out, "  %s\n", d)
 		}
 	}
-	if len(r.Rejected) > 0 && rejectedPath != "" {
-		fmt.Fprintf(out, "\n%d rejected row(s) written to %s\n", len(r.Rejected), rejectedPath)
+	if rej > 0 && rejectedPath != "" {
+		fmt.Fprintf(out, "\n%d rejected row(s) written to %s\n", rej, rejectedPath)
 	}
 	took := fmt.Sprintf("%s (%.0f rows/s)", r.Duration.Round(time.Millisecond), float64(src)/r.Duration.Seconds())
 	switch {
@@ -401,7 +419,8 @@ func writeTextReport(out io.Writer, r *importer.Report, rejectedPath string, dry
 	}
 }
 
-// jsonReport is the --json summary.
+// jsonReport is the --json summary. It ends with the defects and the
+// warnings, which writeJSONReport streams after it: there may be millions.
 type jsonReport struct {
 	Source       string        `json:"source"`
 	Mode         string        `json:"mode"`
@@ -418,8 +437,8 @@ type jsonReport struct {
 	Tables       []jsonTable   `json:"tables"`
 	Skipped      []jsonSkipped `json:"skipped"`
 	Mapped       []jsonMapped  `json:"mapped"`
-	Defects      []jsonDefect  `json:"defects"`
-	Warnings     []jsonDefect  `json:"warnings"` // imported as they are; see importer.Report.Warnings
+	// Then "defects" (every one) and "warnings" (imported as they are;
+	// see importer.Report.Warnings), each a list of jsonDefect.
 }
 
 type jsonMapped struct {
@@ -458,7 +477,7 @@ func writeJSONReport(out io.Writer, r *importer.Report, rejectedPath string, dry
 	j := jsonReport{
 		Source: r.Source, Mode: r.Mode.String(), DryRun: dryRun, Committed: r.Committed, Seconds: r.Duration.Seconds(),
 		KnockOnRows: r.KnockOnRows, RootDefects: r.RootDefects(),
-		Tables: []jsonTable{}, Skipped: []jsonSkipped{}, Mapped: []jsonMapped{}, Defects: []jsonDefect{}, Warnings: []jsonDefect{},
+		Tables: []jsonTable{}, Skipped: []jsonSkipped{}, Mapped: []jsonMapped{},
 	}
 	if runErr != nil {
 		j.Error = runErr.Error()
@@ -478,13 +497,49 @@ func writeJSONReport(out io.Writer, r *importer.Report, rejectedPath string, dry
 	for _, m := range r.Mapped {
 		j.Mapped = append(j.Mapped, jsonMapped{m.Map.String(), m.Count})
 	}
-	for _, d := range r.Defects {
-		j.Defects = append(j.Defects, jsonDefect{d.Table, d.Target, d.PK, d.Column, d.Value, string(d.Class), d.Reason, d.KnockOn})
+	head, err := json.MarshalIndent(j, "", "  ")
+	if err != nil {
+		return err
 	}
-	for _, d := range r.Warnings {
-		j.Warnings = append(j.Warnings, jsonDefect{d.Table, d.Target, d.PK, d.Column, d.Value, string(d.Class), d.Reason, d.KnockOn})
+	// The summary without its closing brace, then the two lists, element
+	// by element, indented as json.MarshalIndent would.
+	w := bufio.NewWriter(out)
+	w.Write(bytes.TrimSuffix(head, []byte("\n}")))
+	list := func(name string, each func(func(importer.Defect) error) error) error {
+		fmt.Fprintf(w, ",\n  %q: [", name)
+		n := 0
+		err := each(func(d importer.Defect) error {
+			b, err := json.MarshalIndent(jsonDefect{d.Table, d.Target, d.PK, d.Column, d.Value, string(d.Class), d.Reason, d.KnockOn}, "    ", "  ")
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				w.WriteByte(',')
+			}
+			n++
+			w.WriteString("\n    ")
+			_, err = w.Write(b)
+			return err
+		})
+		if n > 0 {
+			w.WriteString("\n  ")
+		}
+		w.WriteByte(']')
+		return err
 	}
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	return enc.Encode(j)
+	if err := list("defects", r.EachDefect); err != nil {
+		return err
+	}
+	if err := list("warnings", func(fn func(importer.Defect) error) error {
+		for _, d := range r.Warnings {
+			if err := fn(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	w.WriteString("\n}\n")
+	return w.Flush()
 }

@@ -2,16 +2,20 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/deploystack/stackdb/internal/importer"
 	"github.com/deploystack/stackdb/internal/legacygen"
 	"github.com/deploystack/stackdb/stackdbtest"
 )
@@ -19,8 +23,14 @@ import (
 // legacyFile generates a small legacy database and applies fix (SQL) to it.
 func legacyFile(t *testing.T, fix string) string {
 	t.Helper()
+	return generatedFile(t, legacygen.Options{Rows: legacygen.MinRows, Seed: 3}, fix)
+}
+
+// generatedFile generates a legacy database and applies fix (SQL) to it.
+func generatedFile(t *testing.T, opts legacygen.Options, fix string) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "legacy.db")
-	_, err := legacygen.Generate(context.Background(), path, legacygen.Options{Rows: legacygen.MinRows, Seed: 3})
+	_, err := legacygen.Generate(context.Background(), path, opts)
 	require.NoError(t, err)
 	// legacygen writes cloud providers beyond the real documented set
 	// (render, aws) that stackdb CHECKs; until it keeps to it, the files
@@ -195,4 +205,41 @@ func TestImportSQLiteReport(t *testing.T) {
 		require.ErrorContains(t, err, "1 defects in 1 rows, and ")
 		require.ErrorContains(t, err, "more rows rejected only as descendants of those")
 	})
+}
+
+// TestImportSQLiteManyDefects: with more defects than the report keeps in
+// memory (importer.DefaultExamples), the text report counts them by table,
+// column and class and shows the first few, while --json lists every one
+// and the rejected file holds every rejected row.
+func TestImportSQLiteManyDefects(t *testing.T) {
+	t.Parallel()
+	from := generatedFile(t, legacygen.Options{Rows: 20_000, Seed: 3, DefectRate: 0.1}, "")
+	rejected := filepath.Join(t.TempDir(), "rejected.jsonl")
+	out, err := run(t, "", "import-sqlite", "--from", from, "--to", stackdbtest.URL(t), "--json", "--on-error", "skip", "--rejected", rejected)
+	require.NoError(t, err)
+	var rep struct {
+		jsonReport
+		Defects []jsonDefect `json:"defects"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	require.True(t, rep.Committed)
+	require.Greater(t, len(rep.Defects), importer.DefaultExamples)
+	require.Equal(t, int64(len(rep.Defects)), rep.RejectedRows, "one defect a row")
+	require.Equal(t, len(rep.Defects), rep.RootDefects)
+	b, err := os.ReadFile(rejected)
+	require.NoError(t, err)
+	require.Equal(t, len(rep.Defects), bytes.Count(b, []byte("\n")))
+	pks := map[string]bool{}
+	for _, d := range rep.Defects {
+		pks[d.Table+"/"+d.PK] = true
+	}
+	require.Len(t, pks, len(rep.Defects))
+
+	out, err = run(t, "", "import-sqlite", "--from", from, "--to", stackdbtest.URL(t))
+	require.Error(t, err)
+	require.Contains(t, out, fmt.Sprintf("\n%s defect(s) by table, column and class:\n", thousands(len(rep.Defects))))
+	require.Regexp(t, `\n +\d[\d,]*  satelliteHeartbeats\.status: invalid_enum\n`, out)
+	require.Contains(t, out, fmt.Sprintf("the first %d (--json lists all %s):\n", textExamples, thousands(len(rep.Defects))))
+	require.Contains(t, out, "  "+rep.Defects[0].Table+"["+rep.Defects[0].PK+"].")
+	require.Less(t, strings.Count(out, "\n"), 200, "the text report stays short: not a line per defect")
 }

@@ -6,7 +6,8 @@
 // catalog in place of SQLite's and no quick_check).
 //
 //	rep, err := importer.Run(ctx, importer.Options{From: "legacy.db", To: url})
-//	if errors.Is(err, importer.ErrDefects) { /* rep.Defects lists every one */ }
+//	defer rep.Close()
+//	if errors.Is(err, importer.ErrDefects) { /* rep.EachDefect reads every one */ }
 //
 // # What happens
 //
@@ -77,9 +78,10 @@
 //
 // With OnError Abort (the default) any defect rolls everything back and Run
 // returns the full report with an error wrapping ErrDefects. With Skip the
-// rows without defects are committed and the others are returned in
-// Report.Rejected (with their legacy values as JSON), for the caller to
-// write as JSON lines.
+// rows without defects are committed and the others (with their legacy
+// values as JSON) go to Options.WriteRejected as JSON lines before the
+// commit. Defects and rejected rows are spooled to temporary files, not
+// held in memory: the Report keeps counts and the first few of each.
 package importer
 
 import (
@@ -87,6 +89,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -102,7 +105,7 @@ import (
 // Errors Run returns, wrapped with details; test with errors.Is.
 var (
 	// ErrDefects: rows have defects and OnError is Abort; nothing was
-	// imported and the Report lists every defect.
+	// imported and the Report counts every defect (EachDefect reads them).
 	ErrDefects = errors.New("importer: the legacy data has defects")
 	// ErrSource: the legacy file is missing, not SQLite, corrupt, lacks a
 	// mapped table or column, or holds tables the importer does not know;
@@ -143,6 +146,10 @@ const (
 	Postgres
 )
 
+// DefaultExamples is how many defects and rejected rows a Report keeps in
+// memory when Options.Examples is 0.
+const DefaultExamples = 1000
+
 // Options configure Run.
 type Options struct {
 	From     string     // legacy SQLite file, or a Postgres URL (Source)
@@ -159,8 +166,9 @@ type Options struct {
 	// end. Calls never overlap; it must not block for long.
 	Progress func(ProgressEvent)
 	// TempDir holds the spool files that carry converted rows to the
-	// COPY (os.TempDir when ""). They are unlinked when created, so they
-	// take space only while the import runs: at most about the size of
+	// COPY, and those of the defects and rejected rows (os.TempDir when
+	// ""). They are unlinked when created, so they take space only while
+	// the import runs (and the Report is open): at most about the size of
 	// the converted data, when Postgres falls behind the conversion.
 	TempDir string
 	// Map replaces legacy values before they are converted and checked
@@ -169,8 +177,13 @@ type Options struct {
 	// WriteRejected, when set, is called in Skip mode with the rejected
 	// rows (if any) once everything is verified, before the commit: an
 	// error rolls the import back, so the record of what was left out is
-	// never lost while the rest is committed.
-	WriteRejected func([]RejectedRow) error
+	// never lost while the rest is committed. rows reads them as JSON
+	// lines, one RejectedRow each in the order they were rejected, from a
+	// temporary file: memory does not grow with them.
+	WriteRejected func(rows io.Reader) error
+	// Examples is how many defects and rejected rows the Report keeps in
+	// memory (DefaultExamples when 0); it counts and spools them all.
+	Examples int
 }
 
 // validate reports a missing or invalid option as a *config.OptionError,
@@ -194,7 +207,10 @@ func (o Options) validate() error {
 // when it fails, with what was known by then.
 func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 	start := time.Now()
-	rep = &Report{Source: opts.From, Mode: opts.OnError}
+	if opts.Examples <= 0 {
+		opts.Examples = DefaultExamples
+	}
+	rep = &Report{Source: opts.From, Mode: opts.OnError, examples: opts.Examples, tempDir: opts.TempDir}
 	if opts.Source == Postgres {
 		rep.Source = config.Redact(opts.From)
 	}
@@ -313,7 +329,11 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 		return rep, err
 	}
 	if opts.WriteRejected != nil && len(rep.Rejected) > 0 {
-		if err := opts.WriteRejected(rep.Rejected); err != nil {
+		rows, err := rep.rejectedRows()
+		if err == nil {
+			err = opts.WriteRejected(rows)
+		}
+		if err != nil {
 			return rep, fmt.Errorf("importer: the rejected rows could not be written, so nothing was committed: %w", err)
 		}
 	}
@@ -331,7 +351,7 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 // defects in Abort mode it stops; otherwise it adds the foreign keys back,
 // moves the identities past the imported ids and verifies every table.
 func finish(ctx context.Context, tx pgx.Tx, plans []*tablePlan, fks []string, rep *Report) error {
-	if len(rep.Defects) > 0 && rep.Mode == Abort {
+	if rep.DefectCount > 0 && rep.Mode == Abort {
 		rows := 0
 		for _, t := range rep.Tables {
 			rows += int(t.Rejected)
@@ -340,7 +360,7 @@ func finish(ctx context.Context, tx pgx.Tx, plans []*tablePlan, fks []string, re
 			return fmt.Errorf("%w: %d defects in %d rows, and %d more rows rejected only as descendants of those; nothing was imported",
 				ErrDefects, rep.RootDefects(), int64(rows)-rep.KnockOnRows, rep.KnockOnRows)
 		}
-		return fmt.Errorf("%w: %d defects in %d rows; nothing was imported", ErrDefects, len(rep.Defects), rows)
+		return fmt.Errorf("%w: %d defects in %d rows; nothing was imported", ErrDefects, rep.DefectCount, rows)
 	}
 	if err := restore(ctx, tx, fks); err != nil {
 		return err

@@ -1,10 +1,12 @@
 package importer_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,7 +119,24 @@ func runImport(t testing.TB, path, url string, opts ...func(*importer.Options)) 
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	return importer.Run(ctx, o)
+	rep, err := importer.Run(ctx, o)
+	t.Cleanup(func() { require.NoError(t, rep.Close()) })
+	return rep, err
+}
+
+// rejectedLines decodes the JSON lines Options.WriteRejected reads.
+func rejectedLines(t testing.TB, b []byte) []importer.RejectedRow {
+	t.Helper()
+	var rows []importer.RejectedRow
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for dec.More() {
+		var r importer.RejectedRow
+		require.NoError(t, dec.Decode(&r))
+		rows = append(rows, r)
+	}
+	require.True(t, bytes.HasSuffix(b, []byte("\n")) || len(b) == 0)
+	require.Equal(t, len(rows), bytes.Count(b, []byte("\n")), "one row a line")
+	return rows
 }
 
 func openPool(t testing.TB, url string) *pgxpool.Pool {
@@ -565,17 +584,19 @@ func TestSkipModeRejectedRowsWrittenBeforeCommit(t *testing.T) {
 	t.Parallel()
 	url := stackdbtest.URL(t)
 	path := legacyFile(t, `INSERT INTO teams VALUES ('t2', 'Team 2', 'team-2', NULL, 'u1', 5, 1, 1700000000, 1700000000)`)
-	var got []importer.RejectedRow
+	var got []byte
 	rep, err := runImport(t, path, url, func(o *importer.Options) {
 		o.OnError = importer.Skip
-		o.WriteRejected = func(rows []importer.RejectedRow) error {
-			got = rows
+		o.WriteRejected = func(rows io.Reader) error {
+			var err error
+			got, err = io.ReadAll(rows)
+			require.NoError(t, err)
 			return errors.New("disk full")
 		}
 	})
 	require.ErrorContains(t, err, "the rejected rows could not be written, so nothing was committed: disk full")
 	require.False(t, rep.Committed)
-	require.Len(t, got, 1)
+	require.Len(t, rejectedLines(t, got), 1)
 	requireUnchanged(t, url)
 }
 
@@ -604,7 +625,7 @@ func TestFailedImportLeavesIdentitiesAlone(t *testing.T) {
 		"defects": func(*importer.Options) {},
 		"failure before the commit": func(o *importer.Options) {
 			o.OnError = importer.Skip
-			o.WriteRejected = func([]importer.RejectedRow) error { return errors.New("disk full") }
+			o.WriteRejected = func(io.Reader) error { return errors.New("disk full") }
 		},
 	} {
 		_, err := runImport(t, legacyFile(t, defect), url, mode)

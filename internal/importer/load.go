@@ -32,9 +32,11 @@ import (
 // Checking a row needs only the tables converted before it: its parents'
 // accepted keys (foreign keys) and its own table's keys so far (unique
 // indexes). Those key sets are the one thing that grows with the data: 16
-// bytes of hash per key (see keyHash), and none for a legacy INTEGER
-// PRIMARY KEY that nothing references, whose uniqueness SQLite guarantees
-// (the large log tables).
+// bytes of hash per key (see keyHash and keySet), and none for a key that
+// nothing references and whose uniqueness SQLite guarantees: a legacy
+// INTEGER PRIMARY KEY, or a legacy unique key whose values all convert
+// one to one (the large log tables' TEXT ids; see legacyUnique). Defects and rejected rows go to
+// files (Report), not memory.
 //
 // A row with any defect is not sent and claims no key: its children become
 // orphans, reported as such ("parent row rejected").
@@ -51,6 +53,7 @@ type loader struct {
 	// validated, to complete the report, since nothing will be committed.
 	sending bool
 	batch   int
+	logErr  error // the first failure to spool a defect or a rejected row
 }
 
 // readBatchRows is the number of legacy rows the reader hands over at once;
@@ -160,11 +163,18 @@ func (l *loader) convertAll(plans []*tablePlan, reps []TableReport, out chan<- *
 func (l *loader) convertTable(tl *tableLoad) error {
 	tp := tl.tp
 	for _, u := range tp.uniques {
+		if u.track && !u.referenced && u.legacyKey != nil {
+			guaranteed, err := l.legacyUnique(tp, u.legacyKey)
+			if err != nil {
+				return err
+			}
+			u.track = !guaranteed
+		}
 		if u.track {
-			u.set = map[[2]uint64]struct{}{}
+			u.set = newKeySet(tp.total)
 		}
 		if u.referenced {
-			u.rejected = map[[2]uint64]struct{}{}
+			u.rejected = newKeySet(0)
 		}
 	}
 	tr := &tableRun{l: l, tp: tp, row: newRowState(tp), send: tl.send,
@@ -350,6 +360,10 @@ func (tr *tableRun) nextAccepted() bool {
 		if tr.l.processRow(tr) && tr.send {
 			return true
 		}
+		if tr.l.logErr != nil {
+			tr.err = tr.l.logErr
+			return false
+		}
 	}
 }
 
@@ -501,7 +515,7 @@ func (l *loader) processRow(tr *tableRun) bool {
 			continue
 		}
 		h := l.keyHash(r.key)
-		if _, ok := fk.parent.set[h]; ok {
+		if fk.parent.set.has(h) {
 			continue
 		}
 		parent := fk.parent.table
@@ -510,7 +524,7 @@ func (l *loader) processRow(tr *tableRun) bool {
 			pcols[k] = parent.cols[i].legacy
 		}
 		why := "no such row in the legacy file"
-		_, rejected := fk.parent.rejected[h]
+		rejected := fk.parent.rejected.has(h)
 		if rejected {
 			why = "the parent row was rejected"
 		}
@@ -524,7 +538,7 @@ func (l *loader) processRow(tr *tableRun) bool {
 				continue
 			}
 			h := l.keyHash(r.key)
-			if _, dup := u.set[h]; dup {
+			if u.set.has(h) {
 				why := fmt.Sprintf("an earlier row has the same value, and %s requires it to be unique", u.name)
 				switch {
 				case u.stricter && u.why != "":
@@ -545,13 +559,65 @@ func (l *loader) processRow(tr *tableRun) bool {
 	k := 0
 	for _, u := range tp.uniques {
 		if u.track && r.keyOf(u.cols, u.nullsNotDistinct) {
-			u.set[keys[k]] = struct{}{}
+			u.set.add(keys[k])
 			k++
 		}
 	}
 	tr.sum += h
 	tr.accepted++
 	return true
+}
+
+// legacyUnique reports whether SQLite guarantees that the key cols (plan
+// column indexes of a legacy unique index, see uniqueIndex.legacyKey) is
+// unique among the converted rows: it does when every value has the one
+// storage class that each column converts one to one (identityClass), and
+// no value mapping applies. SQLite's unique index holds distinct values;
+// but values of other storage classes (an INTEGER 1 or BLOB x'31' next to
+// TEXT '1', the same time as epoch and ISO text), or NULLs (SQLite allows
+// several in a key), could convert to equal ones. It costs one scan of the
+// unique index (SQLite reads it as a covering index: 2 s for 800k rows on a
+// busy machine), and saves a key set as large as the table.
+func (l *loader) legacyUnique(tp *tablePlan, cols []int) (bool, error) {
+	lg, ok := l.legacy.(*legacyDB)
+	if !ok {
+		// A Postgres source's values have one type per column, but
+		// proving its keys equal after conversion is not worth a special
+		// case: the key set is exact either way.
+		return false, nil
+	}
+	var conds []string
+	for _, i := range cols {
+		c := tp.cols[i]
+		class := identityClass(c)
+		if class == "" || c.values != nil {
+			return false, nil
+		}
+		conds = append(conds, "typeof("+quoteSQLite(c.legacy)+") <> '"+class+"'")
+	}
+	var other bool
+	q := "SELECT EXISTS (SELECT 1 FROM " + quoteSQLite(tp.legacy) + " WHERE " + strings.Join(conds, " OR ") + ")"
+	if err := lg.conn.QueryRowContext(l.ctx, q).Scan(&other); err != nil {
+		return false, l.readErr(tp, err)
+	}
+	return !other, nil
+}
+
+// identityClass is the SQLite storage class (as typeof names it) whose
+// distinct values c converts to distinct values, or "" (convert.go): text
+// as it is, integers as they are, epoch integers times their unit.
+func identityClass(c *colPlan) string {
+	switch c.kind {
+	case kText, kEnum:
+		return "text"
+	case kInt16, kInt32, kInt64:
+		return "integer"
+	case kTimestamptz:
+		if c.unit != ISO8601 {
+			return "integer"
+		}
+	}
+	return ""
 }
 
 // reject records the current row's defects, remembers its keys so that its
@@ -568,7 +634,9 @@ func (l *loader) reject(tr *tableRun) {
 		d := r.defects[i]
 		reasons = append(reasons, fmt.Sprintf("%s: %s: %s", d.Column, d.Class, d.Reason))
 	}
-	l.report.Defects = append(l.report.Defects, r.defects...)
+	if err := l.report.addDefects(r.defects); err != nil && l.logErr == nil {
+		l.logErr = err
+	}
 	if knockOn {
 		l.report.KnockOnRows++
 	}
@@ -581,14 +649,17 @@ func (l *loader) reject(tr *tableRun) {
 			ok = ok && r.ok[i]
 		}
 		if ok && r.keyOf(u.cols, false) {
-			u.rejected[l.keyHash(r.key)] = struct{}{}
+			u.rejected.add(l.keyHash(r.key))
 		}
 	}
 	if l.opts.OnError == Skip {
-		l.report.Rejected = append(l.report.Rejected, RejectedRow{
+		err := l.report.addRejected(RejectedRow{
 			Table: tp.legacy, Target: tp.displayTarget(), PK: pk,
 			Values: legacyJSON(tp.legacyCols, tr.raw), Reasons: reasons,
 		})
+		if err != nil && l.logErr == nil {
+			l.logErr = err
+		}
 	} else {
 		l.sending = false
 	}

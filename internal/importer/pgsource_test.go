@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"strings"
 	"sync"
@@ -165,7 +166,11 @@ func TestPGImportSkip(t *testing.T) {
 	var written []importer.RejectedRow
 	rep, err := runPGImport(t, src, to, func(o *importer.Options) {
 		o.OnError = importer.Skip
-		o.WriteRejected = func(rows []importer.RejectedRow) error { written = rows; return nil }
+		o.WriteRejected = func(rows io.Reader) error {
+			b, err := io.ReadAll(rows)
+			written = rejectedLines(t, b)
+			return err
+		}
 	})
 	require.NoError(t, err)
 	require.True(t, rep.Committed)

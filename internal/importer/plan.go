@@ -79,8 +79,13 @@ type uniqueIndex struct {
 	referenced       bool
 	stricter         bool   // the legacy table has no such unique key: stackdb is stricter than DeployStack
 	why              string // then: why stackdb has it (deploystack.StricterThanDeployStack), if listed
-	set              map[[2]uint64]struct{}
-	rejected         map[[2]uint64]struct{} // keys of rejected rows, for the orphans' reason
+	// legacyKey, when set, are the columns (plan indexes) of a unique
+	// index of the legacy table within cols: when they hold only TEXT
+	// and convert as they are, SQLite guarantees the key unique
+	// (untracked).
+	legacyKey []int
+	set       *keySet
+	rejected  *keySet // keys of rejected rows, for the orphans' reason
 }
 
 type fkPlan struct {
@@ -515,12 +520,35 @@ func bindUniques(l source, tp *tablePlan, tt *targetTable) []string {
 		if ui.stricter {
 			ui.why = stricterReason(tp.target, u.cols)
 		}
+		if lt != nil {
+			ui.legacyKey = legacyKeyWithin(tp, lt, ui.cols)
+		}
 		if len(ui.cols) == 1 && lt != nil && lt.rowidAlias(tp.cols[ui.cols[0]].legacy) && tp.cols[ui.cols[0]].kind == kInt64 {
 			ui.track = false // SQLite's rowid: unique and integer by construction
 		}
 		tp.uniques = append(tp.uniques, ui)
 	}
 	return problems
+}
+
+// legacyKeyWithin returns the columns of the first unique index of lt
+// whose columns are all among cols (plan column indexes), or nil.
+func legacyKeyWithin(tp *tablePlan, lt *legacyTable, cols []int) []int {
+	for _, u := range lt.uniques {
+		var key []int
+		for _, name := range u {
+			i := slices.IndexFunc(cols, func(i int) bool { return tp.cols[i].legacy == name })
+			if i < 0 {
+				key = nil
+				break
+			}
+			key = append(key, cols[i])
+		}
+		if key != nil {
+			return key
+		}
+	}
+	return nil
 }
 
 // bindForeignKeys resolves each foreign key to the unique index of its

@@ -1,10 +1,16 @@
 package importer
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"strings"
 	"time"
 )
 
@@ -13,10 +19,10 @@ type Mode int
 
 const (
 	// Abort (the default) imports nothing when any row has a defect: the
-	// transaction is rolled back and the Report lists every defect.
+	// transaction is rolled back and the Report counts every defect.
 	Abort Mode = iota
-	// Skip imports every row without defects and returns the others in
-	// Report.Rejected.
+	// Skip imports every row without defects and hands the others to
+	// Options.WriteRejected.
 	Skip
 )
 
@@ -111,7 +117,11 @@ type SkippedTable struct {
 }
 
 // Report is the outcome of a run. Run returns it also when it fails, with
-// what was known by then; on ErrDefects it holds every defect.
+// what was known by then; on ErrDefects it counts every defect. Its memory
+// does not grow with the defects: it keeps counts and the first
+// Options.Examples defects and rejected rows, and spools all of them to
+// unlinked temporary files (EachDefect reads them back). Close releases
+// those files.
 type Report struct {
 	Source    string
 	Mode      Mode
@@ -120,29 +130,238 @@ type Report struct {
 	Tables    []TableReport
 	Skipped   []SkippedTable
 	Mapped    []MappedValues // Options.Map, each with how many values it replaced
-	Defects   []Defect
+	// Defects are the first Options.Examples defects, in the order they
+	// were found; DefectCount counts them all and EachDefect reads them
+	// all.
+	Defects     []Defect
+	DefectCount int64
+	// Tally counts the defects per legacy table, column and class, in the
+	// order each was first found.
+	Tally []DefectTally
 	// Warnings are about rows that were imported, as they are, but that
 	// the application will not treat as the user may expect; they never
 	// block the import.
 	Warnings []Defect
-	Rejected []RejectedRow // Skip mode: the rows left out
+	// Rejected are the first Options.Examples rows Skip mode left out;
+	// TableReport.Rejected counts them all, and Options.WriteRejected
+	// gets them all.
+	Rejected []RejectedRow
 	// KnockOnRows counts the rows rejected only as descendants of rejected
 	// rows (every defect of theirs is KnockOn); the others hold the root
 	// causes.
 	KnockOnRows int64
 	Duration    time.Duration
+
+	examples    int
+	tempDir     string
+	rootDefects int64
+	tallyIndex  map[tallyKey]int
+	defectLog   *recordFile // every defect, encoded by appendDefect
+	rejectedLog *recordFile // every rejected row, as a JSON line
+}
+
+// DefectTally counts the defects of one class in one legacy column (or
+// columns, comma-separated, for keys and CHECKs).
+type DefectTally struct {
+	Table   string
+	Column  string
+	Class   DefectClass
+	Count   int64
+	KnockOn int64 // of Count, the knock-on ones
+}
+
+type tallyKey struct {
+	table, column string
+	class         DefectClass
 }
 
 // RootDefects counts the defects that are not knock-on: the problems to fix.
-func (r *Report) RootDefects() int {
-	n := 0
-	for _, d := range r.Defects {
+func (r *Report) RootDefects() int { return int(r.rootDefects) }
+
+// addDefects records the defects of one rejected row.
+func (r *Report) addDefects(ds []Defect) error {
+	for _, d := range ds {
+		r.DefectCount++
 		if !d.KnockOn {
-			n++
+			r.rootDefects++
+		}
+		k := tallyKey{d.Table, d.Column, d.Class}
+		i, ok := r.tallyIndex[k]
+		if !ok {
+			if r.tallyIndex == nil {
+				r.tallyIndex = map[tallyKey]int{}
+			}
+			i = len(r.Tally)
+			r.tallyIndex[k] = i
+			r.Tally = append(r.Tally, DefectTally{Table: d.Table, Column: d.Column, Class: d.Class})
+		}
+		r.Tally[i].Count++
+		if d.KnockOn {
+			r.Tally[i].KnockOn++
+		}
+		if len(r.Defects) < r.examples {
+			r.Defects = append(r.Defects, d)
+		}
+		log, err := r.openLog(&r.defectLog, "defects")
+		if err != nil {
+			return err
+		}
+		log.buf = appendDefect(log.buf[:0], d)
+		if err := log.write(log.buf); err != nil {
+			return err
 		}
 	}
-	return n
+	return nil
 }
+
+// addRejected records a row Skip mode left out.
+func (r *Report) addRejected(row RejectedRow) error {
+	if len(r.Rejected) < r.examples {
+		r.Rejected = append(r.Rejected, row)
+	}
+	log, err := r.openLog(&r.rejectedLog, "rejected")
+	if err != nil {
+		return err
+	}
+	// As the command line always wrote them: one line each, HTML
+	// characters as they are.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(row); err != nil {
+		return fmt.Errorf("importer: encode the rejected row %s[%s]: %w", row.Table, row.PK, err)
+	}
+	return log.write(b.Bytes())
+}
+
+// openLog returns *log, created on first use: a run without defects
+// creates no file.
+func (r *Report) openLog(log **recordFile, what string) (*recordFile, error) {
+	if *log == nil {
+		f, err := newRecordFile(r.tempDir, what)
+		if err != nil {
+			return nil, err
+		}
+		*log = f
+	}
+	return *log, nil
+}
+
+// EachDefect calls fn with every defect, in the order they were found,
+// until fn returns an error, which it returns.
+func (r *Report) EachDefect(fn func(Defect) error) error {
+	if r.defectLog == nil {
+		return nil
+	}
+	rd, err := r.defectLog.reader()
+	if err != nil {
+		return err
+	}
+	br := bufio.NewReaderSize(rd, 64<<10)
+	for n := int64(0); n < r.DefectCount; n++ {
+		d, err := readDefect(br)
+		if err != nil {
+			return fmt.Errorf("importer: read back defect %d of %d: %w", n+1, r.DefectCount, err)
+		}
+		if err := fn(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rejectedRows returns a reader of every rejected row as JSON lines.
+func (r *Report) rejectedRows() (io.Reader, error) {
+	if r.rejectedLog == nil {
+		return strings.NewReader(""), nil
+	}
+	return r.rejectedLog.reader()
+}
+
+// Close releases the files that hold the defects and rejected rows; the
+// report keeps its counts and examples.
+func (r *Report) Close() error {
+	if r == nil {
+		return nil
+	}
+	var err error
+	for _, f := range []**recordFile{&r.defectLog, &r.rejectedLog} {
+		if *f != nil {
+			err = errors.Join(err, (*f).close())
+			*f = nil
+		}
+	}
+	return err
+}
+
+// appendDefect encodes d for the defect log: each string with its length
+// as a uvarint before it, then the knock-on flag.
+func appendDefect(b []byte, d Defect) []byte {
+	for _, s := range [...]string{d.Table, d.Target, d.PK, d.Column, d.Value, string(d.Class), d.Reason} {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	if d.KnockOn {
+		return append(b, 1)
+	}
+	return append(b, 0)
+}
+
+func readDefect(br *bufio.Reader) (Defect, error) {
+	var f [7]string
+	for i := range f {
+		n, err := binary.ReadUvarint(br)
+		if err != nil {
+			return Defect{}, err
+		}
+		b := make([]byte, n)
+		if _, err := io.ReadFull(br, b); err != nil {
+			return Defect{}, err
+		}
+		f[i] = string(b)
+	}
+	k, err := br.ReadByte()
+	if err != nil {
+		return Defect{}, err
+	}
+	return Defect{Table: f[0], Target: f[1], PK: f[2], Column: f[3], Value: f[4], Class: DefectClass(f[5]), Reason: f[6], KnockOn: k == 1}, nil
+}
+
+// A recordFile is an unlinked temporary file that records are appended
+// to, through a buffer, and that is read back from the start.
+type recordFile struct {
+	f    *os.File
+	w    *bufio.Writer
+	size int64
+	buf  []byte // scratch for encoding one record
+}
+
+func newRecordFile(dir, what string) (*recordFile, error) {
+	f, err := createUnlinked(dir, "stackdb-import-*."+what)
+	if err != nil {
+		return nil, err
+	}
+	return &recordFile{f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
+}
+
+func (rf *recordFile) write(p []byte) error {
+	n, err := rf.w.Write(p)
+	rf.size += int64(n)
+	if err != nil {
+		return fmt.Errorf("importer: write %s: %w", rf.f.Name(), err)
+	}
+	return nil
+}
+
+// reader flushes what was written and returns a reader of all of it.
+func (rf *recordFile) reader() (io.Reader, error) {
+	if err := rf.w.Flush(); err != nil {
+		return nil, fmt.Errorf("importer: write %s: %w", rf.f.Name(), err)
+	}
+	return io.NewSectionReader(rf.f, 0, rf.size), nil
+}
+
+func (rf *recordFile) close() error { return rf.f.Close() }
 
 // ProgressEvent reports how far the load of one table is.
 type ProgressEvent struct {

@@ -29,7 +29,19 @@ type spool struct {
 // newSpool creates the spool's file in dir (os.TempDir when "") and unlinks
 // it at once, so nothing is left behind however the process ends.
 func newSpool(dir string) (*spool, error) {
-	f, err := os.CreateTemp(dir, "stackdb-import-*.copy")
+	f, err := createUnlinked(dir, "stackdb-import-*.copy")
+	if err != nil {
+		return nil, err
+	}
+	s := &spool{f: f}
+	s.changed = sync.NewCond(&s.mu)
+	return s, nil
+}
+
+// createUnlinked creates a temporary file in dir (os.TempDir when "") and
+// unlinks it at once: it takes space only while it is open.
+func createUnlinked(dir, pattern string) (*os.File, error) {
+	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return nil, fmt.Errorf("importer: create a spool file: %w", err)
 	}
@@ -37,9 +49,7 @@ func newSpool(dir string) (*spool, error) {
 		f.Close()
 		return nil, fmt.Errorf("importer: unlink the spool file: %w", err)
 	}
-	s := &spool{f: f}
-	s.changed = sync.NewCond(&s.mu)
-	return s, nil
+	return f, nil
 }
 
 // write appends p; it is not safe to call from two goroutines.

@@ -1,6 +1,9 @@
 package legacygen
 
-import "strconv"
+import (
+	"slices"
+	"strconv"
+)
 
 // The defects real DeployStack SQLite files hold, which Options.Defects
 // adds (as extra rows, so the clean rows stay as they are). Each kind is
@@ -82,5 +85,70 @@ func (g *gen) injectDefects() {
 	count(DefectInvalidJSON)
 	if g.pg {
 		g.injectPGDefects()
+	}
+}
+
+// corruption is one way Options.DefectRate makes a row of a large table
+// defective: column col gets the value bad makes of it, a defect of kind.
+// The columns are NOT NULL ones the generator always fills, so each
+// corruption is a defect of its own row, never of its descendants (the
+// large tables have none).
+type corruption struct {
+	col  string
+	kind string
+	bad  func(g *gen, v any) any
+}
+
+// corruptions are the kinds Options.DefectRate spreads over each large
+// table, taken in turn.
+var corruptions = map[string][]corruption{
+	"satelliteHeartbeats": {
+		{"status", DefectOutsideValueSet, func(*gen, any) any { return "inactive" }},
+		{"system_metrics", DefectInvalidJSON, truncateJSON},
+	},
+	"satelliteUsageLogs":       {{"satellite_id", DefectDanglingReference, danglingID}},
+	"mcpClientActivityMetrics": {{"user_id", DefectDanglingReference, danglingID}},
+	"satelliteCommands":        {{"payload", DefectInvalidJSON, truncateJSON}},
+	"queueJobs":                {{"status", DefectOutsideValueSet, func(*gen, any) any { return "cancelled" }}},
+}
+
+// truncateJSON cuts a JSON object short, as an interrupted write would.
+func truncateJSON(_ *gen, v any) any {
+	s := v.(string)
+	return s[:len(s)/2]
+}
+
+// danglingID is the id of a row that was deleted.
+func danglingID(g *gen, _ any) any { return "deleted-" + strconv.FormatUint(g.dr.Uint64(), 36) }
+
+// corruptLarge starts (on) or stops corrupting the rows of the large
+// tables at Options.DefectRate.
+func (g *gen) corruptLarge(on bool) {
+	if g.dr == nil {
+		return
+	}
+	for _, t := range g.w.tables {
+		list, ok := corruptions[t.name]
+		if !ok {
+			continue
+		}
+		if !on {
+			t.corrupt = nil
+			continue
+		}
+		cols := make([]int, len(list))
+		for i, c := range list {
+			cols[i] = slices.Index(t.cols, c.col)
+		}
+		next := 0
+		t.corrupt = func(vals []any) {
+			if g.dr.Float64() >= g.defectRate {
+				return
+			}
+			c := list[next]
+			vals[cols[next]] = c.bad(g, vals[cols[next]])
+			next = (next + 1) % len(list)
+			g.defects[c.kind]++
+		}
 	}
 }

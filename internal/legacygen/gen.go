@@ -12,6 +12,10 @@ type gen struct {
 	pg      bool // the Postgres layout (GeneratePostgres), else SQLite
 	t       tables
 	defects map[string]int
+	// dr decides which rows Options.DefectRate corrupts, and how: a stream
+	// apart from r, so that the other values do not change with the rate.
+	dr         *rand.Rand
+	defectRate float64
 
 	roleIDs    []string // 0 global_admin, 1 global_user, 2 team_admin, 3 team_user, then custom
 	users      []*user  // in order of creation

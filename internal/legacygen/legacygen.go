@@ -55,6 +55,13 @@ type Options struct {
 	// where stackdb is stricter than DeployStack, invalid JSON. Off, the
 	// file is clean.
 	Defects bool
+	// DefectRate, when above 0, gives about that share of the rows of the
+	// large time-series tables one bad value each (a dangling reference,
+	// a value outside a value set or invalid JSON; see corruptions),
+	// chosen by a random stream of their own: the rows stay where they
+	// are, so the file has as many rows as with 0, and every other value
+	// is the same. For scale tests of the importer's skip mode.
+	DefectRate float64
 }
 
 // Stats counts the rows written per table.
@@ -62,7 +69,8 @@ type Stats struct {
 	Tables map[string]int64
 	Total  int64
 	// Defects counts the injected defects per kind (DefectDuplicate, …);
-	// empty unless Options.Defects.
+	// empty unless Options.Defects or Options.DefectRate. Each injected
+	// defect makes one row defective.
 	Defects map[string]int
 }
 
@@ -85,6 +93,11 @@ func Generate(ctx context.Context, path string, opts Options) (st Stats, err err
 	if opts.Rows < MinRows {
 		return Stats{}, config.NewOptionError("legacygen", "Rows", nil, func(name string) string {
 			return fmt.Sprintf("%s is %d; want at least %d", name, opts.Rows, MinRows)
+		})
+	}
+	if !(opts.DefectRate >= 0 && opts.DefectRate <= 1) {
+		return Stats{}, config.NewOptionError("legacygen", "DefectRate", nil, func(name string) string {
+			return fmt.Sprintf("%s is %v; want a share between 0 and 1", name, opts.DefectRate)
 		})
 	}
 	if err := legacy.CheckDriver(); err != nil {
@@ -134,6 +147,9 @@ func Generate(ctx context.Context, path string, opts Options) (st Stats, err err
 		return Stats{}, fmt.Errorf("legacygen: %w", err)
 	}
 	g := newGen(ctx, out, opts, false)
+	if opts.DefectRate > 0 {
+		g.dr, g.defectRate = rand.New(rand.NewPCG(uint64(opts.Seed), 0xdefec7_0003)), opts.DefectRate
+	}
 	if err := g.run(opts.Defects); err != nil {
 		return Stats{}, fmt.Errorf("legacygen: %w", err)
 	}
@@ -198,6 +214,7 @@ func (g *gen) run(defects bool) error {
 	nMetrics := share(15)
 	nHeartbeats := share(28)
 	nUsage := max(10, rest-nJobs-nCommands-nActivity-nMetrics-nHeartbeats)
+	g.corruptLarge(true)
 	var nRequestLogs, nServerLogs int64
 	if g.pg { // the usage logs share theirs with the backend's own logs
 		nRequestLogs, nServerLogs = share(4), share(3)
@@ -208,6 +225,7 @@ func (g *gen) run(defects bool) error {
 	g.genActivity(nActivity, nMetrics)
 	g.genCommands(nCommands)
 	g.genJobs(nJobs)
+	g.corruptLarge(false)
 	if g.pg {
 		g.genMCPLogs(nRequestLogs, nServerLogs)
 	}

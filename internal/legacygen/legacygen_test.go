@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -690,5 +691,70 @@ func BenchmarkGenerate200k(b *testing.B) {
 		if _, err := Generate(context.Background(), path, Options{Rows: 200_000, Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestDefectRate(t *testing.T) {
+	t.Parallel()
+	const rows, seed, rate = 20_000, 5, 0.02
+	gen := func() (string, Stats) {
+		path := filepath.Join(t.TempDir(), "rate.db")
+		st, err := Generate(context.Background(), path, Options{Rows: rows, Seed: seed, DefectRate: rate})
+		require.NoError(t, err)
+		return path, st
+	}
+	a, sa := gen()
+	b, sb := gen()
+	require.Equal(t, sa, sb)
+	require.Equal(t, checksums(t, a), checksums(t, b))
+
+	// The rows stay where they are: the same tables and counts as the clean
+	// file, and the tables that are not corrupted are the same.
+	c, clean := generate(t, rows, seed)
+	require.Equal(t, clean.Tables, sa.Tables)
+	ca, cc := checksums(t, a), checksums(t, c)
+	var large int64
+	for tbl := range ca {
+		if _, ok := corruptions[tbl]; ok {
+			require.NotEqual(t, cc[tbl], ca[tbl], tbl)
+			large += sa.Tables[tbl]
+			continue
+		}
+		require.Equal(t, cc[tbl], ca[tbl], tbl)
+	}
+
+	// Every counted defect is one bad row, found by what makes it bad.
+	db, err := legacy.Open(a)
+	require.NoError(t, err)
+	defer db.Close()
+	found := map[string]int{}
+	for q, kind := range map[string]string{
+		`SELECT count(*) FROM satelliteHeartbeats WHERE status = 'inactive'`:                            DefectOutsideValueSet,
+		`SELECT count(*) FROM queueJobs WHERE status = 'cancelled'`:                                     DefectOutsideValueSet,
+		`SELECT count(*) FROM satelliteHeartbeats WHERE NOT json_valid(system_metrics)`:                 DefectInvalidJSON,
+		`SELECT count(*) FROM satelliteCommands WHERE NOT json_valid(payload)`:                          DefectInvalidJSON,
+		`SELECT count(*) FROM satelliteUsageLogs WHERE satellite_id NOT IN (SELECT id FROM satellites)`: DefectDanglingReference,
+		`SELECT count(*) FROM mcpClientActivityMetrics WHERE user_id NOT IN (SELECT id FROM authUser)`:  DefectDanglingReference,
+	} {
+		var n int
+		require.NoError(t, db.QueryRow(q).Scan(&n), q)
+		require.Positive(t, n, q)
+		found[kind] += n
+	}
+	require.Equal(t, sa.Defects, found)
+	total := 0
+	for _, n := range found {
+		total += n
+	}
+	require.InDelta(t, rate*float64(large), total, rate*float64(large)*0.2)
+}
+
+func TestDefectRateRefused(t *testing.T) {
+	t.Parallel()
+	for _, rate := range []float64{-0.01, 1.5, math.NaN()} {
+		path := filepath.Join(t.TempDir(), "x.db")
+		_, err := Generate(context.Background(), path, Options{Rows: MinRows, DefectRate: rate})
+		require.ErrorContains(t, err, "want a share between 0 and 1")
+		require.NoFileExists(t, path)
 	}
 }

@@ -26,6 +26,13 @@ func GeneratePostgres(ctx context.Context, url string, opts Options) (Stats, err
 			return fmt.Sprintf("%s is %d; want at least %d", name, opts.Rows, MinRows)
 		})
 	}
+	if opts.DefectRate != 0 {
+		// Its corruptions are SQLite's (a dangling id where Postgres has a
+		// foreign key): they would fail the load, not make defects.
+		return Stats{}, config.NewOptionError("legacygen", "DefectRate", nil, func(name string) string {
+			return fmt.Sprintf("%s is %v; the Postgres layout takes only Defects", name, opts.DefectRate)
+		})
+	}
 	pool, err := dbpool.Open(ctx, url)
 	if err != nil {
 		return Stats{}, fmt.Errorf("legacygen: %w", err)

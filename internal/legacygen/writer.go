@@ -46,6 +46,9 @@ type table struct {
 	buf       []any
 	n         int
 	count     int64
+	// corrupt, when set, may replace values of a row before it is
+	// buffered (Options.DefectRate).
+	corrupt func(vals []any)
 }
 
 func (w *writer) table(name string, cols ...string) *table {
@@ -86,6 +89,9 @@ func (t *table) add(vals ...any) {
 	}
 	if t.w.err != nil {
 		return
+	}
+	if t.corrupt != nil {
+		t.corrupt(vals)
 	}
 	row := t.buf[t.n*t.width : (t.n+1)*t.width]
 	copy(row, vals)
