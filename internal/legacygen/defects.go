@@ -11,7 +11,9 @@ import (
 const (
 	// DefectDanglingReference is a reference to a row that does not exist:
 	// the heartbeat route inserts satelliteProcesses of global satellites
-	// with team_id 'global', and SQLite did not enforce foreign keys.
+	// with team_id 'global', and SQLite did not enforce foreign keys (the
+	// Postgres layout's foreign keys cover every reference stackdb checks,
+	// so GeneratePostgres writes none).
 	DefectDanglingReference = "dangling_reference"
 	// DefectOutsideValueSet is a value outside a closed value set: the sets
 	// are enforced only in TypeScript, and older versions wrote others.

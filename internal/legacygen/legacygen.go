@@ -1,7 +1,11 @@
-// Package legacygen writes synthetic DeployStack SQLite databases in the real
-// last SQLite layout (the schema of package legacy) for import tests and
-// benchmarks: realistic, referentially consistent, deterministic for a given
-// seed, and as large as asked.
+// Package legacygen writes synthetic DeployStack databases for import tests
+// and benchmarks — SQLite files in the real last SQLite layout (Generate,
+// legacy.Schema) and Postgres databases in the real Drizzle-era Postgres
+// layout (GeneratePostgres, legacy.PGSchema): realistic, referentially
+// consistent, deterministic for a given seed, and as large as asked. One
+// generator makes the rows as SQLite stores them; the Postgres output
+// converts each value to its column's storage and adds what only that
+// layout has (pglayout.go).
 //
 // Value formats, as the DeployStack backend wrote them (see internal/legacy):
 //   - flags are INTEGER 0/1;
@@ -50,10 +54,12 @@ type Options struct {
 	Rows int
 	// Seed seeds the generator: the same Seed and Rows give the same rows.
 	Seed int64
-	// Defects adds the defects real DeployStack files hold (the Defect*
-	// kinds): values outside a value set, dangling references, duplicates
-	// where stackdb is stricter than DeployStack, invalid JSON. Off, the
-	// file is clean.
+	// Defects adds the defects real DeployStack databases hold (the
+	// Defect* kinds): values outside a value set, dangling references (in
+	// SQLite: Postgres's foreign keys rule them out), duplicates where
+	// stackdb is stricter than DeployStack, invalid JSON, and in Postgres
+	// unparsable ISO-8601 text and e-mails that differ only in case. Off,
+	// the database is clean.
 	Defects bool
 	// DefectRate, when above 0, gives about that share of the rows of the
 	// large time-series tables one bad value each (a dangling reference,

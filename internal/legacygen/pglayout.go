@@ -178,6 +178,9 @@ func (g *gen) genPGBookkeeping(names []string) {
 		g.t.drizzleMigrations.add(int64(i+1), name, at)
 		prev = at
 	}
+	// The category 0000_perfect_rogue.sql inserts (its roles are the
+	// system roles genRoles writes).
+	g.t.mcpCategories.add("default-category-id", "Default", "Default category", "Tags", int64(0), winStart+2*day)
 }
 
 type oauthProvider struct {

@@ -148,6 +148,9 @@ func TestPostgresTablesAndStats(t *testing.T) {
 	require.Equal(t, legacy.PGMigrations, applied)
 	require.Equal(t, int64(len(legacy.PGMigrations)+1), pgScalar[int64](t, pool, `SELECT nextval(pg_get_serial_sequence('__drizzle_migrations', 'id'))`))
 	require.True(t, pgScalar[bool](t, pool, `SELECT bool_and(applied_at > '2025-11-25' AND applied_at < '2026-03-01') FROM __drizzle_migrations`))
+	// What 0000_perfect_rogue.sql inserts.
+	require.Equal(t, int64(4), pgScalar[int64](t, pool, `SELECT count(*) FROM roles WHERE id IN ('global_admin', 'global_user', 'team_admin', 'team_user') AND is_system_role`))
+	require.Equal(t, int64(1), pgScalar[int64](t, pool, `SELECT count(*) FROM "mcpCategories" WHERE id = 'default-category-id' AND name = 'Default'`))
 
 	// The indexes and foreign keys are there (created after the rows).
 	require.Equal(t, int64(strings.Count(legacy.PGSchema, "FOREIGN KEY")),
