@@ -395,8 +395,9 @@ func TestConfig(t *testing.T) {
 	}{
 		{name: "defaults", want: Config{MaxBatch: DefaultMaxBatch, Flushers: DefaultFlushers, Linger: DefaultLinger}},
 		{name: "set", in: Config{MaxBatch: 7, Flushers: 3, Linger: time.Millisecond}, want: Config{MaxBatch: 7, Flushers: 3, Linger: time.Millisecond}},
-		{name: "linger too long", in: Config{Linger: MaxLinger + 1}, wantErr: "ingest: heartbeat ingester: linger 5.000001ms: want 0 to 5ms"},
-		{name: "negative linger", in: Config{Linger: -1}, wantErr: "linger -1ns"},
+		{name: "no linger", in: Config{Linger: NoLinger}, want: Config{MaxBatch: DefaultMaxBatch, Flushers: DefaultFlushers}},
+		{name: "linger too long", in: Config{Linger: MaxLinger + 1}, wantErr: "ingest: heartbeat ingester: linger 5.000001ms: want 0 to 5ms, or NoLinger"},
+		{name: "negative linger", in: Config{Linger: -2}, wantErr: "linger -2ns"},
 		{name: "negative batch", in: Config{MaxBatch: -1}, wantErr: "max batch -1: want 1 to 1000"},
 		{name: "batch too large", in: Config{MaxBatch: MaxBatchLimit + 1}, wantErr: "max batch 1001"},
 		{name: "too many flushers", in: Config{Flushers: MaxFlushersLimit + 1}, wantErr: "flushers 65: want 1 to 64"},
