@@ -27,6 +27,13 @@ func TestMain(m *testing.M) { stackdbtest.Main(m) }
 func seeded(t *testing.T) *pgxpool.Pool {
 	t.Helper()
 	pool := stackdbtest.Pool(t)
+	seed(t, pool)
+	return pool
+}
+
+// seed writes the fixture.
+func seed(tb testing.TB, pool *pgxpool.Pool) {
+	tb.Helper()
 	for _, q := range []string{
 		`INSERT INTO roles (id, name, permissions) VALUES ('r', 'r', '[]')`,
 		`INSERT INTO users (id, username, email, auth_type, role_id) VALUES ('u', 'u', 'u@example.com', 'email_signup', 'r')`,
@@ -37,10 +44,9 @@ func seeded(t *testing.T) *pgxpool.Pool {
 		`INSERT INTO satellite_processes (id, satellite_id, server_name, team_id)
 		 VALUES ('p1', 's1', 'srv-p1', 't1'), ('p2', 's2', 'srv-p2', 't1'), ('pg', 'g1', 'srv-pg', 't1')`,
 	} {
-		_, err := pool.Exec(t.Context(), q)
-		require.NoError(t, err, q)
+		_, err := pool.Exec(tb.Context(), q)
+		require.NoError(tb, err, q)
 	}
-	return pool
 }
 
 // dump is the three tables a heartbeat writes, each row as JSON, in key
