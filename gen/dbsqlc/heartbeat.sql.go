@@ -139,3 +139,128 @@ func (q *Queries) SatelliteUpdateHeartbeat(ctx context.Context, arg SatelliteUpd
 	)
 	return i, err
 }
+
+const satelliteUpdateHeartbeatMany = `-- name: SatelliteUpdateHeartbeatMany :many
+WITH hb AS (
+    SELECT x.n, e ->> 'id' AS id, e ->> 'satellite_id' AS satellite_id,
+           (e ->> 'status')::heartbeat_status AS status, e -> 'system_metrics' AS system_metrics,
+           (e ->> 'error_count')::int AS error_count, (e ->> 'uptime_seconds')::int AS uptime_seconds,
+           e ->> 'version' AS version, e ->> 'satellite_url' AS satellite_url, e -> 'mcp_status' AS mcp_status,
+           coalesce(e -> 'processes', '[]'::jsonb) AS processes
+    FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)
+),
+reported AS (
+    SELECT DISTINCT ON (hb.n, p ->> 'id') hb.n, hb.satellite_id, p ->> 'id' AS id, p ->> 'server_name' AS server_name,
+           (p ->> 'status')::process_status AS status,
+           (p ->> 'health_status')::process_health_status AS health_status,
+           nullif(p -> 'performance_metrics', 'null'::jsonb) AS performance_metrics
+    FROM hb CROSS JOIN jsonb_array_elements(hb.processes) WITH ORDINALITY AS y(p, k)
+    ORDER BY hb.n, p ->> 'id', y.k DESC
+),
+sat_in AS (
+    SELECT hb.satellite_id,
+           (array_agg(hb.satellite_url ORDER BY hb.n DESC) FILTER (WHERE hb.satellite_url IS NOT NULL))[1] AS satellite_url,
+           (array_agg(hb.mcp_status ORDER BY hb.n DESC) FILTER (WHERE hb.mcp_status IS NOT NULL))[1] AS mcp_status
+    FROM hb
+    GROUP BY hb.satellite_id
+    ORDER BY hb.satellite_id
+),
+sat AS (
+    UPDATE satellites
+    SET last_heartbeat = now(),
+        status         = 'active',
+        satellite_url  = coalesce(sat_in.satellite_url, satellites.satellite_url),
+        mcp_status     = coalesce(sat_in.mcp_status, satellites.mcp_status),
+        updated_at     = now()
+    FROM sat_in
+    WHERE satellites.id = sat_in.satellite_id
+    RETURNING satellites.id, satellites.team_id
+),
+counts AS (
+    SELECT reported.n, count(*) AS process_count,
+           count(*) FILTER (WHERE reported.health_status = 'healthy') AS healthy_process_count
+    FROM reported
+    GROUP BY reported.n
+),
+ins AS (
+    INSERT INTO satellite_heartbeats (id, satellite_id, status, system_metrics, process_count,
+                                      healthy_process_count, error_count, uptime_seconds, version, "timestamp")
+    SELECT hb.id, sat.id, hb.status, hb.system_metrics, coalesce(counts.process_count, 0),
+           coalesce(counts.healthy_process_count, 0), hb.error_count, hb.uptime_seconds, hb.version, now()
+    FROM hb
+    JOIN sat ON sat.id = hb.satellite_id
+    LEFT JOIN counts ON counts.n = hb.n
+),
+writable AS (
+    SELECT r.n, r.id, r.satellite_id, r.server_name, r.status, r.health_status, r.performance_metrics,
+           coalesce(sat.team_id, existing.team_id) AS team_id,
+           coalesce(existing.satellite_id, first_value(r.satellite_id) OVER (PARTITION BY r.id ORDER BY r.n)) AS owner
+    FROM reported r
+    JOIN sat ON sat.id = r.satellite_id
+    LEFT JOIN satellite_processes existing ON existing.id = r.id
+    WHERE existing.id IS NOT NULL OR sat.team_id IS NOT NULL
+),
+written AS (
+    SELECT DISTINCT ON (w.id) w.id, w.satellite_id, w.team_id, w.status, w.health_status, w.performance_metrics,
+           first_value(w.server_name) OVER (PARTITION BY w.id ORDER BY w.n) AS server_name
+    FROM writable w
+    WHERE w.satellite_id = w.owner
+    ORDER BY w.id, w.n DESC
+),
+procs AS (
+    INSERT INTO satellite_processes AS sp (id, satellite_id, server_name, team_id, status, health_status,
+                                           performance_metrics, created_at, updated_at)
+    SELECT written.id, written.satellite_id, written.server_name, written.team_id, written.status,
+           written.health_status, written.performance_metrics, now(), now()
+    FROM written
+    ORDER BY written.id
+    ON CONFLICT (id) DO UPDATE
+    SET status              = EXCLUDED.status,
+        health_status       = EXCLUDED.health_status,
+        performance_metrics = EXCLUDED.performance_metrics,
+        updated_at          = EXCLUDED.updated_at
+    WHERE sp.satellite_id = EXCLUDED.satellite_id
+)
+SELECT hb.n::int AS position
+FROM hb
+JOIN sat ON sat.id = hb.satellite_id
+ORDER BY hb.n
+`
+
+// SatelliteUpdateHeartbeatMany records many heartbeats in one statement,
+// one round trip and one commit: what SatelliteUpdateHeartbeat run once per
+// heartbeat, in order, writes, but that every heartbeat of the batch has the
+// same now(). It is the statement of the heartbeat ingester
+// (stackdb.NewHeartbeatIngester), which builds the document.
+//
+// heartbeats is a JSON array of SatelliteUpdateHeartbeat's parameters, one
+// object per heartbeat in the order they count: {"id", "satellite_id",
+// "status", "system_metrics", "error_count", "uptime_seconds", "version",
+// "satellite_url", "mcp_status", "processes"}; an absent key is NULL. A
+// satellite reported more than once is updated once, its url and mcp
+// status from its last heartbeat that sends them. A process reported in
+// several heartbeats is written once, as the sequence would leave it: an
+// existing one by its own satellite only, a new one owned by the first team
+// satellite that reports it (with that report's server name), the values of
+// its owner's last report. Heartbeats of unknown satellites write nothing;
+// the statement returns the positions (1-based) of the heartbeats written,
+// so a missing one is ErrNotFound. Any error writes nothing.
+func (q *Queries) SatelliteUpdateHeartbeatMany(ctx context.Context, heartbeats json.RawMessage) ([]int32, error) {
+	rows, err := q.db.Query(ctx, satelliteUpdateHeartbeatMany, heartbeats)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int32{}
+	for rows.Next() {
+		var position int32
+		if err := rows.Scan(&position); err != nil {
+			return nil, err
+		}
+		items = append(items, position)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

@@ -6,6 +6,7 @@ package dbsqlc
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -778,6 +779,25 @@ type Querier interface {
 	// report wins). processes_upserted says how many processes were written.
 	// An unknown satellite writes nothing and is ErrNotFound.
 	SatelliteUpdateHeartbeat(ctx context.Context, arg SatelliteUpdateHeartbeatParams) (SatelliteUpdateHeartbeatRow, error)
+	// SatelliteUpdateHeartbeatMany records many heartbeats in one statement,
+	// one round trip and one commit: what SatelliteUpdateHeartbeat run once per
+	// heartbeat, in order, writes, but that every heartbeat of the batch has the
+	// same now(). It is the statement of the heartbeat ingester
+	// (stackdb.NewHeartbeatIngester), which builds the document.
+	//
+	// heartbeats is a JSON array of SatelliteUpdateHeartbeat's parameters, one
+	// object per heartbeat in the order they count: {"id", "satellite_id",
+	// "status", "system_metrics", "error_count", "uptime_seconds", "version",
+	// "satellite_url", "mcp_status", "processes"}; an absent key is NULL. A
+	// satellite reported more than once is updated once, its url and mcp
+	// status from its last heartbeat that sends them. A process reported in
+	// several heartbeats is written once, as the sequence would leave it: an
+	// existing one by its own satellite only, a new one owned by the first team
+	// satellite that reports it (with that report's server name), the values of
+	// its owner's last report. Heartbeats of unknown satellites write nothing;
+	// the statement returns the positions (1-based) of the heartbeats written,
+	// so a missing one is ErrNotFound. Any error writes nothing.
+	SatelliteUpdateHeartbeatMany(ctx context.Context, heartbeats json.RawMessage) ([]int32, error)
 	// SatelliteUpdateRegistration re-registers an existing satellite (one of
 	// the same name, with a new token): new scope, capabilities and API key,
 	// back to inactive.

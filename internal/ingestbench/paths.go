@@ -227,8 +227,10 @@ var paths = []path{
 // pgx) against psql's \copy of the same rows.
 const copyPath = "usage-log-copy"
 
-// batchedPath is the heartbeat through heartbeatBatcher, against the
-// same pgbench baseline as the heartbeat run one statement at a time.
+// batchedPath is the heartbeat through the heartbeat ingester
+// (internal/ingest: SatelliteUpdateHeartbeatMany, one statement for the
+// heartbeats that meet), against the same pgbench baseline as the
+// heartbeat run one statement at a time.
 const batchedPath = "heartbeat-batched"
 
 // PathNames lists the paths in the order they run.

@@ -14,19 +14,16 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/deploystack/stackdb/internal/dbpool"
+	"github.com/deploystack/stackdb/internal/ingest"
 )
 
 // latencyCap is each worker's preallocated room for latencies, so that
 // recording one costs no allocation until a worker has done that many.
 const latencyCap = 1 << 16
 
-// The batched heartbeat's settings: two batches in flight at most, of up
-// to 64 heartbeats, without lingering (the heartbeats that arrive while a
-// batch is out make the next one).
-const (
-	batchFlushers = 2
-	batchMax      = 64
-)
+// batchConfig is the batched heartbeat's ingester: its defaults (see
+// ingest.Config), what applications get.
+var batchConfig = ingest.Config{}
 
 // openPool opens a pool of exactly n connections (pgx's default exec mode,
 // the statement cache) and opens them all before the clock starts, as
@@ -80,11 +77,17 @@ func (s *scratch) stackdbStep(ctx context.Context, name string, n int, best floa
 		ops[w] = p.op(q, w, s.satellites, rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(w))))
 	}
 	if name == batchedPath {
-		b, err := newHeartbeatBatcher(pool, q, batchFlushers, batchMax, 0)
+		b, err := ingest.NewHeartbeats(q, batchConfig)
 		if err != nil {
-			return Side{}, err
+			return Side{}, fmt.Errorf("bench: %w", err)
 		}
-		defer b.Close()
+		defer func() {
+			b.Close()
+			if st := b.Stats(); s.cfg.Progress != nil && st.Heartbeats > 0 {
+				fmt.Fprintf(s.cfg.Progress, "%-20s %3d clients: %.1f heartbeats per statement, %d batches refused\n",
+					name, n, float64(st.Heartbeats)/float64(st.Statements), st.Refused)
+			}
+		}()
 		for w := range ops {
 			r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(w)))
 			p := heartbeatParams(id(w+1), processesJSON(id(w+1)), "")
