@@ -41,7 +41,8 @@ func (s *scratch) pgbenchScript(ctx context.Context, p *path) (string, map[strin
 
 var tpsRE = regexp.MustCompile(`(?m)^tps = ([0-9.]+) \(without initial connection time\)`)
 
-// baseStep runs the path's pgbench script: -M prepared, n clients on n
+// baseStep runs the path's pgbench script: -M prepared (extended through
+// PgBouncer), n clients on n
 // threads for the step's time, logging every transaction's latency (-l).
 // A path whose clients need variables of their own runs n pgbench
 // processes of one client each instead.
@@ -68,7 +69,7 @@ func (s *scratch) baseStep(ctx context.Context, name string, n int, best float64
 	}
 	args := func(clients int, prefix string, defs map[string]string) []string {
 		c := strconv.Itoa(clients)
-		a := []string{"-n", "-M", "prepared", "-c", c, "-j", c, "-T", strconv.Itoa(s.secs), "-f", file,
+		a := []string{"-n", "-M", s.pgbenchMode, "-c", c, "-j", c, "-T", strconv.Itoa(s.secs), "-f", file,
 			"-l", "--log-prefix", filepath.Join(dir, prefix)}
 		for _, k := range slices.Sorted(maps.Keys(defs)) {
 			a = append(a, "-D", k+"="+defs[k])
