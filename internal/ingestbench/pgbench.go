@@ -39,7 +39,10 @@ func (s *scratch) pgbenchScript(ctx context.Context, p *path) (string, map[strin
 	return b.String(), defs, nil
 }
 
-var tpsRE = regexp.MustCompile(`(?m)^tps = ([0-9.]+) \(without initial connection time\)`)
+var (
+	tpsRE  = regexp.MustCompile(`(?m)^tps = ([0-9.]+) \(without initial connection time\)`)
+	noneRE = regexp.MustCompile(`(?m)^number of transactions actually processed: 0$`)
+)
 
 // baseStep runs the path's pgbench script: -M prepared (extended through
 // PgBouncer), n clients on n
@@ -110,6 +113,9 @@ func (s *scratch) baseStep(ctx context.Context, name string, n int, best float64
 			return Side{Error: "pgbench: " + exitMessage(errs[i])}, ctxErr(ctx)
 		}
 		m := tpsRE.FindSubmatch(outs[i])
+		if m == nil && noneRE.Match(outs[i]) {
+			continue // a one-client process that got no transaction done in the step: 0 tps, no line
+		}
 		if m == nil {
 			return Side{Error: "pgbench: no tps in its output"}, nil
 		}
