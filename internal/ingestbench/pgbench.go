@@ -122,6 +122,9 @@ func (s *scratch) baseStep(ctx context.Context, name string, n int, best float64
 		tps, _ := strconv.ParseFloat(string(m[1]), 64)
 		side.Rate += tps
 	}
+	if side.Rate == 0 {
+		return Side{Error: "pgbench: no client got a transaction done in the step"}, nil
+	}
 	lat, err := readPgbenchLogs(dir)
 	if err != nil {
 		return Side{}, err
