@@ -48,6 +48,10 @@ bench: ## Benchmarks: a test's wait for its database, a clone's cost, migrating 
 bench-import: ## Import benchmark: stackdb vs pgloader on a generated file (ROWS=2000000 RUNS=3)
 	bash bench/import.sh
 
+.PHONY: bench-import-pg
+bench-import-pg: ## Postgres import benchmark: stackdb import-postgres vs pg_dump | psql of a generated source (ROWS=2000000 RUNS=3)
+	bash bench/import-postgres.sh
+
 .PHONY: bench-ingest
 bench-ingest: ## Write-path benchmark: stackdb vs pgbench/psql \copy, same SQL (ARGS=...; bin/bench-ingest.{json,svg})
 	@mkdir -p bin
