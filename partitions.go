@@ -18,9 +18,21 @@ type PartitionReport = partition.Report
 // PartitionTable is a time-partitioned table and its retention.
 type PartitionTable = partition.Table
 
-// PartitionTables are the time-partitioned tables (daily partitions by
-// "timestamp") with their default retention: satellite_heartbeats 7 days,
-// satellite_usage_logs kept.
+// PartitionSpan is what one partition of a table holds: a UTC day
+// (PartitionDaily, the zero value) or a UTC month (PartitionMonthly).
+type PartitionSpan = partition.Span
+
+// The partition spans.
+const (
+	PartitionDaily   = partition.Daily
+	PartitionMonthly = partition.Monthly
+)
+
+// PartitionTables are the time-partitioned tables with their partition
+// span and default retention: satellite_heartbeats (daily, 7 days),
+// mcp_client_activity_metrics (daily, 3 days), satellite_usage_logs,
+// mcp_server_logs and mcp_request_logs (daily, kept), audit_logs (monthly,
+// 365 days).
 var PartitionTables = partition.Tables
 
 // MaintainPartitions creates today's and the coming days' partitions of the

@@ -36,7 +36,15 @@ same as JSON and as an SVG chart.
 
 It runs on a throwaway cluster, or with --url on that server, in a scratch
 database it creates and drops (it never writes to --url's database; the user
-needs CREATEDB). pgbench and psql must be installed.`,
+needs CREATEDB). pgbench and psql must be installed.
+
+--pgbouncer runs both sides through a transaction-mode PgBouncer started on
+loopback in front of the scratch database (pgbouncer must be installed), with
+--pgbouncer-pool-size server connections (default 20, PgBouncer's own). Before
+PgBouncer 1.21 (Debian bookworm has 1.18) a prepared statement does not
+survive its transaction, so both sides then use unnamed statements instead:
+pgx's exec mode and pgbench -M extended. Compare a run with and without it
+for the pooler's cost.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if urlValue != "" {
@@ -87,6 +95,8 @@ needs CREATEDB). pgbench and psql must be installed.`,
 	f.IntVar(&cfg.CopyRows, "copy-rows", 200000, "rows each COPY step loads per side")
 	f.StringVar(&jsonFile, "json", "", "write the results as JSON to `FILE`")
 	f.StringVar(&plotFile, "plot", "", "write an SVG chart of throughput and p99 against clients to `FILE`")
+	f.BoolVar(&cfg.PgBouncer, "pgbouncer", false, "run both sides through a transaction-mode PgBouncer in front of the database")
+	f.IntVar(&cfg.PgBouncerPoolSize, "pgbouncer-pool-size", 0, "the PgBouncer's server connections (default 20; only with --pgbouncer)")
 	f.StringVar(&cfg.Pgbench, "pgbench", "pgbench", "pgbench binary")
 	f.StringVar(&cfg.Psql, "psql", "psql", "psql binary")
 	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the stackdb side to `FILE` (go tool pprof)")

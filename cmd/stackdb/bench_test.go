@@ -23,6 +23,7 @@ func TestBenchRefusesBadFlags(t *testing.T) {
 		{[]string{"--duration", "1500ms"}, "bench: step duration 1.5s: want whole seconds, at least 1s (pgbench -T)"},
 		{[]string{"--clients", "0"}, "bench: 0 clients: want 1 to 256"},
 		{[]string{"--paths", "nope"}, `bench: unknown path "nope"`},
+		{[]string{"--pgbouncer-pool-size", "3"}, "bench: pgbouncer pool size 3: want at least 1, and only with pgbouncer"},
 		{[]string{"--url", "mysql://x"}, `bench: --url: invalid database URL: scheme "mysql": want postgres or postgresql`},
 	} {
 		_, err := run(t, "", append([]string{"bench"}, tc.args...)...)

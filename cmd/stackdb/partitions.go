@@ -23,16 +23,19 @@ func (a *app) partitionsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "partitions",
 		Short: "Create the coming days' partitions and drop those past retention",
-		Long: `Keep the daily partitions of the time-partitioned tables (satellite_heartbeats,
-satellite_usage_logs, by "timestamp", UTC days): create today's and the next
---ahead days' partitions, moving the rows of those days out of the table's
-DEFAULT partition, and drop the partitions whose whole day is older than the
-table's retention (and delete the DEFAULT partition's rows that old). One
-transaction under an advisory lock: safe to run from every instance at once,
-and a second run finds nothing to do. Run it daily (and after migrate apply).
+		Long: `Keep the partitions of the time-partitioned tables (UTC days by their time
+column: satellite_heartbeats, satellite_usage_logs, mcp_client_activity_metrics,
+mcp_server_logs, mcp_request_logs; UTC months: audit_logs): create the
+partitions of today and the next --ahead days, moving their rows out of the
+table's DEFAULT partition, and drop the partitions whose whole day (month) is
+older than the table's retention (and delete the DEFAULT partition's rows that
+old). One transaction under an advisory lock: safe to run from every instance
+at once, and a second run finds nothing to do. Run it daily (and after migrate
+apply).
 
-Default retention: satellite_heartbeats 7 days, satellite_usage_logs kept
-(0). --retention-days satellite_usage_logs=90 changes one; 0 keeps everything.
+Default retention: satellite_heartbeats 7 days, mcp_client_activity_metrics 3,
+audit_logs 365 (a month is dropped when its last day is a year old), the others
+kept (0). --retention-days audit_logs=730 changes one; 0 keeps everything.
 
 The database is --url, else DATABASE_URL, else POSTGRES_HOST and the other
 POSTGRES_* variables; partitions never starts a throwaway Postgres.`,

@@ -35,6 +35,16 @@ func TestDriftPartitions(t *testing.T) {
 			ignored: []string{"public.satellite_heartbeats_p20260310", "public.satellite_heartbeats_p20260311"}},
 		{name: "maintenance partitions included", change: maintain, include: true,
 			want: []string{`DROP TABLE "public"."satellite_heartbeats_p20260310";`, `DROP TABLE "public"."satellite_heartbeats_p20260311";`}},
+		{name: "monthly maintenance partitions", change: func(t *testing.T, pool *pgxpool.Pool) {
+			_, err := partition.Maintain(context.Background(), pool, partition.Options{Now: day, Ahead: 1,
+				Tables: []partition.Table{{Name: "audit_logs", Column: "created_at", Span: partition.Monthly}}})
+			require.NoError(t, err)
+		}, ignored: []string{"public.audit_logs_p202603"}},
+		{name: "daily-named partition of a monthly table", change: func(t *testing.T, pool *pgxpool.Pool) {
+			_, err := pool.Exec(context.Background(), `CREATE TABLE audit_logs_p20200101 PARTITION OF audit_logs
+				FOR VALUES FROM ('2020-01-01 00:00:00+00') TO ('2020-01-02 00:00:00+00')`)
+			require.NoError(t, err)
+		}, want: []string{`DROP TABLE "public"."audit_logs_p20200101";`}},
 		{name: "partition made by hand", change: func(t *testing.T, pool *pgxpool.Pool) {
 			_, err := pool.Exec(context.Background(), `CREATE TABLE satellite_heartbeats_old PARTITION OF satellite_heartbeats
 				FOR VALUES FROM ('2020-01-01 00:00:00+00') TO ('2021-01-01 00:00:00+00')`)

@@ -19,4 +19,5 @@ var Partitioned = []Partition{
 	{Table: "mcp_client_activity_metrics", Key: "bucket_timestamp", Reason: "15-minute activity buckets kept 3 days (DeployStack's cleanup cutoff): a day past it is a DROP TABLE; PK (id, bucket_timestamp)"},
 	{Table: "mcp_server_logs", Key: "created_at", Reason: "an installation's server log stream, read newest first by installation; PK (id, created_at)"},
 	{Table: "mcp_request_logs", Key: "created_at", Reason: "a row per tool request, read newest first by installation; PK (id, created_at)"},
+	{Table: "audit_logs", Key: "created_at", Reason: "stackdb's own audit log, monthly partitions: written slowly, kept a year, a month past retention is a DROP TABLE; PK (id, created_at)"},
 }

@@ -56,12 +56,21 @@ type Config struct {
 	Queries func(DB) dbsqlc.Querier
 	// Progress receives a line per step; nil discards them.
 	Progress io.Writer
+	// PgBouncer runs both sides through a transaction-mode PgBouncer
+	// (internal/pgbouncer) started in front of the scratch database, with
+	// unnamed statements on both sides (see directPgbenchMode); seeding
+	// and resets stay direct. pgbouncer must be installed.
+	PgBouncer bool
+	// PgBouncerPoolSize is the pooler's server connections (its
+	// default_pool_size); 0: DefaultPgBouncerPoolSize.
+	PgBouncerPoolSize int
 }
 
 // Report is a run's results.
 type Report struct {
 	Started         time.Time `json:"started"`
 	Server          string    `json:"server"`
+	PgBouncer       string    `json:"pgbouncer,omitempty"` // the pooler both sides ran through, if any
 	StepSeconds     int       `json:"step_seconds"`
 	Clients         []int     `json:"clients"`
 	CopyRowsPerStep int       `json:"copy_rows_per_step"`
@@ -117,6 +126,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	defer drop()
 
 	rep := &Report{Started: time.Now().UTC(), StepSeconds: env.secs, Clients: cfg.Clients, CopyRowsPerStep: cfg.CopyRows}
+	if cfg.PgBouncer {
+		var stop func()
+		if rep.PgBouncer, stop, err = env.behindPgBouncer(ctx, server); err != nil {
+			return nil, err
+		}
+		defer stop()
+	}
 	if err := env.admin.QueryRow(ctx, "SHOW server_version").Scan(&rep.Server); err != nil {
 		return nil, fmt.Errorf("bench: server version: %w", err)
 	}
@@ -183,6 +199,9 @@ func (cfg *Config) check() error {
 			return fmt.Errorf("bench: unknown path %q (paths: %v)", p, PathNames())
 		}
 	}
+	if cfg.PgBouncerPoolSize < 0 || (cfg.PgBouncerPoolSize > 0 && !cfg.PgBouncer) {
+		return fmt.Errorf("bench: pgbouncer pool size %d: want at least 1, and only with pgbouncer", cfg.PgBouncerPoolSize)
+	}
 	if cfg.CopyRows < 1 {
 		return fmt.Errorf("bench: %d copy rows: want at least 1", cfg.CopyRows)
 	}
@@ -201,12 +220,16 @@ func (cfg *Config) check() error {
 // scratch is the benchmark's own database and how each side reaches it.
 type scratch struct {
 	cfg        Config
+	name       string // the scratch database
 	secs       int
 	satellites int
 	admin      *pgx.Conn // on the scratch database: seeding and resets
 	pgxURL     string    // for the pool, without pool settings
 	libpqURL   string    // for pgbench and psql: without the password
-	password   string    // PGPASSWORD for pgbench and psql
+	// pgbenchMode is pgbench's -M: directPgbenchMode, or pooledPgbenchMode
+	// through PgBouncer.
+	pgbenchMode string
+	password    string // PGPASSWORD for pgbench and psql
 }
 
 // newScratch creates and migrates a database of its own on the server
@@ -239,7 +262,7 @@ func newScratch(ctx context.Context, server string, cfg Config) (*scratch, func(
 			_ = c.Close(dctx)
 		}
 	}
-	s := &scratch{cfg: cfg, secs: int(cfg.Duration / time.Second), satellites: max(minSatellites, slices.Max(cfg.Clients))}
+	s := &scratch{cfg: cfg, name: name, pgbenchMode: directPgbenchMode, secs: int(cfg.Duration / time.Second), satellites: max(minSatellites, slices.Max(cfg.Clients))}
 	u.Path = "/" + name
 	s.pgxURL = u.String()
 	if pw, ok := u.User.Password(); ok {

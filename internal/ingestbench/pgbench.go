@@ -39,9 +39,13 @@ func (s *scratch) pgbenchScript(ctx context.Context, p *path) (string, map[strin
 	return b.String(), defs, nil
 }
 
-var tpsRE = regexp.MustCompile(`(?m)^tps = ([0-9.]+) \(without initial connection time\)`)
+var (
+	tpsRE  = regexp.MustCompile(`(?m)^tps = ([0-9.]+) \(without initial connection time\)`)
+	noneRE = regexp.MustCompile(`(?m)^number of transactions actually processed: 0$`)
+)
 
-// baseStep runs the path's pgbench script: -M prepared, n clients on n
+// baseStep runs the path's pgbench script: -M prepared (extended through
+// PgBouncer), n clients on n
 // threads for the step's time, logging every transaction's latency (-l).
 // A path whose clients need variables of their own runs n pgbench
 // processes of one client each instead.
@@ -68,7 +72,7 @@ func (s *scratch) baseStep(ctx context.Context, name string, n int, best float64
 	}
 	args := func(clients int, prefix string, defs map[string]string) []string {
 		c := strconv.Itoa(clients)
-		a := []string{"-n", "-M", "prepared", "-c", c, "-j", c, "-T", strconv.Itoa(s.secs), "-f", file,
+		a := []string{"-n", "-M", s.pgbenchMode, "-c", c, "-j", c, "-T", strconv.Itoa(s.secs), "-f", file,
 			"-l", "--log-prefix", filepath.Join(dir, prefix)}
 		for _, k := range slices.Sorted(maps.Keys(defs)) {
 			a = append(a, "-D", k+"="+defs[k])
@@ -109,11 +113,17 @@ func (s *scratch) baseStep(ctx context.Context, name string, n int, best float64
 			return Side{Error: "pgbench: " + exitMessage(errs[i])}, ctxErr(ctx)
 		}
 		m := tpsRE.FindSubmatch(outs[i])
+		if m == nil && noneRE.Match(outs[i]) {
+			continue // a one-client process that got no transaction done in the step: 0 tps, no line
+		}
 		if m == nil {
 			return Side{Error: "pgbench: no tps in its output"}, nil
 		}
 		tps, _ := strconv.ParseFloat(string(m[1]), 64)
 		side.Rate += tps
+	}
+	if side.Rate == 0 {
+		return Side{Error: "pgbench: no client got a transaction done in the step"}, nil
 	}
 	lat, err := readPgbenchLogs(dir)
 	if err != nil {

@@ -12,7 +12,11 @@ import (
 func (r *Report) WriteTable(out io.Writer) error {
 	fmt.Fprintf(out, "PostgreSQL %s, %d s per step and side; ratio = stackdb / baseline;\n"+
 		"IDLE%% = share of the side's backends found idle, waiting for their client (pg_stat_activity);\n"+
-		"CPU us = the client's CPU time per operation (or row), user + system.\n\n", r.Server, r.StepSeconds)
+		"CPU us = the client's CPU time per operation (or row), user + system.\n", r.Server, r.StepSeconds)
+	if r.PgBouncer != "" {
+		fmt.Fprintf(out, "Both sides through %s (unnamed statements: pgx exec mode, pgbench -M extended).\n", r.PgBouncer)
+	}
+	fmt.Fprintln(out)
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "PATH\tCLIENTS\tSTACKDB\tP50 ms\tP99 ms\tIDLE%\tCPU us\tBASELINE\tRATE\tP50 ms\tP99 ms\tIDLE%\tCPU us\tRATIO\t")
 	for _, x := range r.Results {

@@ -113,8 +113,16 @@ func (l *loader) loadFile(ctx context.Context, f migrate.File) (*file, error) {
 		current = next
 	}
 	lf.To = schema.NewRealm(current)
+	// Sum is the file's changes as a whole. Atlas cannot plan some wholes
+	// whose steps it can: a table replaced by a partitioned one of the same
+	// name ("partition key cannot be added") is a rename, a create and a
+	// drop statement by statement. Then Sum is the statements' changes, in
+	// order.
 	if lf.Sum, err = l.dev.SchemaDiff(lf.From.Schemas[0], current); err != nil {
-		return nil, fmt.Errorf("lint: %s: diff: %w", f.Name(), err)
+		lf.Sum = nil
+		for _, c := range lf.Changes {
+			lf.Sum = append(lf.Sum, c.Changes...)
+		}
 	}
 	return lf, nil
 }

@@ -1,13 +1,14 @@
-// Package partition keeps the daily partitions of stackdb's time-partitioned
-// tables: it creates the coming days' partitions ahead of the writes, drops
-// those past their retention (a DROP TABLE instead of a DELETE of millions
-// of rows), and moves rows that landed in a table's DEFAULT partition into
-// their day's partition.
+// Package partition keeps the daily (or monthly) partitions of stackdb's
+// time-partitioned tables: it creates the coming days' partitions ahead of
+// the writes, drops those past their retention (a DROP TABLE instead of a
+// DELETE of millions of rows), and moves rows that landed in a table's
+// DEFAULT partition into their day's partition.
 //
 // The migrations declare the partitioned parents and their DEFAULT
-// partitions; every dated partition is made here, named
-// <table>_pYYYYMMDD (the UTC day it holds), which is how Owned and the
-// drift check tell maintenance's partitions from anything else.
+// partitions; every dated partition is made here, named <table>_pYYYYMMDD
+// (the UTC day it holds) or <table>_pYYYYMM (a monthly table's UTC month),
+// which is how Owned and the drift check tell maintenance's partitions from
+// anything else.
 package partition
 
 import (
@@ -28,6 +29,64 @@ import (
 // or two partitions. At 1,000 satellites a day of heartbeats is 2.9M rows.
 const Day = 24 * time.Hour
 
+// Span is how much time one partition of a table holds: a UTC day or a
+// UTC month.
+type Span int
+
+const (
+	// Daily partitions, named <table>_pYYYYMMDD: the streams.
+	Daily Span = iota
+	// Monthly partitions, named <table>_pYYYYMM: tables written slowly and
+	// kept long, whose daily partitions would be hundreds of small tables
+	// for every long window to plan and probe.
+	Monthly
+)
+
+// start is the beginning of the span holding t.
+func (s Span) start(t time.Time) time.Time {
+	t = t.UTC()
+	if s == Monthly {
+		return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+	}
+	return t.Truncate(Day)
+}
+
+// next is the beginning of the span after the one starting at start.
+func (s Span) next(start time.Time) time.Time {
+	if s == Monthly {
+		return start.AddDate(0, 1, 0)
+	}
+	return start.AddDate(0, 0, 1)
+}
+
+// unit is the span's date_trunc field.
+func (s Span) unit() string {
+	if s == Monthly {
+		return "month"
+	}
+	return "day"
+}
+
+// layout is the time layout of the span's partition name suffix.
+func (s Span) layout() string {
+	if s == Monthly {
+		return "200601"
+	}
+	return "20060102"
+}
+
+// starts are the distinct starts of the spans holding times, in order.
+func (s Span) starts(times []time.Time) []time.Time {
+	out := make([]time.Time, 0, len(times))
+	for _, t := range times {
+		if st := s.start(t); !slices.ContainsFunc(out, st.Equal) {
+			out = append(out, st)
+		}
+	}
+	slices.SortFunc(out, time.Time.Compare)
+	return out
+}
+
 // DefaultAhead is how many days after today Maintain creates by default: a
 // week of writes survives maintenance not running.
 const DefaultAhead = 7
@@ -36,10 +95,16 @@ const DefaultAhead = 7
 type Table struct {
 	Name   string // the partitioned table, in schema public
 	Column string // its range partition key, a timestamptz
-	// Retention: a partition whose whole day is older than now - Retention
-	// is dropped, and the DEFAULT partition's rows older than that deleted.
-	// Zero keeps everything.
+	Span   Span   // what one partition holds; zero: Daily
+	// Retention: a partition whose whole span is older than now - Retention
+	// is dropped, and the DEFAULT partition's rows older than the start of
+	// the span holding that time deleted. Zero keeps everything.
 	Retention time.Duration
+}
+
+// Partition is the name of t's partition holding at.
+func (t Table) Partition(at time.Time) string {
+	return t.Name + "_p" + t.Span.start(at).Format(t.Span.layout())
 }
 
 // Tables are stackdb's time-partitioned tables, with their default
@@ -48,13 +113,17 @@ type Table struct {
 // metrics: 3 days, DeployStack's cleanup worker's cutoff (its readers ask
 // for at most 3 days). Usage, server and request logs: kept, as DeployStack
 // keeps them (the server and request logs' sweep keeps 100 per
-// installation); set a Retention to drop old days.
+// installation); set a Retention to drop old days. The audit log: monthly
+// partitions (see schema/audit.pg.hcl), kept a year, the usual minimum for
+// security logs (SOC 2, ISO 27001): a month is dropped when its last day is
+// a year old, so 12 to 13 months are kept.
 var Tables = []Table{
 	{Name: "satellite_heartbeats", Column: "timestamp", Retention: 7 * Day},
 	{Name: "satellite_usage_logs", Column: "timestamp"},
 	{Name: "mcp_client_activity_metrics", Column: "bucket_timestamp", Retention: 3 * Day},
 	{Name: "mcp_server_logs", Column: "created_at"},
 	{Name: "mcp_request_logs", Column: "created_at"},
+	{Name: "audit_logs", Column: "created_at", Span: Monthly, Retention: 365 * Day},
 }
 
 // Options configure Maintain.
@@ -84,8 +153,9 @@ type Beginner interface {
 // work done. ("stackdb.partition" as ASCII, truncated to 8 bytes.)
 const lockKey int64 = 0x737461636b64622e
 
-// Maintain creates today's partition and the next Ahead days', moves the
-// rows of those days out of the DEFAULT partitions, and drops the
+// Maintain creates the partitions of today and the next Ahead days (for a
+// monthly table, of the months they fall in), moves the rows of those
+// spans out of the DEFAULT partitions, and drops the
 // partitions past retention, in one transaction. It is idempotent and safe
 // to run from every instance at once.
 func Maintain(ctx context.Context, db Beginner, opts Options) (*Report, error) {
@@ -112,7 +182,7 @@ func Maintain(ctx context.Context, db Beginner, opts Options) (*Report, error) {
 			for i := range ahead + 1 {
 				days = append(days, today.AddDate(0, 0, i))
 			}
-			if err := create(ctx, tx, t, days, rep, opts.Log); err != nil {
+			if err := create(ctx, tx, t, t.Span.starts(days), rep, opts.Log); err != nil {
 				return err
 			}
 			if t.Retention > 0 {
@@ -129,14 +199,14 @@ func Maintain(ctx context.Context, db Beginner, opts Options) (*Report, error) {
 	return rep, nil
 }
 
-// SplitDefault creates a partition for every day that has rows in t's
-// DEFAULT partition and moves those rows into it (the importer loads into
-// the parent, then splits).
+// SplitDefault creates a partition for every day (month) that has rows in
+// t's DEFAULT partition and moves those rows into it (the importer loads
+// into the parent, then splits).
 func SplitDefault(ctx context.Context, db Beginner, t Table) (*Report, error) {
 	rep := newReport()
 	err := run(ctx, db, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, fmt.Sprintf(`SELECT DISTINCT date_trunc('day', %s, 'UTC') FROM %s`,
-			col(t.Column), ident(defaultName(t.Name))))
+		rows, err := tx.Query(ctx, fmt.Sprintf(`SELECT DISTINCT date_trunc('%s', %s, 'UTC') FROM %s`,
+			t.Span.unit(), col(t.Column), ident(defaultName(t.Name))))
 		if err != nil {
 			return fmt.Errorf("partition: days in %s: %w", defaultName(t.Name), err)
 		}
@@ -144,11 +214,7 @@ func SplitDefault(ctx context.Context, db Beginner, t Table) (*Report, error) {
 		if err != nil {
 			return fmt.Errorf("partition: days in %s: %w", defaultName(t.Name), err)
 		}
-		for i := range days {
-			days[i] = days[i].UTC()
-		}
-		slices.SortFunc(days, func(a, b time.Time) int { return a.Compare(b) })
-		return create(ctx, tx, t, days, rep, nil)
+		return create(ctx, tx, t, t.Span.starts(days), rep, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -156,12 +222,12 @@ func SplitDefault(ctx context.Context, db Beginner, t Table) (*Report, error) {
 	return rep, nil
 }
 
-// CreateDays creates t's partitions for days (UTC midnights) that do not
-// exist yet, in tx, moving their rows out of the DEFAULT partition if it has
-// any. The importer calls it before a COPY, so rows are routed straight
-// into their day's partition instead of being written twice.
+// CreateDays creates t's partitions holding days (UTC midnights) that do
+// not exist yet, in tx, moving their rows out of the DEFAULT partition if it
+// has any. The importer calls it before a COPY, so rows are routed straight
+// into their partition instead of being written twice.
 func CreateDays(ctx context.Context, tx pgx.Tx, t Table, days []time.Time) error {
-	return create(ctx, tx, t, days, newReport(), nil)
+	return create(ctx, tx, t, t.Span.starts(days), newReport(), nil)
 }
 
 func newReport() *Report {
@@ -178,31 +244,33 @@ func run(ctx context.Context, db Beginner, f func(pgx.Tx) error) error {
 	})
 }
 
-// Name is the partition of table holding day (UTC).
-func Name(table string, day time.Time) string {
-	return table + "_p" + day.UTC().Format("20060102")
-}
-
 // defaultName is table's DEFAULT partition.
 func defaultName(table string) string { return table + "_default" }
 
 // Owned reports whether child, a partition of parent, is one stackdb
-// makes: parent's DEFAULT partition or a dated partition of Name's form.
+// makes: parent's DEFAULT partition or a dated partition named as
+// Table.Partition names them (monthly for a monthly table of Tables,
+// daily for any other).
 func Owned(parent, child string) bool {
 	if child == defaultName(parent) {
 		return true
 	}
-	_, ok := day(parent, child)
+	t := Table{Name: parent}
+	if i := slices.IndexFunc(Tables, func(t Table) bool { return t.Name == parent }); i >= 0 {
+		t = Tables[i]
+	}
+	_, ok := t.spanOf(child)
 	return ok
 }
 
-// day is the day a dated partition's name says it holds.
-func day(parent, child string) (time.Time, bool) {
-	s, ok := strings.CutPrefix(child, parent+"_p")
-	if !ok || len(s) != 8 {
+// spanOf is the start of the span a dated partition's name says it holds.
+func (t Table) spanOf(child string) (time.Time, bool) {
+	s, ok := strings.CutPrefix(child, t.Name+"_p")
+	layout := t.Span.layout()
+	if !ok || len(s) != len(layout) {
 		return time.Time{}, false
 	}
-	d, err := time.Parse("20060102", s)
+	d, err := time.Parse(layout, s)
 	return d, err == nil
 }
 
@@ -220,18 +288,19 @@ func partitions(ctx context.Context, tx pgx.Tx, table string) ([]string, error) 
 	return names, nil
 }
 
-// create makes the missing partitions of days. Postgres refuses a
-// partition whose range has rows in the DEFAULT partition, so those rows
-// are moved out first, in one scan of the DEFAULT partition for all the
-// days, and routed into the new partitions in one INSERT.
-func create(ctx context.Context, tx pgx.Tx, t Table, days []time.Time, rep *Report, log func(string)) error {
+// create makes the missing partitions of starts (the starts of t's
+// spans). Postgres refuses a partition whose range has rows in the DEFAULT
+// partition, so those rows are moved out first, in one scan of the DEFAULT
+// partition for all the spans, and routed into the new partitions in one
+// INSERT.
+func create(ctx context.Context, tx pgx.Tx, t Table, starts []time.Time, rep *Report, log func(string)) error {
 	existing, err := partitions(ctx, tx, t.Name)
 	if err != nil {
 		return err
 	}
 	var missing []time.Time
-	for _, d := range days {
-		if !slices.Contains(existing, Name(t.Name, d)) {
+	for _, d := range starts {
+		if !slices.Contains(existing, t.Partition(d)) {
 			missing = append(missing, d)
 		}
 	}
@@ -249,17 +318,17 @@ func create(ctx context.Context, tx pgx.Tx, t Table, days []time.Time, rep *Repo
 			cols, ident(t.Name))); err != nil {
 			return fmt.Errorf("partition: move rows out of %s: %w", def, err)
 		}
-		tag, err := tx.Exec(ctx, fmt.Sprintf(`WITH d AS (DELETE FROM %s WHERE date_trunc('day', %s, 'UTC') = ANY($1::timestamptz[]) RETURNING %s)
-			INSERT INTO stackdb_partition_move SELECT * FROM d`, ident(def), col(t.Column), cols), missing)
+		tag, err := tx.Exec(ctx, fmt.Sprintf(`WITH d AS (DELETE FROM %s WHERE date_trunc('%s', %s, 'UTC') = ANY($1::timestamptz[]) RETURNING %s)
+			INSERT INTO stackdb_partition_move SELECT * FROM d`, ident(def), t.Span.unit(), col(t.Column), cols), missing)
 		if err != nil {
 			return fmt.Errorf("partition: move rows out of %s: %w", def, err)
 		}
 		moved = tag.RowsAffected()
 	}
 	for _, d := range missing {
-		name := Name(t.Name, d)
+		name := t.Partition(d)
 		if _, err := tx.Exec(ctx, fmt.Sprintf("CREATE TABLE %s PARTITION OF %s FOR VALUES FROM (%s) TO (%s)",
-			ident(name), ident(t.Name), literal(d), literal(d.Add(Day)))); err != nil {
+			ident(name), ident(t.Name), literal(d), literal(t.Span.next(d)))); err != nil {
 			return fmt.Errorf("partition: create %s: %w", name, err)
 		}
 		rep.Created = append(rep.Created, name)
@@ -296,16 +365,16 @@ func writableColumns(ctx context.Context, tx pgx.Tx, table string) (string, erro
 	return cols, nil
 }
 
-// drop drops t's dated partitions whose day ends at or before cutoff and
-// deletes the DEFAULT partition's rows before that day.
+// drop drops t's dated partitions whose span ends at or before cutoff and
+// deletes the DEFAULT partition's rows before the span holding cutoff.
 func drop(ctx context.Context, tx pgx.Tx, t Table, cutoff time.Time, rep *Report, log func(string)) error {
 	existing, err := partitions(ctx, tx, t.Name)
 	if err != nil {
 		return err
 	}
 	for _, name := range existing {
-		d, ok := day(t.Name, name)
-		if !ok || d.Add(Day).After(cutoff) {
+		d, ok := t.spanOf(name)
+		if !ok || t.Span.next(d).After(cutoff) {
 			continue
 		}
 		if _, err := tx.Exec(ctx, "DROP TABLE "+ident(name)); err != nil {
@@ -318,7 +387,7 @@ func drop(ctx context.Context, tx pgx.Tx, t Table, cutoff time.Time, rep *Report
 	}
 	if def := defaultName(t.Name); slices.Contains(existing, def) {
 		tag, err := tx.Exec(ctx, fmt.Sprintf("DELETE FROM %s WHERE %s < %s",
-			ident(def), col(t.Column), literal(cutoff.UTC().Truncate(Day))))
+			ident(def), col(t.Column), literal(t.Span.start(cutoff))))
 		if err != nil {
 			return fmt.Errorf("partition: delete from %s: %w", def, err)
 		}

@@ -1,9 +1,11 @@
 package partition_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -33,12 +35,30 @@ func partitionsOf(t *testing.T, pool *pgxpool.Pool, table string) []string {
 	return names
 }
 
+// names are the partitions of table (of partition.Tables, else daily)
+// holding days of March 2026, once each.
 func names(table string, days ...int) []string {
+	tb := partition.Table{Name: table}
+	if i := slices.IndexFunc(partition.Tables, func(t partition.Table) bool { return t.Name == table }); i >= 0 {
+		tb = partition.Tables[i]
+	}
 	out := []string{}
 	for _, d := range days {
-		out = append(out, partition.Name(table, day(d)))
+		if n := tb.Partition(day(d)); !slices.Contains(out, n) {
+			out = append(out, n)
+		}
 	}
 	return out
+}
+
+// created is how many partitions of partition.Tables days of March 2026
+// make.
+func created(days ...int) int {
+	n := 0
+	for _, tb := range partition.Tables {
+		n += len(names(tb.Name, days...))
+	}
+	return n
 }
 
 // satellite inserts the global satellite s1.
@@ -63,12 +83,12 @@ func heartbeat(t *testing.T, pool *pgxpool.Pool, id string, ts time.Time) {
 	require.NoError(t, err)
 }
 
-// where says which partition holds the heartbeat id.
-func where(t *testing.T, pool *pgxpool.Pool, id string) string {
+// where says which partition of table holds the row id.
+func where(t *testing.T, pool *pgxpool.Pool, table string, id any) string {
 	t.Helper()
 	var rel string
 	require.NoError(t, pool.QueryRow(context.Background(),
-		`SELECT tableoid::regclass::text FROM satellite_heartbeats WHERE id = $1`, id).Scan(&rel))
+		`SELECT tableoid::regclass::text FROM `+pgx.Identifier{table}.Sanitize()+` WHERE id = $1`, id).Scan(&rel))
 	return rel
 }
 
@@ -111,7 +131,7 @@ func TestMaintainCreatesAhead(t *testing.T) {
 				want := append(names(tb.Name, tc.want...), tb.Name+"_default")
 				require.ElementsMatch(t, want, partitionsOf(t, pool, tb.Name))
 			}
-			require.Len(t, rep.Created, len(tc.want)*len(partition.Tables))
+			require.Len(t, rep.Created, created(tc.want...))
 			require.Empty(t, rep.Dropped)
 
 			// A second run finds nothing to do.
@@ -130,18 +150,18 @@ func TestMaintainMovesRowsOutOfDefault(t *testing.T) {
 	satellite(t, pool)
 	heartbeat(t, pool, "today", now)
 	heartbeat(t, pool, "past", day(1))
-	require.Equal(t, "satellite_heartbeats_default", where(t, pool, "today"))
+	require.Equal(t, "satellite_heartbeats_default", where(t, pool, "satellite_heartbeats", "today"))
 
 	rep, err := partition.Maintain(ctx, pool, partition.Options{Now: now, Ahead: 1,
 		Tables: []partition.Table{{Name: "satellite_heartbeats", Column: "timestamp"}}})
 	require.NoError(t, err)
 	require.Equal(t, int64(1), rep.Moved)
-	require.Equal(t, "satellite_heartbeats_p20260310", where(t, pool, "today"))
-	require.Equal(t, "satellite_heartbeats_default", where(t, pool, "past"), "no partition for its day: stays")
+	require.Equal(t, "satellite_heartbeats_p20260310", where(t, pool, "satellite_heartbeats", "today"))
+	require.Equal(t, "satellite_heartbeats_default", where(t, pool, "satellite_heartbeats", "past"), "no partition for its day: stays")
 
 	// New rows of a maintained day go straight to its partition.
 	heartbeat(t, pool, "later", now.Add(time.Hour))
-	require.Equal(t, "satellite_heartbeats_p20260310", where(t, pool, "later"))
+	require.Equal(t, "satellite_heartbeats_p20260310", where(t, pool, "satellite_heartbeats", "later"))
 }
 
 func TestMaintainDropsPastRetention(t *testing.T) {
@@ -195,12 +215,12 @@ func TestMaintainConcurrently(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	created := 0
+	total := 0
 	for i := range n {
 		require.NoError(t, errs[i])
-		created += len(reports[i].Created)
+		total += len(reports[i].Created)
 	}
-	require.Equal(t, (partition.DefaultAhead+1)*len(partition.Tables), created, "each partition created exactly once")
+	require.Equal(t, created(10, 11, 12, 13, 14, 15, 16, 17), total, "each partition created exactly once")
 	for _, tb := range partition.Tables {
 		require.ElementsMatch(t, append(names(tb.Name, 10, 11, 12, 13, 14, 15, 16, 17), tb.Name+"_default"),
 			partitionsOf(t, pool, tb.Name))
@@ -219,8 +239,8 @@ func TestSplitDefault(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, names("satellite_heartbeats", 1, 3), rep.Created)
 	require.Equal(t, int64(3), rep.Moved)
-	require.Equal(t, "satellite_heartbeats_p20260301", where(t, pool, "b"))
-	require.Equal(t, "satellite_heartbeats_p20260303", where(t, pool, "c"))
+	require.Equal(t, "satellite_heartbeats_p20260301", where(t, pool, "satellite_heartbeats", "b"))
+	require.Equal(t, "satellite_heartbeats_p20260303", where(t, pool, "satellite_heartbeats", "c"))
 }
 
 // TestWindowPrunes: a query on a time window scans only the partitions of
@@ -242,20 +262,29 @@ func TestWindowPrunes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var plan []map[string]any
-			var raw []byte
-			// Generic plan (parameters), as the application's prepared statements run it.
-			require.NoError(t, pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-				if _, err := tx.Exec(ctx, "SET LOCAL plan_cache_mode = force_generic_plan"); err != nil {
-					return err
-				}
-				return tx.QueryRow(ctx, `EXPLAIN (ANALYZE, FORMAT JSON) SELECT * FROM satellite_usage_logs
-					WHERE team_id = $1 AND "timestamp" >= $2 AND "timestamp" < $3`, "t1", tc.since, tc.until).Scan(&raw)
-			}))
-			require.NoError(t, json.Unmarshal(raw, &plan))
-			require.ElementsMatch(t, tc.want, relations(plan[0]["Plan"]), "%s", raw)
+			got, plan := scanned(t, pool, `SELECT * FROM satellite_usage_logs
+				WHERE team_id = $1 AND "timestamp" >= $2 AND "timestamp" < $3`, "t1", tc.since, tc.until)
+			require.ElementsMatch(t, tc.want, got, "%s", plan)
 		})
 	}
+}
+
+// scanned runs query under EXPLAIN ANALYZE with a generic plan (its
+// parameters unknown at planning, as the application's prepared statements
+// run it) and returns the relations it read and the plan.
+func scanned(t *testing.T, pool *pgxpool.Pool, query string, args ...any) ([]string, string) {
+	t.Helper()
+	ctx := context.Background()
+	var raw []byte
+	require.NoError(t, pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SET LOCAL plan_cache_mode = force_generic_plan"); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, "EXPLAIN (ANALYZE, FORMAT JSON) "+query, args...).Scan(&raw)
+	}))
+	var plan []map[string]any
+	require.NoError(t, json.Unmarshal(raw, &plan))
+	return relations(plan[0]["Plan"]), string(raw)
 }
 
 // relations are the "Relation Name"s the plan's nodes that ran read.
@@ -290,17 +319,101 @@ func TestMaintainRejectsNegativeAhead(t *testing.T) {
 func TestOwned(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		child string
-		want  bool
+		child  string
+		want   bool
+		parent string // "": satellite_heartbeats
 	}{
-		{"satellite_heartbeats_default", true},
-		{"satellite_heartbeats_p20260310", true},
-		{"satellite_heartbeats_p2026031", false},
-		{"satellite_heartbeats_p20261340", false},
-		{"satellite_heartbeats_old", false},
-		{"satellite_usage_logs_p20260310", false},
+		{"satellite_heartbeats_default", true, ""},
+		{"satellite_heartbeats_p20260310", true, ""},
+		{"satellite_heartbeats_p2026031", false, ""},
+		{"satellite_heartbeats_p20261340", false, ""},
+		{"satellite_heartbeats_old", false, ""},
+		{"satellite_usage_logs_p20260310", false, ""},
+		{"audit_logs_p202603", true, "audit_logs"},
+		{"audit_logs_p20260310", false, "audit_logs"},
+		{"audit_logs_p202613", false, "audit_logs"},
+		{"audit_logs_default", true, "audit_logs"},
 	}
 	for _, tc := range tests {
-		require.Equal(t, tc.want, partition.Owned("satellite_heartbeats", tc.child), tc.child)
+		parent := cmp.Or(tc.parent, "satellite_heartbeats")
+		require.Equal(t, tc.want, partition.Owned(parent, tc.child), tc.child)
+	}
+}
+
+var audit = []partition.Table{{Name: "audit_logs", Column: "created_at", Span: partition.Monthly, Retention: 365 * partition.Day}}
+
+// auditEntry inserts an audit entry at ts and returns its id.
+func auditEntry(t *testing.T, pool *pgxpool.Pool, ts time.Time) int64 {
+	t.Helper()
+	var id int64
+	require.NoError(t, pool.QueryRow(context.Background(),
+		`INSERT INTO audit_logs (action, created_at) VALUES ('user.login', $1) RETURNING id`, ts).Scan(&id))
+	return id
+}
+
+// The audit log's partitions are months: maintenance creates the months of
+// today and the days ahead, moves their rows out of the DEFAULT partition,
+// and drops a month once its last day is past retention.
+func TestMaintainAuditMonths(t *testing.T) {
+	t.Parallel()
+	pool := stackdbtest.Pool(t)
+	ctx := context.Background()
+	early := auditEntry(t, pool, time.Date(2025, 12, 31, 23, 0, 0, 0, time.UTC))
+	jan := auditEntry(t, pool, time.Date(2026, 1, 20, 0, 0, 0, 0, time.UTC))
+	require.Equal(t, "audit_logs_default", where(t, pool, "audit_logs", jan))
+
+	// 28 January and 7 days ahead: January and February.
+	rep, err := partition.Maintain(ctx, pool, partition.Options{Now: time.Date(2026, 1, 28, 9, 0, 0, 0, time.UTC), Tables: audit})
+	require.NoError(t, err)
+	require.Equal(t, []string{"audit_logs_p202601", "audit_logs_p202602"}, rep.Created)
+	require.Equal(t, int64(1), rep.Moved)
+	require.Equal(t, "audit_logs_p202601", where(t, pool, "audit_logs", jan))
+	require.Equal(t, "audit_logs_default", where(t, pool, "audit_logs", early), "no partition for its month: stays")
+	feb := auditEntry(t, pool, time.Date(2026, 2, 28, 23, 59, 59, 0, time.UTC))
+	require.Equal(t, "audit_logs_p202602", where(t, pool, "audit_logs", feb))
+
+	// A year later: January 2026 ended more than 365 days before 10 February
+	// 2027, February did not; December 2025's row in the DEFAULT partition
+	// is older than the month holding the cutoff.
+	rep, err = partition.Maintain(ctx, pool, partition.Options{Now: time.Date(2027, 2, 10, 0, 0, 0, 0, time.UTC), Ahead: 1, Tables: audit})
+	require.NoError(t, err)
+	require.Equal(t, []string{"audit_logs_p202702"}, rep.Created)
+	require.Equal(t, []string{"audit_logs_p202601"}, rep.Dropped)
+	require.Equal(t, int64(1), rep.Deleted)
+	require.ElementsMatch(t, []string{"audit_logs_default", "audit_logs_p202602", "audit_logs_p202702"}, partitionsOf(t, pool, "audit_logs"))
+	var left []int64
+	rows, err := pool.Query(ctx, `SELECT id FROM audit_logs ORDER BY id`)
+	require.NoError(t, err)
+	left, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+	require.NoError(t, err)
+	require.Equal(t, []int64{feb}, left)
+}
+
+// TestAuditWindowPrunes: a team's page of audit entries in a time window
+// (AuditLogListByTeamPage's condition) scans only its months' partitions.
+func TestAuditWindowPrunes(t *testing.T) {
+	t.Parallel()
+	pool := stackdbtest.Pool(t)
+	ctx := context.Background()
+	for _, m := range []time.Month{1, 2, 3} {
+		_, err := partition.Maintain(ctx, pool, partition.Options{Now: time.Date(2026, m, 2, 0, 0, 0, 0, time.UTC), Ahead: 1, Tables: audit})
+		require.NoError(t, err)
+	}
+	tests := []struct {
+		name         string
+		since, until time.Time
+		want         []string
+	}{
+		{"one month", time.Date(2026, 2, 10, 0, 0, 0, 0, time.UTC), time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC), []string{"audit_logs_p202602"}},
+		{"across a month's end", time.Date(2026, 1, 30, 0, 0, 0, 0, time.UTC), time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC), []string{"audit_logs_p202601", "audit_logs_p202602"}},
+		{"outside the maintained months", time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 6, 8, 0, 0, 0, 0, time.UTC), []string{"audit_logs_default"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, plan := scanned(t, pool, `SELECT * FROM audit_logs
+				WHERE team_id = $1 AND created_at >= $2 AND created_at < $3
+				ORDER BY created_at DESC, id DESC LIMIT 50`, "t1", tc.since, tc.until)
+			require.ElementsMatch(t, tc.want, got, "%s", plan)
+		})
 	}
 }

@@ -35,6 +35,7 @@ var ErrNoBinary = errors.New("pgbouncer: no pgbouncer binary in PATH or /usr/sbi
 type Bouncer struct {
 	dir    string // private (0700): configuration, auth file, log
 	port   int
+	pool   int      // server connections per database and user
 	server *url.URL // the server's URL, whose user and password clients use
 	cmd    *exec.Cmd
 	exit   chan error
@@ -43,15 +44,35 @@ type Bouncer struct {
 	stopErr  error
 }
 
-// PoolSize is the number of server connections per database and user:
-// small, so that concurrent clients share them and a leak of session state
-// between transactions would show.
+// PoolSize is the default number of server connections per database and
+// user: small, so that concurrent clients share them and a leak of session
+// state between transactions would show.
 const PoolSize = 4
 
+// Options configure StartWith.
+type Options struct {
+	// PoolSize is default_pool_size, the server connections per database
+	// and user; 0: PoolSize. The ingest benchmark sets a production-like
+	// one, so that what it measures is the pooler and not a queue for 4
+	// connections.
+	PoolSize int
+}
+
 // Start starts pgbouncer in front of the server serverURL points at
-// (postgres://user:password@host:port/…; the database is ignored). The
-// caller must call Stop.
+// (postgres://user:password@host:port/…; the database is ignored) with
+// the default Options. The caller must call Stop.
 func Start(ctx context.Context, serverURL string) (*Bouncer, error) {
+	return StartWith(ctx, serverURL, Options{})
+}
+
+// StartWith is Start with opts.
+func StartWith(ctx context.Context, serverURL string, opts Options) (*Bouncer, error) {
+	if opts.PoolSize < 0 {
+		return nil, fmt.Errorf("pgbouncer: pool size %d: want at least 1 (0: %d)", opts.PoolSize, PoolSize)
+	}
+	if opts.PoolSize == 0 {
+		opts.PoolSize = PoolSize
+	}
 	bin, err := findBinary()
 	if err != nil {
 		return nil, err
@@ -68,12 +89,28 @@ func Start(ctx context.Context, serverURL string) (*Bouncer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgbouncer: create directory: %w", err)
 	}
-	b := &Bouncer{dir: dir, server: u, exit: make(chan error, 1)}
+	b := &Bouncer{dir: dir, pool: opts.PoolSize, server: u, exit: make(chan error, 1)}
 	if err := b.start(ctx, bin, cred); err != nil {
 		_ = b.Stop()
 		return nil, err
 	}
 	return b, nil
+}
+
+// Version is the installed pgbouncer's version line ("PgBouncer 1.18.0"):
+// before 1.21 it keeps no prepared statement across transactions, so
+// clients must use unnamed ones (see URL).
+func Version(ctx context.Context) (string, error) {
+	bin, err := findBinary()
+	if err != nil {
+		return "", err
+	}
+	out, err := exec.CommandContext(ctx, bin, "--version").Output()
+	if err != nil {
+		return "", fmt.Errorf("pgbouncer: %s --version: %w", bin, err)
+	}
+	line, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	return line, nil
 }
 
 func findBinary() (string, error) {
@@ -148,7 +185,7 @@ func (b *Bouncer) config() string {
 		{"pool_mode", "transaction"},
 		{"auth_type", b.authType()},
 		{"auth_file", filepath.Join(b.dir, "userlist.txt")},
-		{"default_pool_size", strconv.Itoa(PoolSize)},
+		{"default_pool_size", strconv.Itoa(b.pool)},
 		{"max_client_conn", "500"},
 		{"server_tls_sslmode", "prefer"},
 		// A server it cannot reach fails a test in seconds, not a minute.

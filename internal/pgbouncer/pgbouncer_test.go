@@ -131,3 +131,23 @@ func TestStartRefusesAURLWithoutUserOrHost(t *testing.T) {
 		require.ErrorContains(t, err, "pgbouncer: want a server URL", u)
 	}
 }
+
+func TestStartWithAPoolSize(t *testing.T) {
+	t.Parallel()
+	b, err := pgbouncer.StartWith(t.Context(), stackdbtest.EmptyURL(t), pgbouncer.Options{PoolSize: 12})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, b.Stop()) })
+	ini, err := os.ReadFile(b.ConfigFile())
+	require.NoError(t, err)
+	require.Contains(t, string(ini), "\ndefault_pool_size = 12\n")
+
+	_, err = pgbouncer.StartWith(t.Context(), "postgres://u:p@127.0.0.1:1/db", pgbouncer.Options{PoolSize: -1})
+	require.ErrorContains(t, err, "pgbouncer: pool size -1")
+}
+
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	v, err := pgbouncer.Version(t.Context())
+	require.NoError(t, err)
+	require.Regexp(t, `^PgBouncer \d+\.\d+`, v)
+}
