@@ -53,6 +53,11 @@ bench-ingest: ## Write-path benchmark: stackdb vs pgbench/psql \copy, same SQL (
 	@mkdir -p bin
 	$(STACKDB) bench --json bin/bench-ingest.json --plot bin/bench-ingest.svg $(ARGS)
 
+.PHONY: bench-river
+bench-river: ## Job queue: stackdb vs River, same no-op jobs, same database, fsync on (JOBS=200000 ARGS=...; bin/bench-river.json)
+	@mkdir -p bin
+	cd bench/river && go run . --jobs $(or $(JOBS),200000) --json ../../bin/bench-river.json $(ARGS)
+
 # The tools only bench-import needs; no test needs them.
 BENCH_APT := pgloader postgresql-client time bc
 
