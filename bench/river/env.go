@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -178,6 +180,36 @@ func (e *env) poolFor(ctx context.Context, app string, conns int) (*pgxpool.Pool
 }
 
 func appName(side string) string { return "bench-river-" + side }
+
+// backendCPU is the CPU time (user + system) the live backends of app have
+// used, from /proc: the server must run on this machine.
+func (e *env) backendCPU(ctx context.Context, app string) (time.Duration, error) {
+	rows, err := e.admin.Query(ctx, "SELECT pid FROM pg_stat_activity WHERE application_name = $1", app)
+	if err != nil {
+		return 0, err
+	}
+	pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		return 0, err
+	}
+	var total time.Duration
+	for _, pid := range pids {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return 0, err
+		}
+		// The fields after the parenthesised command name; utime and stime
+		// are the 14th and 15th of the line, in clock ticks (USER_HZ, 100).
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if len(f) < 13 {
+			return 0, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(f))
+		}
+		ut, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		total += time.Duration(ut+st) * 10 * time.Millisecond
+	}
+	return total, nil
+}
 
 // processCPU is this process's CPU time (user + system).
 func processCPU() time.Duration {

@@ -27,10 +27,13 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // options are the command line.
@@ -46,6 +49,7 @@ type options struct {
 	sides     string
 	jsonOut   string
 	keepFsync bool // with the throwaway cluster: leave its fsync off
+	cpuProf   string
 }
 
 func main() {
@@ -61,11 +65,22 @@ func main() {
 	flag.StringVar(&o.sides, "sides", "river,stackdb", "sides to run, comma-separated")
 	flag.StringVar(&o.jsonOut, "json", "", "write the report as JSON to this file")
 	flag.BoolVar(&o.keepFsync, "fsync-off", false, "throwaway cluster only: keep its fsync=off settings (for quick runs)")
+	flag.StringVar(&o.cpuProf, "cpuprofile", "", "write this process's CPU profile to this file")
 	flag.Parse()
+	if o.cpuProf != "" {
+		f, err := os.Create(o.cpuProf)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench-river:", err)
+			os.Exit(1)
+		}
+		_ = pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, o, os.Stdout); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench-river:", err)
 		os.Exit(1)
 	}
@@ -99,6 +114,9 @@ type Result struct {
 	Seconds      float64 `json:"seconds"`
 	// ClientCPUus is this process's CPU time per job, in microseconds.
 	ClientCPUus float64 `json:"client_cpu_us_per_job"`
+	// ServerCPUus is the CPU time of the side's backends per job, in
+	// microseconds (0 when the server is not on this machine).
+	ServerCPUus float64 `json:"server_cpu_us_per_job"`
 	// Waits are the shares of the side's sampled backend states.
 	Waits map[string]float64 `json:"waits,omitempty"`
 	// Detail: stackdb's claim and flush counts.
@@ -110,9 +128,9 @@ type side interface {
 	name() string
 	// fill empties the side's jobs table and inserts n pending jobs.
 	fill(ctx context.Context, n int) error
-	// work starts the client and works the queue until n jobs are
+	// work starts the client on pool and works the queue until n jobs are
 	// completed; progress is told each completion count as it is known.
-	work(ctx context.Context, n int, progress func(done int64)) (detail map[string]float64, err error)
+	work(ctx context.Context, pool *pgxpool.Pool, n int, progress func(done int64)) (detail map[string]float64, err error)
 	// finished counts the side's completed jobs in the database.
 	finished(ctx context.Context) (int64, error)
 }
@@ -159,8 +177,11 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			}
 			res.Round = round + 1
 			rep.Results = append(rep.Results, res)
-			fmt.Fprintf(out, "round %d %-8s %8.0f jobs/s (steady %8.0f) in %6.2fs, client CPU %5.1f µs/job\n",
-				res.Round, res.Side, res.JobsPerSec, res.SteadyPerSec, res.Seconds, res.ClientCPUus)
+			fmt.Fprintf(out, "round %d %-8s %8.0f jobs/s (steady %8.0f) in %6.2fs, CPU per job: client %5.1f µs, server %5.1f µs\n",
+				res.Round, res.Side, res.JobsPerSec, res.SteadyPerSec, res.Seconds, res.ClientCPUus, res.ServerCPUus)
+			if len(res.Detail) > 0 {
+				fmt.Fprintf(out, "        %s\n", formatDetail(res.Detail))
+			}
 		}
 	}
 	rep.Ratio = ratio(rep.Results)
@@ -189,12 +210,18 @@ func measure(ctx context.Context, env *env, s side, o options) (Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
 
+	pool, err := env.poolFor(ctx, appName(s.name()), o.conns)
+	if err != nil {
+		return Result{}, err
+	}
+	defer pool.Close()
+
 	n := int64(o.jobs)
 	var t10, t90, last time.Duration
 	stopWaits := env.sampleWaits(ctx, appName(s.name()))
 	cpu0 := processCPU()
 	start := time.Now()
-	detail, err := s.work(ctx, o.jobs, func(done int64) {
+	detail, err := s.work(ctx, pool, o.jobs, func(done int64) {
 		at := time.Since(start)
 		if t10 == 0 && done >= n/10 {
 			t10 = at
@@ -211,6 +238,9 @@ func measure(ctx context.Context, env *env, s side, o options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	// The pool's backends were started for this run: their CPU is the
+	// server's share of it (not counting the WAL writer and checkpointer).
+	serverCPU, serverErr := env.backendCPU(ctx, appName(s.name()))
 	got, err := s.finished(ctx)
 	if err != nil {
 		return Result{}, err
@@ -221,6 +251,9 @@ func measure(ctx context.Context, env *env, s side, o options) (Result, error) {
 	res := Result{
 		Side: s.name(), JobsPerSec: float64(n) / last.Seconds(), Seconds: last.Seconds(),
 		ClientCPUus: float64(cpu/time.Microsecond) / float64(n), Waits: waits, Detail: detail,
+	}
+	if serverErr == nil {
+		res.ServerCPUus = float64(serverCPU/time.Microsecond) / float64(n)
 	}
 	if t90 > t10 {
 		res.SteadyPerSec = float64(n*8/10) / (t90 - t10).Seconds()
@@ -242,10 +275,10 @@ func ratio(results []Result) float64 {
 
 func printTable(out io.Writer, rep *Report) {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "round\tside\tjobs/s\tsteady jobs/s\tseconds\tclient µs/job\ttop backend states\t")
+	fmt.Fprintln(tw, "round\tside\tjobs/s\tsteady jobs/s\tseconds\tclient µs/job\tserver µs/job\ttop backend states\t")
 	for _, r := range rep.Results {
-		fmt.Fprintf(tw, "%d\t%s\t%.0f\t%.0f\t%.2f\t%.1f\t%s\t\n", r.Round, r.Side, r.JobsPerSec, r.SteadyPerSec,
-			r.Seconds, r.ClientCPUus, topWaits(r.Waits, 3))
+		fmt.Fprintf(tw, "%d\t%s\t%.0f\t%.0f\t%.2f\t%.1f\t%.1f\t%s\t\n", r.Round, r.Side, r.JobsPerSec, r.SteadyPerSec,
+			r.Seconds, r.ClientCPUus, r.ServerCPUus, topWaits(r.Waits, 3))
 	}
 	tw.Flush()
 	if rep.Ratio > 0 {
@@ -283,6 +316,19 @@ func formatSettings(s map[string]string) string {
 	var parts []string
 	for _, k := range keys {
 		parts = append(parts, k+"="+s[k])
+	}
+	return strings.Join(parts, " ")
+}
+
+func formatDetail(d map[string]float64) string {
+	keys := make([]string, 0, len(d))
+	for k := range d {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s=%.1f", k, d[k]))
 	}
 	return strings.Join(parts, " ")
 }

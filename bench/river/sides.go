@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
@@ -68,12 +69,7 @@ func (s *riverSide) fill(ctx context.Context, n int) error {
 	return nil
 }
 
-func (s *riverSide) work(ctx context.Context, n int, progress func(int64)) (map[string]float64, error) {
-	pool, err := s.env.poolFor(ctx, appName(s.name()), s.o.conns)
-	if err != nil {
-		return nil, err
-	}
-	defer pool.Close()
+func (s *riverSide) work(ctx context.Context, pool *pgxpool.Pool, n int, progress func(int64)) (map[string]float64, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &noopWorker{})
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
@@ -152,12 +148,7 @@ func (s *stackdbSide) fill(ctx context.Context, n int) error {
 	return nil
 }
 
-func (s *stackdbSide) work(ctx context.Context, n int, progress func(int64)) (map[string]float64, error) {
-	pool, err := s.env.poolFor(ctx, appName(s.name()), s.o.conns)
-	if err != nil {
-		return nil, err
-	}
-	defer pool.Close()
+func (s *stackdbSide) work(ctx context.Context, pool *pgxpool.Pool, n int, progress func(int64)) (map[string]float64, error) {
 	w, err := stackdb.NewJobWorker(pool, &stackdb.JobWorkerConfig{
 		Workers: map[string]stackdb.JobWorkFunc{
 			"noop": func(context.Context, *stackdb.Job) (json.RawMessage, error) { return nil, nil },
