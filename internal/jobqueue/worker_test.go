@@ -125,11 +125,16 @@ func TestWorkersRunEveryJobOnce(t *testing.T) {
 		total.Claimed += s.Claimed
 		total.Completed += s.Completed
 		total.Fenced += s.Fenced
+		total.Claims += s.Claims
+		total.Flushes += s.Flushes
 		require.Greater(t, s.Claimed, int64(0), "every worker took a share")
 	}
 	require.EqualValues(t, jobs, total.Claimed)
 	require.EqualValues(t, jobs, total.Completed)
 	require.Zero(t, total.Fenced)
+	// The point of the worker: many jobs per statement, both ways.
+	require.LessOrEqual(t, 4*total.Claims, total.Claimed, "jobs are claimed several at a time")
+	require.LessOrEqual(t, 4*total.Flushes, total.Completed, "and completed several per statement")
 	for _, id := range []string{ids[0], ids[jobs-1]} {
 		job, err := q.JobGetByID(t.Context(), id)
 		require.NoError(t, err)
