@@ -5,9 +5,10 @@
 --
 -- Lifecycle: pending -> (JobClaim) processing -> (JobComplete,
 -- JobCompleteMany) completed, or (JobFail) pending again after a backoff of
--- 2^attempts seconds while attempts < max_attempts, else failed. A job of a batch is counted in its
--- batch (completed_jobs / failed_jobs) by the statement that finishes it, so
--- batch progress never reads the batch's jobs.
+-- 2^attempts seconds while attempts < max_attempts, else failed. A job of a
+-- batch is counted in its batch (completed_jobs / failed_jobs) by the
+-- statement that finishes it, so batch progress never reads the batch's
+-- jobs.
 
 -- JobInsert adds a pending job, due at scheduled_for (nil = now()).
 -- name: JobInsert :one
@@ -83,10 +84,9 @@ SELECT * FROM done;
 -- JobCompleteMany is JobComplete for many jobs in one statement: the
 -- parallel arrays ids, attempts and results (nil result = NULL) name each
 -- job, the attempts value its claim returned and its result; arrays of
--- different lengths complete nothing.
--- Each job is completed only while it is processing under that attempt, as
--- in JobComplete, and each batch is counted once for all its jobs completed
--- here. It returns the ids of the jobs completed; the others (taken back by
+-- different lengths complete nothing. Each job is completed only while it
+-- is processing under that attempt, as in JobComplete, and each batch is
+-- counted once for all its jobs completed here. It returns the ids of the jobs completed; the others (taken back by
 -- JobRetryStuck, finished already) are left unchanged. Workers batch their
 -- completions through it (internal/jobqueue): one statement and one commit
 -- for thousands of jobs instead of one each.
