@@ -29,6 +29,7 @@ verify: ## Check generated code and migrations are up to date; vet, lint, gofmt
 	$(STACKDB) migrate lint
 	$(STACKDB) migrate diff --check
 	go vet ./...
+	cd bench/river && go vet ./... # its own module: River stays out of go.mod
 	go tool staticcheck ./...
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed on:"; gofmt -l .; exit 1; }
 
@@ -60,6 +61,11 @@ bench-import-scale: ## Skip-mode import at scale: rows/s and peak RSS per size (
 bench-ingest: ## Write-path benchmark: stackdb vs pgbench/psql \copy, same SQL (ARGS=...; bin/bench-ingest.{json,svg})
 	@mkdir -p bin
 	$(STACKDB) bench --json bin/bench-ingest.json --plot bin/bench-ingest.svg $(ARGS)
+
+.PHONY: bench-river
+bench-river: ## Job queue: stackdb vs River, same no-op jobs, same database, fsync on (JOBS=200000 ARGS=...; bin/bench-river.json)
+	@mkdir -p bin
+	cd bench/river && go run . --jobs $(or $(JOBS),200000) --json ../../bin/bench-river.json $(ARGS)
 
 # The tools only bench-import needs; no test needs them.
 BENCH_APT := pgloader postgresql-client time bc

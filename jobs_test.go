@@ -577,6 +577,108 @@ func TestJobCompleteFencedByAttempt(t *testing.T) {
 	require.JSONEq(t, `"current"`, string(done.Result))
 }
 
+// JobCompleteMany completes many processing jobs in one statement, each
+// under its own attempt, records each result and counts each batch once
+// for all its jobs; jobs not processing under the given attempt are left
+// as they are and not returned.
+func TestJobCompleteMany(t *testing.T) {
+	t.Parallel()
+	ctx, pool, q := setup(t)
+
+	batch := createJobBatch(t, q, 3)
+	other := createJobBatch(t, q, 2)
+	inBatch := createJobs(t, q, 3, 3, &batch.ID, nil)
+	inOther := createJobs(t, q, 1, 3, &other.ID, nil)
+	loose := createJobs(t, q, 2, 3, nil, nil)
+	stale := createJob(t, q, dbsqlc.JobInsertParams{})
+	require.Len(t, claimJobs(t, q, 100), 7)
+	// stale's claim is taken back and claimed again: attempt 1 is fenced off.
+	execSQL(t, pool, `UPDATE queue_jobs SET updated_at = now() - interval '1 hour' WHERE id = $1`, stale.ID)
+	_, err := q.JobRetryStuck(ctx, 60)
+	require.NoError(t, err)
+	require.Equal(t, []string{stale.ID}, claimJobs(t, q, 10))
+	pending := createJob(t, q, dbsqlc.JobInsertParams{ScheduledFor: new(jobIn(time.Hour))})
+	before := map[string]dbsqlc.QueueJob{stale.ID: getJob(t, q, stale.ID), pending.ID: getJob(t, q, pending.ID)}
+
+	p := dbsqlc.JobCompleteManyParams{}
+	add := func(id string, attempts int32, result string) {
+		p.Ids = append(p.Ids, id)
+		p.Attempts = append(p.Attempts, attempts)
+		if result == "" {
+			p.Results = append(p.Results, nil)
+		} else {
+			p.Results = append(p.Results, json.RawMessage(result))
+		}
+	}
+	for i, id := range slices.Concat(inBatch, inOther, loose) {
+		res := fmt.Sprintf(`{"n":%d}`, i)
+		if i == 5 {
+			res = "" // NULL
+		}
+		add(id, 1, res)
+	}
+	add(stale.ID, 1, `"stale"`)
+	add(pending.ID, 0, `"pending"`)
+	add("job_missing", 1, `"missing"`)
+
+	tx, err := pool.Begin(ctx)
+	require.NoError(t, err)
+	defer tx.Rollback(ctx) //nolint:errcheck
+	now := dbNow(t, tx)
+	rec := &stmtRecorder{DB: tx}
+	done, err := stackdb.New(rec).JobCompleteMany(ctx, p)
+	require.NoError(t, err)
+	require.Equal(t, 1, rec.calls, "jobs and batches in one round trip")
+	require.NoError(t, tx.Commit(ctx))
+
+	want := slices.Concat(inBatch, inOther, loose)
+	require.ElementsMatch(t, want, done, "the processing jobs under their attempt, and only those")
+	for i, id := range want {
+		job := getJob(t, q, id)
+		require.Equal(t, dbsqlc.JobStatusCompleted, job.Status, id)
+		requireJobTime(t, now, job.CompletedAt, id)
+		requireJobTime(t, now, &job.UpdatedAt, id)
+		if i == 5 {
+			require.Nil(t, job.Result, "a nil result is NULL")
+		} else {
+			require.JSONEq(t, fmt.Sprintf(`{"n":%d}`, i), string(job.Result), id)
+		}
+	}
+	for id, b := range before {
+		require.Equal(t, b, getJob(t, q, id), "%s unchanged", id)
+	}
+	b := getJobBatch(t, q, batch.ID)
+	require.Equal(t, int32(3), b.CompletedJobs, "three jobs of one batch counted in one statement")
+	require.Equal(t, dbsqlc.JobStatusCompleted, b.Status)
+	require.NotNil(t, b.CompletedAt)
+	o := getJobBatch(t, q, other.ID)
+	require.Equal(t, int32(1), o.CompletedJobs)
+	require.Equal(t, dbsqlc.JobStatusProcessing, o.Status, "one of two")
+	require.Nil(t, o.CompletedAt)
+
+	again, err := q.JobCompleteMany(ctx, p)
+	require.NoError(t, err)
+	require.Empty(t, again, "completing again completes nothing")
+	require.Equal(t, int32(3), getJobBatch(t, q, batch.ID).CompletedJobs, "nor counts twice")
+
+	t.Run("arrays of different lengths complete nothing", func(t *testing.T) {
+		ids := createJobs(t, q, 2, 3, nil, nil)
+		require.Len(t, claimJobs(t, q, 10), 2)
+		for _, p := range []dbsqlc.JobCompleteManyParams{
+			{Ids: ids, Attempts: []int32{1}, Results: []json.RawMessage{nil, nil}},
+			{Ids: ids, Attempts: []int32{1, 1}, Results: []json.RawMessage{nil}},
+			{Ids: ids[:1], Attempts: []int32{1, 1}, Results: []json.RawMessage{nil, nil}},
+		} {
+			done, err := q.JobCompleteMany(ctx, p)
+			require.NoError(t, err)
+			require.Empty(t, done)
+		}
+		for _, id := range ids {
+			require.Equal(t, dbsqlc.JobStatusProcessing, getJob(t, q, id).Status)
+		}
+	})
+}
+
 // JobFail retries with DeployStack's backoff, 2^attempts seconds after the
 // failed attempt, until max_attempts; the last failure is final.
 func TestJobFailBackoff(t *testing.T) {
@@ -1153,6 +1255,16 @@ func TestJobQueriesUseIndexes(t *testing.T) {
 			if errors.Is(err, stackdb.ErrNotFound) {
 				return nil
 			}
+			return err
+		})
+		require.Contains(t, plan.Indexes(), "queue_jobs_pkey", "plan:\n%s", plan.Text())
+		require.Contains(t, plan.Indexes(), "queue_job_batches_pkey", "plan:\n%s", plan.Text())
+	})
+
+	t.Run("complete many by key", func(t *testing.T) {
+		plan := explainQuery(t, tx, func(q dbsqlc.Querier) error {
+			_, err := q.JobCompleteMany(ctx, dbsqlc.JobCompleteManyParams{
+				Ids: []string{"job_a", "job_b"}, Attempts: []int32{1, 1}, Results: []json.RawMessage{nil, nil}})
 			return err
 		})
 		require.Contains(t, plan.Indexes(), "queue_jobs_pkey", "plan:\n%s", plan.Text())

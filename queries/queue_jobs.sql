@@ -3,11 +3,12 @@
 -- job inserted in the caller's transaction commits or rolls back with the
 -- caller's work, and no worker sees it before the commit.
 --
--- Lifecycle: pending -> (JobClaim) processing -> (JobComplete) completed, or
--- (JobFail) pending again after a backoff of 2^attempts seconds while
--- attempts < max_attempts, else failed. A job of a batch is counted in its
--- batch (completed_jobs / failed_jobs) by the statement that finishes it, so
--- batch progress never reads the batch's jobs.
+-- Lifecycle: pending -> (JobClaim) processing -> (JobComplete,
+-- JobCompleteMany) completed, or (JobFail) pending again after a backoff of
+-- 2^attempts seconds while attempts < max_attempts, else failed. A job of a
+-- batch is counted in its batch (completed_jobs / failed_jobs) by the
+-- statement that finishes it, so batch progress never reads the batch's
+-- jobs.
 
 -- JobInsert adds a pending job, due at scheduled_for (nil = now()).
 -- name: JobInsert :one
@@ -79,6 +80,43 @@ WITH done AS (
     WHERE b.id = done.batch_id
 )
 SELECT * FROM done;
+
+-- JobCompleteMany is JobComplete for many jobs in one statement: the
+-- parallel arrays ids, attempts and results (nil result = NULL) name each
+-- job, the attempts value its claim returned and its result; arrays of
+-- different lengths complete nothing. Each job is completed only while it
+-- is processing under that attempt, as in JobComplete, and each batch is
+-- counted once for all its jobs completed here. It returns the ids of the jobs completed; the others (taken back by
+-- JobRetryStuck, finished already) are left unchanged. Workers batch their
+-- completions through it (internal/jobqueue): one statement and one commit
+-- for thousands of jobs instead of one each.
+-- name: JobCompleteMany :many
+WITH input AS (
+    SELECT unnest(@ids::text[]) AS id, unnest(@attempts::int[]) AS attempts, unnest(@results::jsonb[]) AS result
+    WHERE cardinality(@ids::text[]) = cardinality(@attempts::int[])
+      AND cardinality(@ids::text[]) = cardinality(@results::jsonb[])
+), done AS (
+    UPDATE queue_jobs j
+    SET status = 'completed', completed_at = now(), result = input.result, updated_at = now()
+    FROM input
+    WHERE j.id = input.id AND j.status = 'processing' AND j.attempts = input.attempts
+    RETURNING j.id, j.batch_id
+), batch AS (
+    UPDATE queue_job_batches b
+    SET completed_jobs = b.completed_jobs + d.n,
+        status = CASE
+            WHEN b.completed_jobs + d.n + b.failed_jobs < b.total_jobs THEN 'processing'
+            WHEN b.failed_jobs > 0 THEN 'failed'
+            ELSE 'completed'
+        END::job_status,
+        completed_at = CASE
+            WHEN b.completed_jobs + d.n + b.failed_jobs < b.total_jobs THEN b.completed_at
+            ELSE now()
+        END
+    FROM (SELECT batch_id, count(*)::int AS n FROM done WHERE batch_id IS NOT NULL GROUP BY batch_id) d
+    WHERE b.id = d.batch_id
+)
+SELECT id FROM done;
 
 -- JobFail records a processing job's error; attempts fences as in
 -- JobComplete. While attempts < max_attempts the job goes back to pending,

@@ -161,6 +161,16 @@ type Querier interface {
 	// was taken back by JobRetryStuck and claimed again. ErrNotFound when the
 	// job is not processing under this attempt; then nothing changes.
 	JobComplete(ctx context.Context, arg JobCompleteParams) (JobCompleteRow, error)
+	// JobCompleteMany is JobComplete for many jobs in one statement: the
+	// parallel arrays ids, attempts and results (nil result = NULL) name each
+	// job, the attempts value its claim returned and its result; arrays of
+	// different lengths complete nothing. Each job is completed only while it
+	// is processing under that attempt, as in JobComplete, and each batch is
+	// counted once for all its jobs completed here. It returns the ids of the jobs completed; the others (taken back by
+	// JobRetryStuck, finished already) are left unchanged. Workers batch their
+	// completions through it (internal/jobqueue): one statement and one commit
+	// for thousands of jobs instead of one each.
+	JobCompleteMany(ctx context.Context, arg JobCompleteManyParams) ([]string, error)
 	// JobCountByStatus counts the jobs of each status, of one batch or (nil)
 	// of all, with the mean time from creation to completion of the completed
 	// ones in milliseconds (0 when none): DeployStack's getJobStats and the
@@ -188,11 +198,12 @@ type Querier interface {
 	// job inserted in the caller's transaction commits or rolls back with the
 	// caller's work, and no worker sees it before the commit.
 	//
-	// Lifecycle: pending -> (JobClaim) processing -> (JobComplete) completed, or
-	// (JobFail) pending again after a backoff of 2^attempts seconds while
-	// attempts < max_attempts, else failed. A job of a batch is counted in its
-	// batch (completed_jobs / failed_jobs) by the statement that finishes it, so
-	// batch progress never reads the batch's jobs.
+	// Lifecycle: pending -> (JobClaim) processing -> (JobComplete,
+	// JobCompleteMany) completed, or (JobFail) pending again after a backoff of
+	// 2^attempts seconds while attempts < max_attempts, else failed. A job of a
+	// batch is counted in its batch (completed_jobs / failed_jobs) by the
+	// statement that finishes it, so batch progress never reads the batch's
+	// jobs.
 	// JobInsert adds a pending job, due at scheduled_for (nil = now()).
 	JobInsert(ctx context.Context, arg JobInsertParams) (QueueJob, error)
 	// JobInsertMany adds one pending job per element of the parallel arrays

@@ -193,6 +193,70 @@ func (q *Queries) JobComplete(ctx context.Context, arg JobCompleteParams) (JobCo
 	return i, err
 }
 
+const jobCompleteMany = `-- name: JobCompleteMany :many
+WITH input AS (
+    SELECT unnest($1::text[]) AS id, unnest($2::int[]) AS attempts, unnest($3::jsonb[]) AS result
+    WHERE cardinality($1::text[]) = cardinality($2::int[])
+      AND cardinality($1::text[]) = cardinality($3::jsonb[])
+), done AS (
+    UPDATE queue_jobs j
+    SET status = 'completed', completed_at = now(), result = input.result, updated_at = now()
+    FROM input
+    WHERE j.id = input.id AND j.status = 'processing' AND j.attempts = input.attempts
+    RETURNING j.id, j.batch_id
+), batch AS (
+    UPDATE queue_job_batches b
+    SET completed_jobs = b.completed_jobs + d.n,
+        status = CASE
+            WHEN b.completed_jobs + d.n + b.failed_jobs < b.total_jobs THEN 'processing'
+            WHEN b.failed_jobs > 0 THEN 'failed'
+            ELSE 'completed'
+        END::job_status,
+        completed_at = CASE
+            WHEN b.completed_jobs + d.n + b.failed_jobs < b.total_jobs THEN b.completed_at
+            ELSE now()
+        END
+    FROM (SELECT batch_id, count(*)::int AS n FROM done WHERE batch_id IS NOT NULL GROUP BY batch_id) d
+    WHERE b.id = d.batch_id
+)
+SELECT id FROM done
+`
+
+type JobCompleteManyParams struct {
+	Ids      []string          `db:"ids" json:"ids"`
+	Attempts []int32           `db:"attempts" json:"attempts"`
+	Results  []json.RawMessage `db:"results" json:"results"`
+}
+
+// JobCompleteMany is JobComplete for many jobs in one statement: the
+// parallel arrays ids, attempts and results (nil result = NULL) name each
+// job, the attempts value its claim returned and its result; arrays of
+// different lengths complete nothing. Each job is completed only while it
+// is processing under that attempt, as in JobComplete, and each batch is
+// counted once for all its jobs completed here. It returns the ids of the jobs completed; the others (taken back by
+// JobRetryStuck, finished already) are left unchanged. Workers batch their
+// completions through it (internal/jobqueue): one statement and one commit
+// for thousands of jobs instead of one each.
+func (q *Queries) JobCompleteMany(ctx context.Context, arg JobCompleteManyParams) ([]string, error) {
+	rows, err := q.db.Query(ctx, jobCompleteMany, arg.Ids, arg.Attempts, arg.Results)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const jobCountByStatus = `-- name: JobCountByStatus :one
 SELECT count(*) FILTER (WHERE status = 'pending')    AS pending,
        count(*) FILTER (WHERE status = 'processing') AS processing,
@@ -394,11 +458,12 @@ type JobInsertParams struct {
 // job inserted in the caller's transaction commits or rolls back with the
 // caller's work, and no worker sees it before the commit.
 //
-// Lifecycle: pending -> (JobClaim) processing -> (JobComplete) completed, or
-// (JobFail) pending again after a backoff of 2^attempts seconds while
-// attempts < max_attempts, else failed. A job of a batch is counted in its
-// batch (completed_jobs / failed_jobs) by the statement that finishes it, so
-// batch progress never reads the batch's jobs.
+// Lifecycle: pending -> (JobClaim) processing -> (JobComplete,
+// JobCompleteMany) completed, or (JobFail) pending again after a backoff of
+// 2^attempts seconds while attempts < max_attempts, else failed. A job of a
+// batch is counted in its batch (completed_jobs / failed_jobs) by the
+// statement that finishes it, so batch progress never reads the batch's
+// jobs.
 // JobInsert adds a pending job, due at scheduled_for (nil = now()).
 func (q *Queries) JobInsert(ctx context.Context, arg JobInsertParams) (QueueJob, error) {
 	row := q.db.QueryRow(ctx, jobInsert,
