@@ -140,7 +140,8 @@ func (a *app) runImport(cmd *cobra.Command, f *importFlags, kind importer.Source
 		opts.WriteRejected = rejected.write
 	}
 	report, runErr := importer.Run(ctx, opts)
-	defer report.Close()
+	// A failed run has a Report too (nil-safe), with spool files to remove.
+	defer func() { _ = report.Close() }()
 	progress.wait()
 	written := ""
 	if rejected != nil && rejected.finish(report != nil && report.Committed) {
