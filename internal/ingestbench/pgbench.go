@@ -115,9 +115,17 @@ func (s *scratch) baseStep(ctx context.Context, name string, n int, best float64
 		tps, _ := strconv.ParseFloat(string(m[1]), 64)
 		side.Rate += tps
 	}
-	lat, err := readPgbenchLogs(dir)
+	logs, err := readPgbenchLogs(dir)
 	if err != nil {
 		return Side{}, err
+	}
+	lat := logs.latencies()
+	if len(runs) > 1 {
+		// Each process reports its tps over its own -T, and processes
+		// started one after another overlap only in part: their sum would
+		// count the edges, where fewer clients competed, as if all had run
+		// there. The rate is what all of them did while all were running.
+		side.Rate = logs.overlapRate()
 	}
 	sum := summarize(lat, time.Second) // rate from pgbench's own tps
 	side.Ops, side.P50Ms, side.P99Ms = sum.Ops, sum.P50Ms, sum.P99Ms
@@ -136,33 +144,101 @@ func (s *scratch) command(ctx context.Context, bin string, args ...string) *exec
 	return cmd
 }
 
-// readPgbenchLogs reads the latency (third field, microseconds) of every
-// transaction pgbench logged in dir.
-func readPgbenchLogs(dir string) ([]time.Duration, error) {
+// pgbenchTx is one logged transaction: when it ended and how long it took.
+type pgbenchTx struct {
+	end time.Time
+	lat time.Duration
+}
+
+// pgbenchLogs are the logged transactions of each pgbench process (a log
+// prefix: "log" for one process, "log<client>" for one per client).
+type pgbenchLogs map[string][]pgbenchTx
+
+func (l pgbenchLogs) latencies() []time.Duration {
+	var lat []time.Duration
+	for _, txs := range l {
+		for _, tx := range txs {
+			lat = append(lat, tx.lat)
+		}
+	}
+	return lat
+}
+
+// overlapRate is the rate of the transactions that ended while every
+// process was running: from the last process's first start to the first
+// process's last end. Zero when they did not overlap.
+func (l pgbenchLogs) overlapRate() float64 {
+	var from, to time.Time
+	for _, txs := range l {
+		if len(txs) == 0 {
+			return 0
+		}
+		first, last := txs[0].end.Add(-txs[0].lat), txs[0].end
+		for _, tx := range txs[1:] {
+			if start := tx.end.Add(-tx.lat); start.Before(first) {
+				first = start
+			}
+			if tx.end.After(last) {
+				last = tx.end
+			}
+		}
+		if from.IsZero() || first.After(from) {
+			from = first
+		}
+		if to.IsZero() || last.Before(to) {
+			to = last
+		}
+	}
+	if !to.After(from) {
+		return 0
+	}
+	var n int
+	for _, txs := range l {
+		for _, tx := range txs {
+			if !tx.end.Before(from) && !tx.end.After(to) {
+				n++
+			}
+		}
+	}
+	return float64(n) / to.Sub(from).Seconds()
+}
+
+// readPgbenchLogs reads every transaction pgbench logged in dir: the
+// latency is the third field (microseconds), the end the fifth and sixth
+// (epoch seconds and microseconds).
+func readPgbenchLogs(dir string) (pgbenchLogs, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "log*"))
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
-	var lat []time.Duration
+	logs := pgbenchLogs{}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			return nil, fmt.Errorf("bench: pgbench log: %w", err)
 		}
+		prefix, _, _ := strings.Cut(filepath.Base(f), ".")
+		txs := logs[prefix]
 		sc := bufio.NewScanner(bytes.NewReader(data))
 		for sc.Scan() {
 			fields := strings.Fields(sc.Text())
-			if len(fields) < 3 {
+			if len(fields) < 6 {
 				continue
 			}
 			us, err := strconv.ParseInt(fields[2], 10, 64)
 			if err != nil {
 				continue // "failed" or "skipped"
 			}
-			lat = append(lat, time.Duration(us)*time.Microsecond)
+			sec, err1 := strconv.ParseInt(fields[4], 10, 64)
+			usec, err2 := strconv.ParseInt(fields[5], 10, 64)
+			if err1 != nil || err2 != nil {
+				return nil, fmt.Errorf("bench: pgbench log %s: bad line %q", filepath.Base(f), sc.Text())
+			}
+			txs = append(txs, pgbenchTx{end: time.Unix(sec, usec*1000), lat: time.Duration(us) * time.Microsecond})
 		}
+		logs[prefix] = txs
 	}
-	return lat, nil
+	return logs, nil
 }
 
 func exitMessage(err error) string {
