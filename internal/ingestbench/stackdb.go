@@ -96,7 +96,9 @@ func (s *scratch) stackdbStep(ctx context.Context, name string, n int, best floa
 	}
 	stop := s.sampleWaits(ctx, stackdbApp)
 	cpu := processCPU()
+	prof := startProfile()
 	side := runWorkers(n, time.Duration(s.secs)*time.Second, func(w int) error { return ops[w](ctx) })
+	side.Profile = prof.stop(side.Ops)
 	side.ClientCPUus = cpuPerOp(processCPU()-cpu, side.Ops)
 	side.Waits = stop()
 	return side, nil
