@@ -141,10 +141,13 @@ var paths = []path{
 				variable("tid"), variable("pid"), now))
 		},
 		op: func(q dbsqlc.Querier, _, sats int, r *rand.Rand) func(context.Context) error {
+			// The constant fields are set once, as pgbench's -D ones are;
+			// each call draws the others.
+			p := usageLogParams("", "", "", "", "", time.Time{})
 			return func(ctx context.Context) error {
 				sat := r.IntN(sats) + 1
-				p := usageLogParams(randomID(r), id(sat), id(r.IntN(users)+1), id(r.IntN(teams)+1),
-					id(sat*10+r.IntN(processesPerSat)), time.Now())
+				p.ID, p.SatelliteID, p.TeamID, p.Timestamp = randomID(r), id(sat), id(r.IntN(teams)+1), time.Now()
+				*p.UserID, *p.ProcessID = id(r.IntN(users)+1), id(sat*10+r.IntN(processesPerSat))
 				_, err := q.SatelliteUsageLogInsert(ctx, p)
 				return err
 			}
