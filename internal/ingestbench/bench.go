@@ -87,8 +87,9 @@ type Side struct {
 	P50Ms float64 `json:"p50_ms"`
 	P99Ms float64 `json:"p99_ms"`
 	// ClientCPUus is the client's CPU time (user + system) per operation
-	// (or row) in microseconds: this process for stackdb, pgbench's or
-	// psql's processes for the baseline.
+	// (or row) in microseconds: this process for stackdb, less the share
+	// its CPU profile gives the wait sampler, pgbench's or psql's
+	// processes for the baseline.
 	ClientCPUus float64 `json:"client_cpu_us"`
 	// Waits are the shares of sampled backend states (see waitsQuery).
 	Waits map[string]float64 `json:"waits,omitempty"`

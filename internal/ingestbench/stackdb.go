@@ -99,7 +99,7 @@ func (s *scratch) stackdbStep(ctx context.Context, name string, n int, best floa
 	prof := startProfile()
 	side := runWorkers(n, time.Duration(s.secs)*time.Second, func(w int) error { return ops[w](ctx) })
 	side.Profile = prof.stop(side.Ops)
-	side.ClientCPUus = cpuPerOp(processCPU()-cpu, side.Ops)
+	side.ClientCPUus = cpuPerOp(time.Duration(float64(processCPU()-cpu)*(1-side.Profile.CPU[samplerClass])), side.Ops)
 	side.Waits = stop()
 	return side, nil
 }
