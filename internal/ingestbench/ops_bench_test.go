@@ -26,21 +26,29 @@ func BenchmarkOp(b *testing.B) {
 	s := &scratch{satellites: minSatellites, admin: conn.Conn(), secs: 1}
 	require.NoError(b, s.seed(ctx))
 	defer conn.Release()
+	held, err := pool.Acquire(ctx)
+	require.NoError(b, err)
+	defer held.Release()
 	for i := range paths {
 		p := &paths[i]
-		b.Run(p.name, func(b *testing.B) {
-			require.NoError(b, s.reset(ctx, p, float64(b.N)))
-			op := p.op(dbsqlc.New(pool), 0, s.satellites, rand.New(rand.NewPCG(1, 2)))
-			b.ReportAllocs()
-			cpu := processCPU()
-			prof := startProfile()
-			for b.Loop() {
-				if err := op(ctx); err != nil {
-					b.Fatal(err)
+		for _, db := range []struct {
+			name string
+			db   dbsqlc.DBTX
+		}{{"pool", pool}, {"conn", held}} { // a call's own acquire, or one held connection
+			b.Run(p.name+"/"+db.name, func(b *testing.B) {
+				require.NoError(b, s.reset(ctx, p, float64(b.N)))
+				op := p.op(dbsqlc.New(db.db), 0, s.satellites, rand.New(rand.NewPCG(1, 2)))
+				b.ReportAllocs()
+				cpu := processCPU()
+				prof := startProfile()
+				for b.Loop() {
+					if err := op(ctx); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			b.ReportMetric(prof.stop(int64(b.N)).SwitchesPerOp, "switches/op")
-			b.ReportMetric(cpuPerOp(processCPU()-cpu, int64(b.N)), "client-us/op")
-		})
+				b.ReportMetric(prof.stop(int64(b.N)).SwitchesPerOp, "switches/op")
+				b.ReportMetric(cpuPerOp(processCPU()-cpu, int64(b.N)), "client-us/op")
+			})
+		}
 	}
 }
