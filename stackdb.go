@@ -53,7 +53,10 @@ func Migrate(ctx context.Context, url string, opts ...MigrateOption) error {
 var ErrPooled = atlasmig.ErrPooled
 
 // OpenPool opens a connection pool to url and checks that it can connect.
-// An empty url is an error, not libpq's defaults.
+// An empty url is an error, not libpq's defaults. Its connections scan json
+// and jsonb into json.RawMessage (every jsonb column of the queries) by
+// copying the server's bytes, where pgx alone would run them through
+// json.Unmarshal.
 func OpenPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	pool, err := dbpool.Open(ctx, url)
 	if err != nil {

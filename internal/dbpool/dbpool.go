@@ -8,12 +8,15 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/deploystack/stackdb/internal/config"
 )
 
 // Open parses url (an empty one is config.ErrEmptyURL), opens a pool and checks that it can connect.
+// Its connections scan json and jsonb into json.RawMessage by copying the
+// bytes (rawJSON), not through json.Unmarshal.
 func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	if err := config.CheckURL(url); err != nil {
 		return nil, err
@@ -22,6 +25,15 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	if err != nil {
 		// pgx redacts the password in parse errors.
 		return nil, err
+	}
+	after := cfg.AfterConnect
+	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
+		if after != nil {
+			if err := after(ctx, conn); err != nil {
+				return err
+			}
+		}
+		return registerRawJSON(ctx, conn)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

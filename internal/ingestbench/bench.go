@@ -96,12 +96,16 @@ type Side struct {
 	P50Ms float64 `json:"p50_ms"`
 	P99Ms float64 `json:"p99_ms"`
 	// ClientCPUus is the client's CPU time (user + system) per operation
-	// (or row) in microseconds: this process for stackdb, pgbench's or
-	// psql's processes for the baseline.
+	// (or row) in microseconds: this process for stackdb, less the share
+	// its CPU profile gives the wait sampler, pgbench's or psql's
+	// processes for the baseline.
 	ClientCPUus float64 `json:"client_cpu_us"`
 	// Waits are the shares of sampled backend states (see waitsQuery).
 	Waits map[string]float64 `json:"waits,omitempty"`
-	Error string             `json:"error,omitempty"`
+	// Profile is where the client's time went (stackdb side only), kept
+	// when the step stays below the baseline.
+	Profile *ClientProfile `json:"profile,omitempty"`
+	Error   string         `json:"error,omitempty"`
 }
 
 // Run runs the benchmark. On an error after the first step it returns the
@@ -170,6 +174,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			res.Stackdb, res.Base = out[0], out[1]
 			if res.Stackdb.Error == "" && res.Base.Error == "" && res.Base.Rate > 0 {
 				res.Ratio = res.Stackdb.Rate / res.Base.Rate
+			}
+			if res.Ratio >= 1 {
+				res.Stackdb.Profile = nil
 			}
 			best = max(best, res.Stackdb.Rate, res.Base.Rate)
 			rep.Results = append(rep.Results, res)

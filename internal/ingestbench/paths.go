@@ -46,9 +46,8 @@ type path struct {
 	vars func(satellites int) string
 	// ends closes each sampled statement: ";" or a \gset.
 	ends []string
-	// perClient, when set, gives each client its own variables: pgbench
-	// then runs one process per client with these -D definitions.
-	perClient func(client int) map[string]string
+	// defs are -D definitions the vars need.
+	defs map[string]string
 	// queue: the path consumes seeded rows (commands, jobs).
 	queue string
 }
@@ -58,6 +57,11 @@ func id(n int) string { return strconv.Itoa(n) }
 func randomID(r *rand.Rand) string { return strconv.FormatInt(r.Int64N(maxRandomID)+1, 10) }
 
 func ptr[T any](v T) *T { return &v }
+
+// processJSON is one heartbeat process: its id (the satellite's id * 10 +
+// k) and k.
+const processJSON = `{"id":"%d","server_name":"server-%d","status":"running","health_status":"healthy",` +
+	`"performance_metrics":{"cpu_percent":2.5,"memory_mb":128}}`
 
 // processesJSON is satellite sat's heartbeat "processes": its 5 processes,
 // all running and healthy.
@@ -69,12 +73,23 @@ func processesJSON(sat string) json.RawMessage {
 		if k > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, `{"id":"%d","server_name":"server-%d","status":"running","health_status":"healthy",`+
-			`"performance_metrics":{"cpu_percent":2.5,"memory_mb":128}}`, n*10+k, k)
+		fmt.Fprintf(&b, processJSON, n*10+k, k)
 	}
 	b.WriteByte(']')
 	return json.RawMessage(b.String())
 }
+
+// processesQuery is processesJSON(:sid) built by the server, for pgbench,
+// which has no string functions: each client runs it once, on its first
+// transaction (-D procs_ready=0), and keeps the text in :procs, as each Go
+// worker builds its satellite's processes once.
+var processesQuery = fmt.Sprintf(`\if :procs_ready = 0
+SELECT '[' || string_agg(format('%s', :sid * 10 + k, k), ',' ORDER BY k) || ']' AS procs
+FROM generate_series(0, %d) k
+\gset
+\set procs_ready 1
+\endif
+`, strings.ReplaceAll(processJSON, "%d", "%s"), processesPerSat-1)
 
 func heartbeatParams(sat string, processes json.RawMessage, hbID string) dbsqlc.SatelliteUpdateHeartbeatParams {
 	return dbsqlc.SatelliteUpdateHeartbeatParams{
@@ -128,11 +143,12 @@ var paths = []path{
 				return err
 			}
 		},
-		vars: func(int) string { return `\set id ` + pgbenchRandomID + "\n" },
-		ends: []string{";"},
-		perClient: func(c int) map[string]string {
-			return map[string]string{"sid": id(c + 1), "procs": string(processesJSON(id(c + 1)))}
+		// Client c heartbeats satellite c + 1, as worker w does w + 1.
+		vars: func(int) string {
+			return `\set id ` + pgbenchRandomID + "\n\\set sid :client_id + 1\n" + processesQuery
 		},
+		defs: map[string]string{"procs_ready": "0"},
+		ends: []string{";"},
 	},
 	{
 		name: "usage-log",
@@ -141,10 +157,13 @@ var paths = []path{
 				variable("tid"), variable("pid"), now))
 		},
 		op: func(q dbsqlc.Querier, _, sats int, r *rand.Rand) func(context.Context) error {
+			// The constant fields are set once, as pgbench's -D ones are;
+			// each call draws the others.
+			p := usageLogParams("", "", "", "", "", time.Time{})
 			return func(ctx context.Context) error {
 				sat := r.IntN(sats) + 1
-				p := usageLogParams(randomID(r), id(sat), id(r.IntN(users)+1), id(r.IntN(teams)+1),
-					id(sat*10+r.IntN(processesPerSat)), time.Now())
+				p.ID, p.SatelliteID, p.TeamID, p.Timestamp = randomID(r), id(sat), id(r.IntN(teams)+1), time.Now()
+				*p.UserID, *p.ProcessID = id(r.IntN(users)+1), id(sat*10+r.IntN(processesPerSat))
 				_, err := q.SatelliteUsageLogInsert(ctx, p)
 				return err
 			}

@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -26,7 +25,10 @@ func (s *scratch) pgbenchScript(ctx context.Context, p *path) (string, map[strin
 	if len(rec.calls) != len(p.ends) {
 		return "", nil, fmt.Errorf("bench: %s: sampled %d statements, want %d", p.name, len(rec.calls), len(p.ends))
 	}
-	defs := map[string]string{}
+	defs := maps.Clone(p.defs)
+	if defs == nil {
+		defs = map[string]string{}
+	}
 	var b strings.Builder
 	b.WriteString(p.vars(s.satellites))
 	for k, c := range rec.calls {
@@ -45,10 +47,8 @@ var (
 )
 
 // baseStep runs the path's pgbench script: -M prepared (extended through
-// PgBouncer), n clients on n
-// threads for the step's time, logging every transaction's latency (-l).
-// A path whose clients need variables of their own runs n pgbench
-// processes of one client each instead.
+// PgBouncer), n clients on n threads of one process for the step's time,
+// logging every transaction's latency (-l).
 func (s *scratch) baseStep(ctx context.Context, name string, n int, best float64) (Side, error) {
 	if name == copyPath {
 		return s.psqlCopy(ctx, n)
@@ -70,69 +70,36 @@ func (s *scratch) baseStep(ctx context.Context, name string, n int, best float64
 	if err := os.WriteFile(file, []byte(script), 0o600); err != nil {
 		return Side{}, fmt.Errorf("bench: %w", err)
 	}
-	args := func(clients int, prefix string, defs map[string]string) []string {
-		c := strconv.Itoa(clients)
-		a := []string{"-n", "-M", s.pgbenchMode, "-c", c, "-j", c, "-T", strconv.Itoa(s.secs), "-f", file,
-			"-l", "--log-prefix", filepath.Join(dir, prefix)}
-		for _, k := range slices.Sorted(maps.Keys(defs)) {
-			a = append(a, "-D", k+"="+defs[k])
-		}
-		return append(a, s.libpqURL)
+	c := strconv.Itoa(n)
+	args := []string{"-n", "-M", s.pgbenchMode, "-c", c, "-j", c, "-T", strconv.Itoa(s.secs), "-f", file,
+		"-l", "--log-prefix", filepath.Join(dir, "log")}
+	for _, k := range slices.Sorted(maps.Keys(defs)) {
+		args = append(args, "-D", k+"="+defs[k])
 	}
-	var runs [][]string
-	if p.perClient == nil {
-		runs = append(runs, args(n, "log", defs))
-	} else {
-		for c := range n {
-			d := maps.Clone(defs)
-			maps.Copy(d, p.perClient(c))
-			runs = append(runs, args(1, "log"+strconv.Itoa(c), d))
-		}
-	}
-	outs := make([][]byte, len(runs))
-	errs := make([]error, len(runs))
-	cmds := make([]*exec.Cmd, len(runs))
+	args = append(args, s.libpqURL)
 	stop := s.sampleWaits(ctx, baseApp)
-	var wg sync.WaitGroup
-	for i, a := range runs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			cmds[i] = s.command(ctx, s.cfg.Pgbench, a...)
-			outs[i], errs[i] = cmds[i].Output()
-		}()
-	}
-	wg.Wait()
+	cmd := s.command(ctx, s.cfg.Pgbench, args...)
+	out, err := cmd.Output()
 	side := Side{Waits: stop()}
-	var cpu time.Duration
-	for _, c := range cmds {
-		cpu += childCPU(c)
+	if err != nil {
+		return Side{Error: "pgbench: " + exitMessage(err)}, ctxErr(ctx)
 	}
-	for i := range runs {
-		if errs[i] != nil {
-			return Side{Error: "pgbench: " + exitMessage(errs[i])}, ctxErr(ctx)
-		}
-		m := tpsRE.FindSubmatch(outs[i])
-		if m == nil && noneRE.Match(outs[i]) {
-			continue // a one-client process that got no transaction done in the step: 0 tps, no line
-		}
-		if m == nil {
-			return Side{Error: "pgbench: no tps in its output"}, nil
-		}
-		tps, _ := strconv.ParseFloat(string(m[1]), 64)
-		side.Rate += tps
-	}
-	if side.Rate == 0 {
+	m := tpsRE.FindSubmatch(out)
+	if m == nil && noneRE.Match(out) {
 		return Side{Error: "pgbench: no client got a transaction done in the step"}, nil
 	}
+	if m == nil {
+		return Side{Error: "pgbench: no tps in its output"}, nil
+	}
+	side.Rate, _ = strconv.ParseFloat(string(m[1]), 64)
 	lat, err := readPgbenchLogs(dir)
 	if err != nil {
 		return Side{}, err
 	}
 	sum := summarize(lat, time.Second) // rate from pgbench's own tps
 	side.Ops, side.P50Ms, side.P99Ms = sum.Ops, sum.P50Ms, sum.P99Ms
-	side.ClientCPUus = cpuPerOp(cpu, sum.Ops)
-	if bytes.Contains(bytes.Join(outs, nil), []byte("aborted")) {
+	side.ClientCPUus = cpuPerOp(childCPU(cmd), sum.Ops)
+	if bytes.Contains(out, []byte("aborted")) {
 		side.Error = "pgbench: clients aborted"
 	}
 	return side, nil

@@ -1,9 +1,13 @@
 package ingestbench
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -37,7 +41,44 @@ func (r *Report) WriteTable(out io.Writer) error {
 			}
 		}
 	}
+	return r.writeProfiles(out)
+}
+
+// writeProfiles prints, for each step below its baseline, where the
+// client's time went and what both sides' backends waited on.
+func (r *Report) writeProfiles(out io.Writer) error {
+	first := true
+	for _, x := range r.Results {
+		p := x.Stackdb.Profile
+		if p == nil {
+			continue
+		}
+		if first {
+			fmt.Fprintf(out, "\nWhere the time goes in the steps below their baseline (client CPU profile; backends' states):\n")
+			first = false
+		}
+		fmt.Fprintf(out, "%s, %d clients (%s): client CPU %.1f us/op (baseline %.1f); %.0f allocs, %.0f B/op; GC %.0f%%; "+
+			"%.1f context switches/op; scheduler p99 %.0f us\n", x.Path, x.Clients, ratio(x), x.Stackdb.ClientCPUus,
+			x.Base.ClientCPUus, p.AllocsPerOp, p.BytesPerOp, 100*p.GCShare, p.SwitchesPerOp, p.SchedP99us)
+		if len(p.CPU) > 0 {
+			fmt.Fprintf(out, "  client CPU: %s\n  top: %s\n", shares(p.CPU, 0), strings.Join(p.Top, ", "))
+		}
+		fmt.Fprintf(out, "  backends, stackdb: %s\n  backends, %s: %s\n", shares(x.Stackdb.Waits, 5), x.Baseline, shares(x.Base.Waits, 5))
+	}
 	return nil
+}
+
+// shares lists m's shares, largest first (the first n when n > 0).
+func shares(m map[string]float64, n int) string {
+	keys := slices.SortedFunc(maps.Keys(m), func(a, b string) int { return cmp.Or(cmp.Compare(m[b], m[a]), strings.Compare(a, b)) })
+	if n > 0 && len(keys) > n {
+		keys = keys[:n]
+	}
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %.0f%%", k, 100*m[k])
+	}
+	return strings.Join(parts, ", ")
 }
 
 func rate(s Side, unit string) string {

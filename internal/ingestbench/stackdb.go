@@ -99,8 +99,10 @@ func (s *scratch) stackdbStep(ctx context.Context, name string, n int, best floa
 	}
 	stop := s.sampleWaits(ctx, stackdbApp)
 	cpu := processCPU()
+	prof := startProfile()
 	side := runWorkers(n, time.Duration(s.secs)*time.Second, func(w int) error { return ops[w](ctx) })
-	side.ClientCPUus = cpuPerOp(processCPU()-cpu, side.Ops)
+	side.Profile = prof.stop(side.Ops)
+	side.ClientCPUus = cpuPerOp(time.Duration(float64(processCPU()-cpu)*(1-side.Profile.CPU[samplerClass])), side.Ops)
 	side.Waits = stop()
 	return side, nil
 }
