@@ -164,7 +164,7 @@ func (e *env) settle(ctx context.Context) error {
 // sampleWaits samples app's backend states (pgwaits) on the admin
 // connection, idle while a side works.
 func (e *env) sampleWaits(ctx context.Context, app string) (stop func() map[string]float64) {
-	return pgwaits.Sample(ctx, e.admin, app)
+	return pgwaits.Sample(ctx, e.admin, app, pgwaits.Every)
 }
 
 // poolFor opens a side's pool: conns connections, named app so the wait

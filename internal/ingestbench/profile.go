@@ -134,7 +134,7 @@ var cpuClasses = []struct {
 	// match reports whether a stack (leaf first) belongs to the class.
 	match func(stack []string) bool
 }{
-	{samplerClass, anyFrame("ingestbench.(*scratch).sampleWaits")},
+	{samplerClass, anyFrame("internal/pgwaits.Sample")},
 	{"gc", anyFrame("runtime.gcBgMarkWorker", "runtime.gcAssistAlloc", "runtime.bgsweep", "runtime.bgscavenge",
 		"runtime.markroot", "runtime.gcStart")},
 	{"alloc", anyFrame("runtime.mallocgc", "runtime.growslice", "runtime.newobject")},

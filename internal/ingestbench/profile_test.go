@@ -25,7 +25,7 @@ func TestCPUClass(t *testing.T) {
 		{[]string{"encoding/json.Unmarshal", "github.com/jackc/pgx/v5.(*baseRows).Scan"}, "pgx decode"},
 		{[]string{"github.com/jackc/puddle/v2.(*Pool[...]).Acquire", "github.com/jackc/pgx/v5/pgxpool.(*Pool).Acquire"}, "pool"},
 		{[]string{"strconv.FormatInt", "github.com/deploystack/stackdb/internal/ingestbench.randomID"}, "harness"},
-		{[]string{"internal/poll.(*FD).Read", "github.com/deploystack/stackdb/internal/ingestbench.(*scratch).sampleWaits.func1"}, "wait sampler"},
+		{[]string{"internal/poll.(*FD).Read", "github.com/deploystack/stackdb/internal/pgwaits.Sample.func1"}, "wait sampler"},
 		{[]string{"main.main"}, "other"},
 	} {
 		require.Equal(t, tc.want, cpuClass(tc.stack), "%v", tc.stack)

@@ -11,7 +11,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Every is how often Sample reads pg_stat_activity.
+// Every is a sampling interval that suits a dedicated sampler: often
+// enough for a few-second step. A sampler sharing the client's CPU may
+// want less (every read costs it a round trip).
 const Every = 10 * time.Millisecond
 
 // query names each backend's state: "Client" is idle waiting for the
@@ -27,16 +29,17 @@ WHERE application_name = $1 AND datname = current_database()
 GROUP BY 1`
 
 // Sample samples the states of the backends whose application_name is app,
-// on conn (which it has to itself until stop), every Every until stop or
-// ctx ends. stop returns each state's share of the samples (nil without
+// on conn (which it has to itself until stop), every interval until stop
+// or ctx ends; it stops between queries, since a cancelled query would
+// close conn. stop returns each state's share of the samples (nil without
 // any), rounded to 0.001.
-func Sample(ctx context.Context, conn *pgx.Conn, app string) (stop func() map[string]float64) {
+func Sample(ctx context.Context, conn *pgx.Conn, app string, every time.Duration) (stop func() map[string]float64) {
 	done := make(chan struct{})
 	counts := map[string]float64{}
 	var total float64
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		tick := time.NewTicker(Every)
+		tick := time.NewTicker(every)
 		defer tick.Stop()
 		for {
 			select {

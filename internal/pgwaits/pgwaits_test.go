@@ -38,7 +38,7 @@ func TestSampleNamesWhatTheBackendsDo(t *testing.T) {
 	connect(t, url, "pgwaits-test") // idle
 	connect(t, url, "someone-else")
 
-	stop := pgwaits.Sample(t.Context(), admin, "pgwaits-test")
+	stop := pgwaits.Sample(t.Context(), admin, "pgwaits-test", pgwaits.Every)
 	_, err := sleeper.Exec(t.Context(), "SELECT pg_sleep(0.3)")
 	require.NoError(t, err)
 	time.Sleep(2 * pgwaits.Every)
@@ -53,5 +53,5 @@ func TestSampleNamesWhatTheBackendsDo(t *testing.T) {
 	}
 	require.InDelta(t, 1, sum, 0.01, "shares of all samples")
 
-	require.Nil(t, pgwaits.Sample(t.Context(), admin, "nobody-uses-this")(), "no backend, no shares")
+	require.Nil(t, pgwaits.Sample(t.Context(), admin, "nobody-uses-this", pgwaits.Every)(), "no backend, no shares")
 }
