@@ -110,7 +110,8 @@ removed afterwards: it checks a file and touches no database.`,
 				opts.WriteRejected = rejected.write
 			}
 			report, runErr := importer.Run(ctx, opts)
-			defer report.Close()
+			// A failed run returns its report too, with its spool files.
+			defer func() { _ = report.Close() }()
 			progress.wait()
 			written := ""
 			if rejected != nil && rejected.finish(report != nil && report.Committed) {
