@@ -104,6 +104,10 @@ func TestBinary(t *testing.T) {
 		require.NotZero(t, code)
 		require.Equal(t, "stackdb: no target database: set DATABASE_URL or pass --to, or use --dry-run to try the file on a throwaway Postgres\n", errOut)
 		require.Empty(t, out)
+		out, errOut, code = runBinary(t, bin, cwd, cleanEnv(), "import-postgres", "--from", "postgres://u:secret-pw@127.0.0.1:1/x")
+		require.NotZero(t, code)
+		require.Equal(t, "stackdb: no target database: set DATABASE_URL or pass --to, or use --dry-run to try the import on a throwaway Postgres\n", errOut)
+		require.Empty(t, out)
 		require.Empty(t, dirEntries(t, cwd), "nothing was created")
 	})
 

@@ -11,28 +11,40 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/deploystack/stackdb/internal/config"
 	"github.com/deploystack/stackdb/internal/legacy"
 	"github.com/deploystack/stackdb/internal/legacygen"
 )
 
 func (a *app) genLegacyCmd() *cobra.Command {
-	var out string
+	var out, pgURL string
 	opts := legacygen.Options{Rows: 100_000, Seed: 1}
 	cmd := &cobra.Command{
-		Use:   "gen-legacy --out FILE [--rows N] [--seed S] [--defects] [--defect-rate R]",
-		Short: "Write a synthetic DeployStack SQLite database (deterministic; for import tests and benchmarks)",
-		Long: "Write a new SQLite file in DeployStack's real last SQLite layout, every table filled with\n" +
-			"realistic, referentially consistent rows and every value of every value set.\n" +
-			"The same --seed and --rows give the same rows. --defects adds the defects real files\n" +
-			"hold (dangling references, values outside a value set, duplicates, invalid JSON);\n" +
-			"--defect-rate spreads such defects over that share of the large tables' rows, for scale tests.",
+		Use:   "gen-legacy (--out FILE | --postgres URL) [--rows N] [--seed S] [--defects] [--defect-rate R]",
+		Short: "Write a synthetic DeployStack database, SQLite or Postgres (deterministic; for import tests and benchmarks)",
+		Long: "Write a new SQLite file in DeployStack's real last SQLite layout (--out), or fill an empty\n" +
+			"Postgres database in its Drizzle-era Postgres layout (--postgres; only the database that URL\n" +
+			"names, never DATABASE_URL), every table filled with realistic, referentially consistent rows\n" +
+			"and every value of every value set. The same --seed and --rows give the same rows.\n" +
+			"--defects adds the defects real databases hold (dangling references where the layout has\n" +
+			"no foreign key, values outside a value set, duplicates, invalid JSON, and in Postgres\n" +
+			"unparsable ISO-8601 text and e-mails that differ only in case). --defect-rate spreads\n" +
+			"such defects over that share of the large tables' rows of a SQLite file, for scale tests.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := legacy.CheckDriver(); err != nil {
-				return fmt.Errorf("gen-legacy: %w", err)
-			}
 			start := time.Now()
-			st, err := legacygen.Generate(cmd.Context(), out, opts)
+			var st legacygen.Stats
+			var err error
+			dest := out
+			if pgURL != "" {
+				dest = "database " + config.Redact(pgURL)
+				st, err = legacygen.GeneratePostgres(cmd.Context(), pgURL, opts)
+			} else {
+				if err := legacy.CheckDriver(); err != nil {
+					return fmt.Errorf("gen-legacy: %w", err)
+				}
+				st, err = legacygen.Generate(cmd.Context(), out, opts)
+			}
 			if err != nil {
 				return err
 			}
@@ -52,7 +64,7 @@ func (a *app) genLegacyCmd() *cobra.Command {
 			if err := w.Flush(); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Wrote %d rows to %s in %s (seed %d).\n", st.Total, out, elapsed.Round(time.Millisecond), opts.Seed)
+			fmt.Fprintf(cmd.OutOrStdout(), "Wrote %d rows to %s in %s (seed %d).\n", st.Total, dest, elapsed.Round(time.Millisecond), opts.Seed)
 			if len(st.Defects) > 0 {
 				kinds := slices.Sorted(maps.Keys(st.Defects))
 				parts := make([]string, len(kinds))
@@ -65,10 +77,12 @@ func (a *app) genLegacyCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "SQLite file to create (must not exist)")
+	cmd.Flags().StringVar(&pgURL, "postgres", "", "URL of an empty Postgres database to fill in DeployStack's Postgres layout")
 	cmd.Flags().IntVar(&opts.Rows, "rows", opts.Rows, fmt.Sprintf("approximate total number of rows (at least %d)", legacygen.MinRows))
 	cmd.Flags().Int64Var(&opts.Seed, "seed", opts.Seed, "random seed")
 	cmd.Flags().BoolVar(&opts.Defects, "defects", false, "add the defects real DeployStack files hold")
 	cmd.Flags().Float64Var(&opts.DefectRate, "defect-rate", 0, "give this share of the large tables' rows (0.01: 1%) one bad value each")
-	_ = cmd.MarkFlagRequired("out")
+	cmd.MarkFlagsOneRequired("out", "postgres")
+	cmd.MarkFlagsMutuallyExclusive("out", "postgres")
 	return cmd
 }

@@ -27,11 +27,7 @@ import (
 )
 
 func (a *app) importSQLiteCmd() *cobra.Command {
-	var (
-		from, to, onError, rejectedPath string
-		truncate, asJSON, dryRun, force bool
-		maps                            []string
-	)
+	var f importFlags
 	cmd := &cobra.Command{
 		Use:   "import-sqlite --from legacy.db [--to URL | --dry-run]",
 		Short: "Import a legacy DeployStack SQLite database into the migrated Postgres schema, verified, all or nothing",
@@ -51,96 +47,116 @@ removed afterwards: it checks a file and touches no database.`,
 			if err := legacy.CheckDriver(); err != nil {
 				return fmt.Errorf("import-sqlite: %w", err)
 			}
-			mode, err := parseMode(onError)
-			if err != nil {
-				return err
-			}
-			var valueMaps []importer.ValueMap
-			for _, s := range maps {
-				m, err := importer.ParseValueMap(s)
-				if err != nil {
-					return fmt.Errorf("--map: %w", err)
-				}
-				valueMaps = append(valueMaps, m)
-			}
-			// Before a throwaway Postgres is set up, which takes seconds.
-			if dryRun {
-				if err := importer.CheckFile(from); err != nil {
-					return err
-				}
-			}
-			var rejected *rejectedFile
-			if mode == importer.Skip {
-				if rejectedPath == "" {
-					rejectedPath = from + ".rejected.jsonl"
-				}
-				if rejected, err = createRejected(rejectedPath, force); err != nil {
-					return err
-				}
-				defer rejected.discard()
-			}
-			ctx := cmd.Context()
-			req := request{db: namedDatabase, url: to, urlFlag: "--to", hint: ", or use --dry-run to try the file on a throwaway Postgres"}
-			if dryRun {
-				req.db = throwawayDatabase
-			}
-			ws, err := a.resolve(cmd, req)
-			if err != nil {
-				return err
-			}
-			defer ws.stop()
-			if dryRun {
-				// The importer expects the schema this binary was built with.
-				dir, err := schema.Dir()
-				if err != nil {
-					return err
-				}
-				if _, err := atlasmig.Apply(ctx, ws.url, dir, atlasmig.ApplyOptions{}); err != nil {
-					return err
-				}
-				fmt.Fprintln(cmd.ErrOrStderr(), "stackdb: dry run: importing into a throwaway Postgres that is removed afterwards")
-			}
-			progress := newProgress(cmd.ErrOrStderr(), asJSON)
-			opts := importer.Options{From: from, To: ws.url, OnError: mode, Truncate: truncate, Map: valueMaps}
-			if !asJSON {
-				// Exact progress totals cost a count of every table; --json prints no progress.
-				opts.Progress = progress.event
-			}
-			if rejected != nil {
-				opts.WriteRejected = rejected.write
-			}
-			report, runErr := importer.Run(ctx, opts)
-			// A failed run returns its report too, with its spool files.
-			defer func() { _ = report.Close() }()
-			progress.wait()
-			written := ""
-			if rejected != nil && rejected.finish(report != nil && report.Committed) {
-				written = rejectedPath
-			}
-			if report != nil {
-				if asJSON {
-					if err := writeJSONReport(cmd.OutOrStdout(), report, written, dryRun, runErr); err != nil {
-						return err
-					}
-				} else if runErr == nil || reached(report) {
-					writeTextReport(cmd.OutOrStdout(), report, written, dryRun)
-				}
-			}
-			return runErr
+			return a.runImport(cmd, &f, importer.SQLiteFile, importer.CheckFile, f.from+".rejected.jsonl",
+				", or use --dry-run to try the file on a throwaway Postgres")
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "legacy SQLite database file (required)")
-	cmd.Flags().StringVar(&to, "to", "", "target database URL (default: DATABASE_URL, else POSTGRES_*)")
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "import into a throwaway Postgres (migrated first) that is removed afterwards")
-	cmd.Flags().StringVar(&onError, "on-error", "abort", "abort: import nothing on any defect; skip: import the rest, write rejected rows to --rejected")
-	cmd.Flags().StringVar(&rejectedPath, "rejected", "", "with --on-error=skip: JSON-lines file for rejected rows (default: FROM.rejected.jsonl)")
-	cmd.Flags().BoolVar(&force, "force", false, "with --on-error=skip: overwrite an existing --rejected file")
-	cmd.Flags().BoolVar(&truncate, "truncate", false, "empty the target's application tables first (refused otherwise when they hold data)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print a machine-readable summary on stdout")
-	cmd.Flags().StringArrayVar(&maps, "map", nil, "table.column=from:to: import the legacy value from as to, before checking it (repeatable)")
+	f.register(cmd, "legacy SQLite database file (required)", "FROM.rejected.jsonl")
+	return cmd
+}
+
+// importFlags are the flags of the import commands.
+type importFlags struct {
+	from, to, onError, rejectedPath string
+	truncate, asJSON, dryRun, force bool
+	maps                            []string
+}
+
+func (f *importFlags) register(cmd *cobra.Command, fromUsage, rejectedDefault string) {
+	cmd.Flags().StringVar(&f.from, "from", "", fromUsage)
+	cmd.Flags().StringVar(&f.to, "to", "", "target database URL (default: DATABASE_URL, else POSTGRES_*)")
+	cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "import into a throwaway Postgres (migrated first) that is removed afterwards")
+	cmd.Flags().StringVar(&f.onError, "on-error", "abort", "abort: import nothing on any defect; skip: import the rest, write rejected rows to --rejected")
+	cmd.Flags().StringVar(&f.rejectedPath, "rejected", "", "with --on-error=skip: JSON-lines file for rejected rows (default: "+rejectedDefault+")")
+	cmd.Flags().BoolVar(&f.force, "force", false, "with --on-error=skip: overwrite an existing --rejected file")
+	cmd.Flags().BoolVar(&f.truncate, "truncate", false, "empty the target's application tables first (refused otherwise when they hold data)")
+	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print a machine-readable summary on stdout")
+	cmd.Flags().StringArrayVar(&f.maps, "map", nil, "table.column=from:to: import the legacy value from as to, before checking it (repeatable)")
 	_ = cmd.MarkFlagRequired("from")
 	cmd.MarkFlagsMutuallyExclusive("to", "dry-run")
-	return cmd
+}
+
+// runImport runs an import command: check is the source's cheap check,
+// run before a throwaway Postgres is set up; rejectedDefault is --rejected's
+// default.
+func (a *app) runImport(cmd *cobra.Command, f *importFlags, kind importer.SourceKind, check func(string) error, rejectedDefault, hint string) error {
+	mode, err := parseMode(f.onError)
+	if err != nil {
+		return err
+	}
+	var valueMaps []importer.ValueMap
+	for _, s := range f.maps {
+		m, err := importer.ParseValueMap(s)
+		if err != nil {
+			return fmt.Errorf("--map: %w", err)
+		}
+		valueMaps = append(valueMaps, m)
+	}
+	// Before a throwaway Postgres is set up, which takes seconds.
+	if f.dryRun {
+		if err := check(f.from); err != nil {
+			return err
+		}
+	}
+	rejectedPath := f.rejectedPath
+	var rejected *rejectedFile
+	if mode == importer.Skip {
+		if rejectedPath == "" {
+			rejectedPath = rejectedDefault
+		}
+		if rejected, err = createRejected(rejectedPath, f.force); err != nil {
+			return err
+		}
+		defer rejected.discard()
+	}
+	ctx := cmd.Context()
+	req := request{db: namedDatabase, url: f.to, urlFlag: "--to", hint: hint}
+	if f.dryRun {
+		req.db = throwawayDatabase
+	}
+	ws, err := a.resolve(cmd, req)
+	if err != nil {
+		return err
+	}
+	defer ws.stop()
+	if f.dryRun {
+		// The importer expects the schema this binary was built with.
+		dir, err := schema.Dir()
+		if err != nil {
+			return err
+		}
+		if _, err := atlasmig.Apply(ctx, ws.url, dir, atlasmig.ApplyOptions{}); err != nil {
+			return err
+		}
+		fmt.Fprintln(cmd.ErrOrStderr(), "stackdb: dry run: importing into a throwaway Postgres that is removed afterwards")
+	}
+	progress := newProgress(cmd.ErrOrStderr(), f.asJSON)
+	opts := importer.Options{From: f.from, Source: kind, To: ws.url, OnError: mode, Truncate: f.truncate, Map: valueMaps}
+	if !f.asJSON {
+		// Exact progress totals cost a count of every table; --json prints no progress.
+		opts.Progress = progress.event
+	}
+	if rejected != nil {
+		opts.WriteRejected = rejected.write
+	}
+	report, runErr := importer.Run(ctx, opts)
+	// A failed run returns its report too, with its spool files.
+	defer func() { _ = report.Close() }()
+	progress.wait()
+	written := ""
+	if rejected != nil && rejected.finish(report != nil && report.Committed) {
+		written = rejectedPath
+	}
+	if report != nil {
+		if f.asJSON {
+			if err := writeJSONReport(cmd.OutOrStdout(), report, written, f.dryRun, runErr); err != nil {
+				return err
+			}
+		} else if runErr == nil || reached(report) {
+			writeTextReport(cmd.OutOrStdout(), report, written, f.dryRun)
+		}
+	}
+	return runErr
 }
 
 func parseMode(s string) (importer.Mode, error) {

@@ -176,7 +176,7 @@ func TestImportSQLiteReport(t *testing.T) {
 	t.Run("file checked before a throwaway Postgres is started", func(t *testing.T) {
 		t.Parallel()
 		out, err := run(t, "", "import-sqlite", "--from", filepath.Join(t.TempDir(), "missing.db"), "--dry-run")
-		require.ErrorContains(t, err, "unusable legacy file")
+		require.ErrorContains(t, err, "unusable legacy source")
 		require.NotContains(t, out, "throwaway")
 	})
 	t.Run("dry run", func(t *testing.T) {

@@ -42,6 +42,6 @@ func newRootCmd() *cobra.Command {
 	root.PersistentFlags().StringVar(&a.projectFile, "config", config.DefaultProjectFile,
 		"Atlas project file (without one, migrate apply/status and dev use the migrations embedded in this binary)")
 	root.PersistentFlags().StringVar(&a.envName, "env", "local", "env of the project file to use")
-	root.AddCommand(a.migrateCmd(), a.devCmd(), a.genLegacyCmd(), a.importSQLiteCmd(), a.dbStatusCmd(), a.statsCmd(), a.benchCmd(), a.partitionsCmd())
+	root.AddCommand(a.migrateCmd(), a.devCmd(), a.genLegacyCmd(), a.importSQLiteCmd(), a.importPostgresCmd(), a.dbStatusCmd(), a.statsCmd(), a.benchCmd(), a.partitionsCmd())
 	return root
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -81,6 +82,11 @@ import (
 //
 // bytea targets (plugin tables): BLOB only; others DefectWrongType.
 //
+// text[] targets (deployment_credentials.scopes; only the Postgres source
+// has them): TEXT holding a JSON array of strings and nulls, the form the
+// Postgres source reads a one-dimensional text[] in; anything else is
+// DefectWrongType, and each element follows the TEXT rules.
+//
 // NULL: stays NULL where the target allows it. Where the target is NOT
 // NULL, the mapping's NullAs replacement is used if it has one (only
 // mcp_servers.tags: NULL → '[]'), otherwise it is DefectNull.
@@ -98,6 +104,7 @@ const (
 	kTimestamptz
 	kJSONB
 	kBytea
+	kTextArray
 )
 
 func (k kind) checkType() checkType {
@@ -146,6 +153,8 @@ func kindOf(c *targetCol) (kind, bool) {
 		return kJSONB, true
 	case "bytea":
 		return kBytea, true
+	case "_text":
+		return kTextArray, true
 	}
 	return 0, false
 }
@@ -169,8 +178,9 @@ type convVal struct {
 	null bool
 	i    int64 // integers; booleans 0/1; timestamps: µs since 1970; jsonb: its jsonKind
 	f    float64
-	s    string // text, enum label, JSON text as sent
-	b    []byte // bytea
+	s    string    // text, enum label, JSON text as sent
+	b    []byte    // bytea
+	arr  []*string // text[] elements, nil for a NULL element
 }
 
 // convErr is a conversion failure: its class and reason.
@@ -499,8 +509,101 @@ func (c *colPlan) convert(raw any, v *convVal, canon []byte, jp *jsonParser) ([]
 		}
 		v.b = x
 		return hex.AppendEncode(canon, x), nil
+
+	case kTextArray:
+		x, ok := raw.(string)
+		if !ok {
+			return canon, defectf(DefectWrongType, "%s value in a text[] column", storageClass(raw))
+		}
+		if e := checkText(x); e != nil {
+			return canon, e
+		}
+		if err := json.Unmarshal([]byte(x), &v.arr); err != nil || v.arr == nil {
+			return canon, defectf(DefectWrongType, "%s is not a one-dimensional text array (from 1)", excerpt(x))
+		}
+		for k, el := range v.arr {
+			if el == nil {
+				continue
+			}
+			if e := checkText(*el); e != nil {
+				e.reason = fmt.Sprintf("element %d: %s", k+1, e.reason)
+				return canon, e
+			}
+		}
+		return appendArrayText(canon, v.arr), nil
 	}
 	return canon, defectf(DefectWrongType, "unsupported target type %s", c.typ)
+}
+
+// appendArrayText appends a text[] as Postgres's array_out prints it (the
+// canonical text the checksum compares): an element is double-quoted, with
+// '"' and '\\' escaped, when it is empty, is NULL in any case, or holds a
+// brace, a comma, a quote, a backslash or white space.
+func appendArrayText(dst []byte, elems []*string) []byte {
+	dst = append(dst, '{')
+	for i, el := range elems {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		if el == nil {
+			dst = append(dst, "NULL"...)
+			continue
+		}
+		s := *el
+		if s != "" && !strings.EqualFold(s, "NULL") && !strings.ContainsAny(s, "{},\"\\ \t\n\r\v\f") {
+			dst = append(dst, s...)
+			continue
+		}
+		dst = append(dst, '"')
+		for k := 0; k < len(s); k++ {
+			if s[k] == '"' || s[k] == '\\' {
+				dst = append(dst, '\\')
+			}
+			dst = append(dst, s[k])
+		}
+		dst = append(dst, '"')
+	}
+	return append(dst, '}')
+}
+
+// appendArrayBinary appends a text[] field in array_recv's form: the
+// dimensions (none when empty, else one from 1), a has-NULL flag, the
+// element type (text), then each element.
+func appendArrayBinary(buf []byte, elems []*string) []byte {
+	const textOID = 25
+	size, hasNull := 12, uint32(0)
+	if len(elems) > 0 {
+		size += 8
+	}
+	for _, el := range elems {
+		size += 4
+		if el == nil {
+			hasNull = 1
+		} else {
+			size += len(*el)
+		}
+	}
+	buf = binary.BigEndian.AppendUint32(buf, uint32(size))
+	if len(elems) == 0 {
+		buf = binary.BigEndian.AppendUint32(buf, 0)
+	} else {
+		buf = binary.BigEndian.AppendUint32(buf, 1)
+	}
+	buf = binary.BigEndian.AppendUint32(buf, hasNull)
+	buf = binary.BigEndian.AppendUint32(buf, textOID)
+	if len(elems) > 0 {
+		buf = binary.BigEndian.AppendUint32(buf, uint32(len(elems)))
+		buf = binary.BigEndian.AppendUint32(buf, 1)
+	}
+	for _, el := range elems {
+		if el == nil {
+			buf = binary.BigEndian.AppendUint32(buf, math.MaxUint32)
+			continue
+		}
+		buf = binary.BigEndian.AppendUint32(buf, uint32(len(*el)))
+		buf = append(buf, *el...)
+	}
+	return buf
 }
 
 // pgEpochMicros is 2000-01-01 (Postgres's epoch) in µs since 1970.
@@ -541,6 +644,8 @@ func (c *colPlan) appendBinary(buf []byte, v *convVal) []byte {
 	case kBytea:
 		buf = binary.BigEndian.AppendUint32(buf, uint32(len(v.b)))
 		return append(buf, v.b...)
+	case kTextArray:
+		return appendArrayBinary(buf, v.arr)
 	}
 	panic(fmt.Sprintf("importer: no binary encoding for %s", c.typ)) // kindOf admits no other kind
 }

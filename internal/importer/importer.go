@@ -1,5 +1,9 @@
 // Package importer moves one legacy SQLite database into the migrated
-// Postgres schema, once, exactly: `stackdb import-sqlite --from legacy.db`.
+// Postgres schema, once, exactly: `stackdb import-sqlite --from legacy.db`;
+// or a running DeployStack Postgres database (Options.Source Postgres,
+// `stackdb import-postgres --from URL`: pgsource.go says how it is read and
+// checked; everything below applies to it as well, with Postgres's
+// catalog in place of SQLite's and no quick_check).
 //
 //	rep, err := importer.Run(ctx, importer.Options{From: "legacy.db", To: url})
 //	defer rep.Close()
@@ -104,8 +108,9 @@ var (
 	// imported and the Report counts every defect (EachDefect reads them).
 	ErrDefects = errors.New("importer: the legacy data has defects")
 	// ErrSource: the legacy file is missing, not SQLite, corrupt, lacks a
-	// mapped table or column, or holds tables the importer does not know.
-	ErrSource = errors.New("importer: unusable legacy file")
+	// mapped table or column, or holds tables the importer does not know;
+	// or the Postgres source cannot be read or is not in the layout.
+	ErrSource = errors.New("importer: unusable legacy source")
 	// ErrNotMigrated: the target is not at the latest migration.
 	ErrNotMigrated = errors.New("importer: the target database is not migrated to the latest version")
 	// ErrNotEmpty: the target already holds application data and
@@ -133,12 +138,25 @@ const DefaultBatchSize = 10_000
 // memory when Options.Examples is 0.
 const DefaultExamples = 1000
 
+// SourceKind says what Options.From names.
+type SourceKind int
+
+const (
+	// SQLiteFile: a DeployStack SQLite file (the default).
+	SQLiteFile SourceKind = iota
+	// Postgres: the URL of a running DeployStack Postgres database, in the
+	// layout of its Drizzle migration 0028_typical_falcon (pgsource.go). It
+	// is read in one read-only snapshot and never written.
+	Postgres
+)
+
 // Options configure Run.
 type Options struct {
-	From     string // legacy SQLite file
-	To       string // target database URL (postgres://…)
-	OnError  Mode   // Abort (default) or Skip
-	Truncate bool   // empty the target's application tables first
+	From     string     // legacy SQLite file, or a Postgres URL (Source)
+	Source   SourceKind // what From is
+	To       string     // target database URL (postgres://…)
+	OnError  Mode       // Abort (default) or Skip
+	Truncate bool       // empty the target's application tables first
 	// BatchSize is the number of legacy rows between two Progress calls
 	// (DefaultBatchSize when 0). Rows are streamed one by one either way,
 	// so memory does not grow with it.
@@ -193,6 +211,9 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 		opts.Examples = DefaultExamples
 	}
 	rep = &Report{Source: opts.From, Mode: opts.OnError, examples: opts.Examples, tempDir: opts.TempDir}
+	if opts.Source == Postgres {
+		rep.Source = config.Redact(opts.From)
+	}
 	defer func() {
 		rep.Duration = time.Since(start)
 		// Whatever failed once the run was cancelled (Ctrl-C) failed for
@@ -208,15 +229,11 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 		opts.BatchSize = DefaultBatchSize
 	}
 
-	lg, err := openLegacy(ctx, opts.From)
+	lg, lp, err := openSource(ctx, opts)
 	if err != nil {
 		return rep, err
 	}
 	defer lg.Close()
-	lp, err := planLegacy(lg)
-	if err != nil {
-		return rep, err
-	}
 	rep.Skipped = lp.skipped
 
 	if err := checkMigrated(ctx, opts.To); err != nil {
@@ -280,7 +297,7 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 	go func() {
 		defer close(checkDone)
 		<-converted
-		checked <- lg.quickCheck(lctx)
+		checked <- lg.finalCheck(lctx)
 	}()
 	defer func() {
 		cancel()
@@ -396,6 +413,32 @@ FROM `+tp.ident.Sanitize()+` GROUP BY lower(email) HAVING count(*) > 1 ORDER BY 
 	return nil
 }
 
+// openSource opens and plans the source opts.From names.
+func openSource(ctx context.Context, opts Options) (source, *legacyPlan, error) {
+	if opts.Source == Postgres {
+		pg, err := openPostgres(ctx, opts.From)
+		if err != nil {
+			return nil, nil, err
+		}
+		lp, err := planPostgres(pg)
+		if err != nil {
+			pg.Close()
+			return nil, nil, err
+		}
+		return pg, lp, nil
+	}
+	lg, err := openLegacy(ctx, opts.From)
+	if err != nil {
+		return nil, nil, err
+	}
+	lp, err := planLegacy(lg)
+	if err != nil {
+		lg.Close()
+		return nil, nil, err
+	}
+	return lg, lp, nil
+}
+
 // checkMigrated requires the target to be at the last embedded migration.
 func checkMigrated(ctx context.Context, url string) error {
 	dir, err := schema.Dir()
@@ -431,7 +474,7 @@ func checkMigrated(ctx context.Context, url string) error {
 // empty (or truncates it) and creates the plugin tables. It returns the
 // plans in load order: core tables parents first and otherwise smallest
 // first, then plugin tables.
-func prepareTarget(ctx context.Context, tx pgx.Tx, lg *legacyDB, lp *legacyPlan, opts Options, rep *Report) ([]*tablePlan, error) {
+func prepareTarget(ctx context.Context, tx pgx.Tx, lg source, lp *legacyPlan, opts Options, rep *Report) ([]*tablePlan, error) {
 	var enc, cur *string
 	if err := tx.QueryRow(ctx, "SELECT current_setting('server_encoding'), current_schema()").Scan(&enc, &cur); err != nil {
 		return nil, fmt.Errorf("importer: read target settings: %w", err)
@@ -448,7 +491,7 @@ func prepareTarget(ctx context.Context, tx pgx.Tx, lg *legacyDB, lp *legacyPlan,
 		names = append(names, tp.target)
 	}
 	targets := map[string]*targetTable{}
-	core, err := readTarget(ctx, tx, *cur, append(names, unimportedTables()...))
+	core, err := readTarget(ctx, tx, *cur, append(names, lp.unimported...))
 	if err != nil {
 		return nil, err
 	}
@@ -483,7 +526,7 @@ func prepareTarget(ctx context.Context, tx pgx.Tx, lg *legacyDB, lp *legacyPlan,
 	for _, tp := range plans {
 		locked = append(locked, tp.ident.Sanitize())
 	}
-	for _, t := range unimportedTables() {
+	for _, t := range lp.unimported {
 		if _, ok := core[t]; ok {
 			locked = append(locked, pgx.Identifier{*cur, t}.Sanitize())
 		}

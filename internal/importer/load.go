@@ -45,7 +45,7 @@ type loader struct {
 	ctx    context.Context // cancelled by stop
 	stop   context.CancelFunc
 	opts   Options
-	legacy *legacyDB
+	legacy source
 	tx     pgx.Tx
 	report *Report
 	seeds  [2]maphash.Seed
@@ -285,9 +285,7 @@ func newRowBatch(ncols int) *rowBatch {
 }
 
 // readAhead reads the legacy rows into batches until the cursor ends, the
-// read fails, or stop is closed. It reads through the SQLite driver itself,
-// on the legacy connection: database/sql's Next and Scan took a sixth of
-// the reading time, and the reader is on the import's critical path.
+// read fails, or stop is closed.
 func (tr *tableRun) readAhead() {
 	defer close(tr.done)
 	var b *rowBatch // the batch being filled
@@ -308,12 +306,7 @@ func (tr *tableRun) readAhead() {
 			return false
 		}
 	}
-	err := tr.l.legacy.conn.Raw(func(dc any) error {
-		rows, err := dc.(driver.QueryerContext).QueryContext(tr.l.ctx, tr.tp.selectSQL, nil)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
+	err := tr.l.legacy.scan(tr.l.ctx, tr.tp.selectSQL, func(rows cursor) error {
 		for range readBatches {
 			tr.free <- newRowBatch(len(rows.Columns()))
 		}
@@ -391,7 +384,7 @@ func (l *loader) readErr(tp *tablePlan, err error) error {
 	if l.ctx.Err() != nil {
 		return l.ctx.Err()
 	}
-	return l.legacy.corrupt(fmt.Errorf("read legacy table %s: %w", tp.legacy, err))
+	return l.legacy.readErr(fmt.Errorf("read legacy table %s: %w", tp.legacy, err))
 }
 
 func (l *loader) progress(tp *tablePlan, done int64) {
@@ -586,6 +579,10 @@ func (l *loader) processRow(tr *tableRun) bool {
 // unique index (SQLite reads it as a covering index: 2 s for 800k rows on a
 // busy machine), and saves a key set as large as the table.
 func (l *loader) legacyUnique(tp *tablePlan, cols []int) (bool, error) {
+	lg, ok := l.legacy.(*legacyDB)
+	if !ok {
+		return false, nil // SQLite's storage classes only; other sources keep the key set
+	}
 	var conds []string
 	for _, i := range cols {
 		c := tp.cols[i]
@@ -597,7 +594,7 @@ func (l *loader) legacyUnique(tp *tablePlan, cols []int) (bool, error) {
 	}
 	var other bool
 	q := "SELECT EXISTS (SELECT 1 FROM " + quoteSQLite(tp.legacy) + " WHERE " + strings.Join(conds, " OR ") + ")"
-	if err := l.legacy.conn.QueryRowContext(l.ctx, q).Scan(&other); err != nil {
+	if err := lg.conn.QueryRowContext(l.ctx, q).Scan(&other); err != nil {
 		return false, l.readErr(tp, err)
 	}
 	return !other, nil
@@ -681,7 +678,7 @@ func partitionTable(tp *tablePlan) (partition.Table, bool) {
 // legacyDays reads the UTC days a partitioned table's legacy rows fall on,
 // from the partition key's legacy column (values that are not epoch
 // integers are left to the conversion, which rejects them).
-func legacyDays(ctx context.Context, lg *legacyDB, tp *tablePlan) ([]time.Time, error) {
+func legacyDays(ctx context.Context, lg source, tp *tablePlan) ([]time.Time, error) {
 	t, ok := partitionTable(tp)
 	if !ok {
 		return nil, nil
@@ -690,16 +687,7 @@ func legacyDays(ctx context.Context, lg *legacyDB, tp *tablePlan) ([]time.Time, 
 		if c.target != t.Column {
 			continue
 		}
-		var perDay int64
-		switch c.unit {
-		case Seconds:
-			perDay = 86400
-		case Millis:
-			perDay = 86400_000
-		default:
-			return nil, nil // the DEFAULT partition takes the rows, SplitDefault splits them
-		}
-		return lg.days(ctx, tp.legacy, c.legacy, perDay)
+		return lg.days(ctx, tp.legacy, c.legacy, c.unit)
 	}
 	return nil, nil
 }

@@ -32,8 +32,11 @@ type tablePlan struct {
 	fks     []*fkPlan
 
 	pluginCols []plugin.Column // plugin tables: the definition created
-	mapping    *TableMapping   // core tables
-	dayChecks  []dayCheck      // legacy columns not copied but checked (ColumnMapping.DayOf)
+	// pluginTimeUnit is how the source hands over the plugin table's
+	// timestamptz columns: epoch seconds (SQLite), ISO-8601 text (Postgres).
+	pluginTimeUnit TimeUnit
+	mapping        *TableMapping // core tables
+	dayChecks      []dayCheck    // legacy columns not copied but checked (ColumnMapping.DayOf)
 
 	freeze bool // created or truncated in the import's transaction: COPY FREEZE
 	// partitioned: the target is time-partitioned: the partitions of days
@@ -97,6 +100,9 @@ type legacyPlan struct {
 	core    []*tablePlan // mapped tables, in mapping order (no target info yet)
 	plugins []*tablePlan
 	skipped []SkippedTable
+	// unimported are the target's application tables the source has no
+	// rows for (see unimportedTables), which must be empty too.
+	unimported []string
 }
 
 // planLegacy classifies every table of the legacy file: mapped, skipped
@@ -104,7 +110,7 @@ type legacyPlan struct {
 // error). All problems are reported together.
 func planLegacy(l *legacyDB) (*legacyPlan, error) {
 	var problems []string
-	p := &legacyPlan{}
+	p := &legacyPlan{unimported: unimportedTables()}
 	tables := mapping()
 	mapped := map[string]*TableMapping{}
 	for i := range tables {
@@ -138,7 +144,7 @@ func planLegacy(l *legacyDB) (*legacyPlan, error) {
 				problems = append(problems, fmt.Sprintf("plugin table %q (plugin %q, table %q in __plugin_migrations): %v", name, pt.id, pt.table, err))
 				continue
 			}
-			tp, errs := planPluginLegacy(t, pt.id, pt.table)
+			tp, errs := planPluginLegacy(t, pt.id, pt.table, pluginType)
 			problems = append(problems, errs...)
 			if tp != nil {
 				p.plugins = append(p.plugins, tp)
@@ -283,17 +289,19 @@ func validPluginColumnName(s string) bool {
 	return true
 }
 
-func planPluginLegacy(t *legacyTable, id, table string) (*tablePlan, []string) {
+// planPluginLegacy plans a plugin table; typeOf gives its column types
+// (pluginType for SQLite, pgPluginType for Postgres).
+func planPluginLegacy(t *legacyTable, id, table string, typeOf func(*legacyTable, legacyCol) (plugin.Type, bool)) (*tablePlan, []string) {
 	var problems []string
 	schema, _ := plugin.SchemaName(id)
-	tp := &tablePlan{legacy: t.name, target: table, schema: schema, pluginID: id, ident: pgx.Identifier{schema, table}}
+	tp := &tablePlan{legacy: t.name, target: table, schema: schema, pluginID: id, ident: pgx.Identifier{schema, table}, pluginTimeUnit: Seconds}
 	pkOrder := []string{}
 	for _, c := range t.cols {
 		if !validPluginColumnName(c.name) {
 			problems = append(problems, fmt.Sprintf("plugin table %q: column name %q is not a valid plugin column name (lower-case letters, digits, '_')", t.name, c.name))
 			continue
 		}
-		typ, ok := pluginType(t, c)
+		typ, ok := typeOf(t, c)
 		if !ok {
 			problems = append(problems, fmt.Sprintf("plugin table %q: column %q has declared type %q, which has no Postgres equivalent in the importer", t.name, c.name, c.declType))
 			continue
@@ -330,7 +338,7 @@ func planPluginLegacy(t *legacyTable, id, table string) (*tablePlan, []string) {
 // column conversions, CHECKs, unique indexes and foreign keys, and orders
 // them parents first. targets holds every table of the import by schema
 // and name. All problems are reported together.
-func bindTarget(ctx context.Context, tx pgx.Tx, l *legacyDB, plans []*tablePlan, targets map[string]*targetTable) error {
+func bindTarget(ctx context.Context, tx pgx.Tx, l source, plans []*tablePlan, targets map[string]*targetTable) error {
 	var problems []string
 	byTarget := map[string]*tablePlan{}
 	for _, tp := range plans {
@@ -370,7 +378,7 @@ func bindColumns(ctx context.Context, tx pgx.Tx, tp *tablePlan, tt *targetTable)
 		for _, c := range tp.pluginCols {
 			cm := ColumnMapping{Legacy: c.Name, Target: c.Name}
 			if c.Type == plugin.Timestamptz {
-				cm.Unit = Seconds
+				cm.Unit = tp.pluginTimeUnit
 			}
 			colMaps = append(colMaps, cm)
 		}
@@ -455,7 +463,7 @@ func (tp *tablePlan) colIndex(target string) int {
 }
 
 // bindUniques parses the CHECK constraints and unique indexes of a table.
-func bindUniques(l *legacyDB, tp *tablePlan, tt *targetTable) []string {
+func bindUniques(l source, tp *tablePlan, tt *targetTable) []string {
 	var problems []string
 	resolve := func(name string) (int, checkType, bool) {
 		i := tp.colIndex(name)
@@ -478,7 +486,7 @@ func bindUniques(l *legacyDB, tp *tablePlan, tt *targetTable) []string {
 		}
 		tp.checks = append(tp.checks, cc)
 	}
-	lt := l.tables[tp.legacy]
+	lt := l.table(tp.legacy)
 	for _, u := range tt.uniques {
 		if u.partial || u.expression {
 			problems = append(problems, fmt.Sprintf("unique index %s on %s has a WHERE clause or an expression; the importer cannot check it before loading", u.name, tp.displayTarget()))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,36 @@ import (
 
 	"github.com/deploystack/stackdb/internal/legacy"
 )
+
+// source is where the legacy rows come from: the SQLite file (legacyDB)
+// or a running DeployStack Postgres (pgSource). Either reads every table
+// from one snapshot and hands its values over as SQLite storage classes
+// (int64, float64, string, []byte, nil), which is what the conversion
+// rules (convert.go) are written for. Calls never overlap.
+type source interface {
+	// table describes a legacy table (nil when there is none).
+	table(name string) *legacyTable
+	// scan runs query (a tablePlan's selectSQL) and hands its rows to fn.
+	scan(ctx context.Context, query string, fn func(cursor) error) error
+	// count and estimate return a table's number of rows, exact or an
+	// estimate for the load order.
+	count(ctx context.Context, table string) (int64, error)
+	estimate(ctx context.Context, table string) (int64, error)
+	// days returns the distinct UTC days of a point-in-time column, for
+	// the partitions created before a COPY (nil: let SplitDefault route).
+	days(ctx context.Context, table, column string, unit TimeUnit) ([]time.Time, error)
+	// finalCheck runs once every row is read; the commit waits for it.
+	finalCheck(ctx context.Context) error
+	// readErr words an error that occurred while reading.
+	readErr(err error) error
+	Close()
+}
+
+// cursor is an open read of one table: driver.Rows satisfies it.
+type cursor interface {
+	Columns() []string
+	Next(dest []driver.Value) error // io.EOF after the last row
+}
 
 // sqliteHeader starts every SQLite 3 database file.
 const sqliteHeader = "SQLite format 3\x00"
@@ -127,6 +158,26 @@ func openLegacy(ctx context.Context, path string) (*legacyDB, error) {
 		return nil, err
 	}
 	return l, nil
+}
+
+func (l *legacyDB) table(name string) *legacyTable { return l.tables[name] }
+
+func (l *legacyDB) readErr(err error) error { return l.corrupt(err) }
+
+func (l *legacyDB) finalCheck(ctx context.Context) error { return l.quickCheck(ctx) }
+
+// scan reads through the SQLite driver itself, on the legacy connection:
+// database/sql's Next and Scan took a sixth of the reading time, and the
+// reader is on the import's critical path.
+func (l *legacyDB) scan(ctx context.Context, query string, fn func(cursor) error) error {
+	return l.conn.Raw(func(dc any) error {
+		rows, err := dc.(driver.QueryerContext).QueryContext(ctx, query, nil)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		return fn(rows)
+	})
 }
 
 func (l *legacyDB) Close() {
@@ -331,14 +382,17 @@ func (l *legacyDB) estimate(ctx context.Context, table string) (int64, error) {
 }
 
 // days returns the distinct UTC days (as midnights) of an integer epoch
-// column counted in units of perDay per day, for the partitions an import
-// creates ahead of its COPY.
-func (l *legacyDB) days(ctx context.Context, table, column string, perDay int64) ([]time.Time, error) {
+// column (seconds or milliseconds), for the partitions an import creates
+// ahead of its COPY.
+func (l *legacyDB) days(ctx context.Context, table, column string, unit TimeUnit) ([]time.Time, error) {
+	day, ok := perDay(unit)
+	if !ok {
+		return nil, nil // the DEFAULT partition takes the rows, SplitDefault splits them
+	}
 	// Years 1 to 9999 only: the conversion rejects the rest as defects.
 	const first, last = -62135596800, 253402300799 // 0001-01-01, 9999-12-31T23:59:59Z in seconds
-	unit := perDay / 86400
 	q := fmt.Sprintf("SELECT DISTINCT %[1]s / %[2]d FROM %[3]s WHERE typeof(%[1]s) = 'integer' AND %[1]s BETWEEN %[4]d AND %[5]d ORDER BY 1",
-		quoteSQLite(column), perDay, quoteSQLite(table), first*unit, last*unit)
+		quoteSQLite(column), day, quoteSQLite(table), first*(day/86400), last*(day/86400))
 	rows, err := l.conn.QueryContext(ctx, q)
 	if err != nil {
 		return nil, l.corrupt(err)
@@ -356,6 +410,17 @@ func (l *legacyDB) days(ctx context.Context, table, column string, perDay int64)
 		return nil, l.corrupt(err)
 	}
 	return days, nil
+}
+
+// perDay is the number of units of an integer epoch per day.
+func perDay(u TimeUnit) (int64, bool) {
+	switch u {
+	case Seconds:
+		return 86400, true
+	case Millis:
+		return 86400_000, true
+	}
+	return 0, false
 }
 
 // count returns the number of rows of a table.

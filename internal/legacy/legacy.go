@@ -1,7 +1,7 @@
-// Package legacy describes the SQLite database that stackdb replaces: the
-// last SQLite layout of DeployStack (embedded, so stackdb needs nothing
-// outside its module; checked against testdata/deploystack) and how such a
-// file is opened.
+// Package legacy describes the databases that stackdb replaces: the last
+// SQLite layout of DeployStack and its Drizzle-era Postgres layout (both
+// embedded, so stackdb needs nothing outside its module; checked against
+// testdata/deploystack), and how a SQLite file is opened.
 package legacy
 
 import (

@@ -12,8 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// facts is the part of testdata/deploystack/sqlite_tables.json (a copy of
-// DeployStack's real last SQLite layout) that the schema must match.
+// facts is the part of testdata/deploystack/sqlite_tables.json and
+// pg_tables.json (copies of DeployStack's real last SQLite layout and its
+// Postgres layout) that Schema and PGSchema must match.
 type facts struct {
 	TableCount  int `json:"table_count"`
 	ColumnCount int `json:"column_count"`
@@ -23,6 +24,7 @@ type facts struct {
 		Columns    []struct {
 			Name       string  `json:"name"`
 			SQLiteType string  `json:"sqlite_type"`
+			PGType     string  `json:"pg_type"`
 			NotNull    bool    `json:"notNull"`
 			PrimaryKey bool    `json:"primaryKey"`
 			Default    *string `json:"default"`
@@ -39,13 +41,14 @@ type facts struct {
 			Name    string   `json:"name"`
 			Columns []string `json:"columns"`
 			Unique  bool     `json:"unique"`
+			Method  string   `json:"method"`
 		} `json:"indexes"`
 	} `json:"tables"`
 }
 
-func loadFacts(t *testing.T) facts {
+func loadFacts(t *testing.T, file string) facts {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "deploystack", "sqlite_tables.json"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "deploystack", file))
 	require.NoError(t, err)
 	var f facts
 	require.NoError(t, json.Unmarshal(b, &f))
@@ -119,7 +122,7 @@ func indexes(t *testing.T, db *sql.DB, table string) map[string]index {
 
 func TestSchemaMatchesFacts(t *testing.T) {
 	t.Parallel()
-	f := loadFacts(t)
+	f := loadFacts(t, "sqlite_tables.json")
 	db := schemaDB(t)
 
 	var tables []string
@@ -234,7 +237,7 @@ func TestTimeMarks(t *testing.T) {
 
 	// The marks agree with the facts: milliseconds and ISO text where they
 	// say so, and seconds everywhere else.
-	f := loadFacts(t)
+	f := loadFacts(t, "sqlite_tables.json")
 	marks := TimeMarks()
 	for _, ft := range f.Tables {
 		for _, c := range ft.Columns {

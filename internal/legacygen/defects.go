@@ -30,8 +30,11 @@ func (g *gen) injectDefects() {
 	owner := g.users[t.members[0]]
 
 	// Dangling references: a process a global satellite reported, and a
-	// session of a deleted user.
+	// session of a deleted user. In Postgres, foreign keys rule them out.
 	for _, s := range g.sats {
+		if g.pg {
+			break
+		}
 		if s.team < 0 && s.hbTo > 0 {
 			at := s.hbTo - hour
 			g.t.satelliteProcesses.add("proc-external-"+g.alnumID(10), s.id, nil, "filesystem-external", int64(4242), nil,
@@ -40,8 +43,10 @@ func (g *gen) injectDefects() {
 			break
 		}
 	}
-	g.t.authSession.add(g.alnumID(40), "deleted"+g.alnumID(8), (winEnd+day)*1000)
-	count(DefectDanglingReference)
+	if !g.pg {
+		g.t.authSession.add(g.alnumID(40), "deleted"+g.alnumID(8), (winEnd+day)*1000)
+		count(DefectDanglingReference)
+	}
 
 	// Values outside the value sets.
 	if s := g.sats[0]; s.hbTo > 0 {
@@ -78,6 +83,9 @@ func (g *gen) injectDefects() {
 	g.t.satelliteCommands.add(g.uuid(), g.sats[in.sat].id, "configure", "normal", `{"installation_id":"`+in.id+`","event":"mcp_ins`,
 		"pending", g.teams[in.team].id, nil, int64(0), int64(3), nil, nil, nil, at, at)
 	count(DefectInvalidJSON)
+	if g.pg {
+		g.injectPGDefects()
+	}
 }
 
 // corruption is one way Options.DefectRate makes a row of a large table

@@ -9,6 +9,7 @@ type gen struct {
 	r       *rand.Rand
 	w       *writer
 	rows    int
+	pg      bool // the Postgres layout (GeneratePostgres), else SQLite
 	t       tables
 	defects map[string]int
 	// dr decides which rows Options.DefectRate corrupts, and how: a stream
@@ -26,8 +27,12 @@ type gen struct {
 	installs   []*install // sorted by avail
 	sats       []*satellite
 	procs      []*process
-	clients    []*mcpClient // the MCP clients (dynamic OAuth clients) users connect with
-	activity   []*activityKey
+	providers  []*oauthProvider // Postgres layout only
+	instances  map[string]bool  // Postgres layout only: "installation id/user id" of mcpServerInstances
+	// Postgres layout only: the teamCloudCredentials.provider_id written.
+	cloudProviders map[string]bool
+	clients        []*mcpClient // the MCP clients (dynamic OAuth clients) users connect with
+	activity       []*activityKey
 }
 
 type user struct {

@@ -142,45 +142,63 @@ func Generate(ctx context.Context, path string, opts Options) (st Stats, err err
 	if _, err := conn.ExecContext(ctx, createTables+pluginTableDDL); err != nil {
 		return Stats{}, fmt.Errorf("legacygen: create schema: %w", err)
 	}
-	w := &writer{ctx: ctx, conn: conn}
-	g := &gen{
-		r:       rand.New(rand.NewPCG(uint64(opts.Seed), 0x5eed_1e9a_c7db_0002)),
-		w:       w,
-		rows:    opts.Rows,
-		defects: map[string]int{},
+	out, err := newSQLiteOutput(ctx, conn)
+	if err != nil {
+		return Stats{}, fmt.Errorf("legacygen: %w", err)
 	}
-	if opts.DefectRate > 0 {
-		g.dr, g.defectRate = rand.New(rand.NewPCG(uint64(opts.Seed), 0xdefec7_0003)), opts.DefectRate
-	}
+	g := newGen(ctx, out, opts, false)
 	if err := g.run(opts.Defects); err != nil {
 		return Stats{}, fmt.Errorf("legacygen: %w", err)
 	}
 	if _, err := conn.ExecContext(ctx, createIndexes); err != nil {
 		return Stats{}, fmt.Errorf("legacygen: create indexes: %w", err)
 	}
-	st = Stats{Tables: map[string]int64{}, Defects: g.defects}
-	for _, t := range w.tables {
+	return g.stats(), nil
+}
+
+func newGen(ctx context.Context, out output, opts Options, pg bool) *gen {
+	g := &gen{
+		r:       rand.New(rand.NewPCG(uint64(opts.Seed), 0x5eed_1e9a_c7db_0002)),
+		w:       &writer{ctx: ctx, out: out},
+		rows:    opts.Rows,
+		pg:      pg,
+		defects: map[string]int{},
+	}
+	if opts.DefectRate > 0 {
+		g.dr, g.defectRate = rand.New(rand.NewPCG(uint64(opts.Seed), 0xdefec7_0003)), opts.DefectRate
+	}
+	return g
+}
+
+func (g *gen) stats() Stats {
+	st := Stats{Tables: map[string]int64{}, Defects: g.defects}
+	for _, t := range g.w.tables {
 		st.Tables[t.name] += t.count
 		st.Total += t.count
 	}
-	return st, nil
+	return st
 }
 
 func (g *gen) run(defects bool) error {
 	w := g.w
 	g.prepare()
-	w.begin()
 	g.genBookkeeping()
 	g.genRoles()
 	g.genSettings()
 	g.genUsers()
 	g.genTeams()
 	g.genCatalog()
+	if g.pg {
+		g.genOAuthProviders()
+	}
 	g.genSatellites()
 	g.genInstallations()
 	g.genProcesses()
 	g.genOAuth()
 	g.genPlugin()
+	if g.pg {
+		g.genPGOnly()
+	}
 	if w.err != nil {
 		return w.err
 	}
@@ -197,6 +215,11 @@ func (g *gen) run(defects bool) error {
 	nMetrics := share(15)
 	nHeartbeats := share(28)
 	nUsage := max(10, rest-nJobs-nCommands-nActivity-nMetrics-nHeartbeats)
+	var nRequestLogs, nServerLogs int64
+	if g.pg { // the usage logs share theirs with the backend's own logs
+		nRequestLogs, nServerLogs = share(4), share(3)
+		nUsage = max(10, nUsage-nRequestLogs-nServerLogs)
+	}
 	g.corruptLarge(true)
 	g.genHeartbeats(nHeartbeats)
 	g.genUsageLogs(nUsage)
@@ -204,6 +227,9 @@ func (g *gen) run(defects bool) error {
 	g.genCommands(nCommands)
 	g.genJobs(nJobs)
 	g.corruptLarge(false)
+	if g.pg {
+		g.genMCPLogs(nRequestLogs, nServerLogs)
+	}
 	if defects {
 		g.injectDefects()
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+
+	"github.com/deploystack/stackdb/internal/legacy"
 )
 
 // Global settings, the migration runner's bookkeeping and a plugin table.
@@ -101,6 +103,10 @@ var migrations = []struct {
 // each migration was applied when the operator upgraded, some minutes to
 // days after its release.
 func (g *gen) genBookkeeping() {
+	if g.pg {
+		g.genPGBookkeeping(legacy.PGMigrations)
+		return
+	}
 	var prev int64
 	for i, m := range migrations {
 		at := max(m.when/1000+g.between(10*minute, 2*day), prev+1)

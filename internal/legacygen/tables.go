@@ -4,7 +4,9 @@ package legacygen
 // order of the legacy schema (a test checks that every column is written).
 type tables struct {
 	roles, authUser, authSession, authKey, emailVerificationTokens, passwordResetTokens, queueJobBatches, queueJobs, mcpClientActivity, mcpClientActivityMetrics, mcpCategories, mcpServers, mcpServerVersions, mcpServerInstallations, mcpUserConfigurations, mcpToolMetadata, mcpOauthTokens, oauthAuthorizationCodes, oauthAccessTokens, oauthRefreshTokens, oauthClients, oauthTeamConsents, dynamicOauthClients, satellites, satelliteRegistrationTokens, satelliteCommands, satelliteProcesses, satelliteUsageLogs, satelliteHeartbeats, globalSettingGroups, globalSettings, teamCloudCredentials, teams, teamMemberships, userPreferences *table
-	drizzleMigrations, pluginMigrations, pluginEntities                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                           *table
+	// Only in the Postgres layout.
+	mcpOauthProviders, oauthPendingFlows, mcpServerInstances, mcpRequestLogs, mcpServerLogs, deploymentCredentials, deploymentSettings *table
+	drizzleMigrations, pluginMigrations, pluginEntities                                                                                *table
 }
 
 func (g *gen) prepare() {
@@ -47,4 +49,7 @@ func (g *gen) prepare() {
 	t.drizzleMigrations = w.table("__drizzle_migrations", "id", "migration_name", "applied_at")
 	t.pluginMigrations = w.table("__plugin_migrations", "id", "plugin_id", "table_name", "schema_hash", "applied_at")
 	t.pluginEntities = w.table(pluginTable, "id", "name", "description", "created_at")
+	if g.pg {
+		g.preparePG()
+	}
 }
