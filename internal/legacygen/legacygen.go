@@ -60,7 +60,8 @@ type Options struct {
 	// a value outside a value set or invalid JSON; see corruptions),
 	// chosen by a random stream of their own: the rows stay where they
 	// are, so the file has as many rows as with 0, and every other value
-	// is the same. For scale tests of the importer's skip mode.
+	// is the same. For scale tests of the importer's skip mode; SQLite
+	// files only (Generate).
 	DefectRate float64
 }
 

@@ -26,6 +26,12 @@ func GeneratePostgres(ctx context.Context, url string, opts Options) (Stats, err
 			return fmt.Sprintf("%s is %d; want at least %d", name, opts.Rows, MinRows)
 		})
 	}
+	if opts.DefectRate != 0 {
+		// Its dangling references would break the layout's foreign keys.
+		return Stats{}, config.NewOptionError("legacygen", "DefectRate", nil, func(name string) string {
+			return name + " is for SQLite files only"
+		})
+	}
 	pool, err := dbpool.Open(ctx, url)
 	if err != nil {
 		return Stats{}, fmt.Errorf("legacygen: %w", err)
