@@ -49,13 +49,13 @@ bench: ## Benchmarks: a test's wait for its database, a clone's cost, migrating 
 bench-import: ## Import benchmark: stackdb vs pgloader on a generated file (ROWS=2000000 RUNS=3)
 	bash bench/import.sh
 
-.PHONY: bench-import-pg
-bench-import-pg: ## Postgres import benchmark: stackdb import-postgres vs pg_dump | psql of a generated source (ROWS=2000000 RUNS=3)
-	bash bench/import-postgres.sh
-
 .PHONY: bench-import-scale
 bench-import-scale: ## Skip-mode import at scale: rows/s and peak RSS per size (ROWS="2000000 10000000 20000000" DEFECT_RATE=0.01 BASE_REV= DATA_DIR=)
 	bash bench/import-scale.sh
+
+.PHONY: bench-import-pg
+bench-import-pg: ## Postgres import benchmark: stackdb import-postgres vs pg_dump | psql of a generated source (ROWS=2000000 RUNS=3)
+	bash bench/import-postgres.sh
 
 .PHONY: bench-ingest
 bench-ingest: ## Write-path benchmark: stackdb vs pgbench/psql \copy, same SQL (ARGS=...; bin/bench-ingest.{json,svg})

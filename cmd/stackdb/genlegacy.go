@@ -28,9 +28,8 @@ func (a *app) genLegacyCmd() *cobra.Command {
 			"and every value of every value set. The same --seed and --rows give the same rows.\n" +
 			"--defects adds the defects real databases hold (dangling references where the layout has\n" +
 			"no foreign key, values outside a value set, duplicates, invalid JSON, and in Postgres\n" +
-			"unparsable ISO-8601 text and e-mails that differ only in case).\n" +
-			"--defect-rate (SQLite only) spreads such defects over that share of the large tables' rows,\n" +
-			"for scale tests.",
+			"unparsable ISO-8601 text and e-mails that differ only in case). --defect-rate spreads\n" +
+			"such defects over that share of the large tables' rows of a SQLite file, for scale tests.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			start := time.Now()

@@ -140,7 +140,7 @@ func (a *app) runImport(cmd *cobra.Command, f *importFlags, kind importer.Source
 		opts.WriteRejected = rejected.write
 	}
 	report, runErr := importer.Run(ctx, opts)
-	// A failed run has a Report too (nil-safe), with spool files to remove.
+	// A failed run returns its report too, with its spool files.
 	defer func() { _ = report.Close() }()
 	progress.wait()
 	written := ""

@@ -134,6 +134,10 @@ const importLockKey int64 = 0x737461636b696d70
 // Options.BatchSize is 0.
 const DefaultBatchSize = 10_000
 
+// DefaultExamples is how many defects and rejected rows a Report keeps in
+// memory when Options.Examples is 0.
+const DefaultExamples = 1000
+
 // SourceKind says what Options.From names.
 type SourceKind int
 
@@ -145,10 +149,6 @@ const (
 	// is read in one read-only snapshot and never written.
 	Postgres
 )
-
-// DefaultExamples is how many defects and rejected rows a Report keeps in
-// memory when Options.Examples is 0.
-const DefaultExamples = 1000
 
 // Options configure Run.
 type Options struct {

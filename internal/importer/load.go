@@ -581,10 +581,7 @@ func (l *loader) processRow(tr *tableRun) bool {
 func (l *loader) legacyUnique(tp *tablePlan, cols []int) (bool, error) {
 	lg, ok := l.legacy.(*legacyDB)
 	if !ok {
-		// A Postgres source's values have one type per column, but
-		// proving its keys equal after conversion is not worth a special
-		// case: the key set is exact either way.
-		return false, nil
+		return false, nil // SQLite's storage classes only; other sources keep the key set
 	}
 	var conds []string
 	for _, i := range cols {

@@ -28,7 +28,9 @@ func runPGImport(t testing.TB, from, to string, opts ...func(*importer.Options))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	return importer.Run(ctx, o)
+	rep, err := importer.Run(ctx, o)
+	t.Cleanup(func() { require.NoError(t, rep.Close()) })
+	return rep, err
 }
 
 // requirePGUnchanged checks that no table of the real model holds a row in

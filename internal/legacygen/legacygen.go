@@ -66,7 +66,8 @@ type Options struct {
 	// a value outside a value set or invalid JSON; see corruptions),
 	// chosen by a random stream of their own: the rows stay where they
 	// are, so the file has as many rows as with 0, and every other value
-	// is the same. For scale tests of the importer's skip mode.
+	// is the same. For scale tests of the importer's skip mode; SQLite
+	// files only (Generate).
 	DefectRate float64
 }
 
@@ -153,9 +154,6 @@ func Generate(ctx context.Context, path string, opts Options) (st Stats, err err
 		return Stats{}, fmt.Errorf("legacygen: %w", err)
 	}
 	g := newGen(ctx, out, opts, false)
-	if opts.DefectRate > 0 {
-		g.dr, g.defectRate = rand.New(rand.NewPCG(uint64(opts.Seed), 0xdefec7_0003)), opts.DefectRate
-	}
 	if err := g.run(opts.Defects); err != nil {
 		return Stats{}, fmt.Errorf("legacygen: %w", err)
 	}
@@ -166,13 +164,17 @@ func Generate(ctx context.Context, path string, opts Options) (st Stats, err err
 }
 
 func newGen(ctx context.Context, out output, opts Options, pg bool) *gen {
-	return &gen{
+	g := &gen{
 		r:       rand.New(rand.NewPCG(uint64(opts.Seed), 0x5eed_1e9a_c7db_0002)),
 		w:       &writer{ctx: ctx, out: out},
 		rows:    opts.Rows,
 		pg:      pg,
 		defects: map[string]int{},
 	}
+	if opts.DefectRate > 0 {
+		g.dr, g.defectRate = rand.New(rand.NewPCG(uint64(opts.Seed), 0xdefec7_0003)), opts.DefectRate
+	}
+	return g
 }
 
 func (g *gen) stats() Stats {
@@ -220,12 +222,12 @@ func (g *gen) run(defects bool) error {
 	nMetrics := share(15)
 	nHeartbeats := share(28)
 	nUsage := max(10, rest-nJobs-nCommands-nActivity-nMetrics-nHeartbeats)
-	g.corruptLarge(true)
 	var nRequestLogs, nServerLogs int64
 	if g.pg { // the usage logs share theirs with the backend's own logs
 		nRequestLogs, nServerLogs = share(4), share(3)
 		nUsage = max(10, nUsage-nRequestLogs-nServerLogs)
 	}
+	g.corruptLarge(true)
 	g.genHeartbeats(nHeartbeats)
 	g.genUsageLogs(nUsage)
 	g.genActivity(nActivity, nMetrics)

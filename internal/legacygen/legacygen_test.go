@@ -757,4 +757,7 @@ func TestDefectRateRefused(t *testing.T) {
 		require.ErrorContains(t, err, "want a share between 0 and 1")
 		require.NoFileExists(t, path)
 	}
+	// Before connecting: no database is needed to refuse it.
+	_, err := GeneratePostgres(context.Background(), "postgres://nobody@127.0.0.1:1/none", Options{Rows: MinRows, DefectRate: 0.01})
+	require.EqualError(t, err, "legacygen: DefectRate is for SQLite files only")
 }

@@ -27,10 +27,9 @@ func GeneratePostgres(ctx context.Context, url string, opts Options) (Stats, err
 		})
 	}
 	if opts.DefectRate != 0 {
-		// Its corruptions are SQLite's (a dangling id where Postgres has a
-		// foreign key): they would fail the load, not make defects.
+		// Its dangling references would break the layout's foreign keys.
 		return Stats{}, config.NewOptionError("legacygen", "DefectRate", nil, func(name string) string {
-			return fmt.Sprintf("%s is %v; the Postgres layout takes only Defects", name, opts.DefectRate)
+			return name + " is for SQLite files only"
 		})
 	}
 	pool, err := dbpool.Open(ctx, url)
