@@ -65,7 +65,11 @@ const fillers = 2
 // time and stops the throwaway cluster, if one was started. Call it from
 // TestMain. It starts the server and the template while the first tests are
 // set up, and from then on keeps clones ready.
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run is Main without the exit: it returns the exit code, for a TestMain
+// that has more to clean up after the tests.
+func Run(m *testing.M) int {
 	shared.prefetch = true
 	go func() { _, _ = shared.ready() }() // warm up; errors surface in the tests
 	code := m.Run()
@@ -75,7 +79,7 @@ func Main(m *testing.M) {
 			code = 1
 		}
 	}
-	os.Exit(code)
+	return code
 }
 
 // Pool returns a pool on a fresh, migrated database, closed when the test ends.

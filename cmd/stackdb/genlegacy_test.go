@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	neturl "net/url"
 	"path/filepath"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/deploystack/stackdb/internal/legacy"
+	"github.com/deploystack/stackdb/stackdbtest"
 )
 
 func runGenLegacy(t *testing.T, args ...string) (string, error) {
@@ -50,7 +54,53 @@ func TestGenLegacy(t *testing.T) {
 	require.ErrorContains(t, err, "exists")
 
 	_, err = runGenLegacy(t, "--rows", "10")
-	require.ErrorContains(t, err, `"out" not set`)
+	require.ErrorContains(t, err, "at least one of the flags in the group [out postgres] is required")
+	_, err = runGenLegacy(t, "--rows", "10", "--out", "x.db", "--postgres", "postgres://u@localhost/db")
+	require.ErrorContains(t, err, "none of the others can be")
 	_, err = runGenLegacy(t, "--rows", "10", "--out", filepath.Join(t.TempDir(), "x.db"))
 	require.EqualError(t, err, "legacygen: --rows is 10; want at least 1000")
+}
+
+func TestGenLegacyPostgres(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	// The same seed and rows give the same rows, in databases named by URL.
+	var sums []map[string]string
+	for range 2 {
+		url := stackdbtest.EmptyURL(t)
+		out, err := runGenLegacy(t, "--rows", "3000", "--seed", "5", "--defects", "--postgres", url)
+		require.NoError(t, err)
+		require.Regexp(t, `mcpRequestLogs\s+\d+\s+[\d.]+%`, out)
+		require.Regexp(t, `Wrote \d+ rows to database postgres://\S+ in .* \(seed 5\)\.`, out)
+		if u, err := neturl.Parse(url); err == nil {
+			if pw, ok := u.User.Password(); ok {
+				require.NotContains(t, out, ":"+pw+"@") // the URL is redacted
+			}
+		}
+		require.Contains(t, out, "Defects: duplicate 4, email_case_duplicate 1, invalid_json 1, outside_value_set ")
+
+		conn, err := pgx.Connect(ctx, url)
+		require.NoError(t, err)
+		defer conn.Close(ctx)
+		rows, err := conn.Query(ctx, `SELECT relname::text FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' ORDER BY 1`)
+		require.NoError(t, err)
+		tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		require.NoError(t, err)
+		require.Len(t, tables, 45)
+		sum := map[string]string{}
+		for _, tbl := range tables {
+			var s string
+			var n int64
+			q := fmt.Sprintf(`SELECT count(*), coalesce(md5(string_agg(r::text, E'\n' ORDER BY r::text)), '') FROM %s r`, pgx.Identifier{tbl}.Sanitize())
+			require.NoError(t, conn.QueryRow(ctx, q).Scan(&n, &s))
+			require.Positive(t, n, tbl)
+			sum[tbl] = s
+		}
+		sums = append(sums, sum)
+
+		// A second run refuses the database it filled.
+		_, err = runGenLegacy(t, "--rows", "3000", "--postgres", url)
+		require.ErrorContains(t, err, "is not empty")
+	}
+	require.Equal(t, sums[0], sums[1])
 }

@@ -25,8 +25,10 @@ type gen struct {
 	procs      []*process
 	providers  []*oauthProvider // Postgres layout only
 	instances  map[string]bool  // Postgres layout only: "installation id/user id" of mcpServerInstances
-	clients    []*mcpClient     // the MCP clients (dynamic OAuth clients) users connect with
-	activity   []*activityKey
+	// Postgres layout only: the teamCloudCredentials.provider_id written.
+	cloudProviders map[string]bool
+	clients        []*mcpClient // the MCP clients (dynamic OAuth clients) users connect with
+	activity       []*activityKey
 }
 
 type user struct {

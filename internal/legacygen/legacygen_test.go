@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/deploystack/stackdb/internal/legacy"
+	"github.com/deploystack/stackdb/stackdbtest"
 )
 
 const fixtureRows = 20_000
@@ -43,7 +44,7 @@ type fixtureDB struct {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := stackdbtest.Run(m)
 	if f, err := fixture(); err == nil {
 		_ = os.RemoveAll(filepath.Dir(f.path))
 	}

@@ -2,7 +2,6 @@ package legacygen
 
 import (
 	"fmt"
-	"iter"
 	"strconv"
 	"strings"
 )
@@ -77,12 +76,12 @@ func (g *gen) preparePG() {
 	}, "git_commit_sha", "deployment_source", "skip_oauth_flow", "health_status", "last_health_check_at", "health_check_error")
 
 	// mcpClientActivity: instance tokens (0026) authenticate some clients.
-	aType, aAPIKey := t.mcpClientActivity.col("auth_type"), t.mcpClientActivity.col("api_key_id")
-	var nAPIKeys int
+	aType, aClient := t.mcpClientActivity.col("auth_type"), t.mcpClientActivity.col("oauth_client_id")
+	var nOAuth int
 	t.mcpClientActivity.extend(func(row []any) []any {
-		if row[aType] == "api_key" {
-			if nAPIKeys++; nAPIKeys == 2 || nAPIKeys > 2 && g.chance(0.1) {
-				row[aType], row[aAPIKey] = "instance_token", nil
+		if row[aType] == "oauth" {
+			if nOAuth++; nOAuth == 2 || nOAuth > 2 && g.chance(0.05) {
+				row[aType], row[aClient] = "instance_token", nil
 			}
 		}
 		return nil
@@ -149,6 +148,15 @@ func (g *gen) preparePG() {
 		k = k[strings.LastIndexByte(k, '.')+1:]
 		return []any{g.orNil(0.2, strings.ToUpper(k[:1])+strings.ReplaceAll(k[1:], "_", " "))}
 	}, "name")
+
+	// teamCloudCredentials.provider_id has a value set in the Postgres
+	// layout: genPGOnly adds what the SQLite generator's picks missed.
+	cProvider := t.teamCloudCredentials.col("provider_id")
+	g.cloudProviders = map[string]bool{}
+	t.teamCloudCredentials.extend(func(row []any) []any {
+		g.cloudProviders[row[cProvider].(string)] = true
+		return nil
+	})
 
 	tDefault := t.teams.col("is_default")
 	t.teams.extend(func(row []any) []any {
@@ -310,6 +318,14 @@ func (g *gen) genPGOnly() {
 				g.orNil(0.2, strconv.Itoa(1_000_000+g.r.IntN(9_000_000))), scopes, exp, at, g.between(at, winEnd-1))
 		}
 	}
+	for _, p := range []string{"aws", "render"} {
+		if !g.cloudProviders[p] {
+			t := g.teams[len(g.users)]
+			at := g.between(t.created+hour, winEnd-day)
+			g.t.teamCloudCredentials.add(g.uuid(), t.id, p, strings.ToUpper(p)+" production", nil, g.encrypted(64+g.r.IntN(400)),
+				g.users[t.members[0]].id, at, g.between(at, winEnd-1))
+		}
+	}
 	for _, s := range g.servers {
 		if g.chance(0.1) {
 			at := g.between(s.created, winEnd-1)
@@ -354,25 +370,6 @@ func (g *gen) genMCPLogs(nRequests, nLogs int64) {
 	}
 }
 
-// installsOverTime yields n times, growing denser like the usage logs,
-// each with an installation available then, picked by weight.
-func (g *gen) installsOverTime(n int64) iter.Seq2[*install, int64] {
-	return func(yield func(*install, int64) bool) {
-		cum := g.weighted()
-		from, to := g.installs[0].avail, winEnd-minute
-		k := 0
-		for i := range n {
-			at := int64(g.growth(i, n, from, to))
-			for k < len(g.installs) && g.installs[k].avail <= at {
-				k++
-			}
-			if !yield(g.installAt(cum, k), at) {
-				return
-			}
-		}
-	}
-}
-
 // The defects only the Postgres layout can hold, which its own
 // constraints do not rule out.
 const (
@@ -402,11 +399,14 @@ func (g *gen) injectPGDefects() {
 	// Values outside the value sets of the columns and tables the Postgres
 	// layout added.
 	in := g.installs[0]
-	for _, u := range g.teams[in.team].members {
-		if id := g.users[u].id; !g.instances[in.id+"/"+id] {
-			g.t.mcpServerInstances.add(g.uuid(), in.id, id, "/i/"+g.alnumID(16), nil, "starting", nil, nil, nil, nil, winEnd-day, winEnd-day)
-			count(DefectOutsideValueSet)
-			break
+instance:
+	for _, i := range g.installs {
+		for _, u := range g.teams[i.team].members {
+			if id := g.users[u].id; !g.instances[i.id+"/"+id] {
+				g.t.mcpServerInstances.add(g.uuid(), i.id, id, "/i/"+g.alnumID(16), nil, "starting", nil, nil, nil, nil, winEnd-day, winEnd-day)
+				count(DefectOutsideValueSet)
+				break instance
+			}
 		}
 	}
 	g.t.mcpServerLogs.add(g.uuid(), in.id, g.teams[in.team].id, "mcp_server_log", "fatal", fmt.Sprintf("exit %d", 137), nil, winEnd-day)

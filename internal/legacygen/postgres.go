@@ -3,6 +3,8 @@ package legacygen
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -57,8 +59,15 @@ func GeneratePostgres(ctx context.Context, url string, opts Options) (Stats, err
 	if _, err := tx.Exec(ctx, "SET LOCAL TIME ZONE 'UTC'"); err != nil {
 		return Stats{}, fmt.Errorf("legacygen: %w", err)
 	}
+	// Memory for building the indexes after the rows, in one sort each.
+	if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
+		return Stats{}, fmt.Errorf("legacygen: %w", err)
+	}
 	tables, foreignKeys, indexes := legacy.PGStatements()
+	var keys []string // the primary keys and unique constraints, added after the rows too
 	for _, s := range append(tables, pgPluginTableDDL) {
+		s, k := withoutKeys(s)
+		keys = append(keys, k...)
 		if _, err := tx.Exec(ctx, s); err != nil {
 			return Stats{}, fmt.Errorf("legacygen: create schema: %.60s: %w", s, err)
 		}
@@ -74,7 +83,7 @@ func GeneratePostgres(ctx context.Context, url string, opts Options) (Stats, err
 			return Stats{}, fmt.Errorf("legacygen: %s: %w", t, err)
 		}
 	}
-	for _, s := range append(indexes, foreignKeys...) {
+	for _, s := range slices.Concat(keys, indexes, foreignKeys) {
 		if _, err := tx.Exec(ctx, s); err != nil {
 			return Stats{}, fmt.Errorf("legacygen: %.60s: %w", s, err)
 		}
@@ -83,6 +92,33 @@ func GeneratePostgres(ctx context.Context, url string, opts Options) (Stats, err
 		return Stats{}, fmt.Errorf("legacygen: %w", err)
 	}
 	return g.stats(), nil
+}
+
+var (
+	createTableName = regexp.MustCompile(`^CREATE TABLE (?:IF NOT EXISTS )?("[^"]+"|\w+) \(`)
+	columnPK        = regexp.MustCompile(`(?m)^(\s+("[^"]+"|\w+) [^\n]*?) PRIMARY KEY`)
+	tableKey        = regexp.MustCompile(`(?m),\n\s+((?:CONSTRAINT "[^"]+" )?UNIQUE ?\([^)]*\))`)
+)
+
+// withoutKeys splits a CREATE TABLE statement into the statement without
+// its primary key and unique constraints, and the ALTER TABLE statements
+// that add them with the same names (a primary key is "<table>_pkey"
+// either way).
+func withoutKeys(create string) (string, []string) {
+	m := createTableName.FindStringSubmatch(create)
+	if m == nil {
+		return create, nil
+	}
+	alter := "ALTER TABLE " + m[1] + " ADD "
+	var keys []string
+	for _, k := range columnPK.FindAllStringSubmatch(create, -1) {
+		keys = append(keys, alter+"PRIMARY KEY ("+k[2]+")")
+	}
+	create = columnPK.ReplaceAllString(create, "$1")
+	for _, k := range tableKey.FindAllStringSubmatch(create, -1) {
+		keys = append(keys, alter+k[1])
+	}
+	return tableKey.ReplaceAllString(create, ""), keys
 }
 
 // pgPluginTableDDL is the plugin table as the backend's plugin loader

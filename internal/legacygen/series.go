@@ -2,6 +2,7 @@ package legacygen
 
 import (
 	"fmt"
+	"iter"
 	"math"
 	"slices"
 	"strconv"
@@ -116,16 +117,27 @@ func (g *gen) installAt(cum []float64, k int) *install {
 	return g.installs[min(j, k-1)]
 }
 
-func (g *gen) genUsageLogs(n int64) {
-	cum := g.weighted()
-	from, to := g.installs[0].avail, winEnd-minute
-	k := 0
-	for i := range n {
-		at := int64(g.growth(i, n, from, to))
-		for k < len(g.installs) && g.installs[k].avail <= at {
-			k++
+// installsOverTime yields n times, growing denser like the usage logs,
+// each with an installation available then, picked by weight.
+func (g *gen) installsOverTime(n int64) iter.Seq2[*install, int64] {
+	return func(yield func(*install, int64) bool) {
+		cum := g.weighted()
+		from, to := g.installs[0].avail, winEnd-minute
+		k := 0
+		for i := range n {
+			at := int64(g.growth(i, n, from, to))
+			for k < len(g.installs) && g.installs[k].avail <= at {
+				k++
+			}
+			if !yield(g.installAt(cum, k), at) {
+				return
+			}
 		}
-		in := g.installAt(cum, k)
+	}
+}
+
+func (g *gen) genUsageLogs(n int64) {
+	for in, at := range g.installsOverTime(n) {
 		t := g.teams[in.team]
 		s := g.servers[in.server]
 		var userID, procID, tool, errMsg any

@@ -38,7 +38,7 @@ type table struct {
 	name string
 	cols []string
 	// extraCols are columns a layout has beyond cols, filled by extra from
-	// each row's values of cols (see (*writer).extend).
+	// each row's values of cols, which it may change (see extend).
 	extraCols []string
 	extra     func(vals []any) []any
 	width     int
@@ -56,7 +56,8 @@ func (w *writer) table(name string, cols ...string) *table {
 }
 
 // extend gives t the columns a layout has beyond the generator's, filled
-// by extra from the values of each row.
+// by extra from the values of each row. extra may also change those values,
+// for the values a layout adds to a value set.
 func (t *table) extend(extra func(vals []any) []any, cols ...string) {
 	t.extraCols, t.extra = cols, extra
 	t.resize()
@@ -89,7 +90,7 @@ func (t *table) add(vals ...any) {
 	row := t.buf[t.n*t.width : (t.n+1)*t.width]
 	copy(row, vals)
 	if t.extra != nil {
-		ex := t.extra(vals)
+		ex := t.extra(row[:len(t.cols)])
 		if len(ex) != len(t.extraCols) {
 			panic(fmt.Sprintf("legacygen: %s: %d extra values for %d columns", t.name, len(ex), len(t.extraCols)))
 		}
