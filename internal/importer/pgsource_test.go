@@ -368,3 +368,34 @@ func TestPGImportGenerated(t *testing.T) {
 	require.Greater(t, rows, int64(legacygen.MinRows))
 	require.Equal(t, "plugin_example_plugin.example_entities", rep.Tables[len(rep.Tables)-1].Target)
 }
+
+// TestPGImportGeneratedDefects: the defects a real installation's keys
+// allow (legacygen's Postgres defects) are each reported, not errors, and
+// skip mode imports the rest.
+func TestPGImportGeneratedDefects(t *testing.T) {
+	t.Parallel()
+	src := stackdbtest.EmptyURL(t)
+	_, err := legacygen.GeneratePostgres(context.Background(), src, legacygen.Options{Rows: legacygen.MinRows, Seed: 7, Defects: true})
+	require.NoError(t, err)
+	to := stackdbtest.URL(t)
+	rep, err := runPGImport(t, src, to)
+	require.ErrorIs(t, err, importer.ErrDefects)
+	classes := map[importer.DefectClass]bool{}
+	for _, d := range rep.Defects {
+		classes[d.Class] = true
+		require.NotEmpty(t, d.PK, d.String())
+	}
+	for _, c := range []importer.DefectClass{importer.DefectInvalidEnum, importer.DefectDuplicate, importer.DefectInvalidJSON, importer.DefectInvalidTimestamp} {
+		require.True(t, classes[c], "no %s among %v", c, classes)
+	}
+	requirePGUnchanged(t, to)
+
+	rep, err = runPGImport(t, src, to, func(o *importer.Options) { o.OnError = importer.Skip })
+	require.NoError(t, err)
+	require.True(t, rep.Committed)
+	require.NotEmpty(t, rep.Rejected)
+	for _, tr := range rep.Tables {
+		require.True(t, tr.ChecksumOK, tr.Legacy)
+		require.Equal(t, tr.SourceRows, tr.Imported+tr.Rejected, tr.Legacy)
+	}
+}
