@@ -25,9 +25,11 @@ import (
 // the evaluator lacks, and TestCheckVerdictsMatchPostgres compares the
 // verdicts with Postgres's.
 //
-// SQL's three-valued logic reduces to one rule here: a CHECK fails only
-// when it is false, and every form above is NULL, so passes, when c is
-// NULL. The nullable form is therefore the same test as its inner one.
+// A value set compares bytes, as text equality does under a deterministic
+// collation (the schema's columns have no other). SQL's three-valued logic
+// reduces to one rule here: a CHECK fails only when it is false, and every
+// form above is NULL, so passes, when c is NULL. The nullable form is
+// therefore the same test as its inner one.
 
 // checkType is the type of a column as the evaluator sees it.
 type checkType int
@@ -105,12 +107,12 @@ func parseCheck(name, def string, cols func(string) (int, checkType, bool)) (*ch
 	if !ok {
 		return nil, fmt.Errorf("column %q is not imported, so its value is unknown", col)
 	}
-	want := ctText
+	want, wantName := ctText, "text"
 	if c.shapeKind != "" {
-		want = ctJSON
+		want, wantName = ctJSON, "jsonb"
 	}
 	if typ != want {
-		return nil, fmt.Errorf("column %q does not have the type this form of CHECK is recognised for", col)
+		return nil, fmt.Errorf("column %q is not %s, the type this form of CHECK is known for", col, wantName)
 	}
 	c.name, c.def, c.columns = name, def, []int{i}
 	if c.shapeKind != "" {
@@ -120,8 +122,8 @@ func parseCheck(name, def string, cols func(string) (int, checkType, bool)) (*ch
 }
 
 // errCheckForm says a definition is none of the recognised forms.
-var errCheckForm = errors.New("not one of the forms of CHECK the importer evaluates before loading " +
-	"(c = ANY (ARRAY[text literals]), jsonb_typeof(c) = '<kind>', either under c IS NULL OR): teach internal/importer/check.go this one")
+var errCheckForm = errors.New("not a form of CHECK the importer knows (c = ANY (ARRAY['…'::text, …]), c = '…'::text, " +
+	"jsonb_typeof(c) = '<kind>'::text, each alone or after (c IS NULL) OR); teach it to internal/importer/check.go")
 
 // checkScanner reads a CHECK body exactly as pg_get_constraintdef prints it:
 // every subexpression in parentheses, single spaces, literals with casts.
@@ -131,7 +133,7 @@ type checkScanner struct {
 }
 
 func (s *checkScanner) unrecognised() error {
-	return fmt.Errorf("%w; it differs at byte %d: %q", errCheckForm, s.pos, s.src[s.pos:])
+	return fmt.Errorf("%w; it departs from them at %q", errCheckForm, s.src[s.pos:])
 }
 
 // lit consumes text when it comes next.
@@ -152,7 +154,10 @@ func (s *checkScanner) form() (*checkConstraint, string, error) {
 			if err != nil {
 				return nil, "", err
 			}
-			if inner != col || !s.lit(")") {
+			if inner != col {
+				return nil, "", fmt.Errorf("%w; it tests %q for NULL, then %q", errCheckForm, col, inner)
+			}
+			if !s.lit(")") {
 				return nil, "", s.unrecognised()
 			}
 			return c, col, nil

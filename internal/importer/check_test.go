@@ -57,26 +57,26 @@ func TestCheckEvaluation(t *testing.T) {
 	// Anything else is refused, so the import stops at the start instead
 	// of guessing, with a reason.
 	refused := []struct{ def, reason string }{
-		{`CHECK ((length(name) > 0))`, "not one of the forms"},
-		{`CHECK ((duration_ms >= 0))`, "not one of the forms"},
-		{`CHECK ((name <> ''::text))`, "not one of the forms"},
-		{`CHECK ((name > 'a'::text))`, "not one of the forms"},
-		{`CHECK ((x ~ '^a'::text))`, "not one of the forms"},
-		{`CHECK ((NOT (name = 'a'::text)))`, "not one of the forms"},
-		{`CHECK (((name = 'a'::text) AND (x = 'b'::text)))`, "not one of the forms"},
-		{`CHECK (((name = 'a'::text) OR (x = 'b'::text)))`, "not one of the forms"},
-		{`CHECK (((name IS NULL) OR (x = 'b'::text)))`, "not one of the forms"}, // another column
-		{`CHECK ((name IS NOT NULL))`, "not one of the forms"},
-		{`CHECK ((status = 'a'::job_status))`, "not one of the forms"}, // enum order and casts
-		{`CHECK (((name)::text = ANY ((ARRAY['a'::character varying])::text[])))`, "not one of the forms"},
-		{`CHECK ((name = ANY (ARRAY['a'::text, NULL::text])))`, "not one of the forms"},
-		{`CHECK ((name = ANY (ARRAY['a'::text, 'b'::text])) AND (x = 'c'::text))`, "not one of the forms"},
+		{`CHECK ((length(name) > 0))`, "not a form of CHECK the importer knows"},
+		{`CHECK ((duration_ms >= 0))`, "not a form of CHECK the importer knows"},
+		{`CHECK ((name <> ''::text))`, "not a form of CHECK the importer knows"},
+		{`CHECK ((name > 'a'::text))`, "not a form of CHECK the importer knows"},
+		{`CHECK ((x ~ '^a'::text))`, "not a form of CHECK the importer knows"},
+		{`CHECK ((NOT (name = 'a'::text)))`, "not a form of CHECK the importer knows"},
+		{`CHECK (((name = 'a'::text) AND (x = 'b'::text)))`, "not a form of CHECK the importer knows"},
+		{`CHECK (((name = 'a'::text) OR (x = 'b'::text)))`, "not a form of CHECK the importer knows"},
+		{`CHECK (((name IS NULL) OR (x = 'b'::text)))`, `tests "name" for NULL, then "x"`},
+		{`CHECK ((name IS NOT NULL))`, "not a form of CHECK the importer knows"},
+		{`CHECK ((status = 'a'::job_status))`, "not a form of CHECK the importer knows"}, // enum order and casts
+		{`CHECK (((name)::text = ANY ((ARRAY['a'::character varying])::text[])))`, "not a form of CHECK the importer knows"},
+		{`CHECK ((name = ANY (ARRAY['a'::text, NULL::text])))`, "not a form of CHECK the importer knows"},
+		{`CHECK ((name = ANY (ARRAY['a'::text, 'b'::text])) AND (x = 'c'::text))`, "not a form of CHECK the importer knows"},
 		{`CHECK ((name = 'a\b'::text))`, "backslash"},
-		{`CHECK ((name = E'a\\b'::text))`, "not one of the forms"},
+		{`CHECK ((name = E'a\\b'::text))`, "not a form of CHECK the importer knows"},
 		{`CHECK ((name = 'a::text))`, "unterminated string"},
 		{`CHECK ((jsonb_typeof(j) = 'list'::text))`, `never returns "list"`},
-		{`CHECK ((jsonb_typeof(name) = 'array'::text))`, `column "name" does not have the type`},
-		{`CHECK ((j = 'a'::text))`, `column "j" does not have the type`},
+		{`CHECK ((jsonb_typeof(name) = 'array'::text))`, `column "name" is not jsonb`},
+		{`CHECK ((j = 'a'::text))`, `column "j" is not text`},
 		{`CHECK ((missing = 'a'::text))`, `column "missing" is not imported`},
 		{`UNIQUE (name)`, "not a CHECK"},
 	}
@@ -119,7 +119,7 @@ func TestEveryCheckOfTheSchemaIsUnderstood(t *testing.T) {
 	var refused []string
 	for _, c := range again {
 		if c.Table == "public.check_forms" {
-			require.ErrorContains(t, c.Err, "not one of the forms", c.Def)
+			require.ErrorContains(t, c.Err, "not a form of CHECK the importer knows", c.Def)
 			refused = append(refused, c.Name)
 		}
 	}
