@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -169,12 +170,26 @@ func TestCheckVerdictsMatchPostgres(t *testing.T) {
 		// NULL passes a CHECK: coalesce turns the expression's value into
 		// the constraint's verdict.
 		query := "SELECT coalesce((" + strings.TrimPrefix(c.Def, "CHECK ") + "), true) FROM (SELECT $1::" + c.Types[0] + " AS " + col + ") AS r"
-		for _, v := range append([]*string{nil}, ptrs(values)...) {
-			var want bool
-			require.NoError(t, pool.QueryRow(ctx, query, v).Scan(&want), query)
+		vs := append([]*string{nil}, ptrs(values)...)
+		var b pgx.Batch
+		for _, v := range vs {
+			b.Queue(query, v)
+		}
+		// All answers are read before any assertion: a batch left half
+		// read would hold its connection, and the pool's Close wait for it.
+		res := pool.SendBatch(ctx, &b)
+		want := make([]bool, len(vs))
+		var err error
+		for i := range vs {
+			if err = res.QueryRow().Scan(&want[i]); err != nil {
+				break
+			}
+		}
+		require.NoError(t, errors.Join(err, res.Close()), query)
+		for i, v := range vs {
 			got, err := c.Holds(v)
 			require.NoError(t, err)
-			require.Equal(t, want, got, "%s on %s", c.Def, show(v))
+			require.Equal(t, want[i], got, "%s on %s", c.Def, show(v))
 			n++
 		}
 	}
