@@ -41,6 +41,27 @@ verify: ## Check generated code and migrations are up to date; vet, lint, gofmt
 test: ## Run all tests under the race detector (each test gets its own fresh database)
 	go test -count=1 -race ./...
 
+# The fuzz targets, each run for FUZZTIME by `make fuzz` (-fuzz takes one
+# target at a time); plain `go test` runs their seeds. One instrumented test
+# binary serves all of them, and one throwaway server: every fuzzing process
+# runs TestMain, which would otherwise start a cluster of its own. The
+# instrumentation covers every package, so go-sqlite3's C amalgamation is
+# compiled once more; unoptimised (-O0) that takes a tenth of the time, and
+# no fuzz target calls SQLite. The corpus the fuzzer grows is kept in
+# bin/fuzz; an input that fails is written to the package's testdata/fuzz,
+# to be committed as a regular test case once fixed.
+FUZZTIME ?= 10s
+FUZZ     := FuzzJSONCanonical FuzzPGHash
+
+.PHONY: fuzz
+fuzz: ## Fuzz the jsonb renderer and the hash port against Postgres, FUZZTIME (10s) per target
+	@mkdir -p bin/fuzz
+	CGO_CFLAGS=-O0 go test -c -fuzz . -o bin/importer-fuzz.test ./internal/importer
+	$(STACKDB) dev --empty -- sh -c 'cd internal/importer && for f in $(FUZZ); do \
+		TEST_DATABASE_URL="$$DATABASE_URL" ../../bin/importer-fuzz.test -test.run "^$$" -test.fuzz "^$$f\$$" \
+			-test.fuzztime $(FUZZTIME) -test.fuzzcachedir ../../bin/fuzz || exit; \
+	done'
+
 .PHONY: bench
 bench: ## Benchmarks: a test's wait for its database, a clone's cost, migrating from scratch
 	go test -run '^$$' -bench . -benchtime 100x ./stackdbtest

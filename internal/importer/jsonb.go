@@ -13,8 +13,8 @@ import (
 // This file validates legacy JSON text the way Postgres's jsonb input does
 // and renders it the way jsonb prints it (jsonb::text), so the Go side of
 // the checksum (verify.go) can hash what Postgres will store without asking
-// Postgres. The rules, each checked against a running server in
-// TestCanonicalJSONMatchesPostgres:
+// Postgres. The rules, each checked against a running server by
+// FuzzJSONCanonical (its seeds run in every `go test`):
 //
 //   - syntax is RFC 8259: no trailing commas, no leading zeros, no NaN, no
 //     raw control characters in strings; whitespace is space, tab, CR, LF;
@@ -34,6 +34,11 @@ import (
 // the decimal point, a display scale above 16383, an exponent of 2^30 or
 // more — are refused as Postgres refuses them. They are reported, never
 // rounded.
+//
+// Nesting deeper than maxJSONDepth levels is refused too, a limit of the
+// importer's own (jsonError.depth): Postgres's is its stack depth, which
+// max_stack_depth sets (some 10000 levels at the default 2MB), so no fixed
+// depth matches it, and one beyond it would fail the COPY.
 
 const (
 	maxJSONDepth      = 1000
@@ -74,11 +79,13 @@ func (k jsonKind) String() string {
 }
 
 // jsonError explains why a document was refused. nul marks the \u0000 case,
-// a defect class of its own.
+// a defect class of its own; depth marks the importer's own nesting limit,
+// the one refusal Postgres need not share (its limit is its stack depth).
 type jsonError struct {
-	nul bool
-	pos int
-	msg string
+	nul   bool
+	depth bool
+	pos   int
+	msg   string
 }
 
 func (e *jsonError) Error() string { return fmt.Sprintf("%s at byte %d", e.msg, e.pos) }
@@ -166,7 +173,7 @@ func (p *jsonParser) value(dst []byte) ([]byte, jsonKind, error) {
 func (p *jsonParser) enter() error {
 	p.depth++
 	if p.depth > maxJSONDepth {
-		return p.fail(fmt.Sprintf("nested deeper than %d levels", maxJSONDepth))
+		return &jsonError{depth: true, pos: p.pos, msg: fmt.Sprintf("nested deeper than %d levels", maxJSONDepth)}
 	}
 	return nil
 }

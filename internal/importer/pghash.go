@@ -11,7 +11,7 @@ import (
 // little-endian machine computes it. The verification hashes every column
 // with it on both sides (verify.go): Postgres's own function runs in the
 // scan, at a fraction of the cost of md5 and text concatenation.
-// TestPGHashMatchesPostgres checks it against a live server.
+// TestPGHashMatchesPostgres and FuzzPGHash check it against a live server.
 func pgHashText(k []byte, seed uint64) uint64 {
 	n := uint32(len(k))
 	a := 0x9e3779b9 + n + 3923095
