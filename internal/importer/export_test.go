@@ -2,17 +2,6 @@ package importer
 
 import "fmt"
 
-// JSONRenderer exposes the jsonb rendering to the external tests: one
-// parser renders every document, as in an import, so state left by one
-// document (an error midway, say) would show in the next.
-func JSONRenderer() func(string) (string, string, error) {
-	var p jsonParser
-	return func(s string) (string, string, error) {
-		out, kind, err := p.canonical(nil, s)
-		return string(out), kind.String(), err
-	}
-}
-
 // Excerpt exposes the value excerpt to the external tests.
 func Excerpt(v any) string { return excerpt(v) }
 

@@ -27,7 +27,7 @@ import (
 // jsonb normalises what it stores (key order, duplicate keys, spacing,
 // numbers), so comparing with the legacy text would always differ. The Go
 // side therefore renders each document the way jsonb prints it (jsonb.go,
-// checked against a live server by TestCanonicalJSONMatchesPostgres) and
+// checked against a live server by FuzzJSONCanonical) and
 // hashes that, while COPY sends the legacy text unchanged: a value Postgres
 // stored differently from what its own parser makes of the legacy text, or
 // a divergence between the two parsers, shows up as a mismatch (a false
